@@ -1,0 +1,102 @@
+import { createHash, type Hash } from 'node:crypto';
+import { stableStringify } from './stableStringify.ts';
+
+/** Why a message did not reach its destination. */
+export type DropReason = 'partition' | 'loss' | 'crashed' | 'unknown-destination';
+
+/**
+ * One line of the trace. `t` is virtual time in ms; `id` numbers envelopes in send order. Nothing here may
+ * depend on the wall clock or on process-global counters (XState's sessionId), so two runs of the same
+ * seed give the same lines in one process or in two.
+ */
+export type TraceEntry =
+  | { t: number; kind: 'sent'; id: number; from: string; to: string; message: unknown }
+  | { t: number; kind: 'delivered'; id: number; to: string }
+  | { t: number; kind: 'dropped'; id: number; to: string; reason: DropReason }
+  | { t: number; kind: 'duplicated'; id: number; to: string }
+  | { t: number; kind: 'timer'; node: string; event: string }
+  | { t: number; kind: 'state'; node: string; value: unknown }
+  | { t: number; kind: 'node'; node: string; event: 'added' | 'started' | 'crashed' | 'paused' | 'resumed' | 'powerLoss' }
+  | { t: number; kind: 'fault'; fault: unknown; effect: 'applied' | 'no-op' }
+  | { t: number; kind: 'note'; node: string; data: unknown };
+
+/** How much of the trace a World keeps: every line (`full`), or only the running hash (`hash`). */
+export type TraceMode = 'full' | 'hash';
+
+const HASH_CHUNK_CHARS = 1 << 16;
+
+/**
+ * The run's trace: stable JSON lines, hashed as they are written (SHA-256 over the lines joined by `\n`),
+ * and kept in memory when the mode is `full`.
+ */
+export class Trace {
+  private readonly lines: string[] = [];
+  private readonly hash: Hash = createHash('sha256');
+  private pending = '';
+  private count = 0;
+
+  constructor(readonly mode: TraceMode = 'full') {}
+
+  /** How many entries have been written. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Appends one entry. */
+  write(entry: TraceEntry): void {
+    const line = formatEntry(entry);
+    if (this.mode === 'full') this.lines.push(line);
+    this.pending += this.count === 0 ? line : '\n' + line;
+    this.count++;
+    if (this.pending.length >= HASH_CHUNK_CHARS) this.flush();
+  }
+
+  /** The entries written so far (empty in `hash` mode, which keeps none). */
+  entries(): TraceEntry[] {
+    return this.lines.map((line) => JSON.parse(line) as TraceEntry);
+  }
+
+  /** The stable JSON lines written so far (empty in `hash` mode). */
+  text(): string[] {
+    return this.lines.slice();
+  }
+
+  /** Hex SHA-256 of every line so far; the run can go on afterwards. */
+  digest(): string {
+    this.flush();
+    return this.hash.copy().digest('hex');
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.hash.update(this.pending);
+    this.pending = '';
+  }
+}
+
+const q = JSON.stringify;
+
+/**
+ * The stable JSON line of an entry. The kernel's own entries are written by hand with their keys in sorted
+ * order (this runs several times per delivery); payloads and anything unusual go through stableStringify.
+ */
+export function formatEntry(entry: TraceEntry): string {
+  switch (entry.kind) {
+    case 'sent':
+      return `{"from":${q(entry.from)},"id":${entry.id},"kind":"sent","message":${stableStringify(entry.message)},"t":${num(entry.t)},"to":${q(entry.to)}}`;
+    case 'delivered':
+    case 'duplicated':
+      return `{"id":${entry.id},"kind":"${entry.kind}","t":${num(entry.t)},"to":${q(entry.to)}}`;
+    case 'dropped':
+      return `{"id":${entry.id},"kind":"dropped","reason":${q(entry.reason)},"t":${num(entry.t)},"to":${q(entry.to)}}`;
+    case 'timer':
+      return `{"event":${q(entry.event)},"kind":"timer","node":${q(entry.node)},"t":${num(entry.t)}}`;
+    default:
+      return stableStringify(entry);
+  }
+}
+
+// Times come from the VirtualClock, which only holds finite times.
+function num(n: number): string {
+  return '' + n;
+}

@@ -1,0 +1,204 @@
+import { Observable, Subject } from 'rxjs';
+import type { DropReason, Trace } from '../history/Trace.ts';
+import type { Rng } from './Rng.ts';
+import type { VirtualClock } from './VirtualClock.ts';
+import type { CutTest } from './partitions.ts';
+import {
+  defaultLinkConfig,
+  planDelivery,
+  resolveLinkConfig,
+  type DeliveryPlan,
+  type LinkConfig,
+  type LinkOverride,
+  type LinkState,
+  type NetworkConfig,
+} from './networkModel.ts';
+
+/** What travels between nodes: a plain JSON-safe object with a `type`. */
+export interface Message {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** A message in flight, numbered in send order. */
+export interface Envelope {
+  readonly id: number;
+  readonly from: string;
+  readonly to: string;
+  readonly message: Message;
+  readonly sentAtMs: number;
+  /** The destination's incarnation when the message left: a restarted node never sees its past life's mail. */
+  readonly toIncarnation: number;
+  readonly duplicate: boolean;
+}
+
+/** What `events$` reports for every envelope. */
+export interface BusEvent {
+  readonly kind: 'sent' | 'delivered' | 'dropped' | 'duplicated';
+  readonly atMs: number;
+  readonly envelope: Envelope;
+  readonly reason?: DropReason;
+}
+
+/** The receiving side of a node, as the bus sees it. */
+export interface Endpoint {
+  readonly incarnation: number;
+  /** Takes a delivery; reports `delivered` or `dropped` back through the bus, now or (when paused) later. */
+  receive(envelope: Envelope): void;
+}
+
+/**
+ * The message bus. Every message between nodes goes through `send`: the network model decides its fate
+ * and arrival time, the VirtualClock holds it in flight, and at arrival the destination is looked up in a
+ * map (O(1) per message, whatever the number of nodes). Observers tap `events$`, a read-only stream.
+ */
+export class Bus {
+  private readonly routes = new Map<string, Endpoint>();
+  private readonly links = new Map<string, Map<string, LinkState>>();
+  private readonly configuredLinks = new Map<string, LinkOverride>();
+  private readonly faultLinks = new Map<string, LinkOverride>();
+  private readonly defaults: LinkConfig;
+  private readonly subject = new Subject<BusEvent>();
+  private cut: CutTest | undefined;
+  private nextId = 0;
+  private readonly plan: DeliveryPlan = { dropped: undefined, firstMs: 0, secondMs: undefined };
+  /** Every envelope event: sent, delivered, dropped, duplicated. */
+  readonly events$: Observable<BusEvent> = this.subject.asObservable();
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly rng: Rng,
+    private readonly trace: Trace,
+    network: NetworkConfig = {},
+  ) {
+    this.defaults = resolveLinkConfig(defaultLinkConfig, network.defaults);
+    for (const link of network.links ?? []) {
+      const { from, to, ...override } = link;
+      this.configuredLinks.set(linkKey(from, to), override);
+    }
+  }
+
+  /** Routes deliveries for `id` to `endpoint`. */
+  register(id: string, endpoint: Endpoint): void {
+    this.routes.set(id, endpoint);
+  }
+
+  /** Whether a node of this id is registered. */
+  has(id: string): boolean {
+    return this.routes.has(id);
+  }
+
+  /** Sends a message; returns the envelope id. The destination must be registered. */
+  send(from: string, to: string, message: Message): number {
+    const endpoint = this.routes.get(to);
+    if (endpoint === undefined) throw new Error(`unknown destination "${to}" (known: ${[...this.routes.keys()].join(', ')})`);
+    const now = this.clock.now;
+    const envelope: Envelope = {
+      id: this.nextId++,
+      from,
+      to,
+      message,
+      sentAtMs: now,
+      toIncarnation: endpoint.incarnation,
+      duplicate: false,
+    };
+    this.trace.write({ t: now, kind: 'sent', id: envelope.id, from, to, message });
+    this.publish('sent', envelope);
+    const plan = planDelivery(this.link(from, to), this.rng, now, this.plan);
+    if (plan.dropped !== undefined) {
+      this.reportDropped(envelope, plan.dropped);
+      return envelope.id;
+    }
+    this.clock.scheduleAt(plan.firstMs, this.arrive, envelope);
+    if (plan.secondMs !== undefined) {
+      const copy: Envelope = { ...envelope, duplicate: true };
+      this.trace.write({ t: now, kind: 'duplicated', id: envelope.id, to });
+      this.publish('duplicated', copy);
+      this.clock.scheduleAt(plan.secondMs, this.arrive, copy);
+    }
+    return envelope.id;
+  }
+
+  /** Records that an envelope reached its node's actor. */
+  reportDelivered(envelope: Envelope): void {
+    this.trace.write({ t: this.clock.now, kind: 'delivered', id: envelope.id, to: envelope.to });
+    this.publish('delivered', envelope);
+  }
+
+  /** Records that an envelope was lost, and why. */
+  reportDropped(envelope: Envelope, reason: DropReason): void {
+    this.trace.write({ t: this.clock.now, kind: 'dropped', id: envelope.id, to: envelope.to, reason });
+    this.publish('dropped', envelope, reason);
+  }
+
+  /** Sets the partition in force (undefined heals it). Messages already in flight across a new cut are lost. */
+  setPartition(cut: CutTest | undefined): void {
+    this.cut = cut;
+    for (const [from, row] of this.links) for (const [to, link] of row) link.cut = cut?.(from, to) ?? false;
+  }
+
+  /** Overrides one directed link's settings (a `link` fault); undefined removes the override. */
+  setLinkFault(from: string, to: string, override: LinkOverride | undefined): void {
+    if (override === undefined) this.faultLinks.delete(linkKey(from, to));
+    else this.faultLinks.set(linkKey(from, to), override);
+    this.refreshLink(from, to);
+  }
+
+  /** Heals every partition and removes every link fault; configured link settings stay. */
+  heal(): void {
+    const faulted = [...this.faultLinks.keys()];
+    this.faultLinks.clear();
+    for (const key of faulted) {
+      const [from, to] = key.split('\u0000') as [string, string];
+      this.refreshLink(from, to);
+    }
+    this.setPartition(undefined);
+  }
+
+  /** The settings currently in force on a link. */
+  linkConfig(from: string, to: string): LinkConfig {
+    return this.link(from, to).config;
+  }
+
+  private readonly arrive = (envelope: Envelope): void => {
+    // A partition that started while the message was in flight catches it too.
+    if (this.cut?.(envelope.from, envelope.to)) {
+      this.reportDropped(envelope, 'partition');
+      return;
+    }
+    (this.routes.get(envelope.to) as Endpoint).receive(envelope);
+  };
+
+  private link(from: string, to: string): LinkState {
+    let row = this.links.get(from);
+    if (row === undefined) {
+      row = new Map();
+      this.links.set(from, row);
+    }
+    let link = row.get(to);
+    if (link === undefined) {
+      link = { config: this.resolve(from, to), cut: this.cut?.(from, to) ?? false, lastArrivalMs: 0 };
+      row.set(to, link);
+    }
+    return link;
+  }
+
+  private refreshLink(from: string, to: string): void {
+    this.link(from, to).config = this.resolve(from, to);
+  }
+
+  private resolve(from: string, to: string): LinkConfig {
+    const key = linkKey(from, to);
+    return resolveLinkConfig(this.defaults, this.configuredLinks.get(key), this.faultLinks.get(key));
+  }
+
+  private publish(kind: BusEvent['kind'], envelope: Envelope, reason?: DropReason): void {
+    // Build the event only when someone listens: most runs have no observer and this is the hot path.
+    if (!this.subject.observed) return;
+    this.subject.next(reason === undefined ? { kind, atMs: this.clock.now, envelope } : { kind, atMs: this.clock.now, envelope, reason });
+  }
+}
+
+function linkKey(from: string, to: string): string {
+  return `${from}\u0000${to}`;
+}

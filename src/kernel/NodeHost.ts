@@ -1,0 +1,254 @@
+import { createActor, type Actor, type ActorOptions, type AnyActorLogic, type AnyStateMachine } from 'xstate';
+import type { Trace } from '../history/Trace.ts';
+import { stableStringify } from '../history/stableStringify.ts';
+import type { Bus, Endpoint, Envelope, Message } from './Bus.ts';
+import type { Rng } from './Rng.ts';
+import type { TimerHandle, VirtualClock } from './VirtualClock.ts';
+
+/** XState's clock interface (not exported by name from 'xstate'). */
+type Clock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
+
+/** A node is up, down (crashed, disk kept) or paused (alive but frozen, like a long GC pause). */
+export type NodeStatus = 'up' | 'down' | 'paused';
+
+/** What every machine gets as input on first start and on each restart (plus its own config fields). */
+export interface NodeInput {
+  nodeId: string;
+  /** The last persisted data, or undefined on first start. */
+  disk: unknown;
+  /** A generator for this node and this boot; restarts draw fresh values. */
+  rng: Rng;
+}
+
+/** What a machine emits to reach the world (the machine contract, DESIGN.md §2). */
+export type HostEmitted =
+  | { type: 'send'; to: string; message: Message }
+  | { type: 'persist'; data: unknown; fsync?: boolean };
+
+/** The World's side of a host: the shared clock, bus and trace, and where failures go. */
+export interface HostContext {
+  clock: VirtualClock;
+  bus: Bus;
+  trace: Trace;
+  rng: Rng;
+  fail(nodeId: string, eventType: string, cause: unknown): void;
+}
+
+type Held = { kind: 'delivery'; envelope: Envelope } | { kind: 'timer'; event: string; fn: () => void };
+
+/**
+ * One machine of the simulated cluster: it runs one root XState actor on the VirtualClock, takes deliveries
+ * from the bus, and is what crashes, restarts, pauses and loses power. Its disk survives crashes; a power
+ * loss also drops what was written without fsync (the page cache).
+ */
+export class NodeHost implements Endpoint {
+  private actor: Actor<AnyStateMachine> | undefined;
+  private statusNow: NodeStatus = 'down';
+  private incarnationNow = 0;
+  private durableDisk: unknown = undefined;
+  private pageCacheDisk: unknown = undefined;
+  private readonly timers = new Set<TimerHandle>();
+  private held: Held[] = [];
+  private currentEvent = 'xstate.init';
+  private nextTimerEvent: string | undefined;
+  private lastStateKey: string | undefined;
+  private lastNodes: unknown;
+  private readonly nodeClock: Clock;
+
+  constructor(
+    readonly id: string,
+    private readonly machine: AnyStateMachine,
+    private readonly config: Record<string, unknown>,
+    private readonly world: HostContext,
+  ) {
+    this.nodeClock = {
+      setTimeout: (fn: () => void, delayMs: number) => this.setTimer(fn, delayMs),
+      clearTimeout: (handle: TimerHandle) => this.clearTimer(handle),
+    };
+  }
+
+  get status(): NodeStatus {
+    return this.statusNow;
+  }
+
+  /** Counts boots; deliveries addressed to an earlier boot are dropped. */
+  get incarnation(): number {
+    return this.incarnationNow;
+  }
+
+  /** The machine's current snapshot, or undefined while the node is down. */
+  snapshot(): ReturnType<Actor<AnyStateMachine>['getSnapshot']> | undefined {
+    return this.actor?.getSnapshot();
+  }
+
+  /** What a restart would boot from now (the page cache, which a process crash keeps). */
+  disk(): unknown {
+    return this.pageCacheDisk;
+  }
+
+  /** Boots the machine from disk. */
+  start(): void {
+    this.incarnationNow++;
+    this.statusNow = 'up';
+    this.lastStateKey = undefined;
+    this.lastNodes = undefined;
+    this.world.trace.write({ t: this.world.clock.now, kind: 'node', node: this.id, event: 'started' });
+    const input: NodeInput = {
+      ...this.config,
+      nodeId: this.id,
+      disk: this.pageCacheDisk === undefined ? undefined : structuredClone(this.pageCacheDisk),
+      rng: this.world.rng.fork(`boot:${this.incarnationNow}`),
+    };
+    const actor = createActor(this.machine, { id: this.id, clock: this.nodeClock, input });
+    this.actor = actor;
+    this.guardScheduler(actor);
+    actor.on('send', (event) => this.onSend(event as HostEmitted & { type: 'send' }));
+    actor.on('persist', (event) => this.onPersist(event as HostEmitted & { type: 'persist' }));
+    actor.subscribe({
+      next: (snapshot) => this.onSnapshot(snapshot),
+      error: (err) => this.world.fail(this.id, this.currentEvent, err),
+    });
+    this.currentEvent = 'xstate.init';
+    actor.start();
+  }
+
+  /** Stops the actor: volatile state, timers and held deliveries are gone; the disk stays. */
+  crash(): void {
+    const actor = this.actor;
+    this.statusNow = 'down';
+    this.actor = undefined;
+    this.held = [];
+    actor?.stop();
+    for (const handle of this.timers) this.world.clock.clearTimeout(handle);
+    this.timers.clear();
+  }
+
+  /** A crash that also loses every write not fsynced. */
+  powerLoss(): void {
+    this.crash();
+    this.pageCacheDisk = this.durableDisk;
+  }
+
+  /** Freezes the node: deliveries and timers wait until `resume`. */
+  pause(): void {
+    this.statusNow = 'paused';
+  }
+
+  /** Thaws the node: what arrived or fell due while paused is released now, in the order it came. */
+  resume(): void {
+    this.statusNow = 'up';
+    const held = this.held;
+    this.held = [];
+    const incarnation = this.incarnationNow;
+    for (const item of held) {
+      this.world.clock.scheduleAt(this.world.clock.now, () => {
+        if (this.incarnationNow !== incarnation) {
+          if (item.kind === 'delivery') this.world.bus.reportDropped(item.envelope, 'crashed');
+          return;
+        }
+        if (item.kind === 'delivery') this.receive(item.envelope);
+        else this.fireTimer(item.event, item.fn);
+      });
+    }
+  }
+
+  receive(envelope: Envelope): void {
+    if (this.statusNow === 'down' || envelope.toIncarnation !== this.incarnationNow) {
+      this.world.bus.reportDropped(envelope, 'crashed');
+      return;
+    }
+    if (this.statusNow === 'paused') {
+      this.held.push({ kind: 'delivery', envelope });
+      return;
+    }
+    this.world.bus.reportDelivered(envelope);
+    this.currentEvent = envelope.message.type;
+    (this.actor as Actor<AnyStateMachine>).send({ ...envelope.message, from: envelope.from });
+  }
+
+  private setTimer(fn: () => void, delayMs: number): TimerHandle {
+    const event = this.nextTimerEvent ?? 'timer';
+    const handle = this.world.clock.setTimeout(() => {
+      this.timers.delete(handle);
+      this.fireTimer(event, fn);
+    }, delayMs);
+    this.timers.add(handle);
+    return handle;
+  }
+
+  private clearTimer(handle: TimerHandle): void {
+    this.timers.delete(handle);
+    this.world.clock.clearTimeout(handle);
+  }
+
+  private fireTimer(event: string, fn: () => void): void {
+    if (this.statusNow === 'down') return;
+    if (this.statusNow === 'paused') {
+      this.held.push({ kind: 'timer', event, fn });
+      return;
+    }
+    this.world.trace.write({ t: this.world.clock.now, kind: 'timer', node: this.id, event });
+    this.currentEvent = event;
+    fn();
+  }
+
+  /**
+   * Wraps the actor system's scheduler to learn which event each delayed timer carries (for the trace and
+   * for error reports) and to refuse a delayed event without an id, for which XState would call Math.random.
+   */
+  private guardScheduler(actor: Actor<AnyStateMachine>): void {
+    const scheduler = actor.system.scheduler;
+    const schedule = scheduler.schedule;
+    scheduler.schedule = (source, target, event, delay, id) => {
+      if (id === undefined) {
+        throw new Error(
+          `delayed event "${event.type}" has no id: give every delayed raise/sendTo an id (XState draws Math.random for a missing one)`,
+        );
+      }
+      this.nextTimerEvent = event.type;
+      try {
+        schedule(source, target, event, delay, id);
+      } finally {
+        this.nextTimerEvent = undefined;
+      }
+    };
+  }
+
+  private onSend(event: { to: unknown; message: unknown }): void {
+    if (this.statusNow === 'down') return;
+    try {
+      const message = event.message as Message;
+      if (message === null || typeof message !== 'object' || typeof message.type !== 'string') {
+        throw new Error(`emitted send to ${JSON.stringify(event.to)} with a message that is not an object with a string type`);
+      }
+      if (typeof event.to !== 'string') throw new Error(`emitted send with "to" = ${JSON.stringify(event.to)}, expected a node id`);
+      this.world.bus.send(this.id, event.to, message);
+    } catch (err) {
+      // Emit handlers run inside XState, which would rethrow from a real setTimeout: fail the run here instead.
+      this.world.fail(this.id, this.currentEvent, err);
+    }
+  }
+
+  private onPersist(event: { data: unknown; fsync?: boolean }): void {
+    if (this.statusNow === 'down') return;
+    try {
+      const copy: unknown = event.data === undefined ? undefined : JSON.parse(stableStringify(event.data));
+      this.pageCacheDisk = copy;
+      if (event.fsync !== false) this.durableDisk = copy;
+    } catch (err) {
+      this.world.fail(this.id, this.currentEvent, err);
+    }
+  }
+
+  private onSnapshot(snapshot: { value: unknown; _nodes?: unknown }): void {
+    // XState keeps the same _nodes array while the active states do not change (an assign-only step):
+    // skip the comparison then, it is most steps.
+    if (snapshot._nodes !== undefined && snapshot._nodes === this.lastNodes) return;
+    this.lastNodes = snapshot._nodes;
+    const value = snapshot.value;
+    const key = typeof value === 'string' ? value : stableStringify(value);
+    if (key === this.lastStateKey) return;
+    this.lastStateKey = key;
+    this.world.trace.write({ t: this.world.clock.now, kind: 'state', node: this.id, value });
+  }
+}
