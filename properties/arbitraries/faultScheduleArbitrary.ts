@@ -39,13 +39,24 @@ interface FaultWindow {
  */
 export function faultScheduleArbitrary(constraints: FaultScheduleConstraints): fc.Arbitrary<Fault[]> {
   const { nodes, horizonMs } = constraints;
-  if (nodes.length === 0) throw new Error('faultScheduleArbitrary: nodes must name at least one node');
+  if (nodes.length === 0) throw new Error('faultScheduleArbitrary: nodes must name at least one node, got []');
+  if (new Set(nodes).size !== nodes.length) {
+    throw new Error(`faultScheduleArbitrary: nodes must not repeat an id, got ${JSON.stringify(nodes)}`);
+  }
+  if (!Number.isInteger(horizonMs) || horizonMs < 1) {
+    throw new Error(`faultScheduleArbitrary: horizonMs must be an integer >= 1, got ${horizonMs}`);
+  }
   const maxDurationMs = constraints.maxDurationMs ?? horizonMs;
   const kinds = constraints.kinds ?? ['crash', 'powerLoss', 'pause', 'partition', 'link'];
   const windowArbs = kinds.flatMap((kind) => {
     const arb = windowArbitrary(kind, nodes);
     return arb === undefined ? [] : [arb];
   });
+  if (windowArbs.length === 0) {
+    throw new Error(
+      `faultScheduleArbitrary: kinds ${JSON.stringify(kinds)} need at least two nodes, got ${JSON.stringify(nodes)}`,
+    );
+  }
   const window = fc
     .record({
       startMs: fc.integer({ min: 0, max: Math.max(0, horizonMs - 1) }),

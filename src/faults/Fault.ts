@@ -47,7 +47,15 @@ export function validateFault(where: string, fault: unknown, known: ReadonlySet<
 function validateLinkFault(where: string, f: Record<string, unknown>, known: ReadonlySet<string>): void {
   requireKnownNode(where, 'from', f.from, known);
   requireKnownNode(where, 'to', f.to, known);
-  if (f.reset === true) return;
+  if (f.from === f.to) throw new ArgumentError(where, 'to', f.to, `a node other than from (${String(f.from)})`);
+  if (f.bidirectional !== undefined && typeof f.bidirectional !== 'boolean') {
+    throw new ArgumentError(where, 'bidirectional', f.bidirectional, 'true or false');
+  }
+  if (f.reset !== undefined && f.reset !== true) throw new ArgumentError(where, 'reset', f.reset, 'true (or left out)');
+  if (f.reset === true) {
+    if (f.set !== undefined) throw new ArgumentError(where, 'set', f.set, 'left out when reset is true');
+    return;
+  }
   if (f.set === null || typeof f.set !== 'object') {
     throw new ArgumentError(where, 'set', f.set, 'an object of link settings (or reset: true)');
   }
@@ -56,6 +64,9 @@ function validateLinkFault(where: string, f: Record<string, unknown>, known: Rea
 
 /** Checks a link override's fields: probabilities in [0, 1], latencies finite and non-negative. */
 export function validateLinkOverride(where: string, override: Record<string, unknown>): LinkOverride {
+  if (override === null || typeof override !== 'object' || Array.isArray(override)) {
+    throw new ArgumentError(where, 'link settings', override, `an object of link settings (${[...LINK_FIELDS].join(', ')})`);
+  }
   for (const key of Object.keys(override)) {
     if (!LINK_FIELDS.has(key)) throw new ArgumentError(where, key, override[key], `a known link setting (${[...LINK_FIELDS].join(', ')})`);
   }

@@ -34,6 +34,7 @@ export class Trace {
   private readonly hash: Hash = createHash('sha256');
   private pending = '';
   private count = 0;
+  private readonly formatter = new EntryFormatter();
 
   constructor(readonly mode: TraceMode = 'full') {}
 
@@ -44,7 +45,7 @@ export class Trace {
 
   /** Appends one entry. */
   write(entry: TraceEntry): void {
-    const line = formatEntry(entry);
+    const line = this.formatter.format(entry);
     if (this.mode === 'full') this.lines.push(line);
     this.pending += this.count === 0 ? line : '\n' + line;
     this.count++;
@@ -74,29 +75,57 @@ export class Trace {
   }
 }
 
-const q = JSON.stringify;
-
 /**
  * The stable JSON line of an entry. The kernel's own entries are written by hand with their keys in sorted
  * order (this runs several times per delivery); payloads and anything unusual go through stableStringify.
  */
 export function formatEntry(entry: TraceEntry): string {
-  switch (entry.kind) {
-    case 'sent':
-      return `{"from":${q(entry.from)},"id":${entry.id},"kind":"sent","message":${stableStringify(entry.message)},"t":${num(entry.t)},"to":${q(entry.to)}}`;
-    case 'delivered':
-    case 'duplicated':
-      return `{"id":${entry.id},"kind":"${entry.kind}","t":${num(entry.t)},"to":${q(entry.to)}}`;
-    case 'dropped':
-      return `{"id":${entry.id},"kind":"dropped","reason":${q(entry.reason)},"t":${num(entry.t)},"to":${q(entry.to)}}`;
-    case 'timer':
-      return `{"event":${q(entry.event)},"kind":"timer","node":${q(entry.node)},"t":${num(entry.t)}}`;
-    default:
-      return stableStringify(entry);
+  return defaultFormatter.format(entry);
+}
+
+/**
+ * Formats trace lines with two caches that matter on the delivery path: node ids are quoted once, and the
+ * time text is reused while time stands still (a delivery and the send it causes share a time).
+ */
+class EntryFormatter {
+  private readonly quoted = new Map<string, string>();
+  private lastT = Number.NaN;
+  private lastTText = '';
+
+  format(entry: TraceEntry): string {
+    switch (entry.kind) {
+      case 'sent':
+        return `{"from":${this.q(entry.from)},"id":${entry.id},"kind":"sent","message":${stableStringify(entry.message)},"t":${this.time(entry.t)},"to":${this.q(entry.to)}}`;
+      case 'delivered':
+      case 'duplicated':
+        return `{"id":${entry.id},"kind":"${entry.kind}","t":${this.time(entry.t)},"to":${this.q(entry.to)}}`;
+      case 'dropped':
+        return `{"id":${entry.id},"kind":"dropped","reason":"${entry.reason}","t":${this.time(entry.t)},"to":${this.q(entry.to)}}`;
+      case 'timer':
+        return `{"event":${this.q(entry.event)},"kind":"timer","node":${this.q(entry.node)},"t":${this.time(entry.t)}}`;
+      default:
+        return stableStringify(entry);
+    }
+  }
+
+  private q(text: string): string {
+    let quoted = this.quoted.get(text);
+    if (quoted === undefined) {
+      quoted = JSON.stringify(text);
+      // Ids and event types are few; bound the cache anyway in case a machine invents event types.
+      if (this.quoted.size < 100_000) this.quoted.set(text, quoted);
+    }
+    return quoted;
+  }
+
+  // Times come from the VirtualClock, which only holds finite times.
+  private time(t: number): string {
+    if (t !== this.lastT) {
+      this.lastT = t;
+      this.lastTText = '' + t;
+    }
+    return this.lastTText;
   }
 }
 
-// Times come from the VirtualClock, which only holds finite times.
-function num(n: number): string {
-  return '' + n;
-}
+const defaultFormatter = new EntryFormatter();

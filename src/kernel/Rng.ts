@@ -21,8 +21,8 @@ export class Rng {
   private c: number;
   private d: number;
 
-  constructor(seed: Seed) {
-    this.path = seedPath(seed);
+  constructor(seed: Seed, path = seedPath(seed)) {
+    this.path = path;
     [this.a, this.b, this.c, this.d] = hashToState(this.path);
     // Discard the first draws: sfc32 mixes weakly for its first dozen outputs.
     for (let i = 0; i < 12; i++) this.nextUint32();
@@ -33,7 +33,8 @@ export class Rng {
     if (typeof label !== 'string' || label.length === 0) {
       throw new Error(`Rng.fork: label must be a non-empty string, got ${JSON.stringify(label)}`);
     }
-    return new Rng(`${this.path}/${label}`);
+    const path = `${this.path}/${escapeSegment(label)}`;
+    return new Rng(path, path);
   }
 
   /** A uniform unsigned 32-bit integer. */
@@ -60,7 +61,7 @@ export class Rng {
     return min + Math.floor(this.next() * (max - min + 1));
   }
 
-  /** A uniform float in [min, max). */
+  /** A uniform float in [min, max); callers pass min <= max (it is on the per-message path, so unchecked). */
   float(min: number, max: number): number {
     return min + this.next() * (max - min);
   }
@@ -72,7 +73,7 @@ export class Rng {
     return this.next() < probability;
   }
 
-  /** An exponentially distributed float with the given mean. */
+  /** An exponentially distributed float with the given mean (>= 0; unchecked, as for `float`). */
   exponential(mean: number): number {
     return -mean * Math.log(1 - this.next());
   }
@@ -106,16 +107,25 @@ export class Rng {
   }
 }
 
-/** Validates a seed and turns it into the root of a fork path. */
+/**
+ * Validates a seed and turns it into the root of a fork path. Segments have their "/" escaped, so a seed or label
+ * holding "/" never collides with a deeper fork. A number and its decimal string are the same seed
+ * (`--seed 42` on the command line replays seed 42).
+ */
 export function seedPath(seed: Seed): string {
   if (typeof seed === 'number') {
     if (!Number.isFinite(seed)) {
       throw new Error(`seed must be a finite number or a string, got ${String(seed)}`);
     }
-    return String(seed);
+    return escapeSegment(String(seed));
   }
-  if (typeof seed === 'string') return seed;
+  if (typeof seed === 'string') return escapeSegment(seed);
   throw new Error(`seed must be a finite number or a string, got ${typeof seed} ${JSON.stringify(seed)}`);
+}
+
+// Escapes the path separator (and the escape character), so "a/b" as one segment differs from "a" then "b".
+function escapeSegment(segment: string): string {
+  return segment.replace(/%/g, '%25').replace(/\//g, '%2F');
 }
 
 // cyrb128: four independent 32-bit hashes of the string, enough to seed sfc32's 128-bit state.

@@ -67,6 +67,7 @@ export class VirtualClock implements Clock {
   /** Moves time forward to `timeMs` without running anything; callbacks due before it must have run. */
   advanceTo(timeMs: number): void {
     const next = this.heap.peek();
+    if (!Number.isFinite(timeMs)) throw new Error(`VirtualClock.advanceTo: timeMs must be a finite time, got ${timeMs}`);
     if (timeMs < this.nowMs) {
       throw new Error(`VirtualClock.advanceTo: time never goes backwards (now ${this.nowMs}, asked ${timeMs})`);
     }

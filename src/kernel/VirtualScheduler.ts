@@ -9,6 +9,7 @@ import type { TimerHandle, VirtualClock } from './VirtualClock.ts';
 export class VirtualScheduler implements SchedulerLike {
   constructor(private readonly clock: VirtualClock) {}
 
+
   now(): number {
     return this.clock.now;
   }
@@ -34,7 +35,9 @@ class VirtualAction<T> extends Subscription implements SchedulerAction<T> {
     if (this.closed) return this;
     this.clock.clearTimeout(this.handle);
     this.state = state;
-    this.handle = this.clock.setTimeout(() => this.execute(), delay);
+    // RxJS operators can compute a delay in the past (a `timeout` deadline that has passed); its own
+    // schedulers treat that as due now, as setTimeout does, so this one does too.
+    this.handle = this.clock.setTimeout(() => this.execute(), delay > 0 ? delay : 0);
     return this;
   }
 

@@ -6,8 +6,9 @@ import { ArgumentError } from './argumentError.ts';
  * - `groups`: symmetric; nodes in different groups cannot talk.
  * - `oneWay`: messages from any `from` node to any `to` node are dropped; the other direction passes.
  * - `isolate`: one node can neither send nor receive.
- * - `majoritiesRing`: every node sees a majority of `majoritiesRing`, no two the same majority (the ring is
- *   taken in the order given; shuffle it with the Rng for a random ring).
+ * - `majoritiesRing`: every node hears a majority of `majoritiesRing`, no two the same majority (the ring is
+ *   taken in the order given; shuffle it with the Rng for a random ring). As in Jepsen's grudges the cut is
+ *   directional: with 6 or more nodes some pairs are cut one way only.
  */
 export type PartitionSpec =
   | { groups: string[][] }
@@ -46,6 +47,7 @@ function compileGroups(where: string, groups: unknown, known: ReadonlySet<string
   }
   const groupOf = new Map<string, number>();
   groups.forEach((group: unknown[], g) => {
+    if (group.length === 0) throw new ArgumentError(where, `partition.groups[${g}]`, group, 'a group of at least one node id');
     checkNodes(where, `partition.groups[${g}]`, group, known, groupOf);
     for (const node of group as string[]) groupOf.set(node, g);
   });
