@@ -26,11 +26,12 @@ export type TraceMode = 'full' | 'hash';
 const HASH_CHUNK_CHARS = 1 << 16;
 
 /**
- * The run's trace: stable JSON lines, hashed as they are written (SHA-256 over the lines joined by `\n`),
- * and kept in memory when the mode is `full`.
+ * The run's trace: stable JSON lines, hashed as they are written (SHA-256 over the lines joined by `\n`).
+ * In `full` mode the text is also kept, as flat chunks of about 64 K characters rather than one string per
+ * line: millions of small live strings would cost the garbage collector more than the run itself.
  */
 export class Trace {
-  private readonly lines: string[] = [];
+  private readonly chunks: string[] = [];
   private readonly hash: Hash = createHash('sha256');
   private pending = '';
   private count = 0;
@@ -46,7 +47,6 @@ export class Trace {
   /** Appends one entry. */
   write(entry: TraceEntry): void {
     const line = this.formatter.format(entry);
-    if (this.mode === 'full') this.lines.push(line);
     this.pending += this.count === 0 ? line : '\n' + line;
     this.count++;
     if (this.pending.length >= HASH_CHUNK_CHARS) this.flush();
@@ -54,12 +54,13 @@ export class Trace {
 
   /** The entries written so far (empty in `hash` mode, which keeps none). */
   entries(): TraceEntry[] {
-    return this.lines.map((line) => JSON.parse(line) as TraceEntry);
+    return this.text().map((line) => JSON.parse(line) as TraceEntry);
   }
 
   /** The stable JSON lines written so far (empty in `hash` mode). */
   text(): string[] {
-    return this.lines.slice();
+    if (this.mode !== 'full' || this.count === 0) return [];
+    return (this.chunks.join('') + this.pending).split('\n');
   }
 
   /** Hex SHA-256 of every line so far; the run can go on afterwards. */
@@ -71,8 +72,16 @@ export class Trace {
   private flush(): void {
     if (this.pending.length === 0) return;
     this.hash.update(this.pending);
+    if (this.mode === 'full') this.chunks.push(flatten(this.pending));
     this.pending = '';
   }
+}
+
+// Concatenation builds a rope of every piece; keeping it would keep every piece alive. A number-keyed read
+// makes V8 flatten it into one sequential string, after which the pieces can be collected.
+function flatten(text: string): string {
+  void text.charCodeAt(0);
+  return text;
 }
 
 /**
@@ -122,10 +131,30 @@ class EntryFormatter {
   private time(t: number): string {
     if (t !== this.lastT) {
       this.lastT = t;
-      this.lastTText = '' + t;
+      this.lastTText = formatMs(t);
     }
     return this.lastTText;
   }
 }
 
 const defaultFormatter = new EntryFormatter();
+
+/**
+ * `String(t)` for a time in ms, faster for the common case: the network rounds times to the microsecond, and
+ * two small integers print faster than a double needs its shortest decimal form. Anything else falls back.
+ */
+export function formatMs(t: number): string {
+  const micros = Math.round(t * 1000);
+  if (micros / 1000 !== t || micros < 0 || micros > 0x3fffffff * 1000) return '' + t;
+  const whole = Math.floor(t);
+  let frac = micros - whole * 1000;
+  if (frac === 0) return '' + whole;
+  // Three decimals, trailing zeros dropped, as JavaScript prints them.
+  let digits = 3;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
+  }
+  const text = '' + frac;
+  return whole + '.' + (text.length < digits ? '00'.slice(0, digits - text.length) + text : text);
+}
