@@ -1,0 +1,17 @@
+import { compareJavaStrings } from './compareJavaStrings.ts';
+
+/** A partition of a topic, Kafka's `TopicPartition` as a `[topic, partition]` pair. */
+export type TopicPartition = [topic: string, partition: number];
+
+/** Orders partitions by topic (Java's `String.compareTo`), then by number: the order of every assignment list. */
+export function compareTopicPartitions(a: TopicPartition, b: TopicPartition): number {
+  return compareJavaStrings(a[0], b[0]) || a[1] - b[1];
+}
+
+/**
+ * A string key for Maps and Sets of partitions. The number comes first and ends at the first ':', so no topic
+ * name, whatever characters it holds, can make two partitions share a key.
+ */
+export function partitionKey(topic: string, partition: number): string {
+  return `${partition}:${topic}`;
+}
