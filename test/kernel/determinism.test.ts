@@ -52,3 +52,12 @@ describe('determinism', () => {
     expect(text).not.toMatch(/sessionId|startedAt|"x:\d+"/);
   });
 });
+
+describe('trace format stability', () => {
+  // A golden hash: the standard ping/pong run's trace must not change by accident, because replay capsules
+  // carry an expected traceHash. If a change to the trace format or the fixture is intended, update the hash
+  // here and say so in the change (capsules written before it no longer replay).
+  it('gives the recorded traceHash for the standard ping/pong run with seed 7', () => {
+    expect(pingPongTraceHash(7)).toBe('0bcca201fa468e55d2de125c7ce777609693eb45d59f3e9c9021f856c8835715');
+  });
+});
