@@ -51,7 +51,18 @@ export class JsonLineWriter {
   /** Writes any text as UTF-8, unchanged (for JSON that is already serialized). */
   text(text: string): void {
     this.ensure(text.length * 3);
-    this.offset += this.buffer.write(text, this.offset, 'utf8');
+    // Most text is ASCII and short: a byte loop beats the native call until the first non-ASCII character.
+    const buffer = this.buffer;
+    let offset = this.offset;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) {
+        this.offset = offset + buffer.write(text.slice(i), offset, 'utf8');
+        return;
+      }
+      buffer[offset++] = code;
+    }
+    this.offset = offset;
   }
 
   /** Writes a JSON string literal; the quoted bytes of strings seen before are reused. */
@@ -66,6 +77,29 @@ export class JsonLineWriter {
     const buffer = this.buffer;
     let offset = this.offset;
     for (let i = 0; i < bytes.length; i++) buffer[offset++] = bytes[i] as number;
+    this.offset = offset;
+  }
+
+  /**
+   * Writes a JSON string literal for text that is not worth caching (payload values): printable ASCII is
+   * copied byte by byte; anything that needs escaping or encoding goes through JSON.stringify.
+   */
+  stringLiteral(text: string): void {
+    this.ensure(text.length + 2);
+    const buffer = this.buffer;
+    const start = this.offset;
+    let offset = start;
+    buffer[offset++] = 34; // '"'
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x20 || code >= 0x7f || code === 34 || code === 92) {
+        this.offset = start;
+        this.text(JSON.stringify(text));
+        return;
+      }
+      buffer[offset++] = code;
+    }
+    buffer[offset++] = 34;
     this.offset = offset;
   }
 

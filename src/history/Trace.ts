@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { JsonLineWriter } from './JsonLineWriter.ts';
 import { stableStringify } from './stableStringify.ts';
+import { writeStableJson } from './writeStableJson.ts';
 
 /** Why a message did not reach its destination. */
 export type DropReason = 'partition' | 'loss' | 'crashed' | 'unknown-destination';
@@ -58,6 +59,22 @@ export class Trace {
     out.endLine();
   }
 
+  /** Appends a `sent` entry (the hot path's form of `write`, without an entry object). */
+  sent(t: number, id: number, from: string, to: string, message: unknown): void {
+    const out = this.out;
+    out.startLine();
+    writeSent(out, t, id, from, to, message);
+    out.endLine();
+  }
+
+  /** Appends a `delivered` entry (the hot path's form of `write`). */
+  delivered(t: number, id: number, to: string): void {
+    const out = this.out;
+    out.startLine();
+    writeDelivered(out, 'delivered', t, id, to);
+    out.endLine();
+  }
+
   /** The entries written so far (empty in `hash` mode, which keeps none). */
   entries(): TraceEntry[] {
     return this.text().map((line) => JSON.parse(line) as TraceEntry);
@@ -90,27 +107,11 @@ export function formatEntry(entry: TraceEntry): string {
 function writeEntry(out: JsonLineWriter, entry: TraceEntry): void {
   switch (entry.kind) {
     case 'sent':
-      out.raw('{"from":');
-      out.string(entry.from);
-      out.raw(',"id":');
-      out.uint(entry.id);
-      out.raw(',"kind":"sent","message":');
-      out.text(stableStringify(entry.message));
-      out.raw(',"t":');
-      out.ms(entry.t);
-      out.raw(',"to":');
-      out.string(entry.to);
-      out.raw('}');
+      writeSent(out, entry.t, entry.id, entry.from, entry.to, entry.message);
       return;
     case 'delivered':
     case 'duplicated':
-      out.raw('{"id":');
-      out.uint(entry.id);
-      out.raw(entry.kind === 'delivered' ? ',"kind":"delivered","t":' : ',"kind":"duplicated","t":');
-      out.ms(entry.t);
-      out.raw(',"to":');
-      out.string(entry.to);
-      out.raw('}');
+      writeDelivered(out, entry.kind, entry.t, entry.id, entry.to);
       return;
     case 'dropped':
       out.raw('{"id":');
@@ -135,4 +136,28 @@ function writeEntry(out: JsonLineWriter, entry: TraceEntry): void {
     default:
       out.text(stableStringify(entry));
   }
+}
+
+function writeSent(out: JsonLineWriter, t: number, id: number, from: string, to: string, message: unknown): void {
+  out.raw('{"from":');
+  out.string(from);
+  out.raw(',"id":');
+  out.uint(id);
+  out.raw(',"kind":"sent","message":');
+  writeStableJson(out, message);
+  out.raw(',"t":');
+  out.ms(t);
+  out.raw(',"to":');
+  out.string(to);
+  out.raw('}');
+}
+
+function writeDelivered(out: JsonLineWriter, kind: 'delivered' | 'duplicated', t: number, id: number, to: string): void {
+  out.raw('{"id":');
+  out.uint(id);
+  out.raw(kind === 'delivered' ? ',"kind":"delivered","t":' : ',"kind":"duplicated","t":');
+  out.ms(t);
+  out.raw(',"to":');
+  out.string(to);
+  out.raw('}');
 }

@@ -102,7 +102,7 @@ export class Bus {
       toIncarnation: endpoint.incarnation,
       duplicate: false,
     };
-    this.trace.write({ t: now, kind: 'sent', id: envelope.id, from, to, message });
+    this.trace.sent(now, envelope.id, from, to, message);
     this.publish('sent', envelope);
     const plan = planDelivery(this.link(from, to), this.rng, now, this.plan);
     if (plan.dropped !== undefined) {
@@ -121,7 +121,7 @@ export class Bus {
 
   /** Records that an envelope reached its node's actor. */
   reportDelivered(envelope: Envelope): void {
-    this.trace.write({ t: this.clock.now, kind: 'delivered', id: envelope.id, to: envelope.to });
+    this.trace.delivered(this.clock.now, envelope.id, envelope.to);
     this.publish('delivered', envelope);
   }
 

@@ -54,6 +54,7 @@ export class NodeHost implements Endpoint {
   private lastStateKey: string | undefined;
   private lastNodes: unknown;
   private readonly nodeClock: Clock;
+  private readonly bus: Bus;
 
   constructor(
     readonly id: string,
@@ -61,6 +62,7 @@ export class NodeHost implements Endpoint {
     private readonly config: Record<string, unknown>,
     private readonly world: HostContext,
   ) {
+    this.bus = world.bus;
     this.nodeClock = {
       setTimeout: (fn: () => void, delayMs: number) => this.setTimer(fn, delayMs),
       clearTimeout: (handle: TimerHandle) => this.clearTimer(handle),
@@ -153,17 +155,20 @@ export class NodeHost implements Endpoint {
   }
 
   receive(envelope: Envelope): void {
-    if (this.statusNow === 'down' || envelope.toIncarnation !== this.incarnationNow) {
-      this.world.bus.reportDropped(envelope, 'crashed');
+    const status = this.statusNow;
+    if (status !== 'up' || envelope.toIncarnation !== this.incarnationNow) {
+      if (status === 'paused' && envelope.toIncarnation === this.incarnationNow) this.held.push({ kind: 'delivery', envelope });
+      else this.bus.reportDropped(envelope, 'crashed');
       return;
     }
-    if (this.statusNow === 'paused') {
-      this.held.push({ kind: 'delivery', envelope });
-      return;
-    }
-    this.world.bus.reportDelivered(envelope);
-    this.currentEvent = envelope.message.type;
-    (this.actor as Actor<AnyStateMachine>).send({ ...envelope.message, from: envelope.from });
+    this.bus.reportDelivered(envelope);
+    const message = envelope.message;
+    this.currentEvent = message.type;
+    // `{ from, ...message }` stays on V8's fast object-clone path; `{ ...message, from }` measured 20x
+    // slower (Node 20), which was a tenth of a delivery. A message may not forge its sender, so fix that up.
+    const event = { from: envelope.from, ...message };
+    if (event.from !== envelope.from) event.from = envelope.from;
+    (this.actor as Actor<AnyStateMachine>).send(event);
   }
 
   private setTimer(fn: () => void, delayMs: number): TimerHandle {
@@ -222,7 +227,7 @@ export class NodeHost implements Endpoint {
         throw new Error(`emitted send to ${JSON.stringify(event.to)} with a message that is not an object with a string type`);
       }
       if (typeof event.to !== 'string') throw new Error(`emitted send with "to" = ${JSON.stringify(event.to)}, expected a node id`);
-      this.world.bus.send(this.id, event.to, message);
+      this.bus.send(this.id, event.to, message);
     } catch (err) {
       // Emit handlers run inside XState, which would rethrow from a real setTimeout: fail the run here instead.
       this.world.fail(this.id, this.currentEvent, err);

@@ -34,8 +34,17 @@ export class TimerHeap {
   }
 
   pop(): TimerEntry | undefined {
-    const top = this.items[0];
-    if (top !== undefined) this.removeAt(0);
+    const items = this.items;
+    const top = items[0];
+    if (top === undefined) return undefined;
+    const last = items.pop() as TimerEntry;
+    top.index = -1;
+    if (last !== top) {
+      // The root has no parent, so the moved entry only ever sifts down.
+      items[0] = last;
+      last.index = 0;
+      this.siftDown(0);
+    }
     return top;
   }
 

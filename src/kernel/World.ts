@@ -73,6 +73,9 @@ export class World {
     this.traceLog = new Trace(options.trace ?? 'full');
     const network = validateNetwork(options.network);
     this.bus = new Bus(this.clock, this.rng.fork('network'), this.traceLog, network);
+    // Replies to injected messages come back to "world": they are delivered (and seen on events$), no more.
+    const bus = this.bus;
+    bus.register(WORLD_NODE_ID, { incarnation: 0, receive: (envelope) => bus.reportDelivered(envelope) });
   }
 
   /** The current virtual time in ms. */

@@ -61,3 +61,35 @@ describe('JsonLineWriter', () => {
     expect(writer.lineCount).toBe(100);
   });
 });
+
+describe('JsonLineWriter.text', () => {
+  it('writes any text as its UTF-8 bytes, ASCII or not', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(written(8, (w) => w.text(text))).toBe(Buffer.from(text, 'utf8').toString('utf8'));
+      }),
+      { numRuns: propertyRuns(500) },
+    );
+    expect(written(8, (w) => w.text('abc→déf'))).toBe('abc→déf');
+  });
+});
+
+describe('writeStableJson', () => {
+  it('writes exactly what stableStringify returns, for any JSON value', async () => {
+    const { writeStableJson } = await import('../../src/history/writeStableJson.ts');
+    const { stableStringify } = await import('../../src/history/stableStringify.ts');
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(written(32, (w) => writeStableJson(w, value))).toBe(stableStringify(value));
+      }),
+      { numRuns: propertyRuns(1000) },
+    );
+    const odd = { b: [1, undefined, 'x"y'], a: { 'k y': 'ü', z: -0.5 }, c: new Uint8Array([1, 2]) };
+    expect(written(32, (w) => writeStableJson(w, odd))).toBe(stableStringify(odd));
+  });
+
+  it('throws stableStringify’s error for a value JSON cannot carry', async () => {
+    const { writeStableJson } = await import('../../src/history/writeStableJson.ts');
+    expect(() => written(32, (w) => writeStableJson(w, { a: { b: Number.NaN } }))).toThrow('$.a.b is NaN');
+  });
+});

@@ -271,3 +271,18 @@ describe('scheduled faults', () => {
     expect(world.status('ponger')).toBe('up');
   });
 });
+
+describe('delivery', () => {
+  it('stamps the real sender on every event: a message cannot forge `from`', () => {
+    const world = createWorld({ seed: 1, network: constant(1) });
+    world.addNode('ponger', pongerMachine);
+    const events = recordBus(world);
+    world.inject('ponger', { type: 'ping', seq: 7, from: 'someone-else' });
+    world.runFor(10);
+    // The ponger answers whoever really sent the ping: the world, not the forged sender.
+    const pong = events.find((e) => e.kind === 'sent' && e.envelope.from === 'ponger');
+    expect(pong?.envelope.to).toBe('world');
+    // Replies to "world" are delivered there, where events$ shows them.
+    expect(events.some((e) => e.kind === 'delivered' && e.envelope.id === pong?.envelope.id)).toBe(true);
+  });
+});
