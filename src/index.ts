@@ -15,7 +15,7 @@ export { SimulationError } from './kernel/SimulationError.ts';
 /** The error a public API throws on misuse, naming the argument, the value and what is allowed. */
 export { ArgumentError } from './kernel/argumentError.ts';
 /** The machine contract: what a machine gets as input and what it emits. */
-export type { NodeInput, HostEmitted, NodeStatus } from './kernel/NodeHost.ts';
+export type { NodeInput, HostEmitted, NodeNote, NodeStatus } from './kernel/NodeHost.ts';
 /** Messages, envelopes and the bus events that `world.events$` streams. */
 export type { Message, Envelope, BusEvent } from './kernel/Bus.ts';
 /** The network model's settings: latency distributions, loss, duplication, reordering. */

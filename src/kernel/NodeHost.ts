@@ -23,7 +23,15 @@ export interface NodeInput {
 /** What a machine emits to reach the world (the machine contract, DESIGN.md §2). */
 export type HostEmitted =
   | { type: 'send'; to: string; message: Message }
-  | { type: 'persist'; data: unknown; fsync?: boolean };
+  | { type: 'persist'; data: unknown; fsync?: boolean }
+  | { type: 'note'; data: unknown };
+
+/** A note a machine emitted (a history operation, an observation for checkers), as the World streams it. */
+export interface NodeNote {
+  atMs: number;
+  node: string;
+  data: unknown;
+}
 
 /** The World's side of a host: the shared clock, bus and trace, and where failures go. */
 export interface HostContext {
@@ -32,6 +40,7 @@ export interface HostContext {
   trace: Trace;
   rng: Rng;
   fail(nodeId: string, eventType: string, cause: unknown): void;
+  note(note: NodeNote): void;
 }
 
 type Held = { kind: 'delivery'; envelope: Envelope } | { kind: 'timer'; event: string; fn: () => void };
@@ -40,13 +49,20 @@ type Held = { kind: 'delivery'; envelope: Envelope } | { kind: 'timer'; event: s
  * One machine of the simulated cluster: it runs one root XState actor on the VirtualClock, takes deliveries
  * from the bus, and is what crashes, restarts, pauses and loses power. Its disk survives crashes; a power
  * loss also drops what was written without fsync (the page cache).
+ *
+ * Persisting keeps a reference to the machine's data and copies it only when the node goes down: a broker
+ * persists its log on every append, and copying the whole log each time would make a run quadratic. This is
+ * safe because machines treat their data as immutable (as XState context is); the copy is what the node
+ * boots from, so nothing the old incarnation does afterwards can reach it.
  */
 export class NodeHost implements Endpoint {
   private actor: Actor<AnyStateMachine> | undefined;
   private statusNow: NodeStatus = 'down';
   private incarnationNow = 0;
+  // While the node is up these hold references to the machine's data; once it is down, deep copies.
   private durableDisk: unknown = undefined;
   private pageCacheDisk: unknown = undefined;
+  private lastPersistEvent = '';
   private readonly timers = new Set<TimerHandle>();
   private held: Held[] = [];
   private currentEvent = 'xstate.init';
@@ -83,9 +99,9 @@ export class NodeHost implements Endpoint {
     return this.actor?.getSnapshot();
   }
 
-  /** What a restart would boot from now (the page cache, which a process crash keeps). */
+  /** What a restart would boot from now (a copy of the page cache, which a process crash keeps). */
   disk(): unknown {
-    return this.pageCacheDisk;
+    return this.statusNow === 'down' ? structuredClone(this.pageCacheDisk) : this.copyDisk(this.pageCacheDisk);
   }
 
   /** Boots the machine from disk. */
@@ -106,6 +122,7 @@ export class NodeHost implements Endpoint {
     this.guardScheduler(actor);
     actor.on('send', (event) => this.onSend(event as HostEmitted & { type: 'send' }));
     actor.on('persist', (event) => this.onPersist(event as HostEmitted & { type: 'persist' }));
+    actor.on('note', (event) => this.onNote(event as HostEmitted & { type: 'note' }));
     actor.subscribe({
       next: (snapshot) => this.onSnapshot(snapshot),
       error: (err) => this.world.fail(this.id, this.currentEvent, err),
@@ -117,12 +134,17 @@ export class NodeHost implements Endpoint {
   /** Stops the actor: volatile state, timers and held deliveries are gone; the disk stays. */
   crash(): void {
     const actor = this.actor;
+    const wasDown = this.statusNow === 'down';
     this.statusNow = 'down';
     this.actor = undefined;
     this.held = [];
     actor?.stop();
     for (const handle of this.timers) this.world.clock.clearTimeout(handle);
     this.timers.clear();
+    if (wasDown) return;
+    const durable = this.copyDisk(this.durableDisk);
+    this.pageCacheDisk = this.pageCacheDisk === this.durableDisk ? durable : this.copyDisk(this.pageCacheDisk);
+    this.durableDisk = durable;
   }
 
   /** A crash that also loses every write not fsynced. */
@@ -236,12 +258,31 @@ export class NodeHost implements Endpoint {
 
   private onPersist(event: { data: unknown; fsync?: boolean }): void {
     if (this.statusNow === 'down') return;
+    this.pageCacheDisk = event.data;
+    if (event.fsync !== false) this.durableDisk = event.data;
+    this.lastPersistEvent = this.currentEvent;
+  }
+
+  private onNote(event: { data: unknown }): void {
+    if (this.statusNow === 'down') return;
     try {
-      const copy: unknown = event.data === undefined ? undefined : JSON.parse(stableStringify(event.data));
-      this.pageCacheDisk = copy;
-      if (event.fsync !== false) this.durableDisk = copy;
+      const atMs = this.world.clock.now;
+      this.world.trace.write({ t: atMs, kind: 'note', node: this.id, data: event.data });
+      this.world.note({ atMs, node: this.id, data: event.data });
     } catch (err) {
       this.world.fail(this.id, this.currentEvent, err);
+    }
+  }
+
+  // A JSON round trip: what a real disk would give back. Data JSON cannot carry fails the run, naming the
+  // event that persisted it.
+  private copyDisk(data: unknown): unknown {
+    if (data === undefined) return undefined;
+    try {
+      return JSON.parse(stableStringify(data));
+    } catch (err) {
+      this.world.fail(this.id, this.lastPersistEvent, new Error(`persisted data cannot be written to disk: ${(err as Error).message}`));
+      return undefined;
     }
   }
 

@@ -1,11 +1,11 @@
-import type { Observable } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import type { AnyStateMachine } from 'xstate';
 import { validateFault, validateLinkOverride, type Fault } from '../faults/Fault.ts';
 import { Trace, type TraceEntry, type TraceMode } from '../history/Trace.ts';
 import { ArgumentError, requireNumberAtLeast } from './argumentError.ts';
 import { Bus, type BusEvent, type Message } from './Bus.ts';
 import type { LinkOverride, NetworkConfig } from './networkModel.ts';
-import { NodeHost, type NodeStatus } from './NodeHost.ts';
+import { NodeHost, type NodeNote, type NodeStatus } from './NodeHost.ts';
 import { compilePartition, type PartitionSpec } from './partitions.ts';
 import { Rng, seedPath, type Seed } from './Rng.ts';
 import { SimulationError } from './SimulationError.ts';
@@ -58,6 +58,9 @@ export class World {
   private readonly bus: Bus;
   private readonly hosts = new Map<string, NodeHost>();
   private failure: SimulationError | undefined;
+  private readonly notes = new Subject<NodeNote>();
+  /** Every note a machine emits (`{ type: 'note', data }`), with its node and virtual time, in order. */
+  readonly notes$: Observable<NodeNote> = this.notes.asObservable();
 
   constructor(options: WorldOptions) {
     try {
@@ -120,6 +123,7 @@ export class World {
       trace: this.traceLog,
       rng: this.rng.fork(`node:${id}`),
       fail: (nodeId, eventType, cause) => this.fail(nodeId, eventType, cause),
+      note: (note) => this.notes.next(note),
     });
     this.hosts.set(id, host);
     this.bus.register(id, host);

@@ -112,10 +112,13 @@ describe('a machine that throws fails the run at once', () => {
     expect(failure.eventType).toBe('bad-send');
   });
 
-  it('reports persisted data that JSON cannot carry', () => {
+  it('reports persisted data that JSON cannot carry when the disk is written (at the crash), naming the event that persisted it', () => {
     const world = faultyWorld();
     world.inject('faulty', { type: 'bad-persist' });
-    expect(failureOf(() => world.runFor(10)).message).toContain('$.n is NaN');
+    world.runFor(10);
+    const failure = failureOf(() => world.crash('faulty'));
+    expect(failure.eventType).toBe('bad-persist');
+    expect(failure.message).toContain('persisted data cannot be written to disk: stableStringify: $.n is NaN');
   });
 
   it('refuses a delayed event without an id, for which XState would draw Math.random', () => {
