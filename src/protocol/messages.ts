@@ -1,0 +1,235 @@
+// The wire protocol between the simulated Kafka nodes: one message type per Kafka API request and response,
+// named with dotted event types (`produce.request`, `produce.response`) so machines can match on prefixes.
+// Fields keep Kafka's names (ProduceRequest, FetchRequest, BrokerHeartbeatRequest, ...). Everything is plain
+// JSON data: messages are traced and hashed.
+import type { KafkaErrorType } from './errors.ts';
+
+/** A record as a producer sends it and a consumer reads it. Values are unique per run in the workloads. */
+export interface WireRecord {
+  key: string | null;
+  value: string;
+}
+
+/**
+ * A record batch (Kafka's RecordBatch v2 header fields that matter here). `baseOffset` and `leaderEpoch` are
+ * set by the leader on append; a producer sends -1. Idempotent producers set `producerId`, `producerEpoch`
+ * and `baseSequence`; others send -1.
+ */
+export interface RecordBatch {
+  baseOffset: number;
+  leaderEpoch: number;
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+  records: WireRecord[];
+}
+
+/** A partition's state as the controller decides it and metadata spreads it. */
+export interface PartitionState {
+  topic: string;
+  partition: number;
+  replicas: number[];
+  isr: number[];
+  /** -1 when the partition has no leader. */
+  leader: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+}
+
+/** Kafka's error field: absent (NONE) or an error name from the error table. */
+export interface WithError {
+  errorCode?: KafkaErrorType;
+}
+
+// ---- Controller <-> broker (KRaft: BrokerRegistration, BrokerHeartbeat, metadata log, AlterPartition) ----
+
+/** BrokerRegistrationRequest: a booting broker asks to join; a new incarnation gets a new broker epoch. */
+export interface BrokerRegisterRequest {
+  type: 'broker.register';
+  brokerId: number;
+  incarnationId: string;
+}
+
+/** BrokerRegistrationResponse: the broker epoch is the registration record's offset in the metadata log. */
+export interface BrokerRegisterResponse extends WithError {
+  type: 'broker.register.response';
+  brokerEpoch: number;
+}
+
+/** BrokerHeartbeatRequest: liveness plus how far the broker has replayed the metadata log. */
+export interface BrokerHeartbeatRequest {
+  type: 'broker.heartbeat';
+  brokerId: number;
+  brokerEpoch: number;
+  currentMetadataOffset: number;
+  wantFence: boolean;
+}
+
+/** BrokerHeartbeatResponse: whether the broker is fenced, with the metadata records it has not seen yet. */
+export interface BrokerHeartbeatResponse extends WithError {
+  type: 'broker.heartbeat.response';
+  isFenced: boolean;
+  records: MetadataRecord[];
+  fromOffset: number;
+}
+
+/** New metadata records, pushed to brokers as they are committed (KRaft brokers fetch them with a long poll). */
+export interface MetadataRecordsPush {
+  type: 'metadata.records';
+  fromOffset: number;
+  records: MetadataRecord[];
+}
+
+/** AlterPartitionRequest: a leader proposes a new ISR, guarded by the partition epoch it last saw. */
+export interface AlterPartitionRequest {
+  type: 'partition.alter';
+  brokerId: number;
+  brokerEpoch: number;
+  topic: string;
+  partition: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+  newIsr: number[];
+}
+
+/** AlterPartitionResponse: the partition state now in force, or why the change was refused. */
+export interface AlterPartitionResponse extends WithError {
+  type: 'partition.alter.response';
+  topic: string;
+  partition: number;
+  state?: PartitionState;
+}
+
+/** The records of the metadata log (`__cluster_metadata`), as JSON. */
+export type MetadataRecord =
+  | { type: 'RegisterBroker'; brokerId: number; brokerEpoch: number; incarnationId: string }
+  | { type: 'FenceBroker'; brokerId: number; brokerEpoch: number }
+  | { type: 'UnfenceBroker'; brokerId: number; brokerEpoch: number }
+  | { type: 'Topic'; topic: string; numPartitions: number }
+  | ({ type: 'Partition' } & PartitionState)
+  | ({ type: 'PartitionChange' } & PartitionState);
+
+// ---- Clients <-> brokers ----
+
+/** MetadataRequest: which brokers lead which partitions, answered from the broker's metadata cache. */
+export interface MetadataRequest {
+  type: 'metadata.request';
+  correlationId: number;
+  topics: string[];
+}
+
+/** MetadataResponse: live brokers and partition states (possibly stale: caches lag the controller). */
+export interface MetadataResponse {
+  type: 'metadata.response';
+  correlationId: number;
+  brokers: number[];
+  partitions: PartitionState[];
+  topicErrors: Record<string, KafkaErrorType>;
+}
+
+/** InitProducerIdRequest (non-transactional): an id and epoch for an idempotent producer. */
+export interface InitProducerIdRequest {
+  type: 'initProducerId.request';
+  correlationId: number;
+}
+
+/** InitProducerIdResponse. */
+export interface InitProducerIdResponse extends WithError {
+  type: 'initProducerId.response';
+  correlationId: number;
+  producerId: number;
+  producerEpoch: number;
+}
+
+/** ProduceRequest for one partition. acks is 0, 1 or -1 (all); acks=0 gets no response. */
+export interface ProduceRequest {
+  type: 'produce.request';
+  correlationId: number;
+  acks: number;
+  timeoutMs: number;
+  topic: string;
+  partition: number;
+  batch: RecordBatch;
+}
+
+/** ProduceResponse for one partition: the base offset of the appended (or duplicate) batch. */
+export interface ProduceResponse extends WithError {
+  type: 'produce.response';
+  correlationId: number;
+  topic: string;
+  partition: number;
+  baseOffset: number;
+}
+
+/** FetchRequest for one partition: followers send their broker id, consumers -1. */
+export interface FetchRequest {
+  type: 'fetch.request';
+  correlationId: number;
+  replicaId: number;
+  /** The follower's broker epoch (KIP-903), -1 for consumers. */
+  replicaEpoch: number;
+  topic: string;
+  partition: number;
+  fetchOffset: number;
+  /** -1 when the client does not know it (then no epoch fencing, as before KIP-320). */
+  currentLeaderEpoch: number;
+  /** The epoch of the last batch the follower has (Fetch v12+), for divergence detection; -1 if none. */
+  lastFetchedEpoch: number;
+  maxRecords: number;
+}
+
+/** FetchResponse: batches from fetchOffset, the leader's HW, and where the follower diverges if it does. */
+export interface FetchResponse extends WithError {
+  type: 'fetch.response';
+  correlationId: number;
+  topic: string;
+  partition: number;
+  highWatermark: number;
+  logStartOffset: number;
+  batches: RecordBatch[];
+  divergingEpoch?: { epoch: number; endOffset: number };
+}
+
+/** ListOffsetsRequest: -1 latest (the HW), -2 earliest. */
+export interface ListOffsetsRequest {
+  type: 'listOffsets.request';
+  correlationId: number;
+  topic: string;
+  partition: number;
+  timestamp: -1 | -2;
+  currentLeaderEpoch: number;
+}
+
+/** ListOffsetsResponse. */
+export interface ListOffsetsResponse extends WithError {
+  type: 'listOffsets.response';
+  correlationId: number;
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/** Every message of the Kafka protocol as simulated. */
+export type KafkaMessage =
+  | BrokerRegisterRequest
+  | BrokerRegisterResponse
+  | BrokerHeartbeatRequest
+  | BrokerHeartbeatResponse
+  | MetadataRecordsPush
+  | AlterPartitionRequest
+  | AlterPartitionResponse
+  | MetadataRequest
+  | MetadataResponse
+  | InitProducerIdRequest
+  | InitProducerIdResponse
+  | ProduceRequest
+  | ProduceResponse
+  | FetchRequest
+  | FetchResponse
+  | ListOffsetsRequest
+  | ListOffsetsResponse;
+
+/** The string key of a topic-partition, as Kafka prints it: `orders-3`. */
+export function topicPartitionKey(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
