@@ -195,7 +195,7 @@ export class NodeHost implements Endpoint {
 
   private setTimer(fn: () => void, delayMs: number): TimerHandle {
     const event = this.nextTimerEvent ?? 'timer';
-    const handle = this.world.clock.setTimeout(() => {
+    const handle = this.world.clock.setTimeout(() => { // VirtualClock
       this.timers.delete(handle);
       this.fireTimer(event, fn);
     }, delayMs);
@@ -221,7 +221,7 @@ export class NodeHost implements Endpoint {
 
   /**
    * Wraps the actor system's scheduler to learn which event each delayed timer carries (for the trace and
-   * for error reports) and to refuse a delayed event without an id, for which XState would call Math.random.
+   * for error reports) and to refuse a delayed event without an id, for which XState would draw a random id.
    */
   private guardScheduler(actor: Actor<AnyStateMachine>): void {
     const scheduler = actor.system.scheduler;
@@ -229,7 +229,7 @@ export class NodeHost implements Endpoint {
     scheduler.schedule = (source, target, event, delay, id) => {
       if (id === undefined) {
         throw new Error(
-          `delayed event "${event.type}" has no id: give every delayed raise/sendTo an id (XState draws Math.random for a missing one)`,
+          `delayed event "${event.type}" has no id: give every delayed raise/sendTo an id (XState draws Math.random for a missing one)`, // VirtualClock guard
         );
       }
       this.nextTimerEvent = event.type;

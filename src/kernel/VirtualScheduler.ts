@@ -37,7 +37,7 @@ class VirtualAction<T> extends Subscription implements SchedulerAction<T> {
     this.state = state;
     // RxJS operators can compute a delay in the past (a `timeout` deadline that has passed); its own
     // schedulers treat that as due now, as setTimeout does, so this one does too.
-    this.handle = this.clock.setTimeout(() => this.execute(), delay > 0 ? delay : 0);
+    this.handle = this.clock.setTimeout(() => this.execute(), delay > 0 ? delay : 0); // VirtualClock
     return this;
   }
 
