@@ -1,0 +1,210 @@
+// The operation history clients record, Jepsen-style (DESIGN §4): every client call is an `invoke` followed by
+// one completion, `ok`, `fail` (definitely not applied) or `info` (outcome unknown: a timeout,
+// NOT_LEADER_OR_FOLLOWER after the request left, a crash mid-request). The checkers in src/checker read it.
+// Jepsen's workload (jepsen/src/jepsen/tests/kafka.clj) names a partition by an integer "key"; here a key is
+// the topic-partition as Kafka prints it, `${topic}-${partition}`. Everything is plain JSON data.
+import { ArgumentError, describeValue } from '../kernel/argumentError.ts';
+
+/** How an operation ended: `invoke` opens it; `ok`, `fail` (not applied) or `info` (unknown) completes it. */
+export type OperationType = 'invoke' | 'ok' | 'fail' | 'info';
+
+/** A completion's type. */
+export type CompletionType = Exclude<OperationType, 'invoke'>;
+
+/** What a client did, Jepsen's `:f`. */
+export type OperationFunction = 'send' | 'poll' | 'commit' | 'subscribe' | 'assign' | 'crash';
+
+/** A send as invoked (and as completed when `fail` or `info`): `partition` only when it is known. */
+export interface SendValue {
+  topic: string;
+  /** The record's key (it picks the partition when none is given). */
+  key: string | null;
+  /** Unique per run, so a value names the one send that wrote it. */
+  value: string;
+  partition?: number;
+}
+
+/** A record at its place in a partition's log: an acknowledged send, or one record a poll returned. */
+export interface LogRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: string;
+}
+
+/**
+ * A poll's value: `{}` when invoked; records only if a failed or indefinite poll still returned some.
+ * Subscribed consumers report their group membership so checkers can see rebalances.
+ */
+export interface PollValue {
+  records?: LogRecord[];
+  memberId?: string;
+  generation?: number;
+}
+
+/** What an `ok` poll returned: per partition, contiguous offsets in order. */
+export interface PollResult extends PollValue {
+  records: LogRecord[];
+}
+
+/** Offsets to commit, by topic-partition key: the next offset to read, as Kafka's OffsetAndMetadata. */
+export interface CommitValue {
+  offsets: Record<string, number>;
+}
+
+/** A manual assignment (`KafkaConsumer.assign`), by topic-partition key. */
+export interface AssignValue {
+  partitions: string[];
+}
+
+/** A group subscription (`KafkaConsumer.subscribe`): the coordinator picks the partitions. */
+export interface SubscribeValue {
+  topics: string[];
+}
+
+/** A client crash: the client is thrown away and a fresh one opened (Jepsen's `:crash`). */
+export type CrashValue = Record<string, never>;
+
+interface ValuesByType<Invoke, Ok, Other = Invoke> {
+  invoke: Invoke;
+  ok: Ok;
+  fail: Other;
+  info: Other;
+}
+
+/** The value each kind of operation carries, by function and type. */
+export interface OperationValues {
+  send: ValuesByType<SendValue, LogRecord>;
+  poll: ValuesByType<PollValue, PollResult>;
+  commit: ValuesByType<CommitValue, CommitValue>;
+  subscribe: ValuesByType<SubscribeValue, SubscribeValue>;
+  assign: ValuesByType<AssignValue, AssignValue>;
+  crash: ValuesByType<CrashValue, CrashValue>;
+}
+
+/** The fields every operation has; `value`'s shape follows `f` and `type`. */
+export interface OperationFields<F extends OperationFunction, T extends OperationType> {
+  /** Position in the history. */
+  index: number;
+  /** The client that performed it. */
+  process: string;
+  type: T;
+  f: F;
+  value: OperationValues[F][T];
+  /** Virtual time. */
+  timeMs: number;
+}
+
+/**
+ * The operations of the given functions and types, as a union with one member per (f, type), so checking
+ * `f` and `type` narrows `value`: `OperationOf<'send', 'ok'>` carries the offset.
+ */
+export type OperationOf<F extends OperationFunction = OperationFunction, T extends OperationType = OperationType> =
+  F extends OperationFunction ? (T extends OperationType ? OperationFields<F, T> : never) : never;
+
+/** One entry of a history. */
+export type Operation = OperationOf;
+
+/** The value an invocation of `f` carries. */
+export type InvokeValue<F extends OperationFunction> = OperationValues[F]['invoke'];
+
+/** Any completion's value (the function comes from the invocation it completes). */
+export type CompletionValue = {
+  [F in OperationFunction]: OperationValues[F][CompletionType];
+}[OperationFunction];
+
+/** A whole history, in the order the operations happened. */
+export type History = readonly Operation[];
+
+/** Jepsen's key for a record: its topic-partition as Kafka prints it (`orders-3`). */
+export function keyOf(record: { topic: string; partition: number }): string {
+  return `${record.topic}-${record.partition}`;
+}
+
+/**
+ * Records a history as clients run. A process has at most one operation outstanding, as in Jepsen, so a
+ * completion pairs with exactly one invocation; misuse throws at the call that broke the rule.
+ */
+export class HistoryRecorder {
+  private readonly ops: Operation[] = [];
+  /** process -> index of its outstanding invocation. */
+  private readonly outstanding = new Map<string, number>();
+  /** invocation index -> index of its completion. */
+  private readonly completions = new Map<number, number>();
+
+  /** Opens an operation; returns its index, which `complete` takes. */
+  invoke<F extends OperationFunction>(process: string, f: F, value: InvokeValue<F>, timeMs: number): number {
+    if (typeof process !== 'string' || process === '') {
+      throw new ArgumentError('HistoryRecorder.invoke', 'process', process, 'a non-empty client id');
+    }
+    const open = this.outstanding.get(process);
+    if (open !== undefined) {
+      throw new ArgumentError(
+        'HistoryRecorder.invoke',
+        'process',
+        process,
+        `a client with no operation outstanding (its ${this.ops[open]?.f} at index ${open} is still open: complete it first)`,
+      );
+    }
+    this.checkTime('HistoryRecorder.invoke', timeMs);
+    const index = this.ops.length;
+    // The cast is sound: `value` has the invoke shape for `f`, which is what OperationOf<F, 'invoke'> holds.
+    this.ops.push({ index, process, type: 'invoke', f, value, timeMs } as Operation);
+    this.outstanding.set(process, index);
+    return index;
+  }
+
+  /** Completes the invocation at `invokeIndex`; returns the completion's index. */
+  complete(invokeIndex: number, type: CompletionType, value: CompletionValue, timeMs: number): number {
+    const where = 'HistoryRecorder.complete';
+    const invocation = this.ops[invokeIndex];
+    if (!Number.isInteger(invokeIndex) || invocation === undefined) {
+      const range = this.ops.length === 0 ? 'none yet' : `0..${this.ops.length - 1}`;
+      throw new ArgumentError(where, 'invokeIndex', invokeIndex, `the index of an operation in this history (${range})`);
+    }
+    if (invocation.type !== 'invoke') {
+      throw new ArgumentError(
+        where,
+        'invokeIndex',
+        invokeIndex,
+        `the index of an invocation, not of a completion (operation ${invokeIndex} is an ${invocation.type} ${invocation.f}; pass the index invoke() returned)`,
+      );
+    }
+    const completedBy = this.completions.get(invokeIndex);
+    if (completedBy !== undefined) {
+      throw new ArgumentError(
+        where,
+        'invokeIndex',
+        invokeIndex,
+        `an outstanding invocation (the ${invocation.f} by ${describeValue(invocation.process)} was already completed by operation ${completedBy})`,
+      );
+    }
+    if (type !== 'ok' && type !== 'fail' && type !== 'info') {
+      throw new ArgumentError(where, 'type', type, "'ok', 'fail' or 'info'");
+    }
+    this.checkTime(where, timeMs);
+    const index = this.ops.length;
+    const { process, f } = invocation;
+    // The cast trusts the caller to pass the completion shape for this invocation's `f`: the function is
+    // known only at run time, from the invocation.
+    this.ops.push({ index, process, type, f, value, timeMs } as Operation);
+    this.completions.set(invokeIndex, index);
+    this.outstanding.delete(process);
+    return index;
+  }
+
+  /** The history so far (the recorder's own array: read it, do not change it). */
+  operations(): History {
+    return this.ops;
+  }
+
+  // Clients record as virtual time runs, so a history is in time order; a step back means a misplaced call.
+  private checkTime(where: string, timeMs: number): void {
+    const last = this.ops.at(-1)?.timeMs ?? Number.NEGATIVE_INFINITY;
+    if (typeof timeMs !== 'number' || !Number.isFinite(timeMs) || timeMs < last) {
+      const allowed = this.ops.length === 0 ? 'a finite number' : `a finite number >= ${last} (time does not go backwards)`;
+      throw new ArgumentError(where, 'timeMs', timeMs, allowed);
+    }
+  }
+}
