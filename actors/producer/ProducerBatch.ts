@@ -1,0 +1,79 @@
+// A batch of records for one partition, as the accumulator keeps it (Kafka's `ProducerBatch`), and the byte and
+// sequence arithmetic that goes with it.
+
+/**
+ * Bytes of a v2 record batch header (`DefaultRecordBatch.RECORD_BATCH_OVERHEAD`); every batch starts with them.
+ */
+export const RECORD_BATCH_OVERHEAD_BYTES = 61;
+
+/**
+ * Bytes a record costs beyond its key and value: Kafka's upper bound `DefaultRecord.MAX_RECORD_OVERHEAD` (the
+ * varint length, attributes, timestamp and offset deltas, key and value lengths, header count). Kafka writes
+ * varints, so real records are a little smaller; the simulator counts this fixed bound so sizes are exact and easy
+ * to reason about, and records carry no headers.
+ */
+export const RECORD_OVERHEAD_BYTES = 21;
+
+/** One record in a batch: what the user sent, its size as counted, when it was appended. */
+export interface BatchRecord {
+  readonly key: string | null;
+  readonly value: string | null;
+  /** The caller's id for the record (e.g. its history operation), carried through to the outcome. */
+  readonly id: string | number | null;
+  readonly sizeBytes: number;
+  readonly appendedMs: number;
+}
+
+/** A batch for one partition. Sequence fields are null until an idempotent producer first drains the batch. */
+export interface ProducerBatch {
+  readonly batchId: number;
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly BatchRecord[];
+  /** Header plus records. */
+  readonly sizeBytes: number;
+  /** `batch.size`, or more when the first record alone is larger (Kafka sizes the buffer for it). */
+  readonly capacityBytes: number;
+  readonly createdMs: number;
+  /** How many times the batch was sent and came back for a retry. */
+  readonly attempts: number;
+  /** When the batch was created, or last re-enqueued for a retry. */
+  readonly lastAttemptMs: number;
+  /** When a retried batch may be sent again; null before the first retry. */
+  readonly retryAtMs: number | null;
+  /** Drained at least once: no more appends (Kafka closes the records builder at drain). */
+  readonly closed: boolean;
+  readonly baseSequence: number | null;
+  readonly producerEpoch: number | null;
+  /** An earlier attempt may have been appended by a broker, so failing it now is an indeterminate outcome. */
+  readonly maybeWritten: boolean;
+}
+
+const utf8 = new TextEncoder();
+const MAX_INT = 2_147_483_647;
+
+/** The bytes a record adds to a batch: UTF-8 length of key and value plus RECORD_OVERHEAD_BYTES. */
+export function recordSizeBytes(key: string | null, value: string | null): number {
+  return utf8.encode(key ?? '').length + utf8.encode(value ?? '').length + RECORD_OVERHEAD_BYTES;
+}
+
+/** Whether the batch has reached its capacity (`MemoryRecordsBuilder#isFull`). */
+export function isBatchFull(batch: ProducerBatch): boolean {
+  return batch.closed || batch.sizeBytes >= batch.capacityBytes;
+}
+
+/** The key the accumulator files a partition under: Kafka's `TopicPartition#toString`, `topic-partition`. */
+export function topicPartitionKey(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
+
+/** A sequence number advanced by `increment`, wrapping after Integer.MAX_VALUE (`DefaultRecordBatch#incrementSequence`). */
+export function incrementSequence(sequence: number, increment: number): number {
+  if (sequence > MAX_INT - increment) return increment - (MAX_INT - sequence) - 1;
+  return sequence + increment;
+}
+
+/** The sequence of the batch's last record: `baseSequence + count - 1`, wrapping; null without a sequence. */
+export function lastSequence(batch: ProducerBatch): number | null {
+  return batch.baseSequence === null ? null : incrementSequence(batch.baseSequence, batch.records.length - 1);
+}

@@ -1,0 +1,167 @@
+import { isRetriable } from '../../src/protocol/index.ts';
+import type { KafkaErrorType } from '../../src/protocol/index.ts';
+import type { Draw } from './Draw.ts';
+import type { ExpiredBatch } from './completeBatch.ts';
+import type { ProducerConfig } from './producerConfig.ts';
+
+/** Jepsen's outcome of a send: acknowledged, definitely not written, or unknown. */
+export type SendOutcome = 'ok' | 'fail' | 'info';
+
+/** What the producer does with a batch after a response or an expiry. */
+export type RetryDecision =
+  /** Done: the records are acknowledged (`offsetsKnown` is false for DUPLICATE_SEQUENCE_NUMBER). */
+  | {
+      readonly action: 'complete';
+      readonly outcome: 'ok';
+      readonly offsetsKnown: boolean;
+      readonly refreshMetadata: false;
+      readonly bumpEpoch: false;
+    }
+  /** Send again at `retryAtMs` (reenqueueBatch), remembering whether this attempt may have been appended. */
+  | {
+      readonly action: 'retry';
+      readonly retryAtMs: number;
+      readonly backoffMs: number;
+      readonly maybeWritten: boolean;
+      readonly refreshMetadata: boolean;
+      readonly bumpEpoch: boolean;
+    }
+  /** Give up (failBatch) and report `outcome`: 'info' when any attempt may have been appended. */
+  | {
+      readonly action: 'fail';
+      readonly error: KafkaErrorType;
+      readonly outcome: 'fail' | 'info';
+      readonly refreshMetadata: boolean;
+      readonly bumpEpoch: boolean;
+    };
+
+/** The settings the policy reads. */
+export type RetryConfig = Pick<
+  ProducerConfig,
+  'retries' | 'retryBackoffMs' | 'retryBackoffMaxMs' | 'deliveryTimeoutMs' | 'enableIdempotence'
+>;
+
+/** A partition's answer in a Produce response, with what the policy needs to know about its batch. */
+export interface RetryInput {
+  /** The partition's error code in the response; 'NONE' for success. A lost request counts as NETWORK_EXCEPTION. */
+  readonly error: KafkaErrorType;
+  readonly batch: { readonly createdMs: number; readonly attempts: number; readonly maybeWritten: boolean };
+  readonly nowMs: number;
+  readonly config: RetryConfig;
+  /** Idempotent producers: whether the batch is the next sequence the broker expects (see isNextSequence). */
+  readonly isNextSequence?: boolean;
+  /**
+   * What an idempotent producer does with a real sequence gap: 'fail' the batch (the default here), or
+   * 'bumpEpochAndRetry' as the Java client does since 2.5 (KIP-360, `TransactionManager#canRetry`).
+   */
+  readonly outOfOrderSequence?: 'fail' | 'bumpEpochAndRetry';
+  /** Draws the ±20% jitter of the exponential backoff; without it the backoff is exact. */
+  readonly draw?: Draw;
+}
+
+// Errors a broker answers before appending anything (request validation, Partition#appendRecordsToLeader's
+// min-ISR check, ProducerAppendInfo's producer checks): an attempt that got one of them wrote nothing. Any other
+// error may come after the append (REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS_AFTER_APPEND, NETWORK_EXCEPTION, and
+// NOT_LEADER_OR_FOLLOWER when leadership moved while the request waited for acks=all).
+const NOTHING_APPENDED: ReadonlySet<KafkaErrorType> = new Set<KafkaErrorType>([
+  'CORRUPT_MESSAGE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_ENOUGH_REPLICAS',
+  'INVALID_REQUIRED_ACKS',
+  'POLICY_VIOLATION',
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'DUPLICATE_SEQUENCE_NUMBER',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+  'UNKNOWN_PRODUCER_ID',
+  'PRODUCER_FENCED',
+]);
+
+// Errors whose Java exception extends InvalidMetadataException: the Sender asks for a metadata update.
+const STALE_METADATA: ReadonlySet<KafkaErrorType> = new Set<KafkaErrorType>([
+  'NOT_LEADER_OR_FOLLOWER',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NETWORK_EXCEPTION',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
+]);
+
+/**
+ * Decides a batch's fate from its partition's error (`Sender#completeBatch` / `#canRetry`, 3.9):
+ * - NONE completes; DUPLICATE_SEQUENCE_NUMBER completes too, without offsets (the broker no longer has them);
+ * - a retriable error (the error table's flag) is retried after an exponential backoff from `retry.backoff.ms` to
+ *   `retry.backoff.max.ms`, while `delivery.timeout.ms` has not passed since the batch was created and fewer than
+ *   `retries` attempts were made; after that, or for a non-retriable error, the batch fails with that error;
+ * - a failure is 'info' (indeterminate) when this or an earlier attempt may have been appended, else 'fail';
+ * - stale-metadata errors (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION, NETWORK_EXCEPTION, ...) also ask
+ *   for a metadata refresh, whether the batch is retried or not;
+ * - idempotent producers: OUT_OF_ORDER_SEQUENCE_NUMBER for a batch that is not the next sequence is retried (an
+ *   earlier batch has not landed yet); for the next one it is a real gap, which fails the batch or, with
+ *   `outOfOrderSequence: 'bumpEpochAndRetry'`, bumps the epoch and retries; UNKNOWN_PRODUCER_ID is retried with an
+ *   epoch bump; every failed batch asks for an epoch bump (`TransactionManager#handleFailedBatch`), so its partition
+ *   restarts at sequence 0 instead of leaving a gap that fails every later batch.
+ */
+export function retryDecision(input: RetryInput): RetryDecision {
+  const { error, batch, nowMs, config } = input;
+  if (error === 'NONE' || error === 'DUPLICATE_SEQUENCE_NUMBER') {
+    const offsetsKnown = error === 'NONE';
+    return { action: 'complete', outcome: 'ok', offsetsKnown, refreshMetadata: false, bumpEpoch: false };
+  }
+
+  const maybeWritten = batch.maybeWritten || !NOTHING_APPENDED.has(error);
+  const refreshMetadata = STALE_METADATA.has(error);
+  const idempotent = config.enableIdempotence;
+  let retriable = isRetriable(error);
+  let bumpEpoch = false;
+  if (idempotent && error === 'OUT_OF_ORDER_SEQUENCE_NUMBER') {
+    const gap = input.isNextSequence ?? true;
+    retriable = !gap || input.outOfOrderSequence === 'bumpEpochAndRetry';
+    bumpEpoch = gap && retriable;
+  } else if (idempotent && error === 'UNKNOWN_PRODUCER_ID') {
+    retriable = true;
+    bumpEpoch = true;
+  }
+  const withinDeliveryTimeout = nowMs - batch.createdMs < config.deliveryTimeoutMs;
+  if (retriable && withinDeliveryTimeout && batch.attempts < config.retries) {
+    const backoffMs = exponentialBackoffMs(batch.attempts, config, input.draw);
+    return { action: 'retry', retryAtMs: nowMs + backoffMs, backoffMs, maybeWritten, refreshMetadata, bumpEpoch };
+  }
+  return { action: 'fail', error, outcome: maybeWritten ? 'info' : 'fail', refreshMetadata, bumpEpoch: idempotent };
+}
+
+/**
+ * The outcome of a batch whose `delivery.timeout.ms` passed (Kafka fails it with a TimeoutException, code
+ * REQUEST_TIMED_OUT): 'info' when a broker may have appended it (it was in flight, or an earlier attempt was
+ * indeterminate), else 'fail'. An idempotent batch that already held a sequence asks for an epoch bump.
+ */
+export function expiryDecision(expired: ExpiredBatch, config: Pick<ProducerConfig, 'enableIdempotence'>): RetryDecision {
+  return {
+    action: 'fail',
+    error: 'REQUEST_TIMED_OUT',
+    outcome: expired.maybeWritten ? 'info' : 'fail',
+    refreshMetadata: false,
+    bumpEpoch: config.enableIdempotence && expired.batch.baseSequence !== null,
+  };
+}
+
+/**
+ * Kafka's `ExponentialBackoff(retry.backoff.ms, 2, retry.backoff.max.ms, 0.2)#backoff(attempts)`: the initial
+ * backoff doubled per earlier attempt, capped at the maximum, times a jitter factor in [0.8, 1.2) drawn when a draw
+ * is given. A maximum at or below the initial backoff makes it constant.
+ */
+export function exponentialBackoffMs(
+  attempts: number,
+  config: Pick<ProducerConfig, 'retryBackoffMs' | 'retryBackoffMaxMs'>,
+  draw?: Draw,
+): number {
+  const maxMs = config.retryBackoffMaxMs;
+  const initialMs = Math.min(maxMs, config.retryBackoffMs);
+  if (maxMs <= config.retryBackoffMs) return initialMs;
+  const expMax = Math.log(maxMs / Math.max(initialMs, 1)) / Math.log(2);
+  const term = initialMs * 2 ** Math.min(attempts, expMax);
+  const jitter = 0.2;
+  const factor = draw === undefined ? 1 : 1 - jitter + draw.next() * 2 * jitter;
+  return Math.min(maxMs, Math.floor(factor * term));
+}
