@@ -123,13 +123,15 @@ export function keyOf(record: { topic: string; partition: number }): string {
 }
 
 /**
- * Records a history as clients run. A process has at most one operation outstanding, as in Jepsen, so a
- * completion pairs with exactly one invocation; misuse throws at the call that broke the rule.
+ * Records a history as clients run. A process has at most one operation outstanding, as in Jepsen, except
+ * that sends pipeline: a producer's `send()` returns a future and the next send goes before it completes, so a
+ * process may have many sends outstanding, but nothing else while it does. Completions name their invocation
+ * by index, so each pairs with exactly one; misuse throws at the call that broke the rule.
  */
 export class HistoryRecorder {
   private readonly ops: Operation[] = [];
-  /** process -> index of its outstanding invocation. */
-  private readonly outstanding = new Map<string, number>();
+  /** process -> indexes of its outstanding invocations (several only for sends). */
+  private readonly outstanding = new Map<string, Set<number>>();
   /** invocation index -> index of its completion. */
   private readonly completions = new Map<number, number>();
 
@@ -139,19 +141,22 @@ export class HistoryRecorder {
       throw new ArgumentError('HistoryRecorder.invoke', 'process', process, 'a non-empty client id');
     }
     const open = this.outstanding.get(process);
-    if (open !== undefined) {
+    const first = open?.values().next().value;
+    if (first !== undefined && (f !== 'send' || this.ops[first]?.f !== 'send')) {
+      const what = f === 'send' ? 'no operation other than sends outstanding' : 'no operation outstanding';
       throw new ArgumentError(
         'HistoryRecorder.invoke',
         'process',
         process,
-        `a client with no operation outstanding (its ${this.ops[open]?.f} at index ${open} is still open: complete it first)`,
+        `a client with ${what} (its ${this.ops[first]?.f} at index ${first} is still open: complete it first)`,
       );
     }
     this.checkTime('HistoryRecorder.invoke', timeMs);
     const index = this.ops.length;
     // The cast is sound: `value` has the invoke shape for `f`, which is what OperationOf<F, 'invoke'> holds.
     this.ops.push({ index, process, type: 'invoke', f, value, timeMs } as Operation);
-    this.outstanding.set(process, index);
+    if (open === undefined) this.outstanding.set(process, new Set([index]));
+    else open.add(index);
     return index;
   }
 
@@ -190,8 +195,15 @@ export class HistoryRecorder {
     // known only at run time, from the invocation.
     this.ops.push({ index, process, type, f, value, timeMs } as Operation);
     this.completions.set(invokeIndex, index);
-    this.outstanding.delete(process);
+    const open = this.outstanding.get(process);
+    open?.delete(invokeIndex);
+    if (open?.size === 0) this.outstanding.delete(process);
     return index;
+  }
+
+  /** The indexes of the invocations `process` has not completed yet, oldest first. */
+  outstandingOf(process: string): number[] {
+    return [...(this.outstanding.get(process) ?? [])];
   }
 
   /** The history so far (the recorder's own array: read it, do not change it). */

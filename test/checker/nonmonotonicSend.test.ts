@@ -1,8 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { nonmonotonicSend } from '../../src/checker/nonmonotonicSend.ts';
+import { HistoryRecorder } from '../../src/history/History.ts';
 import { TestHistory } from './TestHistory.ts';
 
+// A producer's pipelined sends: both invoked, then completed in `completionOrder`, landing at `offsets`.
+function pipelined(offsets: { a: number; b: number }, completionOrder: Array<'a' | 'b'>) {
+  const recorder = new HistoryRecorder();
+  const invoked = {
+    a: recorder.invoke('producer', 'send', { topic: 'x', key: null, value: 'a' }, 0),
+    b: recorder.invoke('producer', 'send', { topic: 'x', key: null, value: 'b' }, 0),
+  };
+  for (const value of completionOrder) {
+    recorder.complete(invoked[value], 'ok', { topic: 'x', partition: 0, offset: offsets[value], key: null, value }, 1);
+  }
+  return recorder.operations();
+}
+
 describe('nonmonotonicSend', () => {
+  it('compares pipelined sends in send order: a retried first batch landing after the second is flagged (bug P1)', () => {
+    // Completion order is monotonic (b at 10, then a at 11); send order is not.
+    expect(nonmonotonicSend(pipelined({ a: 11, b: 10 }, ['b', 'a'])).examples['nonmonotonic-send']).toMatchObject([
+      { process: 'producer', values: ['a', 'b'], offsets: [11, 10] },
+    ]);
+  });
+
+  it('accepts pipelined sends that land in send order, whatever order they complete in', () => {
+    expect(nonmonotonicSend(pipelined({ a: 10, b: 11 }, ['b', 'a'])).valid).toBe(true);
+  });
+
   it("flags a process's send that landed before its previous send to the key (nonmonotonic-send-test)", () => {
     const h = new TestHistory();
     h.sendOk('p0', 'x', 3, 'c');

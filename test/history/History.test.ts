@@ -43,9 +43,21 @@ describe('HistoryRecorder', () => {
     const recorder = new HistoryRecorder();
     recorder.invoke('p0', 'poll', {}, 0);
     expect(() => recorder.invoke('p0', 'send', { topic: 't', key: null, value: 'v' }, 1)).toThrow(
-      /HistoryRecorder\.invoke: process must be a client with no operation outstanding \(its poll at index 0 is still open: complete it first\), got "p0"/,
+      /HistoryRecorder\.invoke: process must be a client with no operation other than sends outstanding \(its poll at index 0 is still open: complete it first\), got "p0"/,
     );
     expect(() => recorder.invoke('p1', 'poll', {}, 1)).not.toThrow();
+  });
+
+  it('lets a producer pipeline sends, but nothing else while a send is open', () => {
+    const recorder = new HistoryRecorder();
+    const first = recorder.invoke('p0', 'send', { topic: 't', key: null, value: 'a' }, 0);
+    const second = recorder.invoke('p0', 'send', { topic: 't', key: null, value: 'b' }, 1);
+    expect(recorder.outstandingOf('p0')).toEqual([first, second]);
+    expect(() => recorder.invoke('p0', 'poll', {}, 2)).toThrow(/no operation outstanding \(its send at index 0 is still open/);
+    recorder.complete(second, 'ok', { topic: 't', partition: 0, offset: 0, key: null, value: 'b' }, 3);
+    recorder.complete(first, 'ok', { topic: 't', partition: 0, offset: 1, key: null, value: 'a' }, 4);
+    expect(recorder.outstandingOf('p0')).toEqual([]);
+    expect(() => recorder.invoke('p0', 'poll', {}, 5)).not.toThrow();
   });
 
   it('throws when an operation is completed twice', () => {
