@@ -18,6 +18,11 @@ export interface NodeInput {
   disk: unknown;
   /** A generator for this node and this boot; restarts draw fresh values. */
   rng: Rng;
+  /**
+   * The virtual time now, in ms. Protocol rules that compare times (session timeouts, replica lag, delivery
+   * timeouts) read it inside actions; timers still go through `after` and delayed events.
+   */
+  now: () => number;
 }
 
 /** What a machine emits to reach the world (the machine contract, DESIGN.md §2). */
@@ -70,6 +75,7 @@ export class NodeHost implements Endpoint {
   private lastStateKey: string | undefined;
   private lastNodes: unknown;
   private readonly nodeClock: Clock;
+  private readonly readNow = (): number => this.world.clock.now;
   private readonly bus: Bus;
 
   constructor(
@@ -116,6 +122,7 @@ export class NodeHost implements Endpoint {
       nodeId: this.id,
       disk: this.pageCacheDisk === undefined ? undefined : structuredClone(this.pageCacheDisk),
       rng: this.world.rng.fork(`boot:${this.incarnationNow}`),
+      now: this.readNow,
     };
     const actor = createActor(this.machine, { id: this.id, clock: this.nodeClock, input });
     this.actor = actor;
