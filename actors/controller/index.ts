@@ -2,7 +2,6 @@
 // fencing, leader election, ISR changes, topic creation. The controller machine calls these from `assign`.
 export { controllerDefaults } from './controllerDefaults.ts';
 export type { ControllerConfig, ReplicaPlacer } from './controllerDefaults.ts';
-export { controllerOnlyErrors } from './ControllerErrorType.ts';
 export type { ControllerErrorType } from './ControllerErrorType.ts';
 export type { ControllerResult } from './ControllerResult.ts';
 export type { Draw } from './Draw.ts';

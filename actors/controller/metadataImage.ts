@@ -1,4 +1,16 @@
+import type { MetadataRecord, PartitionChangeRecord, PartitionRegistration } from '../../src/protocol/metadataRecords.ts';
 import { invariant } from './invariant.ts';
+
+export type {
+  PartitionRegistration,
+  BrokerFencedRecord,
+  BrokerUnfencedRecord,
+  MetadataRecord,
+  PartitionChangeRecord,
+  PartitionRecord,
+  RegisterBrokerRecord,
+  TopicRecord,
+} from '../../src/protocol/metadataRecords.ts';
 
 // The controller's state as JSON-safe data, and the metadata log that produces it. Kafka's KRaft controller keeps
 // its state only as the replay of `__cluster_metadata` (`ClusterControlManager#replay`,
@@ -23,15 +35,6 @@ export interface BrokerRegistration {
   readonly lastHeartbeatMs: number | null;
 }
 
-/** A partition's registration (`PartitionRegistration`): replicas in assignment order, ISR, leader and epochs. */
-export interface PartitionRegistration {
-  readonly replicas: readonly number[];
-  readonly isr: readonly number[];
-  readonly leader: number;
-  readonly leaderEpoch: number;
-  readonly partitionEpoch: number;
-}
-
 /** A topic: its partitions, indexed by partition id. */
 export interface TopicImage {
   readonly partitions: readonly PartitionRegistration[];
@@ -43,63 +46,6 @@ export interface MetadataImage {
   readonly brokers: Readonly<Record<number, BrokerRegistration>>;
   readonly topics: Readonly<Record<string, TopicImage>>;
 }
-
-/** Kafka's RegisterBrokerRecord; a registered broker starts fenced (the record's `fenced` defaults to true). */
-export interface RegisterBrokerRecord {
-  readonly type: 'RegisterBroker';
-  readonly brokerId: number;
-  readonly incarnationId: string;
-  readonly brokerEpoch: number;
-  readonly fenced: boolean;
-}
-
-/** Kafka's BrokerRegistrationChangeRecord with `fenced = FENCE` (FenceBrokerRecord before 3.3). */
-export interface BrokerFencedRecord {
-  readonly type: 'BrokerFenced';
-  readonly brokerId: number;
-  readonly brokerEpoch: number;
-}
-
-/** Kafka's BrokerRegistrationChangeRecord with `fenced = UNFENCE` (UnfenceBrokerRecord before 3.3). */
-export interface BrokerUnfencedRecord {
-  readonly type: 'BrokerUnfenced';
-  readonly brokerId: number;
-  readonly brokerEpoch: number;
-}
-
-/** Kafka's TopicRecord (keyed by name here; Kafka also gives the topic a UUID). */
-export interface TopicRecord {
-  readonly type: 'Topic';
-  readonly name: string;
-}
-
-/** Kafka's PartitionRecord: a new partition's full registration. */
-export interface PartitionRecord extends PartitionRegistration {
-  readonly type: 'Partition';
-  readonly topic: string;
-  readonly partition: number;
-}
-
-/**
- * Kafka's PartitionChangeRecord: only the fields that change. A present `leader` (even the same id, or -1) bumps
- * the leader epoch; every change record bumps the partition epoch (`PartitionRegistration#merge`).
- */
-export interface PartitionChangeRecord {
-  readonly type: 'PartitionChange';
-  readonly topic: string;
-  readonly partition: number;
-  readonly isr?: readonly number[];
-  readonly leader?: number;
-}
-
-/** One record of the metadata log. */
-export type MetadataRecord =
-  | RegisterBrokerRecord
-  | BrokerFencedRecord
-  | BrokerUnfencedRecord
-  | TopicRecord
-  | PartitionRecord
-  | PartitionChangeRecord;
 
 /** The image before the first record: offset -1, no brokers, no topics. */
 export function emptyMetadataImage(): MetadataImage {

@@ -35,6 +35,8 @@ export const kafkaErrors = {
   TOPIC_ALREADY_EXISTS: { type: 'TOPIC_ALREADY_EXISTS', code: 36, retriable: false },
   INVALID_PARTITIONS: { type: 'INVALID_PARTITIONS', code: 37, retriable: false },
   INVALID_REPLICATION_FACTOR: { type: 'INVALID_REPLICATION_FACTOR', code: 38, retriable: false },
+  NOT_CONTROLLER: { type: 'NOT_CONTROLLER', code: 41, retriable: true },
+  INVALID_REQUEST: { type: 'INVALID_REQUEST', code: 42, retriable: false },
   POLICY_VIOLATION: { type: 'POLICY_VIOLATION', code: 44, retriable: false },
   OUT_OF_ORDER_SEQUENCE_NUMBER: { type: 'OUT_OF_ORDER_SEQUENCE_NUMBER', code: 45, retriable: false },
   // Its exception class first extended RetriableException; current Kafka makes it a plain ApiException.
@@ -52,6 +54,7 @@ export const kafkaErrors = {
   FENCED_INSTANCE_ID: { type: 'FENCED_INSTANCE_ID', code: 82, retriable: false },
   PRODUCER_FENCED: { type: 'PRODUCER_FENCED', code: 90, retriable: false },
   INVALID_UPDATE_VERSION: { type: 'INVALID_UPDATE_VERSION', code: 95, retriable: false },
+  DUPLICATE_BROKER_REGISTRATION: { type: 'DUPLICATE_BROKER_REGISTRATION', code: 101, retriable: false },
   BROKER_ID_NOT_REGISTERED: { type: 'BROKER_ID_NOT_REGISTERED', code: 102, retriable: false },
   INELIGIBLE_REPLICA: { type: 'INELIGIBLE_REPLICA', code: 107, retriable: false },
   NEW_LEADER_ELECTED: { type: 'NEW_LEADER_ELECTED', code: 108, retriable: false },

@@ -3,6 +3,9 @@
 // Fields keep Kafka's names (ProduceRequest, FetchRequest, BrokerHeartbeatRequest, ...). Everything is plain
 // JSON data: messages are traced and hashed.
 import type { KafkaErrorType } from './errors.ts';
+import type { MetadataRecord } from './metadataRecords.ts';
+
+export type { MetadataRecord } from './metadataRecords.ts';
 
 /** A record as a producer sends it and a consumer reads it. Values are unique per run in the workloads. */
 export interface WireRecord {
@@ -53,6 +56,7 @@ export interface BrokerRegisterRequest {
 /** BrokerRegistrationResponse: the broker epoch is the registration record's offset in the metadata log. */
 export interface BrokerRegisterResponse extends WithError {
   type: 'broker.register.response';
+  incarnationId: string;
   brokerEpoch: number;
 }
 
@@ -68,6 +72,7 @@ export interface BrokerHeartbeatRequest {
 /** BrokerHeartbeatResponse: whether the broker is fenced, with the metadata records it has not seen yet. */
 export interface BrokerHeartbeatResponse extends WithError {
   type: 'broker.heartbeat.response';
+  brokerEpoch: number;
   isFenced: boolean;
   records: MetadataRecord[];
   fromOffset: number;
@@ -89,7 +94,8 @@ export interface AlterPartitionRequest {
   partition: number;
   leaderEpoch: number;
   partitionEpoch: number;
-  newIsr: number[];
+  /** The proposed ISR with the broker epoch each member last fetched with (KIP-903), leader included. */
+  newIsr: Array<{ brokerId: number; brokerEpoch: number }>;
 }
 
 /** AlterPartitionResponse: the partition state now in force, or why the change was refused. */
@@ -99,15 +105,6 @@ export interface AlterPartitionResponse extends WithError {
   partition: number;
   state?: PartitionState;
 }
-
-/** The records of the metadata log (`__cluster_metadata`), as JSON. */
-export type MetadataRecord =
-  | { type: 'RegisterBroker'; brokerId: number; brokerEpoch: number; incarnationId: string }
-  | { type: 'FenceBroker'; brokerId: number; brokerEpoch: number }
-  | { type: 'UnfenceBroker'; brokerId: number; brokerEpoch: number }
-  | { type: 'Topic'; topic: string; numPartitions: number }
-  | ({ type: 'Partition' } & PartitionState)
-  | ({ type: 'PartitionChange' } & PartitionState);
 
 // ---- Clients <-> brokers ----
 

@@ -1,0 +1,69 @@
+// The records of the KRaft metadata log (`__cluster_metadata`) as JSON: what the controller writes, persists and
+// sends to brokers, and what every broker replays into its metadata image. Kafka's record schemas live in
+// `metadata/src/main/resources/common/metadata/*.json`; only the fields the simulator uses are kept.
+
+/** A partition's registration (`PartitionRegistration`): replicas in assignment order, ISR, leader and epochs. */
+export interface PartitionRegistration {
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+  readonly leader: number;
+  readonly leaderEpoch: number;
+  readonly partitionEpoch: number;
+}
+
+/** Kafka's RegisterBrokerRecord; a registered broker starts fenced (the record's `fenced` defaults to true). */
+export interface RegisterBrokerRecord {
+  readonly type: 'RegisterBroker';
+  readonly brokerId: number;
+  readonly incarnationId: string;
+  readonly brokerEpoch: number;
+  readonly fenced: boolean;
+}
+
+/** Kafka's BrokerRegistrationChangeRecord with `fenced = FENCE` (FenceBrokerRecord before 3.3). */
+export interface BrokerFencedRecord {
+  readonly type: 'BrokerFenced';
+  readonly brokerId: number;
+  readonly brokerEpoch: number;
+}
+
+/** Kafka's BrokerRegistrationChangeRecord with `fenced = UNFENCE` (UnfenceBrokerRecord before 3.3). */
+export interface BrokerUnfencedRecord {
+  readonly type: 'BrokerUnfenced';
+  readonly brokerId: number;
+  readonly brokerEpoch: number;
+}
+
+/** Kafka's TopicRecord (keyed by name here; Kafka also gives the topic a UUID). */
+export interface TopicRecord {
+  readonly type: 'Topic';
+  readonly name: string;
+}
+
+/** Kafka's PartitionRecord: a new partition's full registration. */
+export interface PartitionRecord extends PartitionRegistration {
+  readonly type: 'Partition';
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/**
+ * Kafka's PartitionChangeRecord: only the fields that change. A present `leader` (even the same id, or -1) bumps
+ * the leader epoch; every change record bumps the partition epoch (`PartitionRegistration#merge`).
+ */
+export interface PartitionChangeRecord {
+  readonly type: 'PartitionChange';
+  readonly topic: string;
+  readonly partition: number;
+  readonly isr?: readonly number[];
+  readonly leader?: number;
+}
+
+/** One record of the metadata log. */
+export type MetadataRecord =
+  | RegisterBrokerRecord
+  | BrokerFencedRecord
+  | BrokerUnfencedRecord
+  | TopicRecord
+  | PartitionRecord
+  | PartitionChangeRecord;
