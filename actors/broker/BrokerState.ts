@@ -1,0 +1,169 @@
+import type { MetadataImage } from '../controller/metadataImage.ts';
+import { emptyMetadataImage } from '../controller/metadataImage.ts';
+import type { FetchRequest, KafkaMessage } from '../../src/protocol/messages.ts';
+import type { BrokerConfig } from './brokerConfig.ts';
+import type { FollowerFetchState } from './isrMembership.ts';
+import type { ProducerStates } from './producerState.ts';
+import { rebuildProducerState } from './producerState.ts';
+import type { ReplicaLog } from './ReplicaLog.ts';
+
+// The broker machine's state as plain data, and the effects its rules ask for. The rules in this folder take a
+// state and return the next one, pushing effects (messages, persists, timers) onto an array that the machine
+// turns into emitted and delayed events: the rules never touch the bus, the clock or the disk themselves.
+
+/** What the leader knows of a follower: its fetch state, and the broker epoch it last fetched with (KIP-903). */
+export interface FollowerState extends FollowerFetchState {
+  readonly brokerEpoch: number;
+}
+
+/** One partition replica hosted on this broker: its log, and the partition's state as this broker knows it. */
+export interface PartitionReplica {
+  readonly topic: string;
+  readonly partition: number;
+  readonly log: ReplicaLog;
+  /** Idempotent producers' last batches, rebuilt from the log (Kafka snapshots it; the content is the same). */
+  readonly producerStates: ProducerStates;
+  // The partition's registration as the metadata log last told this broker (or an AlterPartition answer).
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+  readonly leader: number;
+  readonly leaderEpoch: number;
+  readonly partitionEpoch: number;
+  // Leader side.
+  readonly followers: Readonly<Record<number, FollowerState>>;
+  /** The LEO when this broker became leader of the current epoch (Partition.leaderEpochStartOffsetOpt). */
+  readonly leaderEpochStartOffset: number;
+  /** The ISR proposed by the AlterPartition in flight, or null (one at a time, as AlterPartitionManager). */
+  readonly pendingIsr: readonly number[] | null;
+  // Follower side.
+  /** The correlation id of this follower's outstanding fetch, or -1; answers to any other id are stale. */
+  readonly fetchCorrelationId: number;
+}
+
+/** An acks=all Produce waiting for the high watermark to pass its last offset (DelayedProduce). */
+export interface PendingProduce {
+  readonly to: string;
+  readonly correlationId: number;
+  readonly topic: string;
+  readonly partition: number;
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+}
+
+/** A follower fetch that found no new data, held until data arrives or replica.fetch.wait.max.ms (DelayedFetch). */
+export interface ParkedFetch {
+  readonly to: string;
+  readonly request: FetchRequest;
+}
+
+/** The broker's whole state. */
+export interface BrokerState {
+  readonly brokerId: number;
+  readonly config: BrokerConfig;
+  readonly incarnationId: string;
+  /** -1 until the controller accepts the registration. */
+  readonly brokerEpoch: number;
+  readonly isFenced: boolean;
+  readonly image: MetadataImage;
+  /** Partitions with a replica here, by `topic-partition`. */
+  readonly partitions: Readonly<Record<string, PartitionReplica>>;
+  readonly nextProducerIdSequence: number;
+  readonly nextCorrelationId: number;
+  /** Waiting acks=all produces and parked fetches, by the id of their timeout timer. */
+  readonly pendingProduces: Readonly<Record<string, PendingProduce>>;
+  readonly parkedFetches: Readonly<Record<string, ParkedFetch>>;
+  readonly nextTimerId: number;
+}
+
+/** The timers the rules set; each fires back into the machine as this event. */
+export type BrokerTimerEvent =
+  | { type: 'produce.timeout'; timerId: string }
+  | { type: 'fetch.parkedTimeout'; timerId: string }
+  | { type: 'follower.fetchTimeout'; key: string; correlationId: number }
+  | { type: 'follower.fetchBackoff'; key: string }
+  | { type: 'alterPartition.timeout'; key: string; partitionEpoch: number };
+
+/** What a rule asks the machine to do. */
+export type BrokerEffect =
+  | { kind: 'send'; to: string; message: KafkaMessage }
+  | { kind: 'persist'; fsync: boolean }
+  | { kind: 'timer'; id: string; delayMs: number; event: BrokerTimerEvent }
+  | { kind: 'cancel'; id: string }
+  | { kind: 'note'; data: unknown };
+
+/** What the broker keeps on disk: its replica logs and the producer ids it has handed out. */
+export interface BrokerDisk {
+  logs: Record<string, ReplicaLog>;
+  nextProducerIdSequence: number;
+}
+
+/** A broker as it boots: logs from disk, no metadata yet (it replays the whole log after registering). */
+export function bootBrokerState(brokerId: number, incarnationId: string, config: BrokerConfig, disk: BrokerDisk | undefined): BrokerState {
+  const partitions: Record<string, PartitionReplica> = {};
+  for (const [key, log] of Object.entries(disk?.logs ?? {})) {
+    const separator = key.lastIndexOf('-');
+    const replica = newReplica(key.slice(0, separator), Number(key.slice(separator + 1)), log);
+    partitions[key] = replica;
+  }
+  return {
+    brokerId,
+    config,
+    incarnationId,
+    brokerEpoch: -1,
+    isFenced: true,
+    image: emptyMetadataImage(),
+    partitions,
+    nextProducerIdSequence: disk?.nextProducerIdSequence ?? 0,
+    nextCorrelationId: 0,
+    pendingProduces: {},
+    parkedFetches: {},
+    nextTimerId: 0,
+  };
+}
+
+/** A replica of a partition this broker has just learned about (or found on disk), with no role yet. */
+export function newReplica(topic: string, partition: number, log: ReplicaLog): PartitionReplica {
+  return {
+    topic,
+    partition,
+    log,
+    producerStates: rebuildProducerState(log.batches),
+    replicas: [],
+    isr: [],
+    leader: -1,
+    leaderEpoch: -1,
+    partitionEpoch: -1,
+    followers: {},
+    leaderEpochStartOffset: -1,
+    pendingIsr: null,
+    fetchCorrelationId: -1,
+  };
+}
+
+/** The disk image of a state: references to the logs (the host copies them when the node goes down). */
+export function brokerDisk(state: BrokerState): BrokerDisk {
+  const logs: Record<string, ReplicaLog> = {};
+  for (const [key, replica] of Object.entries(state.partitions)) logs[key] = replica.log;
+  return { logs, nextProducerIdSequence: state.nextProducerIdSequence };
+}
+
+/** The state with one replica replaced. */
+export function withReplica(state: BrokerState, replica: PartitionReplica): BrokerState {
+  return { ...state, partitions: { ...state.partitions, [`${replica.topic}-${replica.partition}`]: replica } };
+}
+
+/** The replica of `topic-partition` hosted here, or undefined. */
+export function replicaOf(state: BrokerState, topic: string, partition: number): PartitionReplica | undefined {
+  const key = `${topic}-${partition}`;
+  return Object.hasOwn(state.partitions, key) ? state.partitions[key] : undefined;
+}
+
+/** A fresh timer id and the state that handed it out. */
+export function nextTimer(state: BrokerState, prefix: string): [BrokerState, string] {
+  return [{ ...state, nextTimerId: state.nextTimerId + 1 }, `${prefix}:${state.nextTimerId}`];
+}
+
+/** A fresh correlation id and the state that handed it out. */
+export function nextCorrelation(state: BrokerState): [BrokerState, number] {
+  return [{ ...state, nextCorrelationId: state.nextCorrelationId + 1 }, state.nextCorrelationId];
+}

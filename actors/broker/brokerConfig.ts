@@ -1,0 +1,61 @@
+import { brokerDefaults } from './brokerDefaults.ts';
+
+// The broker machine's settings, each next to the Kafka config it models (Kafka 3.9), and the weakenings that
+// remove one of Kafka's guards to reproduce a known bug (shared/reference/bug-catalog.md). Times are virtual ms.
+
+/** What a broker does differently under a weakening; every flag is off in a faithful run. */
+export interface BrokerWeakenings {
+  /**
+   * Bug R3 (pre-KIP-101): a follower truncates its log to its own high watermark when it starts following a new
+   * leader, instead of asking the leader where its epoch ends; its fetches carry no lastFetchedEpoch.
+   */
+  readonly truncateToHighWatermark: boolean;
+  /**
+   * Bug R6 (KAFKA-6880, before KIP-320): fetches are not fenced by leader epoch. Followers send no
+   * currentLeaderEpoch and the leader does not check one, so a follower still on an old epoch counts as caught up.
+   */
+  readonly noFetchEpochFencing: boolean;
+}
+
+/** The broker's settings. */
+export interface BrokerConfig {
+  readonly replicaLagTimeMaxMs: number;
+  readonly minInsyncReplicas: number;
+  /** Per-topic `min.insync.replicas` overrides (topic configs). */
+  readonly topicMinInsyncReplicas: Readonly<Record<string, number>>;
+  readonly brokerHeartbeatIntervalMs: number;
+  readonly registrationRetryMs: number;
+  readonly replicaFetchWaitMaxMs: number;
+  readonly replicaFetchBackoffMs: number;
+  readonly replicaSocketTimeoutMs: number;
+  readonly replicaFetchMaxRecords: number;
+  readonly alterPartitionTimeoutMs: number;
+  readonly flushIntervalMs: number;
+  readonly weakenings: BrokerWeakenings;
+}
+
+/** Kafka's defaults for the broker settings the simulator models. */
+export const brokerConfigDefaults: BrokerConfig = {
+  replicaLagTimeMaxMs: brokerDefaults.replicaLagTimeMaxMs, // replica.lag.time.max.ms
+  minInsyncReplicas: brokerDefaults.minInsyncReplicas, // min.insync.replicas
+  topicMinInsyncReplicas: {},
+  brokerHeartbeatIntervalMs: 2_000, // broker.heartbeat.interval.ms
+  // No Kafka setting of this name: a KRaft broker retries registration after its request times out.
+  registrationRetryMs: 1_000,
+  replicaFetchWaitMaxMs: 500, // replica.fetch.wait.max.ms (the leader holds an empty follower fetch this long)
+  replicaFetchBackoffMs: 1_000, // replica.fetch.backoff.ms
+  replicaSocketTimeoutMs: 30_000, // replica.socket.timeout.ms (a follower fetch with no answer is abandoned)
+  // replica.fetch.max.bytes is 1 MiB; records here have no size, so the bound is a record count.
+  replicaFetchMaxRecords: 1_000,
+  // AlterPartitionManager retries a request that got no answer; this is how long it waits for one.
+  alterPartitionTimeoutMs: 5_000,
+  // log.flush.interval.ms is unset by default: Kafka never fsyncs per write and leaves the page cache to the
+  // OS, which writes dirty pages back after about 30 s (Linux's dirty_expire_centisecs).
+  flushIntervalMs: 30_000,
+  weakenings: { truncateToHighWatermark: false, noFetchEpochFencing: false },
+};
+
+/** The broker's effective `min.insync.replicas` for a topic. */
+export function minInsyncReplicasFor(config: BrokerConfig, topic: string): number {
+  return Object.hasOwn(config.topicMinInsyncReplicas, topic) ? (config.topicMinInsyncReplicas[topic] as number) : config.minInsyncReplicas;
+}

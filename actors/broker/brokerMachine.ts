@@ -1,0 +1,221 @@
+import { enqueueActions, setup } from 'xstate';
+import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
+import type {
+  AlterPartitionResponse,
+  BrokerHeartbeatResponse,
+  BrokerRegisterResponse,
+  FetchRequest,
+  FetchResponse,
+  InitProducerIdRequest,
+  KafkaMessage,
+  ListOffsetsRequest,
+  MetadataRecordsPush,
+  MetadataRequest,
+  ProduceRequest,
+} from '../../src/protocol/messages.ts';
+import { CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
+import { send } from '../../src/protocol/send.ts';
+import { applyMetadataRecords } from './applyMetadata.ts';
+import { brokerConfigDefaults, type BrokerConfig, type BrokerWeakenings } from './brokerConfig.ts';
+import { bootBrokerState, brokerDisk, type BrokerDisk, type BrokerEffect, type BrokerState, type BrokerTimerEvent } from './BrokerState.ts';
+import { onFollowerFetchBackoff, onFollowerFetchResponse, onFollowerFetchTimeout } from './followerFetcher.ts';
+import { onAlterPartitionResponse, onAlterPartitionTimeout, shrinkLaggingIsrs } from './isrChanges.ts';
+import { flush } from './partitionLog.ts';
+import { serveInitProducerId, serveListOffsets, serveMetadata } from './serveClientRequests.ts';
+import { onParkedFetchTimeout, serveFetch } from './serveFetch.ts';
+import { onProduceTimeout, serveProduce } from './serveProduce.ts';
+
+// A Kafka broker in KRaft mode as an XState machine. Three regions run side by side: `registration` (register
+// with the controller, then heartbeat every broker.heartbeat.interval.ms, replaying the metadata records each
+// answer carries), `isrExpiration` (the ISR shrink check) and `writeback` (the page cache reaching the disk). Requests are
+// handled in any state by the pure rules of this folder; each returns the next state and a list of effects,
+// which `step` turns into emitted sends, persists and notes, and into delayed events with ids.
+
+/** The broker's config, beside the host's `nodeId`, `disk`, `rng` and `now`. */
+export interface BrokerInput extends NodeInput {
+  brokerId: number;
+  config?: Partial<Omit<BrokerConfig, 'weakenings'>> & { weakenings?: Partial<BrokerWeakenings> };
+}
+
+interface BrokerContext {
+  state: BrokerState;
+  now: () => number;
+}
+
+type BrokerEvent = (KafkaMessage & { from: string }) | BrokerTimerEvent;
+
+type Rule = (state: BrokerState, event: BrokerEvent, nowMs: number, out: BrokerEffect[]) => BrokerState;
+
+// Runs a rule and carries out its effects. A timer is cancelled before it is set again, since XState keeps
+// a pending delayed event when another is scheduled under the same id.
+function step(rule: Rule) {
+  return enqueueActions<BrokerContext, BrokerEvent, undefined, BrokerEvent, never, never, never, never, HostEmitted>(
+    ({ context, event, enqueue }) => {
+      const out: BrokerEffect[] = [];
+      const next = rule(context.state, event, context.now(), out);
+      if (next !== context.state) enqueue.assign({ state: next });
+      for (const effect of out) {
+        switch (effect.kind) {
+          case 'send':
+            enqueue.emit(send(effect.to, effect.message));
+            break;
+          case 'persist':
+            enqueue.emit({ type: 'persist', data: brokerDisk(next), fsync: effect.fsync });
+            break;
+          case 'timer':
+            enqueue.cancel(effect.id);
+            enqueue.raise(effect.event, { id: effect.id, delay: effect.delayMs });
+            break;
+          case 'cancel':
+            enqueue.cancel(effect.id);
+            break;
+          case 'note':
+            enqueue.emit({ type: 'note', data: effect.data });
+            break;
+        }
+      }
+    },
+  );
+}
+
+const as = <E>(event: BrokerEvent) => event as unknown as E & { from: string };
+
+export const brokerMachine = setup({
+  types: {
+    input: {} as BrokerInput,
+    context: {} as BrokerContext,
+    events: {} as BrokerEvent,
+    emitted: {} as HostEmitted,
+  },
+  delays: {
+    registrationRetry: ({ context }) => context.state.config.registrationRetryMs,
+    heartbeatInterval: ({ context }) => context.state.config.brokerHeartbeatIntervalMs,
+    // Kafka runs isr-expiration every replica.lag.time.max.ms / 2.
+    isrCheckInterval: ({ context }) => context.state.config.replicaLagTimeMaxMs / 2,
+    flushInterval: ({ context }) => context.state.config.flushIntervalMs,
+  },
+  guards: {
+    isAcceptedRegistration: ({ context, event }) => {
+      const response = as<BrokerRegisterResponse>(event);
+      return response.errorCode === undefined && response.incarnationId === context.state.incarnationId;
+    },
+    isStaleEpoch: ({ event }) => as<BrokerHeartbeatResponse>(event).errorCode === 'STALE_BROKER_EPOCH',
+  },
+  actions: {
+    sendRegistration: step((state, _event, _now, out) => {
+      out.push({ kind: 'send', to: CONTROLLER_NODE_ID, message: { type: 'broker.register', brokerId: state.brokerId, incarnationId: state.incarnationId } });
+      return state;
+    }),
+    acceptRegistration: step((state, event) => ({ ...state, brokerEpoch: as<BrokerRegisterResponse>(event).brokerEpoch, isFenced: true })),
+    sendHeartbeat: step((state, _event, _now, out) => {
+      out.push({
+        kind: 'send',
+        to: CONTROLLER_NODE_ID,
+        message: { type: 'broker.heartbeat', brokerId: state.brokerId, brokerEpoch: state.brokerEpoch, currentMetadataOffset: state.image.offset, wantFence: false },
+      });
+      return state;
+    }),
+    onHeartbeatResponse: step((state, event, nowMs, out) => {
+      const response = as<BrokerHeartbeatResponse>(event);
+      if (response.brokerEpoch !== state.brokerEpoch) return state;
+      const next = applyMetadataRecords(state, response.fromOffset, response.records, nowMs, out);
+      return { ...next, isFenced: response.isFenced };
+    }),
+    forgetEpoch: step((state) => ({ ...state, brokerEpoch: -1, isFenced: true })),
+    onMetadataRecords: step((state, event, nowMs, out) => {
+      const push = as<MetadataRecordsPush>(event);
+      return applyMetadataRecords(state, push.fromOffset, push.records, nowMs, out);
+    }),
+    onProduce: step((state, event, _now, out) => serveProduce(state, as<ProduceRequest>(event), out)),
+    onFetch: step((state, event, nowMs, out) => serveFetch(state, as<FetchRequest>(event), nowMs, out)),
+    onFetchResponse: step((state, event, _now, out) => onFollowerFetchResponse(state, as<FetchResponse>(event), out)),
+    onMetadataRequest: step((state, event, _now, out) => serveMetadata(state, as<MetadataRequest>(event), out)),
+    onInitProducerId: step((state, event, _now, out) => serveInitProducerId(state, as<InitProducerIdRequest>(event), out)),
+    onListOffsets: step((state, event, _now, out) => serveListOffsets(state, as<ListOffsetsRequest>(event), out)),
+    onAlterPartitionResponse: step((state, event, _now, out) => onAlterPartitionResponse(state, as<AlterPartitionResponse>(event), out)),
+    onTimer: step((state, event, _now, out) => {
+      const timer = event as BrokerTimerEvent;
+      switch (timer.type) {
+        case 'produce.timeout':
+          return onProduceTimeout(state, timer.timerId, out);
+        case 'fetch.parkedTimeout':
+          return onParkedFetchTimeout(state, timer.timerId, out);
+        case 'follower.fetchTimeout':
+          return onFollowerFetchTimeout(state, timer.key, timer.correlationId, out);
+        case 'follower.fetchBackoff':
+          return onFollowerFetchBackoff(state, timer.key, out);
+        case 'alterPartition.timeout':
+          return onAlterPartitionTimeout(state, timer.key, timer.partitionEpoch, out);
+      }
+    }),
+    checkIsr: step((state, _event, nowMs, out) => shrinkLaggingIsrs(state, nowMs, out)),
+    // The OS writes the page cache back: everything appended so far survives a power loss from now on.
+    flushLogs: step((state, _event, _now, out) => {
+      const partitions = Object.fromEntries(Object.entries(state.partitions).map(([key, replica]) => [key, { ...replica, log: flush(replica.log) }]));
+      out.push({ kind: 'persist', fsync: true });
+      return { ...state, partitions };
+    }),
+  },
+}).createMachine({
+  id: 'broker',
+  context: ({ input }) => ({
+    state: bootBrokerState(
+      input.brokerId,
+      input.rng.nanoid(22)(),
+      {
+        ...brokerConfigDefaults,
+        ...input.config,
+        weakenings: { ...brokerConfigDefaults.weakenings, ...input.config?.weakenings },
+      },
+      input.disk as BrokerDisk | undefined,
+    ),
+    now: input.now,
+  }),
+  type: 'parallel',
+  on: {
+    'metadata.records': { actions: 'onMetadataRecords' },
+    'produce.request': { actions: 'onProduce' },
+    'fetch.request': { actions: 'onFetch' },
+    'fetch.response': { actions: 'onFetchResponse' },
+    'metadata.request': { actions: 'onMetadataRequest' },
+    'initProducerId.request': { actions: 'onInitProducerId' },
+    'listOffsets.request': { actions: 'onListOffsets' },
+    'partition.alter.response': { actions: 'onAlterPartitionResponse' },
+    'produce.timeout': { actions: 'onTimer' },
+    'fetch.parkedTimeout': { actions: 'onTimer' },
+    'follower.fetchTimeout': { actions: 'onTimer' },
+    'follower.fetchBackoff': { actions: 'onTimer' },
+    'alterPartition.timeout': { actions: 'onTimer' },
+  },
+  states: {
+    registration: {
+      initial: 'registering',
+      states: {
+        registering: {
+          entry: 'sendRegistration',
+          after: { registrationRetry: { target: 'registering', reenter: true } },
+          on: {
+            'broker.register.response': { guard: 'isAcceptedRegistration', target: 'registered', actions: 'acceptRegistration' },
+          },
+        },
+        registered: {
+          entry: 'sendHeartbeat',
+          after: { heartbeatInterval: { target: 'registered', reenter: true } },
+          on: {
+            'broker.heartbeat.response': [
+              { guard: 'isStaleEpoch', target: 'registering', actions: 'forgetEpoch' },
+              { actions: 'onHeartbeatResponse' },
+            ],
+          },
+        },
+      },
+    },
+    // Two regions so that each periodic task keeps its own period.
+    isrExpiration: {
+      after: { isrCheckInterval: { target: 'isrExpiration', reenter: true, actions: 'checkIsr' } },
+    },
+    writeback: {
+      after: { flushInterval: { target: 'writeback', reenter: true, actions: 'flushLogs' } },
+    },
+  },
+});

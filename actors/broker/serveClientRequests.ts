@@ -1,0 +1,61 @@
+import { allPartitions, isActiveBroker, topicOf } from '../controller/metadataImage.ts';
+import type { KafkaErrorType } from '../../src/protocol/errors.ts';
+import type { InitProducerIdRequest, ListOffsetsRequest, MetadataRequest, PartitionState } from '../../src/protocol/messages.ts';
+import { partitionState } from '../../src/protocol/messages.ts';
+import type { BrokerEffect, BrokerState } from './BrokerState.ts';
+import { replicaOf } from './BrokerState.ts';
+import { checkCurrentLeaderEpoch } from './epochFencing.ts';
+
+// The requests clients send any broker: Metadata (answered from this broker's metadata image, which may lag the
+// controller's), InitProducerId and ListOffsets.
+
+/** How many producer ids a broker may hand out; ids are `brokerId * PRODUCER_ID_BLOCK + n`, unique in the cluster. */
+export const PRODUCER_ID_BLOCK = 1_000_000;
+
+/** Metadata: the unfenced brokers, and the partitions of the requested topics (all topics when none is named). */
+export function serveMetadata(state: BrokerState, request: MetadataRequest & { from: string }, out: BrokerEffect[]): BrokerState {
+  const { image } = state;
+  const brokers = Object.keys(image.brokers).map(Number).filter((id) => isActiveBroker(image, id));
+  const wanted = request.topics.length === 0 ? null : new Set(request.topics);
+  const partitions: PartitionState[] = allPartitions(image)
+    .filter(({ topic }) => wanted === null || wanted.has(topic))
+    .map(({ topic, partition, registration }) => partitionState(topic, partition, registration));
+  const topicErrors: Record<string, KafkaErrorType> = {};
+  for (const topic of request.topics) if (topicOf(image, topic) === undefined) topicErrors[topic] = 'UNKNOWN_TOPIC_OR_PARTITION';
+  out.push({ kind: 'send', to: request.from, message: { type: 'metadata.response', correlationId: request.correlationId, brokers, partitions, topicErrors } });
+  return state;
+}
+
+/**
+ * InitProducerId for an idempotent (non-transactional) producer: a fresh producer id at epoch 0. Kafka's brokers
+ * take blocks of ids from the controller (KIP-730); here each broker owns the block `brokerId * 1,000,000` and
+ * persists how far into it it has gone, which gives the same uniqueness.
+ */
+export function serveInitProducerId(state: BrokerState, request: InitProducerIdRequest & { from: string }, out: BrokerEffect[]): BrokerState {
+  const producerId = state.brokerId * PRODUCER_ID_BLOCK + state.nextProducerIdSequence;
+  out.push({ kind: 'persist', fsync: true });
+  out.push({ kind: 'send', to: request.from, message: { type: 'initProducerId.response', correlationId: request.correlationId, producerId, producerEpoch: 0 } });
+  return { ...state, nextProducerIdSequence: state.nextProducerIdSequence + 1 };
+}
+
+/**
+ * ListOffsets: earliest is 0 (no retention here); latest is the HW, or OFFSET_NOT_AVAILABLE while a new leader's
+ * HW has not reached the start of its epoch (Partition.fetchOffsetForTimestamp).
+ */
+export function serveListOffsets(state: BrokerState, request: ListOffsetsRequest & { from: string }, out: BrokerEffect[]): BrokerState {
+  const replica = replicaOf(state, request.topic, request.partition);
+  const answer = (offset: number, errorCode?: KafkaErrorType): BrokerState => {
+    out.push({
+      kind: 'send',
+      to: request.from,
+      message: { type: 'listOffsets.response', correlationId: request.correlationId, topic: request.topic, partition: request.partition, offset, ...(errorCode ? { errorCode } : {}) },
+    });
+    return state;
+  };
+  if (replica === undefined) return answer(-1, 'UNKNOWN_TOPIC_OR_PARTITION');
+  const fenced = checkCurrentLeaderEpoch({ currentLeaderEpoch: request.currentLeaderEpoch, leaderEpoch: replica.leaderEpoch, isLeader: replica.leader === state.brokerId });
+  if (fenced !== undefined) return answer(-1, fenced);
+  if (request.timestamp === -2) return answer(0);
+  if (replica.log.highWatermark < replica.leaderEpochStartOffset) return answer(-1, 'OFFSET_NOT_AVAILABLE');
+  return answer(replica.log.highWatermark);
+}

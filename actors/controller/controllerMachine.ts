@@ -1,0 +1,230 @@
+import { enqueueActions, setup } from 'xstate';
+import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
+import type {
+  AlterPartitionRequest,
+  BrokerHeartbeatRequest,
+  BrokerRegisterRequest,
+  KafkaMessage,
+} from '../../src/protocol/messages.ts';
+import { errorField, partitionState } from '../../src/protocol/messages.ts';
+import { brokerNodeId } from '../../src/protocol/nodeIds.ts';
+import { send } from '../../src/protocol/send.ts';
+import { controllerDefaults, type ControllerConfig } from './controllerDefaults.ts';
+import type { CreateTopicRequest } from './createTopic.ts';
+import { activateController, brokerHeartbeat, brokersToFence, fenceBroker, registerBroker } from './brokerRegistration.ts';
+import type { BrokerRegistrationResponse, RegistrationOptions } from './brokerRegistration.ts';
+import type { ControllerResult } from './ControllerResult.ts';
+import { fencedBrokerChanges, type BrokerChangeOptions } from './partitionChange.ts';
+import { alterPartition } from './alterPartition.ts';
+import { createTopic } from './createTopic.ts';
+import { brokerOf, emptyMetadataImage, isActiveBroker, replayAll, topicOf, type MetadataImage, type MetadataRecord } from './metadataImage.ts';
+
+// The KRaft controller as an XState machine: the active controller of a one-node quorum. Its state is the
+// metadata log (`__cluster_metadata`), persisted with fsync on every append as a Raft commit would be, and the
+// image replayed from it; heartbeat times are soft state that a restart starts afresh (activateController).
+// Every rule is a pure function in this folder; the machine routes requests to them, appends the records they
+// return, pushes the new records to every registered broker and answers the sender.
+
+/** The controller's config, beside the host's `nodeId`, `disk`, `rng` and `now`. */
+export interface ControllerInput extends NodeInput {
+  config?: Partial<ControllerConfig>;
+  /** The brokers the cluster is built from: topics are created once all of them are registered and unfenced. */
+  brokerIds: readonly number[];
+  /** Topics to create at startup (an admin's CreateTopics), in order. */
+  topics?: readonly CreateTopicRequest[];
+  /** How often the controller looks for expired broker sessions and topics still to create. */
+  tickIntervalMs?: number;
+}
+
+/** What the controller keeps on disk: the metadata log. */
+export interface ControllerDisk {
+  log: MetadataRecord[];
+}
+
+interface ControllerContext {
+  config: ControllerConfig;
+  brokerIds: readonly number[];
+  topicsToCreate: readonly CreateTopicRequest[];
+  tickIntervalMs: number;
+  log: MetadataRecord[];
+  image: MetadataImage;
+  now: () => number;
+  draw: { next(): number };
+}
+
+type ControllerEvent = (KafkaMessage & { from: string }) | { type: 'controller.tick' };
+
+/** The result of a rule: the records it wrote and the image they produce. */
+interface Written {
+  image: MetadataImage;
+  records: readonly MetadataRecord[];
+}
+
+export const controllerMachine = setup({
+  types: {
+    input: {} as ControllerInput,
+    context: {} as ControllerContext,
+    events: {} as ControllerEvent,
+    emitted: {} as HostEmitted,
+  },
+  delays: {
+    tickInterval: ({ context }) => context.tickIntervalMs,
+  },
+  actions: {
+    onRegister: enqueueActions(({ context, event, enqueue }) => {
+      const request = event as BrokerRegisterRequest & { from: string };
+      const result = registerAfterUncleanShutdown(context.image, request, {
+        nowMs: context.now(),
+        brokerSessionTimeoutMs: context.config.brokerSessionTimeoutMs,
+        uncleanLeaderElectionEnable: context.config.uncleanLeaderElectionEnable,
+      });
+      commit(context, result, enqueue);
+      enqueue.emit(send(request.from, {
+        type: 'broker.register.response',
+        incarnationId: request.incarnationId,
+        brokerEpoch: result.response.brokerEpoch,
+        ...errorField(result.response.errorCode),
+      }));
+    }),
+    onHeartbeat: enqueueActions(({ context, event, enqueue }) => {
+      const request = event as BrokerHeartbeatRequest & { from: string };
+      const result = brokerHeartbeat(
+        context.image,
+        { ...request, wantShutDown: false },
+        { nowMs: context.now(), uncleanLeaderElectionEnable: context.config.uncleanLeaderElectionEnable },
+      );
+      const log = commit(context, result, enqueue);
+      // The records the broker has not replayed yet: a broker that missed pushes (partitioned, restarted) catches
+      // up here, as a KRaft broker's metadata fetch would.
+      const fromOffset = Math.max(0, request.currentMetadataOffset + 1);
+      enqueue.emit(send(request.from, {
+        type: 'broker.heartbeat.response',
+        brokerEpoch: request.brokerEpoch,
+        isFenced: result.response.isFenced,
+        records: log.slice(fromOffset),
+        fromOffset,
+        ...errorField(result.response.errorCode),
+      }));
+    }),
+    onAlterPartition: enqueueActions(({ context, event, enqueue }) => {
+      const request = event as AlterPartitionRequest & { from: string };
+      const result = alterPartition(context.image, request, {
+        uncleanLeaderElectionEnable: context.config.uncleanLeaderElectionEnable,
+      });
+      commit(context, result, enqueue);
+      const { response } = result;
+      enqueue.emit(send(request.from, {
+        type: 'partition.alter.response',
+        topic: request.topic,
+        partition: request.partition,
+        ...(response.errorCode === 'NONE'
+          ? { state: partitionState(request.topic, request.partition, response) }
+          : { errorCode: response.errorCode }),
+      }));
+    }),
+    onTick: enqueueActions(({ context, enqueue }) => {
+      let image = context.image;
+      const records: MetadataRecord[] = [];
+      const write = (result: Written): void => {
+        image = result.image;
+        records.push(...result.records);
+      };
+      // Kafka fences one stale broker per controller event so each fencing sees the previous one's elections;
+      // the loop does the same within one tick.
+      const options = { uncleanLeaderElectionEnable: context.config.uncleanLeaderElectionEnable };
+      for (;;) {
+        const [stale] = brokersToFence(image, context.now(), context.config.brokerSessionTimeoutMs);
+        if (stale === undefined) break;
+        write(fenceBroker(image, stale, options));
+      }
+      if (context.brokerIds.every((id) => isActiveBroker(image, id))) {
+        for (const topic of context.topicsToCreate) {
+          if (topicOf(image, topic.name) !== undefined) continue;
+          const result = createTopic(image, topic, {
+            numPartitions: context.config.numPartitions,
+            defaultReplicationFactor: context.config.defaultReplicationFactor,
+            replicaPlacer: context.config.replicaPlacer,
+            draw: context.draw,
+          });
+          if (result.response.errorCode === 'NONE') write(result);
+        }
+      }
+      commit(context, { image, records }, enqueue);
+    }),
+  },
+}).createMachine({
+  id: 'controller',
+  context: ({ input }) => {
+    const log = (input.disk as ControllerDisk | undefined)?.log ?? [];
+    const nowMs = input.now();
+    return {
+      config: { ...controllerDefaults, ...input.config },
+      brokerIds: input.brokerIds,
+      topicsToCreate: input.topics ?? [],
+      tickIntervalMs: input.tickIntervalMs ?? 1_000,
+      log,
+      // A newly active controller starts every broker's session now: heartbeat times are not in the log.
+      image: activateController(replayAll(emptyMetadataImage(), log), nowMs),
+      now: input.now,
+      draw: input.rng,
+    };
+  },
+  initial: 'active',
+  states: {
+    active: {
+      after: {
+        tickInterval: { target: 'active', reenter: true, actions: 'onTick' },
+      },
+      on: {
+        'broker.register': { actions: 'onRegister' },
+        'broker.heartbeat': { actions: 'onHeartbeat' },
+        'partition.alter': { actions: 'onAlterPartition' },
+      },
+    },
+  },
+});
+
+/**
+ * Registration of a broker that comes back as a new incarnation. Its processes never shut down cleanly here (a
+ * crash is the only way down), so, as QuorumController.registerBroker does for a registration whose previous
+ * broker epoch does not match (handleBrokerUncleanShutdown, without ELR), the broker first leaves every ISR and
+ * gives up its leaderships: its log may have lost its unflushed tail, and it must catch up as a follower before
+ * it counts as in sync again.
+ */
+function registerAfterUncleanShutdown(
+  image: MetadataImage,
+  request: BrokerRegisterRequest,
+  options: RegistrationOptions & BrokerChangeOptions,
+): ControllerResult<BrokerRegistrationResponse> {
+  const plain = registerBroker(image, request, options);
+  const previous = brokerOf(image, request.brokerId);
+  if (plain.response.errorCode !== 'NONE' || previous === undefined || previous.incarnationId === request.incarnationId) return plain;
+  const leaving = fencedBrokerChanges(image, request.brokerId, options);
+  if (leaving.length === 0) return plain;
+  const registered = registerBroker(replayAll(image, leaving), request, options);
+  return { ...registered, records: [...leaving, ...registered.records] };
+}
+
+/** The two things commit enqueues: a context update and emitted events. */
+interface Enqueue {
+  assign(values: Partial<ControllerContext>): void;
+  emit(event: HostEmitted): void;
+}
+
+// Appends the records a rule wrote: the log is persisted (fsync: a Raft commit is durable), the image updated,
+// and the records pushed to every registered broker. Returns the log after the append.
+function commit(context: ControllerContext, result: Written, enqueue: Enqueue): MetadataRecord[] {
+  if (result.records.length === 0) {
+    if (result.image !== context.image) enqueue.assign({ image: result.image });
+    return context.log;
+  }
+  const fromOffset = context.log.length;
+  const log = context.log.concat(result.records);
+  enqueue.assign({ log, image: result.image });
+  enqueue.emit({ type: 'persist', data: { log } satisfies ControllerDisk });
+  const records = [...result.records];
+  for (const brokerId of Object.keys(result.image.brokers).map(Number)) {
+    enqueue.emit(send(brokerNodeId(brokerId), { type: 'metadata.records', fromOffset, records }));
+  }
+  return log;
+}
