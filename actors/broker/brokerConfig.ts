@@ -31,6 +31,12 @@ export interface BrokerConfig {
   readonly replicaFetchMaxRecords: number;
   readonly alterPartitionTimeoutMs: number;
   readonly flushIntervalMs: number;
+  /**
+   * Whether the HW stands still while the ISR is below min.insync.replicas (Kafka 3.7+, KAFKA-15583). Off, the
+   * broker behaves as Kafka before 3.7: the HW follows a shrunken ISR and acks=all produces waiting on it end
+   * with NOT_ENOUGH_REPLICAS_AFTER_APPEND.
+   */
+  readonly freezeHighWatermarkBelowMinIsr: boolean;
   readonly weakenings: BrokerWeakenings;
 }
 
@@ -52,6 +58,7 @@ export const brokerConfigDefaults: BrokerConfig = {
   // log.flush.interval.ms is unset by default: Kafka never fsyncs per write and leaves the page cache to the
   // OS, which writes dirty pages back after about 30 s (Linux's dirty_expire_centisecs).
   flushIntervalMs: 30_000,
+  freezeHighWatermarkBelowMinIsr: true,
   weakenings: { truncateToHighWatermark: false, noFetchEpochFencing: false },
 };
 

@@ -30,7 +30,8 @@ export function advanceHighWatermark(state: BrokerState, key: string, out: Broke
     isr: replica.isr,
     maximalIsr: maximalIsr(replica),
     replicaLeos,
-    minInsyncReplicas: minInsyncReplicasFor(state.config, replica.topic),
+    // A min ISR of 1 never freezes: the pre-3.7 rule.
+    minInsyncReplicas: state.config.freezeHighWatermarkBelowMinIsr ? minInsyncReplicasFor(state.config, replica.topic) : 1,
     replicationFactor: replica.replicas.length,
   });
   let next = state;

@@ -69,3 +69,95 @@ describe('a KRaft cluster of controller and brokers', () => {
     expect(now?.leaderEpoch).toBe(oldEpoch + 1);
   });
 });
+
+describe('ISR and the high watermark under min.insync.replicas (RF 3, min ISR 2)', () => {
+  const config = {
+    replicaLagTimeMaxMs: 2_000,
+    replicaSocketTimeoutMs: 1_500,
+    topicMinInsyncReplicas: { t: 2 },
+  };
+
+  // Cuts the leader off from both followers, in both directions; the controller still hears everyone.
+  function isolateFollowers(cluster: ReturnType<typeof startCluster>, leader: number): void {
+    for (const id of cluster.brokerIds) {
+      if (id === leader) continue;
+      cluster.world.setLink(brokerNodeId(id), brokerNodeId(leader), { dropProbability: 1 });
+      cluster.world.setLink(brokerNodeId(leader), brokerNodeId(id), { dropProbability: 1 });
+    }
+  }
+
+  it('shrinks the ISR to the leader when followers stop fetching, expands it again once they catch up', () => {
+    const cluster = startCluster({ brokerConfig: config });
+    cluster.world.runFor(5_000);
+    const leader = cluster.leaderOf('t', 0);
+    isolateFollowers(cluster, leader);
+    // Lag is measured against the leader's LEO: an idle follower that has everything stays in sync (Kafka's rule).
+    cluster.world.runFor(5_000);
+    expect(cluster.controllerImage().topics.t?.partitions[0]?.isr).toHaveLength(3);
+    cluster.world.inject(brokerNodeId(leader), produce(0, 'one', 1, 1) as never);
+    cluster.world.runFor(5_000);
+    expect(cluster.controllerImage().topics.t?.partitions[0]?.isr).toEqual([leader]);
+    expect(cluster.broker(leader).partitions['t-0']?.isr).toEqual([leader]);
+    cluster.world.heal();
+    cluster.world.runFor(5_000);
+    expect([...(cluster.controllerImage().topics.t?.partitions[0]?.isr ?? [])].sort()).toEqual([1, 2, 3]);
+  });
+
+  it('rejects acks=all with NOT_ENOUGH_REPLICAS before appending while the ISR is below the minimum; acks=1 appends but the HW stays frozen', () => {
+    const cluster = startCluster({ brokerConfig: config });
+    cluster.world.runFor(5_000);
+    const leader = cluster.leaderOf('t', 0);
+    isolateFollowers(cluster, leader);
+    cluster.world.inject(brokerNodeId(leader), produce(0, 'one', 1, 2) as never);
+    cluster.world.runFor(5_000);
+    expect(cluster.broker(leader).partitions['t-0']?.isr).toEqual([leader]);
+    cluster.world.inject(brokerNodeId(leader), produce(0, 'all', -1, 1) as never);
+    cluster.world.runFor(1_000);
+    const answers = cluster.replies.filter((m): m is ProduceResponse & { from: string } => m.type === 'produce.response');
+    expect(answers.find((a) => a.correlationId === 1)?.errorCode).toBe('NOT_ENOUGH_REPLICAS');
+    expect(answers.find((a) => a.correlationId === 2)).toMatchObject({ baseOffset: 0 });
+    const log = cluster.broker(leader).partitions['t-0']?.log;
+    expect(log?.batches.map((b) => b.records[0]?.value)).toEqual(['one']);
+    expect(log?.highWatermark).toBe(0);
+  });
+
+  it('before Kafka 3.7 (no HW freeze) answers a waiting acks=all write NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrinks under it', () => {
+    const cluster = startCluster({ brokerConfig: { ...config, freezeHighWatermarkBelowMinIsr: false } });
+    cluster.world.runFor(5_000);
+    const leader = cluster.leaderOf('t', 0);
+    isolateFollowers(cluster, leader);
+    cluster.world.inject(brokerNodeId(leader), produce(0, 'w', -1, 7) as never);
+    cluster.world.runFor(5_000);
+    const answer = cluster.replies.find((m): m is ProduceResponse & { from: string } => m.type === 'produce.response');
+    expect(answer).toMatchObject({ correlationId: 7, errorCode: 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' });
+    // The data was written: that is what tells AFTER_APPEND apart.
+    expect(cluster.broker(leader).partitions['t-0']?.log.logEndOffset).toBe(1);
+  });
+});
+
+describe('failover and truncation by leader epoch (KIP-101/279)', () => {
+  it("a restarted old leader truncates the unreplicated acks=1 write that the new leader's epoch overwrote", () => {
+    const cluster = startCluster({ brokerConfig: { replicaSocketTimeoutMs: 1_500 } });
+    cluster.world.runFor(5_000);
+    const oldLeader = cluster.leaderOf('t', 0);
+    for (const id of cluster.brokerIds) {
+      if (id !== oldLeader) cluster.world.setLink(brokerNodeId(oldLeader), brokerNodeId(id), { dropProbability: 1 });
+    }
+    cluster.world.inject(brokerNodeId(oldLeader), produce(0, 'lost', 1, 1) as never);
+    cluster.world.runFor(100);
+    expect(cluster.broker(oldLeader).partitions['t-0']?.log.logEndOffset).toBe(1);
+    cluster.world.crash(brokerNodeId(oldLeader));
+    cluster.world.heal();
+    cluster.world.runFor(12_000);
+    const newLeader = cluster.leaderOf('t', 0);
+    expect(newLeader).not.toBe(oldLeader);
+    cluster.world.inject(brokerNodeId(newLeader), produce(0, 'kept', -1, 2) as never);
+    cluster.world.runFor(1_000);
+    cluster.world.restart(brokerNodeId(oldLeader));
+    cluster.world.runFor(15_000);
+    const values = (id: number) => cluster.broker(id).partitions['t-0']?.log.batches.flatMap((b) => b.records.map((r) => r.value));
+    expect(values(newLeader)).toEqual(['kept']);
+    expect(values(oldLeader)).toEqual(['kept']);
+    expect(cluster.broker(oldLeader).partitions['t-0']?.log.epochCache.at(-1)?.epoch).toBe(cluster.controllerImage().topics.t?.partitions[0]?.leaderEpoch);
+  });
+});
