@@ -3,7 +3,7 @@
 // Fields keep Kafka's names (ProduceRequest, FetchRequest, BrokerHeartbeatRequest, ...). Everything is plain
 // JSON data: messages are traced and hashed.
 import type { KafkaErrorType } from './errors.ts';
-import type { MetadataRecord } from './metadataRecords.ts';
+import type { MetadataRecord, PartitionRegistration } from './metadataRecords.ts';
 
 export type { MetadataRecord } from './metadataRecords.ts';
 
@@ -229,4 +229,19 @@ export type KafkaMessage =
 /** The string key of a topic-partition, as Kafka prints it: `orders-3`. */
 export function topicPartitionKey(topic: string, partition: number): string {
   return `${topic}-${partition}`;
+}
+
+/** A partition's registration as the wire's PartitionState (metadata responses, AlterPartition responses). */
+export function partitionState(
+  topic: string,
+  partition: number,
+  registration: PartitionRegistration,
+): PartitionState {
+  const { replicas, isr, leader, leaderEpoch, partitionEpoch } = registration;
+  return { topic, partition, replicas: [...replicas], isr: [...isr], leader, leaderEpoch, partitionEpoch };
+}
+
+/** Kafka's error field: absent for NONE, so responses carry `errorCode` only when something went wrong. */
+export function errorField(errorCode: KafkaErrorType): WithError {
+  return errorCode === 'NONE' ? {} : { errorCode };
 }
