@@ -35,6 +35,8 @@ export type HostEmitted =
 export interface NodeNote {
   atMs: number;
   node: string;
+  /** Which boot of the node emitted it (1 for the first): a restarted client starts its counters afresh. */
+  incarnation: number;
   data: unknown;
 }
 
@@ -275,7 +277,7 @@ export class NodeHost implements Endpoint {
     try {
       const atMs = this.world.clock.now;
       this.world.trace.write({ t: atMs, kind: 'note', node: this.id, data: event.data });
-      this.world.note({ atMs, node: this.id, data: event.data });
+      this.world.note({ atMs, node: this.id, incarnation: this.incarnationNow, data: event.data });
     } catch (err) {
       this.world.fail(this.id, this.currentEvent, err);
     }

@@ -39,7 +39,7 @@ describe('notes', () => {
     const notes: NodeNote[] = [];
     world.notes$.subscribe((n) => notes.push(n));
     tick(world, 3);
-    expect(notes).toEqual([1, 2, 3].map((count) => ({ atMs: 2, node: 'counter', data: { f: 'tick', count } })));
+    expect(notes).toEqual([1, 2, 3].map((count) => ({ atMs: 2, node: 'counter', incarnation: 1, data: { f: 'tick', count } })));
     const traced = world.trace().filter((e) => e.kind === 'note');
     expect(traced.map((e) => (e as { data: unknown }).data)).toEqual(notes.map((n) => n.data));
   });
