@@ -33,3 +33,5 @@ export type { ExpiredBatch, ReenqueueInput } from './completeBatch.ts';
 export { bumpProducerEpoch, isNextSequence, lastAckedSequence, setProducerIdAndEpoch } from './idempotentSequences.ts';
 export { expiryDecision, exponentialBackoffMs, retryDecision } from './retryPolicy.ts';
 export type { RetryConfig, RetryDecision, RetryInput, SendOutcome } from './retryPolicy.ts';
+export { producerMachine } from './producerMachine.ts';
+export type { ProducerContext, ProducerEvent, ProducerInput } from './producerMachine.ts';

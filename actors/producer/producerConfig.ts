@@ -39,6 +39,7 @@ const integerRanges: Readonly<Partial<Record<keyof ProducerSettings, readonly [n
   maxInFlightRequestsPerConnection: [1, MAX_INT],
   maxRequestSize: [0, MAX_INT],
   metadataMaxAgeMs: [0, Number.MAX_SAFE_INTEGER],
+  maxBlockMs: [0, Number.MAX_SAFE_INTEGER],
 };
 const partitioners: readonly NullKeyPartitioner[] = ['round-robin', 'sticky'];
 

@@ -21,6 +21,7 @@ export interface ProducerSettings {
   readonly enableIdempotence: boolean;
   readonly maxRequestSize: number;
   readonly metadataMaxAgeMs: number;
+  readonly maxBlockMs: number;
   readonly partitioner: NullKeyPartitioner;
 }
 
@@ -38,6 +39,7 @@ export const producerDefaults: ProducerSettings = {
   enableIdempotence: true, // enable.idempotence (the default since 3.0, KIP-679)
   maxRequestSize: 1_048_576, // max.request.size (bytes)
   metadataMaxAgeMs: 300_000, // metadata.max.age.ms
+  maxBlockMs: 60_000, // max.block.ms (how long send() waits for the topic's metadata)
   // No Kafka setting: the seeds place null keys round-robin (DefaultPartitioner before 2.4, kafkajs); 'sticky' is
   // KIP-480's StickyPartitionCache (2.4-3.2). Java 3.3+ uses the uniform sticky BuiltInPartitioner (KIP-794).
   partitioner: 'round-robin',
@@ -57,5 +59,6 @@ export const producerConfigNames: Readonly<Record<keyof ProducerSettings, string
   enableIdempotence: 'enable.idempotence',
   maxRequestSize: 'max.request.size',
   metadataMaxAgeMs: 'metadata.max.age.ms',
+  maxBlockMs: 'max.block.ms',
   partitioner: 'partitioner (simulator setting)',
 };

@@ -1,0 +1,70 @@
+import type { InitProducerIdResponse, MetadataResponse, ProduceResponse } from '../../src/protocol/messages.ts';
+import { brokerIdOf } from '../../src/protocol/nodeIds.ts';
+import { appendWaitingSends } from './acceptSend.ts';
+import { requestCompleted } from './completeBatch.ts';
+import { setProducerIdAndEpoch } from './idempotentSequences.ts';
+import { removeRequest, requestOf } from './producerContext.ts';
+import type { InFlightRequest, Outbox, ProducerContext } from './producerContext.ts';
+import { updateMetadata } from './producerMetadata.ts';
+import { disconnect, requestFailed } from './sender.ts';
+import { settleBatch } from './settleBatch.ts';
+
+// The producer's handling of broker responses (`Sender#handleProduceResponse`, `DefaultMetadataUpdater#
+// handleSuccessfulResponse`, the idempotent `TransactionManager`'s InitProducerId handler). A response is matched to
+// its request by correlation id and sender; one that matches nothing (a duplicate delivery, or an answer on a
+// connection the producer already closed after a timeout) is ignored, as Kafka drops it with the connection.
+//
+// Kafka's connection is TCP and a broker answers one request per connection at a time, so responses come back in
+// request order with no gaps. `NetworkClient#correlate` relies on it: a response for any request but the oldest on
+// the connection throws, and the connection is closed. The simulated network can lose one message and deliver the
+// next; the producer then does what Kafka would: it closes the connection and every request on it fails unanswered.
+// Without this, a lost response followed by acknowledged later batches leaves the lost one outside the broker's
+// five-batch duplicate window, to be retried into OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout.
+
+/** A produce.response: settle its batch (ok, retry or give up). */
+export function onProduceResponse(ctx: ProducerContext, response: ProduceResponse & { from: string }, out: Outbox): ProducerContext {
+  const request = matchRequest(ctx, response, 'produce');
+  if (request === undefined) return ctx;
+  if (skipsOlderRequest(ctx, response.correlationId, request.node)) return disconnect(ctx, request.node, out);
+  const next = { ...removeRequest(ctx, response.correlationId), acc: requestCompleted(ctx.acc, request.node) };
+  return settleBatch(next, request.batchId, response.errorCode ?? 'NONE', response.baseOffset, out);
+}
+
+/** A metadata.response: update the cache, then append the sends that waited for their topic. */
+export function onMetadataResponse(ctx: ProducerContext, response: MetadataResponse & { from: string }, out: Outbox): ProducerContext {
+  const request = matchRequest(ctx, response, 'metadata');
+  if (request === undefined) return ctx;
+  if (skipsOlderRequest(ctx, response.correlationId, request.node)) return disconnect(ctx, request.node, out);
+  const next = removeRequest(ctx, response.correlationId);
+  return appendWaitingSends({ ...next, metadata: updateMetadata(next.metadata, response, next.now()) }, out);
+}
+
+/**
+ * An initProducerId.response: the id and epoch to stamp batches with. Any error is retried after the backoff on
+ * another broker; Kafka retries the retriable ones (COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, ...) and treats
+ * the rest as fatal, which brokers under simulation do not answer.
+ */
+export function onInitProducerIdResponse(ctx: ProducerContext, response: InitProducerIdResponse & { from: string }, out: Outbox): ProducerContext {
+  const request = matchRequest(ctx, response, 'initProducerId');
+  if (request === undefined) return ctx;
+  if (skipsOlderRequest(ctx, response.correlationId, request.node)) return disconnect(ctx, request.node, out);
+  const next = removeRequest(ctx, response.correlationId);
+  if (response.errorCode !== undefined && response.errorCode !== 'NONE') return requestFailed(next, request, out);
+  const acc = setProducerIdAndEpoch(next.acc, { producerId: response.producerId, epoch: response.producerEpoch });
+  return { ...next, acc, initProducerId: { failedAttempts: 0, retryAtMs: null } };
+}
+
+function matchRequest<K extends InFlightRequest['kind']>(
+  ctx: ProducerContext,
+  response: { correlationId: number; from: string },
+  kind: K,
+): Extract<InFlightRequest, { kind: K }> | undefined {
+  const request = requestOf(ctx, response.correlationId);
+  if (request === undefined || request.kind !== kind || brokerIdOf(response.from) !== request.node) return undefined;
+  return request as Extract<InFlightRequest, { kind: K }>;
+}
+
+// An older request on the same connection is still unanswered: its response (or the request) was lost.
+function skipsOlderRequest(ctx: ProducerContext, correlationId: number, node: number): boolean {
+  return Object.entries(ctx.requests).some(([id, request]) => request.node === node && Number(id) < correlationId);
+}

@@ -1,0 +1,124 @@
+import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
+import type { ClientSend } from '../../src/protocol/clientCommands.ts';
+import { drawInt } from './Draw.ts';
+import type { Draw } from './Draw.ts';
+import { emptyPartitionerState } from './partitioner.ts';
+import type { PartitionerState } from './partitioner.ts';
+import { ConfigException, resolveProducerConfig } from './producerConfig.ts';
+import type { ProducerConfig } from './producerConfig.ts';
+import type { ProducerSettings } from './producerDefaults.ts';
+import { emptyProducerMetadata } from './producerMetadata.ts';
+import type { ProducerMetadata } from './producerMetadata.ts';
+import { createRecordAccumulator } from './recordAccumulator.ts';
+import type { RecordAccumulator } from './recordAccumulator.ts';
+
+// What the producer machine keeps between events: the resolved config, the metadata cache, the accumulator, the
+// requests on the wire. One step of the machine is a pure function from this context (and an event) to the next
+// context plus what to emit; the machine itself only runs steps and the wake-up timer.
+
+/** The producer's config, beside the host's `nodeId`, `disk`, `rng` and `now`. */
+export interface ProducerInput extends NodeInput {
+  /** Broker ids to fetch the first metadata from (`bootstrap.servers`); at least one. */
+  bootstrapBrokers: readonly number[];
+  /** Producer settings, validated at boot by resolveProducerConfig; Kafka's defaults for what is left out. */
+  settings?: Partial<ProducerSettings>;
+}
+
+/** A request on the wire, by correlation id, with the time its `request.timeout.ms` passes. */
+export type InFlightRequest =
+  | { readonly kind: 'metadata'; readonly node: number; readonly deadlineMs: number }
+  | { readonly kind: 'initProducerId'; readonly node: number; readonly deadlineMs: number }
+  | { readonly kind: 'produce'; readonly node: number; readonly deadlineMs: number; readonly batchId: number };
+
+/** A send() waiting for its topic's metadata (`KafkaProducer#waitOnMetadata`), at most `max.block.ms`. */
+export interface WaitingSend {
+  readonly id: number;
+  readonly send: ClientSend;
+  readonly sinceMs: number;
+}
+
+/** The producer machine's context. */
+export interface ProducerContext {
+  readonly nodeId: string;
+  readonly config: ProducerConfig;
+  readonly bootstrapBrokers: readonly number[];
+  /** The virtual time (the host's clock). */
+  readonly now: () => number;
+  /** This boot's seeded generator: the partitioner's draws, retry jitter. */
+  readonly draw: Draw;
+  /** The next history operation id (per boot, as HistoryNote requires). */
+  readonly nextOperationId: number;
+  readonly nextCorrelationId: number;
+  /** Picks the broker for metadata and InitProducerId; moves on after a failure (`NetworkClient#leastLoadedNode`). */
+  readonly nodeRotation: number;
+  readonly metadata: ProducerMetadata;
+  readonly partitioner: PartitionerState;
+  readonly acc: RecordAccumulator;
+  readonly requests: Readonly<Record<number, InFlightRequest>>;
+  readonly waitingForMetadata: readonly WaitingSend[];
+  /** InitProducerId attempts that failed, and when the next may leave (null: at once). */
+  readonly initProducerId: { readonly failedAttempts: number; readonly retryAtMs: number | null };
+  /** When the wake-up timer is set to fire; null when none is set. */
+  readonly wakeupAtMs: number | null;
+}
+
+/** What a step emits, in order: sends to brokers and history notes. */
+export type Outbox = HostEmitted[];
+
+/**
+ * The context a producer boots with. A bad setting throws Kafka's ConfigException here, so the run fails at boot
+ * naming the setting, as `new KafkaProducer(props)` throws.
+ */
+export function createProducerContext(input: ProducerInput): ProducerContext {
+  const config = resolveProducerConfig(input.settings ?? {});
+  const bootstrap = input.bootstrapBrokers;
+  if (!Array.isArray(bootstrap) || bootstrap.length === 0 || !bootstrap.every((id) => Number.isInteger(id) && id >= 0)) {
+    throw new ConfigException('bootstrapBrokers', bootstrap, 'must be a non-empty list of broker ids (bootstrap.servers)');
+  }
+  const draw = input.rng;
+  return {
+    nodeId: input.nodeId,
+    config,
+    bootstrapBrokers: [...bootstrap],
+    now: input.now,
+    draw,
+    nextOperationId: 0,
+    nextCorrelationId: 0,
+    // leastLoadedNode starts from a random offset so clients do not all pick the first bootstrap broker.
+    nodeRotation: drawInt(draw, bootstrap.length),
+    metadata: emptyProducerMetadata(),
+    partitioner: emptyPartitionerState(),
+    acc: createRecordAccumulator(),
+    requests: {},
+    waitingForMetadata: [],
+    initProducerId: { failedAttempts: 0, retryAtMs: null },
+    wakeupAtMs: null,
+  };
+}
+
+/** The broker to ask for metadata or a producer id: the known brokers, or the bootstrap ones before any metadata. */
+export function pickBroker(ctx: ProducerContext): number {
+  const candidates = ctx.metadata.brokers.length > 0 ? ctx.metadata.brokers : ctx.bootstrapBrokers;
+  return candidates[ctx.nodeRotation % candidates.length] ?? (ctx.bootstrapBrokers[0] as number);
+}
+
+/** The next correlation id, and the context that has used it. */
+export function takeCorrelationId(ctx: ProducerContext): [number, ProducerContext] {
+  return [ctx.nextCorrelationId, { ...ctx, nextCorrelationId: ctx.nextCorrelationId + 1 }];
+}
+
+/** Records a request on the wire. */
+export function addRequest(ctx: ProducerContext, correlationId: number, request: InFlightRequest): ProducerContext {
+  return { ...ctx, requests: { ...ctx.requests, [correlationId]: request } };
+}
+
+/** Forgets a request (answered, timed out or disconnected). */
+export function removeRequest(ctx: ProducerContext, correlationId: number): ProducerContext {
+  const { [correlationId]: _removed, ...requests } = ctx.requests;
+  return { ...ctx, requests };
+}
+
+/** The request with this correlation id, if it is still on the wire. */
+export function requestOf(ctx: ProducerContext, correlationId: number): InFlightRequest | undefined {
+  return Object.hasOwn(ctx.requests, correlationId) ? ctx.requests[correlationId] : undefined;
+}

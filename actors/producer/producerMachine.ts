@@ -1,0 +1,92 @@
+import { enqueueActions, setup } from 'xstate';
+import type { HostEmitted } from '../../src/kernel/NodeHost.ts';
+import type { ClientSend } from '../../src/protocol/clientCommands.ts';
+import type { InitProducerIdResponse, MetadataResponse, ProduceResponse } from '../../src/protocol/messages.ts';
+import { acceptSend } from './acceptSend.ts';
+import { onInitProducerIdResponse, onMetadataResponse, onProduceResponse } from './handleResponses.ts';
+import { createProducerContext } from './producerContext.ts';
+import type { Outbox, ProducerContext, ProducerInput } from './producerContext.ts';
+import { nextWakeupMs, runOnce, wakeupDelayMs } from './sender.ts';
+
+export type { ProducerContext, ProducerInput } from './producerContext.ts';
+
+/** What the producer reacts to: the application's sends, broker responses, and its own wake-up timer. */
+export type ProducerEvent =
+  | (ClientSend & { from: string })
+  | (MetadataResponse & { from: string })
+  | (InitProducerIdResponse & { from: string })
+  | (ProduceResponse & { from: string })
+  | { type: 'sender.wakeup' };
+
+// The one delayed event the producer schedules; cancelled and set again whenever the next deadline moves.
+const WAKEUP_ID = 'sender.wakeup';
+
+/**
+ * A Kafka producer client (the Java KafkaProducer, 3.9) under the machine contract. Every event runs one pure step:
+ * the event's own handling (acceptSend.ts, handleResponses.ts), then one pass of the Sender (sender.ts: timeouts,
+ * delivery expiry, drain, metadata, InitProducerId). The step's sends and history notes are emitted in order, and
+ * one wake-up timer is set for the earliest deadline the Sender reported (linger, backoff, request and delivery
+ * timeouts, metadata age), the way the Sender thread sleeps in `NetworkClient#poll(timeout)`.
+ *
+ * States only show progress: `awaitingProducerId` until an idempotent producer has its id (it drains nothing
+ * before), then `sending`. The producer keeps nothing on disk: a restarted producer is a new client with a new
+ * producer id, and the scenario runner completes a crashed client's open sends as `info`.
+ */
+export const producerMachine = setup({
+  types: {
+    input: {} as ProducerInput,
+    context: {} as ProducerContext,
+    events: {} as ProducerEvent,
+    emitted: {} as HostEmitted,
+  },
+  guards: {
+    hasProducerId: ({ context }) => !context.config.enableIdempotence || context.acc.producerIdAndEpoch !== null,
+  },
+  actions: {
+    step: enqueueActions(({ context, event, enqueue }) => {
+      const out: Outbox = [];
+      const handled = handleEvent(event.type === 'sender.wakeup' ? { ...context, wakeupAtMs: null } : context, event as ProducerEvent, out);
+      const next = runOnce(handled, out);
+      const wakeupAtMs = nextWakeupMs(next);
+      enqueue.assign(() => ({ ...next, wakeupAtMs }));
+      for (const emitted of out) enqueue.emit(emitted);
+      if (wakeupAtMs === handled.wakeupAtMs) return;
+      if (handled.wakeupAtMs !== null) enqueue.cancel(WAKEUP_ID);
+      if (wakeupAtMs !== null) enqueue.raise({ type: 'sender.wakeup' }, { id: WAKEUP_ID, delay: wakeupDelayMs(wakeupAtMs, next.now()) });
+    }),
+  },
+}).createMachine({
+  id: 'producer',
+  context: ({ input }) => createProducerContext(input),
+  entry: 'step',
+  on: {
+    'client.send': { actions: 'step' },
+    'metadata.response': { actions: 'step' },
+    'initProducerId.response': { actions: 'step' },
+    'produce.response': { actions: 'step' },
+    'sender.wakeup': { actions: 'step' },
+  },
+  initial: 'awaitingProducerId',
+  states: {
+    awaitingProducerId: {
+      always: { guard: 'hasProducerId', target: 'sending' },
+    },
+    sending: {},
+  },
+});
+
+function handleEvent(ctx: ProducerContext, event: ProducerEvent | { type: 'xstate.init' }, out: Outbox): ProducerContext {
+  switch (event.type) {
+    case 'client.send':
+      return acceptSend(ctx, event, out);
+    case 'metadata.response':
+      return onMetadataResponse(ctx, event, out);
+    case 'initProducerId.response':
+      return onInitProducerIdResponse(ctx, event, out);
+    case 'produce.response':
+      return onProduceResponse(ctx, event, out);
+    default:
+      // Boot and the wake-up timer: the Sender pass alone.
+      return ctx;
+  }
+}

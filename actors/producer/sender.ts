@@ -1,0 +1,197 @@
+import type { HostEmitted } from '../../src/kernel/NodeHost.ts';
+import type { InitProducerIdRequest, KafkaMessage, MetadataRequest, ProduceRequest } from '../../src/protocol/messages.ts';
+import { brokerNodeId } from '../../src/protocol/nodeIds.ts';
+import { expireWaitingSends, nextWaitingSendExpiryMs } from './acceptSend.ts';
+import { completeBatch, requestCompleted } from './completeBatch.ts';
+import { invariant } from './invariant.ts';
+import type { ProducerBatch } from './ProducerBatch.ts';
+import { addRequest, pickBroker, removeRequest, takeCorrelationId } from './producerContext.ts';
+import type { InFlightRequest, Outbox, ProducerContext } from './producerContext.ts';
+import { leaderOf, metadataRequestFailed, nextMetadataUpdateMs, requestMetadataUpdate } from './producerMetadata.ts';
+import { drain, ready } from './recordAccumulator.ts';
+import type { SendOptions } from './recordAccumulator.ts';
+import { exponentialBackoffMs } from './retryPolicy.ts';
+import { batchOutcomeNotes } from './sendHistory.ts';
+import { expireDeliveryTimeouts, nextDeliveryTimeoutMs, settleBatch } from './settleBatch.ts';
+
+// The producer's I/O loop (Kafka's `Sender#runOnce` with the `NetworkClient#poll` it drives): time out requests,
+// expire batches, drain the accumulator into Produce requests, and keep metadata and the producer id fresh. The
+// machine runs it after every event and sets one timer for `nextWakeupMs`, as the Sender thread sleeps in poll().
+
+/** One pass of the Sender at the current virtual time. */
+export function runOnce(ctx: ProducerContext, out: Outbox): ProducerContext {
+  let next = timeOutRequests(ctx, out);
+  next = expireDeliveryTimeouts(next, out);
+  next = expireWaitingSends(next, out);
+  next = sendProduceRequests(next, out);
+  next = maybeSendMetadataRequest(next, out);
+  return maybeSendInitProducerId(next, out);
+}
+
+/** When the Sender must look again (its poll timeout), or null when only a message can give it work. */
+export function nextWakeupMs(ctx: ProducerContext): number | null {
+  const nowMs = ctx.now();
+  const times: Array<number | null> = [nextDeliveryTimeoutMs(ctx), nextWaitingSendExpiryMs(ctx)];
+  const readyCheckDelayMs = ready(ctx.acc, sendOptions(ctx)).nextReadyCheckDelayMs;
+  if (readyCheckDelayMs !== null) times.push(nowMs + readyCheckDelayMs);
+  const requests = Object.values(ctx.requests);
+  for (const request of requests) times.push(request.deadlineMs);
+  if (!requests.some((request) => request.kind === 'metadata')) times.push(nextMetadataUpdateMs(ctx.metadata, ctx.config));
+  if (needsProducerId(ctx) && !requests.some((request) => request.kind === 'initProducerId')) times.push(ctx.initProducerId.retryAtMs);
+  const due = times.filter((time): time is number => time !== null);
+  if (due.length === 0) return null;
+  const wakeupMs = Math.min(...due);
+  // Deadlines already due were handled in this pass; only a ready-check delay can round to `now` (see wakeupDelayMs).
+  invariant(wakeupMs >= nowMs, `the sender left work due at ${wakeupMs} undone at ${nowMs}`);
+  return wakeupMs;
+}
+
+/**
+ * The delay to set the wake-up timer with. Virtual times are fractional (network latencies are), so `nowMs + (wakeupMs
+ * - nowMs)` can land an ulp before `wakeupMs`, and a tiny ready-check delay can vanish in `nowMs + delay`; the rules
+ * compare with `>=` and would find nothing due. A microsecond of slack in those cases makes the timer fire on or after
+ * the time it was set for, so every wake-up does the work it was set for.
+ */
+export function wakeupDelayMs(wakeupMs: number, nowMs: number): number {
+  const delayMs = wakeupMs - nowMs;
+  return delayMs <= 0 || nowMs + delayMs < wakeupMs ? delayMs + TIMER_SLACK_MS : delayMs;
+}
+
+const TIMER_SLACK_MS = 0.000_001;
+
+/**
+ * `NetworkClient#handleTimedOutRequests`: a request past `request.timeout.ms` closes its connection, and every
+ * request on that connection fails with it. Kafka reports REQUEST_TIMED_OUT for the expired request and
+ * NETWORK_EXCEPTION for the others; both are retriable and may have been appended, so both are treated as a lost
+ * response (NETWORK_EXCEPTION, which also asks for fresh metadata). Answers that arrive later are ignored.
+ */
+function timeOutRequests(ctx: ProducerContext, out: Outbox): ProducerContext {
+  const nowMs = ctx.now();
+  const nodes = new Set(Object.values(ctx.requests).filter((request) => request.deadlineMs <= nowMs).map((request) => request.node));
+  let next = ctx;
+  for (const node of [...nodes].sort((a, b) => a - b)) next = disconnect(next, node, out);
+  return next;
+}
+
+/** Closes the connection to a broker: every request on it fails as unanswered, in the order it was sent. */
+export function disconnect(ctx: ProducerContext, node: number, out: Outbox): ProducerContext {
+  let next = ctx;
+  const onNode = Object.entries(ctx.requests).filter(([, request]) => request.node === node);
+  for (const [id, request] of onNode.sort(([a], [b]) => Number(a) - Number(b))) {
+    next = removeRequest(next, Number(id));
+    next = requestFailed(next, request, out);
+  }
+  return next;
+}
+
+/** A request that got no answer: the batch is retried or settled, metadata and InitProducerId try another broker. */
+export function requestFailed(ctx: ProducerContext, request: InFlightRequest, out: Outbox): ProducerContext {
+  const nowMs = ctx.now();
+  switch (request.kind) {
+    case 'produce':
+      return settleBatch({ ...ctx, acc: requestCompleted(ctx.acc, request.node) }, request.batchId, 'NETWORK_EXCEPTION', -1, out);
+    case 'metadata':
+      return { ...ctx, metadata: metadataRequestFailed(ctx.metadata, nowMs), nodeRotation: ctx.nodeRotation + 1 };
+    case 'initProducerId': {
+      const failedAttempts = ctx.initProducerId.failedAttempts + 1;
+      const retryAtMs = nowMs + exponentialBackoffMs(failedAttempts - 1, ctx.config, ctx.draw);
+      return { ...ctx, initProducerId: { failedAttempts, retryAtMs }, nodeRotation: ctx.nodeRotation + 1 };
+    }
+  }
+}
+
+/**
+ * Drains every sendable batch. The contract's ProduceRequest carries one partition, while Kafka's carries a batch for
+ * each of the leader's partitions and counts once against `max.in.flight.requests.per.connection`. Here each request
+ * is drained alone (a `maxRequestSize` of 0 makes drain stop after one batch per leader) and drain is called until it
+ * has nothing more, so every produce.request on the wire is one request in the accumulator's per-connection count and
+ * the limit holds for the messages a broker sees. What it changes: with a limit of 1 and several partitions on one
+ * leader, Kafka sends them together and this producer one after another; per-partition ordering is the same.
+ */
+function sendProduceRequests(ctx: ProducerContext, out: Outbox): ProducerContext {
+  const options = { ...sendOptions(ctx), maxRequestSize: 0 };
+  let next = ctx;
+  if (ready(next.acc, options).unknownLeaderTopics.length > 0) next = { ...next, metadata: requestMetadataUpdate(next.metadata) };
+  for (;;) {
+    const drained = drain(next.acc, options);
+    if (drained.requests.length === 0) return next;
+    next = { ...next, acc: drained.acc };
+    for (const request of drained.requests) {
+      invariant(request.batches.length === 1, `a produce request carries one partition's batch, got ${request.batches.length}`);
+      next = sendBatch(next, request.node, request.batches[0] as ProducerBatch, out);
+    }
+  }
+}
+
+function sendBatch(ctx: ProducerContext, node: number, batch: ProducerBatch, out: Outbox): ProducerContext {
+  const [correlationId, next] = takeCorrelationId(ctx);
+  const { config, acc } = next;
+  const message: ProduceRequest = {
+    type: 'produce.request',
+    correlationId,
+    acks: config.acks,
+    // Java sends request.timeout.ms as the Produce timeout: how long the leader may wait for acks=all.
+    timeoutMs: config.requestTimeoutMs,
+    topic: batch.topic,
+    partition: batch.partition,
+    batch: {
+      baseOffset: -1,
+      leaderEpoch: -1,
+      producerId: batch.baseSequence === null ? -1 : (acc.producerIdAndEpoch?.producerId ?? -1),
+      producerEpoch: batch.producerEpoch ?? -1,
+      baseSequence: batch.baseSequence ?? -1,
+      records: batch.records.map((record) => ({ key: record.key, value: record.value ?? '' })),
+    },
+  };
+  out.push(sendToBroker(node, message));
+  if (config.acks === 0) {
+    // acks=0: no response will come; Kafka completes the batch once it is written to the socket, offset unknown.
+    out.push(...batchOutcomeNotes(batch, 'info'));
+    return { ...next, acc: completeBatch(requestCompleted(acc, node), batch.batchId) };
+  }
+  return addRequest(next, correlationId, { kind: 'produce', node, deadlineMs: next.now() + config.requestTimeoutMs, batchId: batch.batchId });
+}
+
+function maybeSendMetadataRequest(ctx: ProducerContext, out: Outbox): ProducerContext {
+  if (Object.values(ctx.requests).some((request) => request.kind === 'metadata')) return ctx;
+  const dueMs = nextMetadataUpdateMs(ctx.metadata, ctx.config);
+  if (dueMs === null || dueMs > ctx.now()) return ctx;
+  const [correlationId, next] = takeCorrelationId(ctx);
+  const node = pickBroker(next);
+  const message: MetadataRequest = { type: 'metadata.request', correlationId, topics: [...next.metadata.topics] };
+  out.push(sendToBroker(node, message));
+  return addRequest(next, correlationId, { kind: 'metadata', node, deadlineMs: next.now() + next.config.requestTimeoutMs });
+}
+
+/** An idempotent producer gets its id before it drains anything (`Sender#maybeSendAndPollTransactionalRequest`). */
+function maybeSendInitProducerId(ctx: ProducerContext, out: Outbox): ProducerContext {
+  if (!needsProducerId(ctx) || Object.values(ctx.requests).some((request) => request.kind === 'initProducerId')) return ctx;
+  const retryAtMs = ctx.initProducerId.retryAtMs;
+  if (retryAtMs !== null && retryAtMs > ctx.now()) return ctx;
+  const [correlationId, next] = takeCorrelationId(ctx);
+  const node = pickBroker(next);
+  const message: InitProducerIdRequest = { type: 'initProducerId.request', correlationId };
+  out.push(sendToBroker(node, message));
+  return addRequest(next, correlationId, { kind: 'initProducerId', node, deadlineMs: next.now() + next.config.requestTimeoutMs });
+}
+
+function needsProducerId(ctx: ProducerContext): boolean {
+  return ctx.config.enableIdempotence && ctx.acc.producerIdAndEpoch === null;
+}
+
+function sendOptions(ctx: ProducerContext): SendOptions {
+  const { config, metadata } = ctx;
+  return {
+    nowMs: ctx.now(),
+    leaderOf: (topic, partition) => leaderOf(metadata, topic, partition),
+    lingerMs: config.lingerMs,
+    maxInFlightRequestsPerConnection: config.maxInFlightRequestsPerConnection,
+    maxRequestSize: config.maxRequestSize,
+    enableIdempotence: config.enableIdempotence,
+  };
+}
+
+// The bus takes any JSON object with a type; the spread turns the interface into a plain object type it accepts.
+function sendToBroker(node: number, message: KafkaMessage): HostEmitted {
+  return { type: 'send', to: brokerNodeId(node), message: { ...message } };
+}
