@@ -1,0 +1,92 @@
+// A scenario is everything one run needs, as plain JSON data: the cluster, its topics, the clients and their
+// workloads, the network, the fault schedule, the weakenings and the seed. `runScenario` takes one; the CLI
+// reads one from a file; a replay capsule stores the resolved one. Roles' settings use Kafka's defaults for
+// what a scenario leaves out (the roles' own defaults files), so a scenario names only what it changes.
+import type { Fault } from '../faults/Fault.ts';
+import type { NetworkConfig } from '../kernel/networkModel.ts';
+import type { Seed } from '../kernel/Rng.ts';
+import type { WeakeningName } from './weakenings.ts';
+
+/** A topic created at startup. */
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** The topic's `min.insync.replicas` (default: the brokers' setting, Kafka's 1). */
+  minInsyncReplicas?: number;
+}
+
+/** How a workload picks each record's key and partition. */
+export type KeySpec =
+  /** Keys `k0..k{size-1}` drawn uniformly: the partition comes from murmur2 of the key. */
+  | { kind: 'keyspace'; size: number }
+  /** Null keys: the producer's null-key partitioner places them (round-robin or sticky). */
+  | { kind: 'null' }
+  /** An explicit partition per record, drawn uniformly over the topic's partitions; the key is null. */
+  | { kind: 'explicit-partition' };
+
+/** What one producer sends: `records` records to `topic`, `ratePerSec` of them per virtual second. */
+export interface WorkloadSpec {
+  topic: string;
+  records: number;
+  ratePerSec: number;
+  keys: KeySpec;
+  /** When the first send goes, in virtual ms (default: when the cluster is up, see Durations). */
+  startMs?: number;
+}
+
+/** A producer client: its Java settings by their camelCase names, and its workload. */
+export interface ProducerSpec {
+  /** The World node id (default `producer-1`, `producer-2`, ...). */
+  id?: string;
+  settings?: Record<string, unknown>;
+  workload: WorkloadSpec;
+}
+
+/** A reader client (assign mode): reads every partition of its topics for the whole run. */
+export interface ReaderSpec {
+  id?: string;
+  topics: string[];
+  settings?: Record<string, unknown>;
+}
+
+/** The phases of a run, in virtual ms. */
+export interface Durations {
+  /** Time for brokers to register and topics to get leaders before the workload starts. */
+  startupMs: number;
+  /** The safety phase: workload and faults, measured from 0. Faults must fall inside it. */
+  safetyMs: number;
+  /** After healing everything: the quiet period for leaders, ISRs and producers' retries to settle. */
+  quietMs: number;
+  /** The longest the readers' final read-to-end may take. */
+  finalReadMs: number;
+}
+
+/** A whole run. */
+export interface Scenario {
+  seed: Seed;
+  brokers: number;
+  topics: TopicSpec[];
+  producers: ProducerSpec[];
+  readers: ReaderSpec[];
+  /** Broker settings by their camelCase names (replicaLagTimeMaxMs, minInsyncReplicas, flushIntervalMs, ...). */
+  broker?: Record<string, unknown>;
+  /** Controller settings (brokerSessionTimeoutMs, uncleanLeaderElectionEnable, ...). */
+  controller?: Record<string, unknown>;
+  network?: NetworkConfig;
+  faults?: Fault[];
+  weakenings?: WeakeningName[];
+  durations?: Partial<Durations>;
+  /** How often the cluster's invariants are sampled during the run (virtual ms). */
+  invariantSampleMs?: number;
+}
+
+/** The defaults of a run's phases. */
+export const defaultDurations: Durations = {
+  startupMs: 5_000,
+  safetyMs: 30_000,
+  // broker.session.timeout.ms (9 s) to fence what is still gone, then replica.socket.timeout.ms-bound
+  // follower retries and ISR expansion, then producers' retries.
+  quietMs: 40_000,
+  finalReadMs: 60_000,
+};

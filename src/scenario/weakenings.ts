@@ -1,0 +1,54 @@
+// The weakenings: named switches, off by default, that remove one of Kafka's guards to reproduce a known bug
+// (shared/reference/bug-catalog.md). Each names the property it must break; the matrix test checks that it does.
+
+/** The property a weakening must break. */
+export type PropertyName = 'no-loss' | 'ordering' | 'log-matching';
+
+/** One weakening: the bug it reproduces and what it changes in a scenario. */
+export interface Weakening {
+  name: string;
+  bug: string;
+  breaks: PropertyName;
+  description: string;
+}
+
+/** Every weakening, by name. */
+export const weakenings = {
+  'acks-1': {
+    name: 'acks-1',
+    bug: 'R2',
+    breaks: 'no-loss',
+    description: 'producers use acks=1 (idempotence off): a leader acknowledges before any follower has the write',
+  },
+  'unclean-leader-election': {
+    name: 'unclean-leader-election',
+    bug: 'R1',
+    breaks: 'no-loss',
+    description:
+      'unclean.leader.election.enable=true with min.insync.replicas=1 (Jepsen 2013): a replica outside the ISR can become leader and truncate acknowledged writes',
+  },
+  'truncate-to-high-watermark': {
+    name: 'truncate-to-high-watermark',
+    bug: 'R3',
+    breaks: 'no-loss',
+    description: 'followers truncate to their own high watermark on a leader change (pre-KIP-101) instead of by leader epoch',
+  },
+  'non-idempotent-retries': {
+    name: 'non-idempotent-retries',
+    bug: 'P1/P2',
+    breaks: 'ordering',
+    description: 'enable.idempotence=false with retries and max.in.flight.requests.per.connection=5: retried batches reorder and duplicate',
+  },
+  'no-fetch-epoch-fencing': {
+    name: 'no-fetch-epoch-fencing',
+    bug: 'R6',
+    breaks: 'log-matching',
+    description: 'fetches carry no current leader epoch (pre-KIP-320): a follower on a stale epoch counts as caught up',
+  },
+} as const satisfies Record<string, Weakening>;
+
+/** The name of a weakening. */
+export type WeakeningName = keyof typeof weakenings;
+
+/** Every weakening's name, in table order. */
+export const weakeningNames = Object.keys(weakenings) as WeakeningName[];
