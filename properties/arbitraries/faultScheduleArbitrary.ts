@@ -16,6 +16,12 @@ export interface FaultScheduleConstraints {
   maxDurationMs?: number;
   /** Which kinds to draw; default all. */
   kinds?: readonly FaultWindowKind[];
+  /**
+   * What link faults may change: 'any' (loss, duplication, reordering, latency; the default) or 'latency' only.
+   * Protocols that rely on TCP (Kafka) get 'latency': a connection loses no single message and never reorders
+   * or duplicates, and partitions already model connections that break.
+   */
+  linkFaults?: 'any' | 'latency';
 }
 
 /**
@@ -49,7 +55,7 @@ export function faultScheduleArbitrary(constraints: FaultScheduleConstraints): f
   const maxDurationMs = constraints.maxDurationMs ?? horizonMs;
   const kinds = constraints.kinds ?? ['crash', 'powerLoss', 'pause', 'partition', 'link'];
   const windowArbs = kinds.flatMap((kind) => {
-    const arb = windowArbitrary(kind, nodes);
+    const arb = windowArbitrary(kind, nodes, constraints.linkFaults ?? 'any');
     return arb === undefined ? [] : [arb];
   });
   if (windowArbs.length === 0) {
@@ -78,7 +84,7 @@ function toSchedule(windows: FaultWindow[]): Fault[] {
 
 type WindowFaults = Pick<FaultWindow, 'open' | 'close'>;
 
-function windowArbitrary(kind: FaultWindowKind, nodes: readonly string[]): fc.Arbitrary<WindowFaults> | undefined {
+function windowArbitrary(kind: FaultWindowKind, nodes: readonly string[], linkFaults: 'any' | 'latency'): fc.Arbitrary<WindowFaults> | undefined {
   const node = fc.constantFrom(...nodes);
   switch (kind) {
     case 'crash':
@@ -90,7 +96,7 @@ function windowArbitrary(kind: FaultWindowKind, nodes: readonly string[]): fc.Ar
     case 'partition':
       return nodes.length < 2 ? undefined : partitionArbitrary(nodes);
     case 'link':
-      return nodes.length < 2 ? undefined : linkArbitrary(nodes);
+      return nodes.length < 2 ? undefined : linkArbitrary(nodes, linkFaults);
   }
 }
 
@@ -106,16 +112,20 @@ function partitionArbitrary(nodes: readonly string[]): fc.Arbitrary<WindowFaults
   return fc.oneof(...specs).map((spec) => ({ open: { kind: 'partition', ...spec } as Omit<Fault, 'atMs'>, close: heal }));
 }
 
-function linkArbitrary(nodes: readonly string[]): fc.Arbitrary<WindowFaults> {
+function linkArbitrary(nodes: readonly string[], linkFaults: 'any' | 'latency'): fc.Arbitrary<WindowFaults> {
   const pair = fc
     .tuple(fc.constantFrom(...nodes), fc.constantFrom(...nodes))
     .filter(([from, to]) => from !== to);
-  const setting = fc.oneof(
-    fc.double({ min: 0, max: 1, noNaN: true }).map((p) => ({ dropProbability: p })),
-    fc.double({ min: 0, max: 1, noNaN: true }).map((p) => ({ duplicateProbability: p })),
-    fc.double({ min: 0, max: 1, noNaN: true }).map((p) => ({ reorderProbability: p })),
-    fc.integer({ min: 0, max: 500 }).map((ms) => ({ latency: { kind: 'constant' as const, ms } })),
-  );
+  const latency = fc.integer({ min: 0, max: 500 }).map((ms) => ({ latency: { kind: 'constant' as const, ms } }));
+  const setting =
+    linkFaults === 'latency'
+      ? latency
+      : fc.oneof(
+          fc.double({ min: 0, max: 1, noNaN: true }).map((p) => ({ dropProbability: p })),
+          fc.double({ min: 0, max: 1, noNaN: true }).map((p) => ({ duplicateProbability: p })),
+          fc.double({ min: 0, max: 1, noNaN: true }).map((p) => ({ reorderProbability: p })),
+          latency,
+        );
   return fc.record({ pair, setting, bidirectional: fc.boolean() }).map(({ pair: [from, to], setting, bidirectional }) => ({
     open: { kind: 'link', from, to, bidirectional, set: setting },
     close: { kind: 'link', from, to, bidirectional, reset: true },

@@ -17,6 +17,7 @@ const constraintsArbitrary: fc.Arbitrary<Required<FaultScheduleConstraints>> = f
   maxWindows: fc.integer({ min: 0, max: 8 }),
   maxDurationMs: fc.integer({ min: 1, max: 2000 }),
   kinds: fc.subarray(allKinds, { minLength: 1 }),
+  linkFaults: fc.constantFrom('any' as const, 'latency' as const),
 });
 
 /** Constraints whose kinds can all be drawn over their nodes (partition and link need two nodes). */
@@ -219,5 +220,23 @@ describe('faultScheduleArbitrary constraints', () => {
     );
     expect(() => faultScheduleArbitrary({ nodes: ['a', 'a'], horizonMs: 100 })).toThrow('nodes must not repeat an id');
     expect(() => faultScheduleArbitrary({ nodes: ['a'], horizonMs: 0 })).toThrow('horizonMs must be an integer >= 1, got 0');
+  });
+});
+
+describe('faultScheduleArbitrary for protocols on TCP', () => {
+  it("with linkFaults 'latency' draws link faults that only change latency", () => {
+    const arbitrary = faultScheduleArbitrary({ nodes: ['a', 'b', 'c'], horizonMs: 1_000, kinds: ['link'], linkFaults: 'latency', maxWindows: 8 });
+    let links = 0;
+    fc.assert(
+      fc.property(arbitrary, (faults) => {
+        for (const fault of faults) {
+          if (fault.kind !== 'link' || fault.set === undefined) continue;
+          links++;
+          expect(Object.keys(fault.set)).toEqual(['latency']);
+        }
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+    expect(links).toBeGreaterThan(0);
   });
 });

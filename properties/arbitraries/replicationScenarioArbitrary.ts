@@ -1,0 +1,82 @@
+import fc from 'fast-check';
+import type { RunnableScenario } from '../../src/scenario/runResolvedScenario.ts';
+import type { KeySpec } from '../../src/scenario/Scenario.ts';
+import type { WeakeningName } from '../../src/scenario/weakenings.ts';
+import { brokerNodeId, CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
+import { faultScheduleArbitrary, type FaultWindowKind } from './faultScheduleArbitrary.ts';
+
+/** Options of `replicationScenarioArbitrary`. */
+export interface ReplicationScenarioConstraints {
+  /** Weakenings every drawn scenario runs with; default none. */
+  weakenings?: readonly WeakeningName[];
+  /** Fault kinds to draw; default process crashes, pauses, partitions and link latency. */
+  faultKinds?: readonly FaultWindowKind[];
+  /** Most fault windows per scenario; default 4. */
+  maxFaultWindows?: number;
+}
+
+// The phases every drawn scenario uses: short enough for hundreds of runs a minute, long enough for a broker
+// session to expire (9 s) and recover inside the safety phase, and for the cluster to settle after it.
+const startupMs = 5_000;
+const safetyMs = 25_000;
+
+/**
+ * Replication scenarios as structure that shrinks: 3-5 brokers, one topic (1-3 partitions, RF 3, min ISR 2),
+ * 1-2 idempotent acks=all producers with their batching and in-flight settings, their workloads (keys from a
+ * keyspace, null keys, or explicit partitions), one reader, and a fault schedule over the brokers and the
+ * controller. The seed, which draws network jitter, does not shrink (fc.noShrink): the structure does.
+ */
+export function replicationScenarioArbitrary(constraints: ReplicationScenarioConstraints = {}): fc.Arbitrary<RunnableScenario> {
+  const keys: fc.Arbitrary<KeySpec> = fc.oneof(
+    fc.integer({ min: 1, max: 8 }).map((size): KeySpec => ({ kind: 'keyspace', size })),
+    fc.constant<KeySpec>({ kind: 'null' }),
+    fc.constant<KeySpec>({ kind: 'explicit-partition' }),
+  );
+  const producer = fc.record({
+    lingerMs: fc.constantFrom(0, 5),
+    maxInFlightRequestsPerConnection: fc.integer({ min: 1, max: 5 }),
+    records: fc.integer({ min: 1, max: 60 }),
+    ratePerSec: fc.integer({ min: 10, max: 100 }),
+    keys,
+  });
+  return fc
+    .record({
+      seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
+      brokers: fc.integer({ min: 3, max: 5 }),
+      partitions: fc.integer({ min: 1, max: 3 }),
+      producers: fc.array(producer, { minLength: 1, maxLength: 2 }),
+    })
+    .chain((shape) => {
+      const nodes = [CONTROLLER_NODE_ID, ...Array.from({ length: shape.brokers }, (_, i) => brokerNodeId(i + 1))];
+      const faults = faultScheduleArbitrary({
+        nodes,
+        horizonMs: safetyMs - startupMs,
+        maxDurationMs: 12_000,
+        maxWindows: constraints.maxFaultWindows ?? 4,
+        kinds: constraints.faultKinds ?? ['crash', 'pause', 'partition', 'link'],
+        linkFaults: 'latency',
+      }).map((schedule) => schedule.map((fault) => ({ ...fault, atMs: fault.atMs + startupMs })));
+      return faults.map((schedule): RunnableScenario => ({
+        seed: shape.seed,
+        brokers: shape.brokers,
+        topics: [{ name: 'events', partitions: shape.partitions, replicationFactor: 3, minInsyncReplicas: 2 }],
+        producers: shape.producers.map((p, i) => ({
+          id: `producer-${i + 1}`,
+          settings: {
+            lingerMs: p.lingerMs,
+            maxInFlightRequestsPerConnection: p.maxInFlightRequestsPerConnection,
+            requestTimeoutMs: 5_000,
+            deliveryTimeoutMs: 30_000,
+          },
+          workload: { topic: 'events', records: p.records, ratePerSec: p.ratePerSec, keys: p.keys },
+        })),
+        readers: [{ id: 'reader-1', topics: ['events'], settings: { requestTimeoutMs: 5_000 } }],
+        // Shorter than Kafka's defaults so that ISR changes and follower recovery happen inside a short run.
+        broker: { replicaLagTimeMaxMs: 5_000, replicaSocketTimeoutMs: 5_000 },
+        faults: schedule,
+        weakenings: [...(constraints.weakenings ?? [])],
+        durations: { startupMs, safetyMs, quietMs: 30_000, finalReadMs: 30_000 },
+        invariantSampleMs: 500,
+      }));
+    });
+}

@@ -1,0 +1,36 @@
+// The replication promises as predicates over one run's result: which of the run's anomalies and invariant
+// violations break each property. A property holds for a run when its list is empty.
+import type { RunResult } from '../src/scenario/runResolvedScenario.ts';
+import type { PropertyName } from '../src/scenario/weakenings.ts';
+
+// Jepsen's anomaly names and the invariants each property is made of.
+const checkersOf: Record<PropertyName, { anomalies: readonly string[]; invariants: readonly string[] }> = {
+  // Every acknowledged write is read after the faults heal: none lost below what polls saw, none unseen.
+  'no-loss': { anomalies: ['lost-write', 'unseen'], invariants: [] },
+  // Per-partition order: a producer's writes land in send order, readers see offsets in order with no skips,
+  // and with idempotence nothing is written twice.
+  ordering: { anomalies: ['nonmonotonic-send', 'nonmonotonic-poll', 'poll-skip', 'duplicate'], invariants: [] },
+  // Replicas agree below the HW, one leader per epoch, a leader's HW never goes back; and no offset ever held
+  // two values as clients saw them.
+  'log-matching': {
+    anomalies: ['inconsistent-offsets'],
+    invariants: ['log-matching', 'single-leader-per-epoch', 'leader-hw-monotonic'],
+  },
+};
+
+/** The property names, in report order. */
+export const replicationPropertyNames: readonly PropertyName[] = ['no-loss', 'ordering', 'log-matching'];
+
+/** What in this run breaks `property`, as `name (count)` strings; empty when the property held. */
+export function propertyViolations(property: PropertyName, result: RunResult): string[] {
+  const { anomalies, invariants } = checkersOf[property];
+  const found: string[] = [];
+  for (const name of anomalies) {
+    const count = result.checkers.anomalies[name];
+    if (count !== undefined && count > 0) found.push(`${name} (${count})`);
+  }
+  for (const invariant of result.invariants) {
+    if (invariants.includes(invariant.invariant) && !invariant.valid) found.push(`${invariant.invariant} (${invariant.violations})`);
+  }
+  return found;
+}

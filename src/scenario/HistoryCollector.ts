@@ -1,0 +1,59 @@
+import type { Subscription } from 'rxjs';
+import { HistoryRecorder, type History } from '../history/History.ts';
+import { isHistoryNote } from '../history/HistoryNote.ts';
+import type { NodeNote } from '../kernel/NodeHost.ts';
+
+// Turns the history notes client machines emit into one Jepsen-style history. A client's operation ids count
+// per boot, so an operation is named by (node, boot, id). When a client boots again, or the run ends, its
+// operations still open are completed as `info`: a crashed client never learned how they ended (Jepsen's
+// `:crash` makes them indeterminate too).
+
+/** Collects the history of a run from the World's note stream. */
+export class HistoryCollector {
+  private readonly recorder = new HistoryRecorder();
+  /** `node#boot:id` -> invocation index, for operations not completed yet. */
+  private readonly open = new Map<string, number>();
+  /** node -> the boot its latest note came from. */
+  private readonly boots = new Map<string, number>();
+  private lastTimeMs = 0;
+
+  /** Feeds one note (notes that are not history notes are ignored). */
+  observe(note: NodeNote): void {
+    if (!isHistoryNote(note.data)) return;
+    this.lastTimeMs = note.atMs;
+    const boot = this.boots.get(note.node);
+    if (boot !== undefined && boot !== note.incarnation) this.abandon(note.node, note.atMs);
+    this.boots.set(note.node, note.incarnation);
+    const key = `${note.node}#${note.incarnation}:${note.data.id}`;
+    if (note.data.history === 'invoke') {
+      this.open.set(key, this.recorder.invoke(note.node, note.data.f, note.data.value as never, note.atMs));
+      return;
+    }
+    const invokeIndex = this.open.get(key);
+    if (invokeIndex === undefined) throw new Error(`history note completes unknown operation ${key}`);
+    this.open.delete(key);
+    this.recorder.complete(invokeIndex, note.data.type, note.data.value, note.atMs);
+  }
+
+  /** Subscribes to a note stream. */
+  subscribe(notes$: { subscribe(observer: (note: NodeNote) => void): Subscription }): Subscription {
+    return notes$.subscribe((note) => this.observe(note));
+  }
+
+  /** Ends the history: every operation still open completes as `info` at `atMs`. */
+  finish(atMs: number): History {
+    for (const node of new Set([...this.open.keys()].map((key) => key.slice(0, key.indexOf('#'))))) this.abandon(node, Math.max(atMs, this.lastTimeMs));
+    return this.recorder.operations();
+  }
+
+  // Completes the node's open operations as info: its process is gone, and with it any answer.
+  private abandon(node: string, atMs: number): void {
+    const prefix = `${node}#`;
+    for (const [key, invokeIndex] of [...this.open]) {
+      if (!key.startsWith(prefix)) continue;
+      const invocation = this.recorder.operations()[invokeIndex];
+      this.recorder.complete(invokeIndex, 'info', (invocation?.value ?? {}) as never, atMs);
+      this.open.delete(key);
+    }
+  }
+}

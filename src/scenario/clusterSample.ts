@@ -1,0 +1,78 @@
+// Reads the cluster's state out of a World: the sample the invariants check during a run, and the final state
+// a run returns. Brokers' states are read from their snapshots (plain data); nothing is copied but the summary.
+import type { BrokerState } from '../../actors/broker/BrokerState.ts';
+import type { MetadataImage } from '../../actors/controller/metadataImage.ts';
+import type { ClusterSample, ReplicaSample } from '../checker/ClusterSample.ts';
+import type { World } from '../kernel/World.ts';
+import type { NodeStatus } from '../kernel/NodeHost.ts';
+import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
+
+/** A broker's state, or undefined while it is down. */
+export function brokerStateOf(world: World, brokerId: number): BrokerState | undefined {
+  return (world.snapshot(brokerNodeId(brokerId))?.context as { state?: BrokerState } | undefined)?.state;
+}
+
+/** Every live replica of every partition now. */
+export function sampleCluster(world: World, brokerIds: readonly number[]): ClusterSample {
+  const partitions: Record<string, ReplicaSample[]> = {};
+  for (const brokerId of brokerIds) {
+    const state = brokerStateOf(world, brokerId);
+    if (state === undefined) continue;
+    for (const [key, replica] of Object.entries(state.partitions)) {
+      (partitions[key] ??= []).push({
+        broker: brokerId,
+        isLeader: replica.leader === brokerId,
+        leaderEpoch: replica.leaderEpoch,
+        highWatermark: replica.log.highWatermark,
+        logEndOffset: replica.log.logEndOffset,
+        batches: replica.log.batches,
+      });
+    }
+  }
+  return { atMs: world.now, partitions };
+}
+
+/** One replica as the final state reports it. */
+export interface ReplicaSummary {
+  leader: number;
+  leaderEpoch: number;
+  isr: readonly number[];
+  highWatermark: number;
+  logEndOffset: number;
+  flushedOffset: number;
+}
+
+/** The cluster at the end of a run: each broker's replicas and the controller's view of each partition. */
+export interface ClusterState {
+  brokers: Record<string, { status: NodeStatus; brokerEpoch: number; partitions: Record<string, ReplicaSummary> }>;
+  controller: { status: NodeStatus; metadataOffset: number; partitions: Record<string, { leader: number; leaderEpoch: number; isr: readonly number[] }> };
+}
+
+/** The final state of the cluster. */
+export function clusterState(world: World, brokerIds: readonly number[]): ClusterState {
+  const brokers: ClusterState['brokers'] = {};
+  for (const brokerId of brokerIds) {
+    const state = brokerStateOf(world, brokerId);
+    const partitions: Record<string, ReplicaSummary> = {};
+    for (const [key, replica] of Object.entries(state?.partitions ?? {})) {
+      const { log } = replica;
+      partitions[key] = {
+        leader: replica.leader,
+        leaderEpoch: replica.leaderEpoch,
+        isr: replica.isr,
+        highWatermark: log.highWatermark,
+        logEndOffset: log.logEndOffset,
+        flushedOffset: log.flushedOffset,
+      };
+    }
+    brokers[brokerNodeId(brokerId)] = { status: world.status(brokerNodeId(brokerId)), brokerEpoch: state?.brokerEpoch ?? -1, partitions };
+  }
+  const image = (world.snapshot(CONTROLLER_NODE_ID)?.context as { image?: MetadataImage } | undefined)?.image;
+  const partitions: ClusterState['controller']['partitions'] = {};
+  for (const [topic, { partitions: registrations }] of Object.entries(image?.topics ?? {})) {
+    registrations.forEach((registration, partition) => {
+      partitions[`${topic}-${partition}`] = { leader: registration.leader, leaderEpoch: registration.leaderEpoch, isr: registration.isr };
+    });
+  }
+  return { brokers, controller: { status: world.status(CONTROLLER_NODE_ID), metadataOffset: image?.offset ?? -1, partitions } };
+}

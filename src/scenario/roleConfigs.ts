@@ -1,0 +1,51 @@
+// What each role is booted with for a resolved scenario: the scenario's settings, topic configs folded into the
+// brokers' settings, and the weakenings applied on top (each weakening is a change to the roles' settings,
+// never a code path of its own outside the broker's two weakening flags).
+import type { BrokerInput } from '../../actors/broker/brokerMachine.ts';
+import type { ControllerConfig } from '../../actors/controller/controllerDefaults.ts';
+import type { ProducerSettings } from '../../actors/producer/producerDefaults.ts';
+import type { WeakeningName } from './weakenings.ts';
+import type { TopicSpec } from './Scenario.ts';
+
+/** The settings every role gets in one run. */
+export interface RoleConfigs {
+  broker: NonNullable<BrokerInput['config']>;
+  controller: Partial<ControllerConfig>;
+  /** Applied over each producer's own settings. */
+  producerOverrides: Partial<ProducerSettings>;
+}
+
+/** The roles' settings for a scenario's broker/controller sections, topics and weakenings. */
+export function roleConfigs(input: {
+  broker?: Record<string, unknown> | undefined;
+  controller?: Record<string, unknown> | undefined;
+  topics: readonly TopicSpec[];
+  weakenings: readonly WeakeningName[];
+}): RoleConfigs {
+  const on = new Set(input.weakenings);
+  const topicMinInsyncReplicas: Record<string, number> = {};
+  for (const topic of input.topics) {
+    if (topic.minInsyncReplicas !== undefined) topicMinInsyncReplicas[topic.name] = topic.minInsyncReplicas;
+  }
+  const unclean = on.has('unclean-leader-election');
+  const broker: RoleConfigs['broker'] = {
+    ...(input.broker as RoleConfigs['broker']),
+    // Jepsen's 2013 setting under `unclean-leader-election`: an ISR of one accepts acks=all writes.
+    ...(unclean ? { minInsyncReplicas: 1 } : {}),
+    topicMinInsyncReplicas: unclean ? Object.fromEntries(Object.keys(topicMinInsyncReplicas).map((topic) => [topic, 1])) : topicMinInsyncReplicas,
+    weakenings: {
+      truncateToHighWatermark: on.has('truncate-to-high-watermark'),
+      noFetchEpochFencing: on.has('no-fetch-epoch-fencing'),
+    },
+  };
+  const controller: Partial<ControllerConfig> = {
+    ...(input.controller as Partial<ControllerConfig>),
+    ...(unclean ? { uncleanLeaderElectionEnable: true } : {}),
+  };
+  const producerOverrides: Partial<ProducerSettings> = {};
+  if (on.has('acks-1')) Object.assign(producerOverrides, { acks: 1, enableIdempotence: false });
+  if (on.has('non-idempotent-retries')) {
+    Object.assign(producerOverrides, { enableIdempotence: false, retries: 2_147_483_647, maxInFlightRequestsPerConnection: 5 });
+  }
+  return { broker, controller, producerOverrides };
+}

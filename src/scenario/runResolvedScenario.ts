@@ -1,0 +1,165 @@
+// One run of a resolved scenario, in TigerBeetle's VOPR shape: a safety phase with the workload and the faults,
+// then a liveness phase (heal every partition and link, restart and resume every node, a quiet period, then
+// every reader reads every partition from the beginning to its high watermark). The history goes to the
+// Jepsen-style checkers; the cluster's invariants are sampled during the whole run. Nothing here draws time or
+// randomness of its own: the World's seed decides everything, so the traceHash names the run.
+import { brokerMachine } from '../../actors/broker/brokerMachine.ts';
+import { controllerMachine } from '../../actors/controller/controllerMachine.ts';
+import { producerMachine } from '../../actors/producer/producerMachine.ts';
+import { readerMachine } from '../../actors/reader/readerMachine.ts';
+import { checkAll, type CheckAllResult } from '../checker/checkAll.ts';
+import type { LeaderNote } from '../checker/ClusterSample.ts';
+import { InvariantMonitor, type InvariantResult } from '../checker/InvariantMonitor.ts';
+import type { Fault } from '../faults/Fault.ts';
+import type { History } from '../history/History.ts';
+import type { NetworkConfig } from '../kernel/networkModel.ts';
+import { Rng, type Seed } from '../kernel/Rng.ts';
+import { createWorld, WORLD_NODE_ID, type World } from '../kernel/World.ts';
+import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
+import { clusterState, sampleCluster, type ClusterState } from './clusterSample.ts';
+import { HistoryCollector } from './HistoryCollector.ts';
+import { roleConfigs } from './roleConfigs.ts';
+import type { Durations, ProducerSpec, ReaderSpec, TopicSpec } from './Scenario.ts';
+import type { WeakeningName } from './weakenings.ts';
+import { workloadCalls } from './workload.ts';
+
+/** A scenario with every default filled in: what a run and a replay capsule need. */
+export interface RunnableScenario {
+  seed: Seed;
+  brokers: number;
+  topics: TopicSpec[];
+  producers: Array<ProducerSpec & { id: string }>;
+  readers: Array<ReaderSpec & { id: string }>;
+  broker?: Record<string, unknown> | undefined;
+  controller?: Record<string, unknown> | undefined;
+  network?: NetworkConfig | undefined;
+  faults: Fault[];
+  weakenings: WeakeningName[];
+  durations: Durations;
+  invariantSampleMs: number;
+}
+
+/** What a run returns. */
+export interface RunResult {
+  /** false when a checker or an invariant found a violation; 'unknown' when the history held nothing to judge. */
+  valid: true | false | 'unknown';
+  history: History;
+  checkers: CheckAllResult;
+  invariants: InvariantResult[];
+  /** The cluster after the final read. */
+  finalState: ClusterState;
+  /** Whether every reader finished its final read within finalReadMs (liveness after heal). */
+  finalReadComplete: boolean;
+  traceHash: string;
+  /** Virtual time at the end of the run. */
+  virtualMs: number;
+}
+
+/** Options of a run that change what is kept, not what happens. */
+export interface RunOptions {
+  /** 'hash' keeps only the running trace hash (the default, for speed); 'full' keeps the trace for reports. */
+  trace?: 'hash' | 'full';
+  /** Called with the World once it is built, before anything runs (reports tap its streams). */
+  onWorld?: (world: World) => void;
+}
+
+/** Runs a resolved scenario from its seed to its verdicts. */
+export function runResolvedScenario(scenario: RunnableScenario, options: RunOptions = {}): RunResult {
+  const brokerIds = Array.from({ length: scenario.brokers }, (_, i) => i + 1);
+  const world = createWorld({ seed: scenario.seed, network: withLosslessApplication(scenario), trace: options.trace ?? 'hash' });
+  options.onWorld?.(world);
+  const collector = new HistoryCollector();
+  const monitor = new InvariantMonitor();
+  const finishedReads = new Set<string>();
+  world.notes$.subscribe((note) => {
+    collector.observe(note);
+    const data = note.data as Partial<LeaderNote> & { readToEnd?: string };
+    if (data.invariant === 'leader') monitor.observeLeader(data as LeaderNote, note.atMs);
+    if (data.readToEnd === 'done') finishedReads.add(note.node);
+  });
+  buildCluster(world, scenario, brokerIds);
+  world.schedule(scenario.faults);
+
+  const { durations } = scenario;
+  const partitionsOf = (topic: string) => scenario.topics.find((t) => t.name === topic)?.partitions ?? 1;
+  const calls = workloadCalls(scenario.producers, partitionsOf, durations.startupMs, new Rng(scenario.seed).fork('workload'));
+  const sample = () => monitor.observeSample(sampleCluster(world, brokerIds));
+  let nextSampleMs = scenario.invariantSampleMs;
+  const runTo = (targetMs: number) => {
+    while (nextSampleMs <= targetMs) {
+      world.runFor(nextSampleMs - world.now);
+      sample();
+      nextSampleMs += scenario.invariantSampleMs;
+    }
+    world.runFor(targetMs - world.now);
+  };
+
+  // Safety phase: the workload's calls at their times, faults as scheduled. Calls past the safety phase still
+  // go out: a workload longer than the phase runs on into the quiet period.
+  for (const call of calls) {
+    runTo(call.atMs);
+    world.inject(call.to, call.command as never);
+  }
+  runTo(Math.max(durations.safetyMs, world.now));
+
+  // Liveness phase: heal everything, bring every node back, let the cluster settle, then read it all.
+  world.heal();
+  for (const id of world.nodeIds()) {
+    const status = world.status(id);
+    if (status === 'down') world.restart(id);
+    else if (status === 'paused') world.resume(id);
+  }
+  runTo(world.now + durations.quietMs);
+  for (const reader of scenario.readers) world.inject(reader.id, { type: 'client.readToEnd' });
+  const deadlineMs = world.now + durations.finalReadMs;
+  const allRead = () => scenario.readers.every((reader) => finishedReads.has(reader.id));
+  while (!allRead() && world.now < deadlineMs) runTo(Math.min(deadlineMs, nextSampleMs));
+  sample();
+
+  const history = collector.finish(world.now);
+  const checkers = checkAll(history);
+  const invariants = monitor.results();
+  const invariantsValid = invariants.every((result) => result.valid);
+  return {
+    valid: !invariantsValid ? false : checkers.valid,
+    history,
+    checkers,
+    invariants,
+    finalState: clusterState(world, brokerIds),
+    finalReadComplete: allRead(),
+    traceHash: world.traceHash(),
+    virtualMs: world.now,
+  };
+}
+
+// The controller, the brokers, then the clients, each with the roles' settings for this run.
+function buildCluster(world: World, scenario: RunnableScenario, brokerIds: readonly number[]): void {
+  const configs = roleConfigs(scenario);
+  const topics = scenario.topics.map((topic) => ({ name: topic.name, numPartitions: topic.partitions, replicationFactor: topic.replicationFactor }));
+  world.addNode(CONTROLLER_NODE_ID, controllerMachine, { input: { brokerIds, topics, config: configs.controller } });
+  for (const brokerId of brokerIds) {
+    world.addNode(brokerNodeId(brokerId), brokerMachine, { input: { brokerId, config: configs.broker } });
+  }
+  for (const producer of scenario.producers) {
+    const settings = { ...producer.settings, ...configs.producerOverrides };
+    world.addNode(producer.id, producerMachine, { input: { bootstrapBrokers: brokerIds, settings } });
+  }
+  for (const reader of scenario.readers) {
+    world.addNode(reader.id, readerMachine, { input: { bootstrapBrokers: brokerIds, topics: reader.topics, ...reader.settings } });
+  }
+}
+
+// The application talks to its clients in-process: calls from the workload reach them at once, in order, and
+// are never lost (the network model's faults are for the cluster's own traffic).
+function withLosslessApplication(scenario: RunnableScenario): NetworkConfig {
+  const clients = [...scenario.producers, ...scenario.readers].map((client) => client.id);
+  const application = clients.map((to) => ({
+    from: WORLD_NODE_ID,
+    to,
+    latency: { kind: 'constant' as const, ms: 0 },
+    dropProbability: 0,
+    duplicateProbability: 0,
+    reorderProbability: 0,
+  }));
+  return { ...scenario.network, links: [...(scenario.network?.links ?? []), ...application] };
+}
