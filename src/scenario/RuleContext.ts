@@ -1,0 +1,66 @@
+import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
+import { clientNodeId, type ClientRole } from './clientNodeId.ts';
+import { defaultDurations, type Durations } from './Scenario.ts';
+import { MAX_BROKERS } from './scenarioSchema.ts';
+import type { ScenarioView } from './ScenarioView.ts';
+
+/** One client node: its id (given or by default), where it is declared, and whether the id was given. */
+export interface ClientNode {
+  id: string;
+  role: ClientRole;
+  index: number;
+  explicit: boolean;
+}
+
+/** What the cross-field rules share: the view, and the facts several rules read, each undefined when unsound. */
+export interface RuleContext {
+  view: ScenarioView;
+  brokers: number | undefined;
+  /** The phases with their defaults; a phase the scenario sets wrongly is undefined. */
+  durations: { [K in keyof Durations]: number | undefined };
+  /** The topics' names, or undefined when `topics` is not a list. */
+  topicNames: ReadonlySet<string> | undefined;
+  clients: readonly ClientNode[];
+  /** The node ids faults and links may name. */
+  knownNodes: ReadonlySet<string>;
+}
+
+/** Gathers the facts the rules share. */
+export function ruleContext(view: ScenarioView): RuleContext {
+  const brokers = view.sound<number>('brokers');
+  const clients = [...clientNodes(view, 'producer'), ...clientNodes(view, 'reader')];
+  // With the broker count wrong, names up to the largest cluster pass, so faults are still checked otherwise.
+  const brokerIds = Array.from({ length: brokers ?? MAX_BROKERS }, (_, i) => brokerNodeId(i + 1));
+  return {
+    view,
+    brokers,
+    durations: resolvedDurations(view),
+    topicNames: topicNames(view),
+    clients,
+    knownNodes: new Set([CONTROLLER_NODE_ID, ...brokerIds, ...clients.map((client) => client.id)]),
+  };
+}
+
+function resolvedDurations(view: ScenarioView): RuleContext['durations'] {
+  const durations = { ...defaultDurations } as RuleContext['durations'];
+  for (const key of Object.keys(defaultDurations) as (keyof Durations)[]) {
+    if (view.at(['durations', key]) !== undefined) durations[key] = view.sound<number>('durations', key);
+  }
+  return durations;
+}
+
+function topicNames(view: ScenarioView): ReadonlySet<string> | undefined {
+  const topics = view.at(['topics']);
+  if (!Array.isArray(topics)) return undefined;
+  return new Set(topics.flatMap((topic: { name?: unknown } | null) => (typeof topic?.name === 'string' ? [topic.name] : [])));
+}
+
+function clientNodes(view: ScenarioView, role: ClientRole): ClientNode[] {
+  const specs = view.at([`${role}s`]);
+  if (!Array.isArray(specs)) return [];
+  return specs.flatMap((spec: { id?: unknown } | null, index): ClientNode[] => {
+    const given = spec?.id;
+    if (given !== undefined && typeof given !== 'string') return [];
+    return [{ id: clientNodeId(role, spec ?? {}, index), role, index, explicit: given !== undefined }];
+  });
+}

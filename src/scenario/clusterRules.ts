@@ -1,0 +1,129 @@
+// Cross-field rules on the cluster, its topics and its clients: what the schema cannot see one field at a time.
+import { ConfigException, resolveProducerConfig } from '../../actors/producer/producerConfig.ts';
+import { producerDefaults, type ProducerSettings } from '../../actors/producer/producerDefaults.ts';
+import { WORLD_NODE_ID } from '../kernel/World.ts';
+import { brokerIdOf, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
+import type { RuleContext } from './RuleContext.ts';
+import { formatPath, type ScenarioIssue } from './ScenarioError.ts';
+
+/** Topic names are unique; replication factors fit the cluster; min.insync.replicas fits the replication factor. */
+export function topicRules({ view, brokers }: RuleContext): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const firstIndex = new Map<string, number>();
+  const topics = view.at(['topics']);
+  (Array.isArray(topics) ? topics : []).forEach((topic: { name?: unknown } | null, index) => {
+    const name = topic?.name;
+    if (typeof name !== 'string') return;
+    const first = firstIndex.get(name);
+    if (first === undefined) firstIndex.set(name, index);
+    else issues.push({ path: `topics[${index}].name`, value: name, allowed: `a name no other topic has (topics[${first}] is ${JSON.stringify(name)})` });
+  });
+  for (const index of view.indices('topics')) {
+    const replicationFactor = view.sound<number>('topics', index, 'replicationFactor');
+    const minInsyncReplicas = view.sound<number>('topics', index, 'minInsyncReplicas');
+    if (brokers !== undefined && replicationFactor !== undefined && replicationFactor > brokers) {
+      const allowed = `an integer between 1 and the number of brokers (${brokers})`;
+      issues.push({ path: `topics[${index}].replicationFactor`, value: replicationFactor, allowed });
+    }
+    if (replicationFactor !== undefined && minInsyncReplicas !== undefined && minInsyncReplicas > replicationFactor) {
+      const allowed = `an integer between 1 and the topic's replicationFactor (${replicationFactor})`;
+      issues.push({ path: `topics[${index}].minInsyncReplicas`, value: minInsyncReplicas, allowed });
+    }
+  }
+  return issues;
+}
+
+/** Every topic a producer writes or a reader reads is declared. */
+export function topicReferenceRules({ view, topicNames }: RuleContext): ScenarioIssue[] {
+  if (topicNames === undefined) return [];
+  const allowed = `a declared topic (${[...topicNames].join(', ') || 'none declared'})`;
+  const undeclared = (path: PropertyKey[]): ScenarioIssue[] => {
+    const name = view.sound<string>(...path);
+    return name !== undefined && !topicNames.has(name) ? [{ path: formatPath(path), value: name, allowed }] : [];
+  };
+  return [
+    ...view.indices('producers').flatMap((index) => undeclared(['producers', index, 'workload', 'topic'])),
+    ...view.indices('readers').flatMap((index) => {
+      const topics = view.at(['readers', index, 'topics']);
+      return Array.isArray(topics) ? topics.flatMap((_, t) => undeclared(['readers', index, 'topics', t])) : [];
+    }),
+  ];
+}
+
+/** Node ids are unique and leave the cluster's own names (controller, broker-N, world) alone. */
+export function nodeIdRules({ clients }: RuleContext): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const taken = new Map<string, (typeof clients)[number]>();
+  for (const client of clients) {
+    const where = `${client.role}s[${client.index}]`;
+    if (client.explicit && (client.id === CONTROLLER_NODE_ID || client.id === WORLD_NODE_ID || brokerIdOf(client.id) !== undefined)) {
+      issues.push({ path: `${where}.id`, value: client.id, allowed: 'an id other than controller, world and broker-<n> (the cluster\'s own names)' });
+      continue;
+    }
+    const other = taken.get(client.id);
+    if (other === undefined) {
+      taken.set(client.id, client);
+      continue;
+    }
+    // Blame the id someone wrote: two default ids never clash, so one of the two was given.
+    const [blamed, holder] = client.explicit ? [client, other] : [other, client];
+    const holderWhere = `${holder.role}s[${holder.index}]`;
+    const how = holder.explicit ? 'has it' : 'has it by default';
+    issues.push({ path: `${blamed.role}s[${blamed.index}].id`, value: client.id, allowed: `an id no other node has (${holderWhere} ${how})` });
+  }
+  return issues;
+}
+
+/** A producer's settings pass the Java client's own checks (resolveProducerConfig), alone and together. */
+export function producerSettingsRules({ view }: RuleContext): ScenarioIssue[] {
+  return view.indices('producers').flatMap((index): ScenarioIssue[] => {
+    const settings = view.sound<Record<string, unknown>>('producers', index, 'settings');
+    if (settings === undefined) return [];
+    // Unknown names are the schema's issue already; the values of the known ones are checked here.
+    const known = Object.fromEntries(Object.entries(settings).filter(([name]) => Object.hasOwn(producerDefaults, name)));
+    try {
+      resolveProducerConfig(known as Partial<ProducerSettings>);
+      return [];
+    } catch (error) {
+      if (!(error instanceof ConfigException)) throw error;
+      const setting = Object.hasOwn(producerDefaults, error.setting) ? `.${error.setting}` : '';
+      return [{ path: `producers[${index}].settings${setting}`, value: error.value, allowed: error.allowed.replace(/^must be /, '') }];
+    }
+  });
+}
+
+/** The phases fit together: the workload and every producer's start fall inside the safety phase. */
+export function durationRules({ view, durations }: RuleContext): ScenarioIssue[] {
+  const { startupMs, safetyMs } = durations;
+  if (safetyMs === undefined) return [];
+  const issues: ScenarioIssue[] = [];
+  if (startupMs !== undefined && startupMs >= safetyMs) {
+    issues.push(
+      view.at(['durations', 'startupMs']) !== undefined
+        ? { path: 'durations.startupMs', value: startupMs, allowed: `an integer below durations.safetyMs (${safetyMs})` }
+        : { path: 'durations.safetyMs', value: safetyMs, allowed: `an integer above durations.startupMs (${startupMs})` },
+    );
+  }
+  for (const index of view.indices('producers')) {
+    const startMs = view.sound<number>('producers', index, 'workload', 'startMs');
+    if (startMs !== undefined && startMs >= safetyMs) {
+      issues.push({ path: `producers[${index}].workload.startMs`, value: startMs, allowed: `an integer >= 0 and below durations.safetyMs (${safetyMs})` });
+    }
+  }
+  return issues;
+}
+
+/** A weakening is listed once. */
+export function weakeningRules({ view }: RuleContext): ScenarioIssue[] {
+  const first = new Map<string, number>();
+  return view.indices('weakenings').flatMap((index): ScenarioIssue[] => {
+    const item = view.sound<string>('weakenings', index);
+    if (item === undefined) return [];
+    const earlier = first.get(item);
+    if (earlier === undefined) {
+      first.set(item, index);
+      return [];
+    }
+    return [{ path: `weakenings[${index}]`, value: item, allowed: `a weakening not listed already (weakenings[${earlier}])` }];
+  });
+}

@@ -1,0 +1,15 @@
+// The scenario API: a whole run as plain JSON data, checked and resolved before it runs.
+/** A scenario and its parts (the contract a scenario file follows), and the default phases of a run. */
+export { defaultDurations } from './Scenario.ts';
+export type { Durations, KeySpec, ProducerSpec, ReaderSpec, Scenario, TopicSpec, WorkloadSpec } from './Scenario.ts';
+/** The weakenings a scenario may switch on, each with the known bug it reproduces. */
+export { weakeningNames, weakenings } from './weakenings.ts';
+export type { PropertyName, Weakening, WeakeningName } from './weakenings.ts';
+/** Checks a scenario; throws a ScenarioError that lists every issue (path, value, what is allowed). */
+export { validateScenario } from './validateScenario.ts';
+/** The error of an invalid scenario, and one of its issues. */
+export { ScenarioError } from './ScenarioError.ts';
+export type { ScenarioIssue } from './ScenarioError.ts';
+/** Checks a scenario and fills its defaults, as the plain JSON a replay capsule stores. */
+export { defaultInvariantSampleMs, resolveScenario } from './resolveScenario.ts';
+export type { ResolvedProducerSpec, ResolvedReaderSpec, ResolvedScenario } from './resolveScenario.ts';

@@ -1,0 +1,148 @@
+// The scenario's structure and types as a zod schema: every field, its type and its own range. Rules that
+// relate fields to each other (a replication factor within the broker count, a topic that is declared) are
+// in clusterRules.ts and faultRules.ts, which read what this schema found sound.
+import { z } from 'zod';
+import type { BrokerConfig } from '../../actors/broker/brokerConfig.ts';
+import type { ControllerConfig } from '../../actors/controller/controllerDefaults.ts';
+import { producerDefaults } from '../../actors/producer/producerDefaults.ts';
+import type { ReaderSettings } from '../../actors/reader/readerDefaults.ts';
+import type { Durations, KeySpec, ReaderSpec, TopicSpec, WorkloadSpec } from './Scenario.ts';
+import { boolean, integer, oneOf, positiveNumber, strictObject } from './schemaParts.ts';
+import { weakeningNames } from './weakenings.ts';
+
+/** The largest cluster a scenario may ask for. */
+export const MAX_BROKERS = 50;
+
+// Kafka's Topic.validate: at most 249 characters of [a-zA-Z0-9._-], and not "." or "..".
+const topicName = z
+  .string({ error: "a Kafka topic name: 1 to 249 of a-z A-Z 0-9 . _ -, not '.' or '..'" })
+  .regex(/^[a-zA-Z0-9._-]{1,249}$/)
+  .refine((name) => name !== '.' && name !== '..');
+
+const nodeId = z.string({ error: 'a non-empty string' }).min(1);
+
+const topicSchema = strictObject({
+  name: topicName,
+  partitions: integer(1),
+  replicationFactor: integer(1, MAX_BROKERS),
+  minInsyncReplicas: integer(1, MAX_BROKERS).optional(),
+});
+
+const keySchema = z.discriminatedUnion(
+  'kind',
+  [
+    strictObject({ kind: z.literal('keyspace'), size: integer(1) }),
+    strictObject({ kind: z.literal('null') }),
+    strictObject({ kind: z.literal('explicit-partition') }),
+  ],
+  { error: "one of { kind: 'keyspace', size }, { kind: 'null' }, { kind: 'explicit-partition' }" },
+);
+
+const workloadSchema = strictObject({
+  topic: topicName,
+  records: integer(0),
+  ratePerSec: positiveNumber(),
+  keys: keySchema,
+  startMs: integer(0).optional(),
+});
+
+// Only the names here: resolveProducerConfig checks the values and how they combine (clusterRules.ts).
+const producerSettingsSchema = strictObject(Object.fromEntries(Object.keys(producerDefaults).map((name) => [name, z.unknown().optional()])));
+
+const producerSchema = strictObject({
+  id: nodeId.optional(),
+  settings: producerSettingsSchema.optional(),
+  workload: workloadSchema,
+});
+
+// The ranges of resolveReaderConfig: a poll of at least one record, a request timeout of at least 1 ms.
+const readerSettingsSchema = strictObject({
+  maxPollRecords: integer(1),
+  requestTimeoutMs: integer(1),
+  pollIntervalMs: integer(0),
+  metadataMaxAgeMs: integer(0),
+  retryBackoffMs: integer(0),
+} satisfies Record<keyof ReaderSettings, z.ZodType>).partial();
+
+const readerSchema = strictObject({
+  id: nodeId.optional(),
+  topics: z.array(topicName, { error: 'a non-empty array of topic names' }).min(1),
+  settings: readerSettingsSchema.optional(),
+});
+
+/** The broker settings a scenario may set: BrokerConfig without what other fields of the scenario decide. */
+export type BrokerSettingName = Exclude<keyof BrokerConfig, 'weakenings' | 'topicMinInsyncReplicas'>;
+
+// Periods that drive a timer are at least 1 ms: a 0 ms timer that re-arms itself never lets virtual time move.
+const brokerSettingsSchema = strictObject(
+  {
+    replicaLagTimeMaxMs: integer(1),
+    minInsyncReplicas: integer(1),
+    brokerHeartbeatIntervalMs: integer(1),
+    registrationRetryMs: integer(1),
+    replicaFetchWaitMaxMs: integer(0),
+    replicaFetchBackoffMs: integer(1),
+    replicaSocketTimeoutMs: integer(1),
+    replicaFetchMaxRecords: integer(1),
+    alterPartitionTimeoutMs: integer(1),
+    flushIntervalMs: integer(1),
+    freezeHighWatermarkBelowMinIsr: boolean(),
+  } satisfies Record<BrokerSettingName, z.ZodType>,
+  {
+    weakenings: 'the broker weakenings come from the scenario\'s weakenings list (truncate-to-high-watermark, no-fetch-epoch-fencing)',
+    topicMinInsyncReplicas: "a topic's min.insync.replicas is set on the topic (topics[i].minInsyncReplicas)",
+  },
+).partial();
+
+const controllerSettingsSchema = strictObject({
+  brokerHeartbeatIntervalMs: integer(1),
+  brokerSessionTimeoutMs: integer(1),
+  uncleanLeaderElectionEnable: boolean(),
+  defaultReplicationFactor: integer(1),
+  numPartitions: integer(1),
+  offsetsTopicNumPartitions: integer(1),
+  offsetsTopicReplicationFactor: integer(1),
+  replicaPlacer: oneOf(['striped', 'rackUnaware']),
+} satisfies Record<keyof ControllerConfig, z.ZodType>).partial();
+
+// The shape only: validateLinkOverride checks the link settings themselves (faultRules.ts).
+const linkSettings = z.record(z.string(), z.unknown(), { error: 'an object of link settings' });
+const networkSchema = strictObject({
+  defaults: linkSettings.optional(),
+  links: z
+    .array(z.looseObject({ from: nodeId, to: nodeId }), { error: 'an array of { from, to, ...link settings }' })
+    .optional(),
+});
+
+const durationsSchema = strictObject({
+  startupMs: integer(1),
+  safetyMs: integer(1),
+  quietMs: integer(1),
+  finalReadMs: integer(1),
+} satisfies Record<keyof Durations, z.ZodType>).partial();
+
+/** A scenario's structure and field types. */
+export const scenarioSchema = strictObject({
+  seed: z.union([z.number(), z.string()], { error: 'a finite number or a string' }),
+  brokers: integer(1, MAX_BROKERS),
+  topics: z.array(topicSchema, { error: 'an array of { name, partitions, replicationFactor, minInsyncReplicas? }' }),
+  producers: z.array(producerSchema, { error: 'an array of { id?, settings?, workload }' }),
+  readers: z.array(readerSchema, { error: 'an array of { id?, topics, settings? }' }),
+  broker: brokerSettingsSchema.optional(),
+  controller: controllerSettingsSchema.optional(),
+  network: networkSchema.optional(),
+  // Each fault is checked by validateFault, which knows the node ids (faultRules.ts).
+  faults: z.array(z.unknown(), { error: 'an array of faults' }).optional(),
+  weakenings: z.array(oneOf(weakeningNames as [string, ...string[]]), { error: 'an array of weakening names' }).optional(),
+  durations: durationsSchema.optional(),
+  invariantSampleMs: integer(1).optional(),
+});
+
+// The schema's output must fit the contract in Scenario.ts: these fail to compile when the two drift apart.
+type SchemaFitsContract = [
+  z.infer<typeof topicSchema> extends TopicSpec ? true : never,
+  z.infer<typeof keySchema> extends KeySpec ? true : never,
+  z.infer<typeof workloadSchema> extends WorkloadSpec ? true : never,
+  z.infer<typeof readerSchema> extends ReaderSpec ? true : never,
+];
+const _schemaFitsContract: SchemaFitsContract = [true, true, true, true];
