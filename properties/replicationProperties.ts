@@ -1,12 +1,15 @@
 // The replication promises as predicates over one run's result: which of the run's anomalies and invariant
 // violations break each property. A property holds for a run when its list is empty.
-import type { RunResult } from '../src/scenario/runResolvedScenario.ts';
-import type { PropertyName } from '../src/scenario/weakenings.ts';
+import type fc from 'fast-check';
+import type { RunResult, RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
+import type { PropertyName, WeakeningName } from '../src/scenario/weakenings.ts';
+import { replicationScenarioArbitrary } from './arbitraries/replicationScenarioArbitrary.ts';
 
 // Jepsen's anomaly names and the invariants each property is made of.
 const checkersOf: Record<PropertyName, { anomalies: readonly string[]; invariants: readonly string[] }> = {
-  // Every acknowledged write is read after the faults heal: none lost below what polls saw, none unseen.
-  'no-loss': { anomalies: ['lost-write', 'unseen'], invariants: [] },
+  // Every acknowledged write is read after the faults heal: none lost below what polls saw, none unseen, none
+  // missing from the final read from the beginning.
+  'no-loss': { anomalies: ['lost-write', 'unseen', 'final-read-loss'], invariants: [] },
   // Per-partition order: a producer's writes land in send order, readers see offsets in order with no skips,
   // and with idempotence nothing is written twice.
   ordering: { anomalies: ['nonmonotonic-send', 'nonmonotonic-poll', 'poll-skip', 'duplicate'], invariants: [] },
@@ -33,4 +36,13 @@ export function propertyViolations(property: PropertyName, result: RunResult): s
     if (invariants.includes(invariant.invariant) && !invariant.valid) found.push(`${invariant.invariant} (${invariant.violations})`);
   }
   return found;
+}
+
+/**
+ * The scenarios a property is checked over. No loss and ordering are promised under process crashes, pauses and
+ * network faults; log matching holds under power losses too (leader epochs repair what a lost page cache breaks,
+ * KIP-101), so its runs draw them.
+ */
+export function propertyArbitrary(property: PropertyName, weakenings: readonly WeakeningName[] = []): fc.Arbitrary<RunnableScenario> {
+  return replicationScenarioArbitrary({ weakenings, powerLoss: property === 'log-matching' });
 }

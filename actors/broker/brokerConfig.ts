@@ -11,8 +11,10 @@ export interface BrokerWeakenings {
    */
   readonly truncateToHighWatermark: boolean;
   /**
-   * Bug R6 (KAFKA-6880, before KIP-320): fetches are not fenced by leader epoch. Followers send no
-   * currentLeaderEpoch and the leader does not check one, so a follower still on an old epoch counts as caught up.
+   * Bug R6 (KAFKA-6880, before KIP-320): fetches are not fenced by leader epoch. Followers send neither their
+   * current leader epoch nor the epoch of their last batch, and the leader checks neither, so a follower whose
+   * log diverged (it missed the epoch change that should have truncated it) counts as caught up and keeps its
+   * divergent records.
    */
   readonly noFetchEpochFencing: boolean;
 }

@@ -20,8 +20,10 @@ export function sendFollowerFetch(state: BrokerState, key: string, out: BrokerEf
   if (replica === undefined || replica.leader < 0 || replica.leader === state.brokerId) return state;
   const [next, correlationId] = nextCorrelation(state);
   const weak = state.config.weakenings;
-  // Before KIP-320 a follower's fetch carried no leader epoch; before Fetch v12 no last fetched epoch.
-  const lastFetchedEpoch = weak.truncateToHighWatermark ? UNDEFINED_EPOCH : lastBatchEpoch(replica);
+  // Before KIP-320 a follower's fetch carried no leader epoch, and before Fetch v12 no last fetched epoch: under
+  // either weakening the leader cannot see that a follower's log diverged from its own.
+  const unfenced = weak.truncateToHighWatermark || weak.noFetchEpochFencing;
+  const lastFetchedEpoch = unfenced ? UNDEFINED_EPOCH : lastBatchEpoch(replica);
   out.push({
     kind: 'send',
     to: brokerNodeId(replica.leader),

@@ -30,7 +30,7 @@ export interface FaultScheduleConstraints {
  * drops whole windows, moves them earlier (start toward 0), shortens them (earlier heals) and shrinks a
  * partition's groups.
  */
-interface FaultWindow {
+export interface FaultWindow {
   startMs: number;
   durationMs: number;
   open: Omit<Fault, 'atMs'>;
@@ -73,7 +73,8 @@ export function faultScheduleArbitrary(constraints: FaultScheduleConstraints): f
   return fc.array(window, { maxLength: constraints.maxWindows ?? 6 }).map(toSchedule);
 }
 
-function toSchedule(windows: FaultWindow[]): Fault[] {
+/** The faults of some windows as one schedule, sorted by time (equal times keep window order). */
+export function toSchedule(windows: FaultWindow[]): Fault[] {
   const timed = windows.flatMap((w, i) => [
     { fault: { atMs: w.startMs, ...w.open } as Fault, order: 2 * i },
     { fault: { atMs: w.startMs + w.durationMs, ...w.close } as Fault, order: 2 * i + 1 },
@@ -82,7 +83,8 @@ function toSchedule(windows: FaultWindow[]): Fault[] {
   return timed.map((t) => t.fault);
 }
 
-type WindowFaults = Pick<FaultWindow, 'open' | 'close'>;
+/** What a window does: the fault that opens it and the fault that undoes it. */
+export type WindowFaults = Pick<FaultWindow, 'open' | 'close'>;
 
 function windowArbitrary(kind: FaultWindowKind, nodes: readonly string[], linkFaults: 'any' | 'latency'): fc.Arbitrary<WindowFaults> | undefined {
   const node = fc.constantFrom(...nodes);

@@ -2,15 +2,14 @@ import fc from 'fast-check';
 import type { RunnableScenario } from '../../src/scenario/runResolvedScenario.ts';
 import type { KeySpec } from '../../src/scenario/Scenario.ts';
 import type { WeakeningName } from '../../src/scenario/weakenings.ts';
-import { brokerNodeId, CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
-import { faultScheduleArbitrary, type FaultWindowKind } from './faultScheduleArbitrary.ts';
+import { kafkaFaultScheduleArbitrary } from './kafkaFaultScheduleArbitrary.ts';
 
 /** Options of `replicationScenarioArbitrary`. */
 export interface ReplicationScenarioConstraints {
   /** Weakenings every drawn scenario runs with; default none. */
   weakenings?: readonly WeakeningName[];
-  /** Fault kinds to draw; default process crashes, pauses, partitions and link latency. */
-  faultKinds?: readonly FaultWindowKind[];
+  /** Whether power losses are drawn too (Kafka promises no loss only without them: it does not fsync). */
+  powerLoss?: boolean;
   /** Most fault windows per scenario; default 4. */
   maxFaultWindows?: number;
 }
@@ -23,8 +22,8 @@ const safetyMs = 25_000;
 /**
  * Replication scenarios as structure that shrinks: 3-5 brokers, one topic (1-3 partitions, RF 3, min ISR 2),
  * 1-2 idempotent acks=all producers with their batching and in-flight settings, their workloads (keys from a
- * keyspace, null keys, or explicit partitions), one reader, and a fault schedule over the brokers and the
- * controller. The seed, which draws network jitter, does not shrink (fc.noShrink): the structure does.
+ * keyspace, null keys, or explicit partitions), one reader, and a fault schedule (kafkaFaultScheduleArbitrary)
+ * aimed mostly at roles. The seed, which draws network jitter, does not shrink (fc.noShrink): the structure does.
  */
 export function replicationScenarioArbitrary(constraints: ReplicationScenarioConstraints = {}): fc.Arbitrary<RunnableScenario> {
   const keys: fc.Arbitrary<KeySpec> = fc.oneof(
@@ -35,8 +34,9 @@ export function replicationScenarioArbitrary(constraints: ReplicationScenarioCon
   const producer = fc.record({
     lingerMs: fc.constantFrom(0, 5),
     maxInFlightRequestsPerConnection: fc.integer({ min: 1, max: 5 }),
-    records: fc.integer({ min: 1, max: 60 }),
-    ratePerSec: fc.integer({ min: 10, max: 100 }),
+    records: fc.integer({ min: 1, max: 150 }),
+    // The workload spreads over this much of the safety phase, so that writes meet the faults.
+    spreadSec: fc.integer({ min: 1, max: 20 }),
     keys,
   });
   return fc
@@ -45,16 +45,17 @@ export function replicationScenarioArbitrary(constraints: ReplicationScenarioCon
       brokers: fc.integer({ min: 3, max: 5 }),
       partitions: fc.integer({ min: 1, max: 3 }),
       producers: fc.array(producer, { minLength: 1, maxLength: 2 }),
+      // How often the page cache reaches the disk: what a power loss keeps (Kafka leaves it to the OS).
+      flushIntervalMs: fc.constantFrom(1_000, 5_000, 30_000),
     })
     .chain((shape) => {
-      const nodes = [CONTROLLER_NODE_ID, ...Array.from({ length: shape.brokers }, (_, i) => brokerNodeId(i + 1))];
-      const faults = faultScheduleArbitrary({
-        nodes,
+      const faults = kafkaFaultScheduleArbitrary({
+        partitions: Array.from({ length: shape.partitions }, (_, p) => `events-${p}`),
+        brokers: shape.brokers,
         horizonMs: safetyMs - startupMs,
-        maxDurationMs: 12_000,
         maxWindows: constraints.maxFaultWindows ?? 4,
-        kinds: constraints.faultKinds ?? ['crash', 'pause', 'partition', 'link'],
-        linkFaults: 'latency',
+        maxDurationMs: 12_000,
+        powerLoss: constraints.powerLoss ?? false,
       }).map((schedule) => schedule.map((fault) => ({ ...fault, atMs: fault.atMs + startupMs })));
       return faults.map((schedule): RunnableScenario => ({
         seed: shape.seed,
@@ -68,11 +69,11 @@ export function replicationScenarioArbitrary(constraints: ReplicationScenarioCon
             requestTimeoutMs: 5_000,
             deliveryTimeoutMs: 30_000,
           },
-          workload: { topic: 'events', records: p.records, ratePerSec: p.ratePerSec, keys: p.keys },
+          workload: { topic: 'events', records: p.records, ratePerSec: p.records / p.spreadSec, keys: p.keys },
         })),
         readers: [{ id: 'reader-1', topics: ['events'], settings: { requestTimeoutMs: 5_000 } }],
         // Shorter than Kafka's defaults so that ISR changes and follower recovery happen inside a short run.
-        broker: { replicaLagTimeMaxMs: 5_000, replicaSocketTimeoutMs: 5_000 },
+        broker: { replicaLagTimeMaxMs: 5_000, replicaSocketTimeoutMs: 5_000, flushIntervalMs: shape.flushIntervalMs },
         faults: schedule,
         weakenings: [...(constraints.weakenings ?? [])],
         durations: { startupMs, safetyMs, quietMs: 30_000, finalReadMs: 30_000 },

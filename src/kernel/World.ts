@@ -195,6 +195,11 @@ export class World {
     for (const fault of faults) this.clock.scheduleAt(fault.atMs, () => this.apply(fault));
   }
 
+  /** Applies one fault now (its `atMs` is ignored), checked as `schedule` checks it. */
+  applyFault(fault: Fault): void {
+    this.applyNow({ ...fault, atMs: this.now } as Fault, 'world.applyFault');
+  }
+
   /** Runs every step due in the next `ms` of virtual time, then sets the clock to now + ms. */
   runFor(ms: number): void {
     requireNumberAtLeast('world.runFor', 'ms', ms, 0);

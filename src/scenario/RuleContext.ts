@@ -23,6 +23,8 @@ export interface RuleContext {
   clients: readonly ClientNode[];
   /** The node ids faults and links may name. */
   knownNodes: ReadonlySet<string>;
+  /** What faults may name: the nodes, and the roles `leader:`, `follower:`, `followers:<topic>-<p>` of every partition. */
+  faultTargets: ReadonlySet<string>;
 }
 
 /** Gathers the facts the rules share. */
@@ -31,14 +33,28 @@ export function ruleContext(view: ScenarioView): RuleContext {
   const clients = [...clientNodes(view, 'producer'), ...clientNodes(view, 'reader')];
   // With the broker count wrong, names up to the largest cluster pass, so faults are still checked otherwise.
   const brokerIds = Array.from({ length: brokers ?? MAX_BROKERS }, (_, i) => brokerNodeId(i + 1));
+  const knownNodes = new Set([CONTROLLER_NODE_ID, ...brokerIds, ...clients.map((client) => client.id)]);
+  const roles = partitionKeys(view).flatMap((key) => [`leader:${key}`, `follower:${key}`, `followers:${key}`]);
   return {
     view,
     brokers,
     durations: resolvedDurations(view),
     topicNames: topicNames(view),
     clients,
-    knownNodes: new Set([CONTROLLER_NODE_ID, ...brokerIds, ...clients.map((client) => client.id)]),
+    knownNodes,
+    faultTargets: new Set([...knownNodes, ...roles]),
   };
+}
+
+// Every `topic-partition` of the declared topics whose name and partition count are sound.
+function partitionKeys(view: ScenarioView): string[] {
+  const topics = view.at(['topics']);
+  if (!Array.isArray(topics)) return [];
+  return topics.flatMap((topic: { name?: unknown; partitions?: unknown } | null) => {
+    const { name, partitions } = topic ?? {};
+    if (typeof name !== 'string' || !Number.isInteger(partitions) || (partitions as number) < 1 || (partitions as number) > 10_000) return [];
+    return Array.from({ length: partitions as number }, (_, p) => `${name}-${p}`);
+  });
 }
 
 function resolvedDurations(view: ScenarioView): RuleContext['durations'] {

@@ -76,3 +76,22 @@ export function clusterState(world: World, brokerIds: readonly number[]): Cluste
   }
   return { brokers, controller: { status: world.status(CONTROLLER_NODE_ID), metadataOffset: image?.offset ?? -1, partitions } };
 }
+
+/**
+ * A partition's replicas and leader as the controller sees them now; while the controller is down, as the first
+ * live broker's metadata image has them (what a client's metadata request would say).
+ */
+export function partitionView(world: World, brokerIds: readonly number[], key: string): { replicas: readonly number[]; leader: number } | undefined {
+  const separator = key.lastIndexOf('-');
+  const topic = key.slice(0, separator);
+  const partition = Number(key.slice(separator + 1));
+  const images = [
+    (world.snapshot(CONTROLLER_NODE_ID)?.context as { image?: MetadataImage } | undefined)?.image,
+    ...brokerIds.map((id) => brokerStateOf(world, id)?.image),
+  ];
+  for (const image of images) {
+    const registration = image?.topics[topic]?.partitions[partition];
+    if (registration !== undefined) return registration;
+  }
+  return undefined;
+}

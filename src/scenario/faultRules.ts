@@ -21,8 +21,8 @@ const faultFields: Readonly<Record<(typeof faultKinds)[number], readonly string[
   link: ['atMs', 'kind', 'from', 'to', 'bidirectional', 'set', 'reset'],
 };
 
-/** Each fault is well formed, names nodes of this scenario and falls within [0, safetyMs). */
-export function faultRules({ view, knownNodes, durations }: RuleContext): ScenarioIssue[] {
+/** Each fault is well formed, names nodes or partition roles of this scenario and falls within [0, safetyMs). */
+export function faultRules({ view, faultTargets, durations }: RuleContext): ScenarioIssue[] {
   return view.indices('faults').flatMap((index): ScenarioIssue[] => {
     const where = `faults[${index}]`;
     const fault = view.sound<Record<string, unknown>>('faults', index);
@@ -30,8 +30,8 @@ export function faultRules({ view, knownNodes, durations }: RuleContext): Scenar
     const unknownFields = unknownFaultFields(where, fault);
     if (unknownFields.length > 0) return unknownFields;
     const issue =
-      argumentIssue(() => validateFault(where, fault, knownNodes, 0)) ??
-      (fault.kind === 'partition' ? argumentIssue(() => compilePartition(where, fault as unknown as PartitionSpec, knownNodes)) : undefined);
+      argumentIssue(() => validateFault(where, fault, faultTargets, 0)) ??
+      (fault.kind === 'partition' ? argumentIssue(() => compilePartition(where, fault as unknown as PartitionSpec, faultTargets)) : undefined);
     if (issue !== undefined) return [issue];
     const { safetyMs } = durations;
     if (safetyMs !== undefined && (fault.atMs as number) >= safetyMs) {

@@ -8,6 +8,8 @@ import { controllerMachine } from '../../actors/controller/controllerMachine.ts'
 import { producerMachine } from '../../actors/producer/producerMachine.ts';
 import { readerMachine } from '../../actors/reader/readerMachine.ts';
 import { checkAll, type CheckAllResult } from '../checker/checkAll.ts';
+import type { CheckResult } from '../checker/CheckResult.ts';
+import { finalReadLoss } from '../checker/finalReadLoss.ts';
 import type { LeaderNote } from '../checker/ClusterSample.ts';
 import { InvariantMonitor, type InvariantResult } from '../checker/InvariantMonitor.ts';
 import type { Fault } from '../faults/Fault.ts';
@@ -16,7 +18,8 @@ import type { NetworkConfig } from '../kernel/networkModel.ts';
 import { Rng, type Seed } from '../kernel/Rng.ts';
 import { createWorld, WORLD_NODE_ID, type World } from '../kernel/World.ts';
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
-import { clusterState, sampleCluster, type ClusterState } from './clusterSample.ts';
+import { clusterState, partitionView, sampleCluster, type ClusterState } from './clusterSample.ts';
+import { FaultTargets } from './faultTargets.ts';
 import { HistoryCollector } from './HistoryCollector.ts';
 import { roleConfigs } from './roleConfigs.ts';
 import type { Durations, ProducerSpec, ReaderSpec, TopicSpec } from './Scenario.ts';
@@ -53,6 +56,8 @@ export interface RunResult {
   traceHash: string;
   /** Virtual time at the end of the run. */
   virtualMs: number;
+  /** Each fault as scheduled and the node(s) it reached (undefined when its role had no node then). */
+  appliedFaults: Array<{ atMs: number; fault: Fault; applied: Fault | undefined }>;
 }
 
 /** Options of a run that change what is kept, not what happens. */
@@ -78,7 +83,8 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     if (data.readToEnd === 'done') finishedReads.add(note.node);
   });
   buildCluster(world, scenario, brokerIds);
-  world.schedule(scenario.faults);
+  const targets = new FaultTargets({ partition: (key) => partitionView(world, brokerIds, key), status: (id) => world.status(id) });
+  const appliedFaults: RunResult['appliedFaults'] = [];
 
   const { durations } = scenario;
   const partitionsOf = (topic: string) => scenario.topics.find((t) => t.name === topic)?.partitions ?? 1;
@@ -94,22 +100,39 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     world.runFor(targetMs - world.now);
   };
 
-  // Safety phase: the workload's calls at their times, faults as scheduled. Calls past the safety phase still
-  // go out: a workload longer than the phase runs on into the quiet period.
-  for (const call of calls) {
-    runTo(call.atMs);
-    world.inject(call.to, call.command as never);
+  // Safety phase: the workload's calls and the faults at their times (a fault before a call at the same
+  // instant). Role targets resolve as each fault applies, and the invariants are sampled after every fault that
+  // takes a node down or brings one back. Calls past the safety phase still go out: a workload longer than the
+  // phase runs on into the quiet period.
+  const timeline = [
+    ...scenario.faults.map((fault) => ({ atMs: fault.atMs, fault })),
+    ...calls.map((call) => ({ atMs: call.atMs, call })),
+  ].sort((a, b) => a.atMs - b.atMs);
+  for (const item of timeline) {
+    runTo(item.atMs);
+    if ('call' in item) {
+      world.inject(item.call.to, item.call.command as never);
+      continue;
+    }
+    const applied = targets.resolve(item.fault);
+    appliedFaults.push({ atMs: item.atMs, fault: item.fault, applied });
+    if (applied === undefined) continue;
+    world.applyFault(applied);
+    if ('node' in applied) sample();
   }
   runTo(Math.max(durations.safetyMs, world.now));
 
   // Liveness phase: heal everything, bring every node back, let the cluster settle, then read it all.
   world.heal();
+  sample();
   for (const id of world.nodeIds()) {
     const status = world.status(id);
     if (status === 'down') world.restart(id);
     else if (status === 'paused') world.resume(id);
   }
+  sample();
   runTo(world.now + durations.quietMs);
+  const finalReadStartMs = world.now;
   for (const reader of scenario.readers) world.inject(reader.id, { type: 'client.readToEnd' });
   const deadlineMs = world.now + durations.finalReadMs;
   const allRead = () => scenario.readers.every((reader) => finishedReads.has(reader.id));
@@ -117,7 +140,7 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   sample();
 
   const history = collector.finish(world.now);
-  const checkers = checkAll(history);
+  const checkers = withFinalReadLoss(checkAll(history), finalReadLoss(history, finalReadStartMs));
   const invariants = monitor.results();
   const invariantsValid = invariants.every((result) => result.valid);
   return {
@@ -129,7 +152,15 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     finalReadComplete: allRead(),
     traceHash: world.traceHash(),
     virtualMs: world.now,
+    appliedFaults,
   };
+}
+
+// The history checkers' verdict with the final read's: what the readers did not find after the heal.
+function withFinalReadLoss(all: CheckAllResult, loss: CheckResult): CheckAllResult {
+  const results = [...all.results, loss];
+  const valid = loss.valid === false ? false : all.valid;
+  return { valid, results, anomalies: { ...all.anomalies, ...loss.anomalies } };
 }
 
 // The controller, the brokers, then the clients, each with the roles' settings for this run.

@@ -29,9 +29,10 @@ export const weakenings = {
   },
   'truncate-to-high-watermark': {
     name: 'truncate-to-high-watermark',
-    bug: 'R3',
-    breaks: 'no-loss',
-    description: 'followers truncate to their own high watermark on a leader change (pre-KIP-101) instead of by leader epoch',
+    bug: 'R3/R4',
+    breaks: 'log-matching',
+    description:
+      'followers truncate to their own high watermark on a leader change (pre-KIP-101) instead of by leader epoch: after power losses a replica keeps records the new leader never had',
   },
   'non-idempotent-retries': {
     name: 'non-idempotent-retries',
@@ -43,7 +44,8 @@ export const weakenings = {
     name: 'no-fetch-epoch-fencing',
     bug: 'R6',
     breaks: 'log-matching',
-    description: 'fetches carry no current leader epoch (pre-KIP-320): a follower on a stale epoch counts as caught up',
+    description:
+      'follower fetches carry no leader epoch and no last fetched epoch (pre-KIP-320): a follower whose log diverged counts as caught up and keeps its divergent records',
   },
 } as const satisfies Record<string, Weakening>;
 
