@@ -47,6 +47,45 @@ export { javaStringHashCode } from './protocol/javaStringHashCode.ts';
 export { kafkaErrors, isRetriable, errorByCode } from './protocol/errors.ts';
 export type { KafkaError, KafkaErrorType } from './protocol/errors.ts';
 
+// Scenarios: a Kafka cluster, its clients, faults and weakenings as plain data, run to verdicts.
+export {
+  CAPSULE_FORMAT_VERSION,
+  ScenarioError,
+  defaultDurations,
+  makeCapsule,
+  replayCapsule,
+  resolveScenario,
+  runResolvedScenario,
+  runScenario,
+  validateScenario,
+  weakeningNames,
+  weakenings,
+} from './scenario/index.ts';
+export type {
+  Durations,
+  KeySpec,
+  ProducerSpec,
+  PropertyName,
+  ReaderSpec,
+  ReplayCapsule,
+  ResolvedScenario,
+  RunOptions,
+  RunResult,
+  RunnableScenario,
+  Scenario,
+  ScenarioIssue,
+  TopicSpec,
+  Weakening,
+  WeakeningName,
+  WorkloadSpec,
+} from './scenario/index.ts';
+/** The Jepsen-style operation history clients record. */
+export type { History, Operation, OperationFunction, OperationType } from './history/History.ts';
+/** The checkers' verdicts. */
+export type { CheckResult } from './checker/CheckResult.ts';
+export type { CheckAllResult } from './checker/checkAll.ts';
+export type { InvariantResult } from './checker/InvariantMonitor.ts';
+
 // A fixture protocol for trying the World (not a Kafka role).
 /** Ping/pong machines under the machine contract, with `after` timers and persisted state. */
 export { pingerMachine, pongerMachine } from './fixtures/pingPong.ts';

@@ -13,3 +13,10 @@ export type { ScenarioIssue } from './ScenarioError.ts';
 /** Checks a scenario and fills its defaults, as the plain JSON a replay capsule stores. */
 export { defaultInvariantSampleMs, resolveScenario } from './resolveScenario.ts';
 export type { ResolvedProducerSpec, ResolvedReaderSpec, ResolvedScenario } from './resolveScenario.ts';
+/** Runs a scenario to its verdicts; and the same for a resolved one (what a capsule replays). */
+export { runScenario } from './runScenario.ts';
+export { runResolvedScenario } from './runResolvedScenario.ts';
+export type { RunnableScenario, RunOptions, RunResult } from './runResolvedScenario.ts';
+/** Replay capsules: everything to reproduce a run, and the replay that checks its traceHash. */
+export { CAPSULE_FORMAT_VERSION, makeCapsule, replayCapsule } from './capsule.ts';
+export type { ReplayCapsule } from './capsule.ts';
