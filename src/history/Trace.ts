@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { JsonLineWriter } from './JsonLineWriter.ts';
+import { asciiBytes, JsonLineWriter } from './JsonLineWriter.ts';
 import { stableStringify } from './stableStringify.ts';
 import { writeStableJson } from './writeStableJson.ts';
 
@@ -138,26 +138,38 @@ function writeEntry(out: JsonLineWriter, entry: TraceEntry): void {
   }
 }
 
+// The fixed parts of the lines written on every delivery, as bytes: copying them beats encoding the
+// same strings character by character several times per delivery.
+const SENT_FROM = asciiBytes('{"from":');
+const SENT_ID = asciiBytes(',"id":');
+const SENT_MESSAGE = asciiBytes(',"kind":"sent","message":');
+const LINE_T = asciiBytes(',"t":');
+const LINE_TO = asciiBytes(',"to":');
+const LINE_ID = asciiBytes('{"id":');
+const DELIVERED_T = asciiBytes(',"kind":"delivered","t":');
+const DUPLICATED_T = asciiBytes(',"kind":"duplicated","t":');
+const CLOSE = asciiBytes('}');
+
 function writeSent(out: JsonLineWriter, t: number, id: number, from: string, to: string, message: unknown): void {
-  out.raw('{"from":');
+  out.ascii(SENT_FROM);
   out.string(from);
-  out.raw(',"id":');
+  out.ascii(SENT_ID);
   out.uint(id);
-  out.raw(',"kind":"sent","message":');
+  out.ascii(SENT_MESSAGE);
   writeStableJson(out, message);
-  out.raw(',"t":');
+  out.ascii(LINE_T);
   out.ms(t);
-  out.raw(',"to":');
+  out.ascii(LINE_TO);
   out.string(to);
-  out.raw('}');
+  out.ascii(CLOSE);
 }
 
 function writeDelivered(out: JsonLineWriter, kind: 'delivered' | 'duplicated', t: number, id: number, to: string): void {
-  out.raw('{"id":');
+  out.ascii(LINE_ID);
   out.uint(id);
-  out.raw(kind === 'delivered' ? ',"kind":"delivered","t":' : ',"kind":"duplicated","t":');
+  out.ascii(kind === 'delivered' ? DELIVERED_T : DUPLICATED_T);
   out.ms(t);
-  out.raw(',"to":');
+  out.ascii(LINE_TO);
   out.string(to);
-  out.raw('}');
+  out.ascii(CLOSE);
 }
