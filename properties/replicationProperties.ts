@@ -35,6 +35,8 @@ export function propertyViolations(property: PropertyName, result: RunResult): s
   for (const invariant of result.invariants) {
     if (invariants.includes(invariant.invariant) && !invariant.valid) found.push(`${invariant.invariant} (${invariant.violations})`);
   }
+  // Liveness after heal belongs to the no-loss promise: acknowledged writes must be readable, not just present.
+  if (property === 'no-loss' && !result.finalReadComplete) found.push('final-read-incomplete');
   return found;
 }
 

@@ -1,12 +1,15 @@
-// The kafka-sim command line. Exit codes: 0 success, 1 a violation or failed run, 2 bad input or usage.
+// The kafka-sim command line. Exit codes: 0 success, 1 a violation or failed run, 2 bad input or usage, 3 a
+// replay whose traceHash differs from the one recorded.
 import { parseArgs } from 'node:util';
 import { SimulationError } from '../kernel/SimulationError.ts';
 import { formatKernelDemo, runKernelDemo } from './kernelDemo.ts';
+import { CapsuleInputError, readCapsule, replay } from './replayCommand.ts';
 
 const USAGE = `Usage: kafka-sim <command> [options]
 
 Commands:
   run [--seed S] [--ms N] [--json]   run the embedded default scenario
+  replay CAPSULE [--json]            run a replay capsule again; exit 3 if its traceHash differs
 
 Options:
   --seed S   the run's seed (a number or a string; default 1)
@@ -39,7 +42,13 @@ function main(argv: string[]): number {
   }
   const [command = 'run', ...rest] = positionals;
   try {
-    if (command !== 'run') throw new UsageError(`unknown command "${command}"; commands: run`);
+    if (command === 'replay') {
+      if (rest.length !== 1) throw new UsageError(`replay takes one capsule file, got ${rest.length === 0 ? 'none' : `"${rest.join(' ')}"`}`);
+      const outcome = replay(readCapsule(rest[0] as string));
+      process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
+      return outcome.exitCode;
+    }
+    if (command !== 'run') throw new UsageError(`unknown command "${command}"; commands: run, replay`);
     if (rest.length > 0) throw new UsageError(`run takes no file yet, got "${rest.join(' ')}"`);
     const seed = parseSeed(values.seed);
     const ms = parseMs(values.ms);
@@ -50,6 +59,10 @@ function main(argv: string[]): number {
     return 0;
   } catch (err) {
     if (err instanceof UsageError) return usageError(err.message);
+    if (err instanceof CapsuleInputError) {
+      process.stderr.write(`kafka-sim: ${err.message}\n`);
+      return 2;
+    }
     if (err instanceof SimulationError) {
       process.stderr.write(`kafka-sim: run failed: ${err.message}\n`);
       return 1;

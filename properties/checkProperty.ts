@@ -1,0 +1,89 @@
+// One property check: fast-check explores scenarios for a property (with weakenings, or none), shrinks the
+// first failure to a small one, and writes its replay capsule. The properties tests call it at CI-sized budgets;
+// the CLI will call it at any budget.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { makeCapsule, type ReplayCapsule } from '../src/scenario/capsule.ts';
+import { runResolvedScenario, type RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
+import type { PropertyName, WeakeningName } from '../src/scenario/weakenings.ts';
+import { propertyArbitrary, propertyViolations } from './replicationProperties.ts';
+
+/** Options of `checkProperty`. */
+export interface PropertyCheckOptions {
+  numRuns: number;
+  /** fast-check's seed: the same seed explores the same scenarios. */
+  seed: number;
+  /** Shrink a failure to a smaller scenario (default true); off, the first failing scenario is kept. */
+  shrink?: boolean;
+  /** Where to write the counterexample's capsule; none is written without it. */
+  capsuleDir?: string;
+}
+
+/** A counterexample: the (shrunk) scenario, what it broke, and its capsule. */
+export interface Counterexample {
+  scenario: RunnableScenario;
+  violations: string[];
+  traceHash: string;
+  faults: number;
+  records: number;
+  capsule: ReplayCapsule;
+  capsulePath?: string;
+}
+
+/** What a check found. */
+export interface PropertyCheckResult {
+  property: PropertyName;
+  weakenings: WeakeningName[];
+  /** Runs until the first failure (or all of them when the property held). */
+  runsToFind: number;
+  shrinks: number;
+  ok: boolean;
+  counterexample: Counterexample | null;
+}
+
+/** Checks `property` over scenarios with `weakenings` switched on. */
+export function checkProperty(property: PropertyName, weakenings: readonly WeakeningName[], options: PropertyCheckOptions): PropertyCheckResult {
+  const details = fc.check(
+    fc.property(propertyArbitrary(property, weakenings), (scenario) => propertyViolations(property, runResolvedScenario(scenario)).length === 0),
+    { numRuns: options.numRuns, seed: options.seed, endOnFailure: options.shrink === false },
+  );
+  const base = { property, weakenings: [...weakenings], runsToFind: details.numRuns, shrinks: details.numShrinks };
+  const scenario = details.counterexample?.[0];
+  if (!details.failed || scenario === undefined) return { ...base, ok: true, counterexample: null };
+  const result = runResolvedScenario(scenario);
+  const violations = propertyViolations(property, result);
+  const capsule = makeCapsule(scenario, result, {
+    property,
+    fastCheck: { seed: details.seed, path: details.counterexamplePath ?? '' },
+    violations,
+  });
+  const counterexample: Counterexample = {
+    scenario,
+    violations,
+    traceHash: result.traceHash,
+    faults: scenario.faults.length,
+    records: scenario.producers.reduce((sum, producer) => sum + producer.workload.records, 0),
+    capsule,
+  };
+  if (options.capsuleDir !== undefined) {
+    mkdirSync(options.capsuleDir, { recursive: true });
+    const name = [property, ...weakenings, `seed${details.seed}`].join('-');
+    counterexample.capsulePath = join(options.capsuleDir, `${name}.json`);
+    writeFileSync(counterexample.capsulePath, `${JSON.stringify(capsule, null, 2)}\n`);
+  }
+  return { ...base, ok: false, counterexample };
+}
+
+/** A failure's story in a few lines: what broke, the shrunk scenario's size, and how to replay it. */
+export function describeCounterexample(check: PropertyCheckResult): string {
+  const ce = check.counterexample;
+  if (ce === null) return `${check.property}: held over ${check.runsToFind} runs`;
+  const weakened = check.weakenings.length > 0 ? ` with ${check.weakenings.join(', ')}` : '';
+  return [
+    `${check.property}${weakened} failed after ${check.runsToFind} runs (${check.shrinks} shrinks): ${ce.violations.join(', ')}`,
+    `  shrunk to ${ce.faults} faults and ${ce.records} records; seed ${ce.scenario.seed}; traceHash ${ce.traceHash}`,
+    `  faults: ${JSON.stringify(ce.scenario.faults)}`,
+    ce.capsulePath === undefined ? '' : `  replay: npx kafka-sim replay ${ce.capsulePath}`,
+  ].filter((line) => line !== '').join('\n');
+}

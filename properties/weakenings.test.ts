@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { replayCapsule, type ReplayCapsule } from '../src/scenario/capsule.ts';
+import { weakeningNames, weakenings } from '../src/scenario/weakenings.ts';
+import { checkProperty, describeCounterexample } from './checkProperty.ts';
+import { propertyRuns } from './propertyRuns.ts';
+
+// Every weakening must break the property it names: a property that never fails proves nothing. The budget is
+// CI-sized with a fixed seed (so the result is the same on every machine); `kafka-sim check` runs the full matrix.
+describe('weakenings (known Kafka bugs) break their properties', () => {
+  for (const name of weakeningNames) {
+    const { breaks, bug } = weakenings[name];
+    it(`${name} (bug ${bug}) breaks ${breaks}`, () => {
+      const check = checkProperty(breaks, [name], { numRuns: propertyRuns(60), seed: 1, shrink: false });
+      expect(check.ok, `${name} was not caught in ${check.runsToFind} runs`).toBe(false);
+      expect(check.counterexample?.violations.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('shrinks a counterexample and writes a capsule that replays to the same traceHash and violation (acks-1)', () => {
+    const capsuleDir = join(tmpdir(), `kafka-sim-capsules-${process.pid}`);
+    const check = checkProperty('no-loss', ['acks-1'], { numRuns: 60, seed: 1, capsuleDir });
+    expect(check.ok).toBe(false);
+    const ce = check.counterexample;
+    expect(ce?.capsulePath).toBeDefined();
+    expect(describeCounterexample(check)).toContain(`replay: npx kafka-sim replay ${ce?.capsulePath}`);
+    // Shrinking kept the failure and made the scenario smaller than the first failing one (same seed).
+    const first = checkProperty('no-loss', ['acks-1'], { numRuns: 60, seed: 1, shrink: false }).counterexample;
+    expect(check.shrinks).toBeGreaterThan(0);
+    expect(ce?.faults).toBeLessThanOrEqual(first?.faults ?? 0);
+    expect(ce?.records).toBeLessThanOrEqual(first?.records ?? 0);
+    expect((ce?.faults ?? 0) + (ce?.records ?? 0)).toBeLessThan((first?.faults ?? 0) + (first?.records ?? 0));
+    const capsule = JSON.parse(readFileSync(ce?.capsulePath as string, 'utf8')) as ReplayCapsule;
+    const replay = replayCapsule(capsule);
+    expect(replay.sameTrace).toBe(true);
+    expect(replay.result.traceHash).toBe(ce?.traceHash);
+    expect(replay.result.valid).toBe(false);
+  });
+});

@@ -1,0 +1,63 @@
+// `kafka-sim replay capsule.json`: runs a replay capsule again and checks it reproduces the run it recorded.
+import { readFileSync } from 'node:fs';
+import { CAPSULE_FORMAT_VERSION, replayCapsule, type ReplayCapsule } from '../scenario/capsule.ts';
+import { ScenarioError } from '../scenario/ScenarioError.ts';
+import { validateScenario } from '../scenario/validateScenario.ts';
+
+/** What a replay printed and how the command exits: 0 valid run, 1 violations reproduced, 3 another trace. */
+export interface ReplayOutcome {
+  exitCode: 0 | 1 | 3;
+  text: string;
+  json: Record<string, unknown>;
+}
+
+/** Bad input: the file is missing, not JSON, or not a capsule. The message names what is wrong. */
+export class CapsuleInputError extends Error {}
+
+/** Reads and checks a capsule file. */
+export function readCapsule(path: string): ReplayCapsule {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new CapsuleInputError(`cannot read capsule ${JSON.stringify(path)}: ${(err as Error).message}`);
+  }
+  let capsule: Partial<ReplayCapsule>;
+  try {
+    capsule = JSON.parse(text) as Partial<ReplayCapsule>;
+  } catch (err) {
+    throw new CapsuleInputError(`capsule ${JSON.stringify(path)} is not JSON: ${(err as Error).message}`);
+  }
+  if (capsule === null || typeof capsule !== 'object') throw new CapsuleInputError(`capsule ${JSON.stringify(path)} must be a JSON object`);
+  if (capsule.formatVersion !== CAPSULE_FORMAT_VERSION) {
+    throw new CapsuleInputError(`capsule formatVersion: got ${JSON.stringify(capsule.formatVersion)}, allowed: ${CAPSULE_FORMAT_VERSION}`);
+  }
+  if (typeof capsule.traceHash !== 'string') throw new CapsuleInputError(`capsule traceHash: got ${JSON.stringify(capsule.traceHash)}, allowed: a hex string`);
+  try {
+    validateScenario(capsule.scenario);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new CapsuleInputError(`capsule scenario is invalid: ${err.message}`);
+    throw err;
+  }
+  return capsule as ReplayCapsule;
+}
+
+/** Replays a capsule and describes the outcome. */
+export function replay(capsule: ReplayCapsule): ReplayOutcome {
+  const { result, sameTrace } = replayCapsule(capsule);
+  const anomalies = Object.entries(result.checkers.anomalies).map(([name, count]) => `${name} (${count})`);
+  const invariants = result.invariants.filter((i) => !i.valid).map((i) => `${i.invariant} (${i.violations})`);
+  const found = [...anomalies, ...invariants];
+  const exitCode = !sameTrace ? 3 : result.valid === false ? 1 : 0;
+  const lines = [
+    `replay of ${capsule.property ?? 'a run'} (seed ${String(capsule.scenario.seed)}, ${capsule.scenario.faults.length} faults)`,
+    `traceHash ${result.traceHash} ${sameTrace ? '(same as recorded)' : `DIFFERS from recorded ${capsule.traceHash}`}`,
+    `verdict: ${result.valid === false ? 'violations' : result.valid === true ? 'valid' : 'unknown'}${found.length > 0 ? `: ${found.join(', ')}` : ''}`,
+    `recorded: ${capsule.violations.length > 0 ? capsule.violations.join(', ') : 'none'}`,
+  ];
+  return {
+    exitCode,
+    text: lines.join('\n'),
+    json: { traceHash: result.traceHash, recordedTraceHash: capsule.traceHash, sameTrace, valid: result.valid, anomalies: result.checkers.anomalies, invariants: result.invariants, recordedViolations: capsule.violations },
+  };
+}
