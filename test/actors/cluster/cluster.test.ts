@@ -161,3 +161,41 @@ describe('failover and truncation by leader epoch (KIP-101/279)', () => {
     expect(cluster.broker(oldLeader).partitions['t-0']?.log.epochCache.at(-1)?.epoch).toBe(cluster.controllerImage().topics.t?.partitions[0]?.leaderEpoch);
   });
 });
+
+describe('produce on the leader', () => {
+  it('never answers acks=0, but appends the records', () => {
+    const cluster = startCluster();
+    cluster.world.runFor(5_000);
+    const leader = cluster.leaderOf('t', 0);
+    cluster.world.inject(brokerNodeId(leader), produce(0, 'fire-and-forget', 0, 3) as never);
+    cluster.world.runFor(2_000);
+    expect(cluster.replies.filter((m) => m.type === 'produce.response')).toEqual([]);
+    expect(cluster.broker(leader).partitions['t-0']?.log.logEndOffset).toBe(1);
+  });
+
+  it("answers an idempotent producer's retried batch with the original offsets, without appending it again", () => {
+    const cluster = startCluster();
+    cluster.world.runFor(5_000);
+    const leader = cluster.leaderOf('t', 0);
+    const batch = (baseSequence: number, value: string) => ({
+      ...produce(0, value, -1, baseSequence),
+      batch: { baseOffset: -1, leaderEpoch: -1, producerId: 42, producerEpoch: 0, baseSequence, records: [{ key: null, value }] },
+    });
+    cluster.world.inject(brokerNodeId(leader), batch(0, 'a') as never);
+    cluster.world.inject(brokerNodeId(leader), batch(1, 'b') as never);
+    cluster.world.runFor(1_000);
+    cluster.world.inject(brokerNodeId(leader), batch(0, 'a') as never);
+    cluster.world.runFor(1_000);
+    const answers = cluster.replies.filter((m): m is ProduceResponse & { from: string } => m.type === 'produce.response');
+    expect(answers.map((a) => [a.correlationId, a.baseOffset, a.errorCode])).toEqual([
+      [0, 0, undefined],
+      [1, 1, undefined],
+      [0, 0, undefined],
+    ]);
+    expect(cluster.broker(leader).partitions['t-0']?.log.logEndOffset).toBe(2);
+    // A gap in the sequence is refused.
+    cluster.world.inject(brokerNodeId(leader), batch(5, 'gap') as never);
+    cluster.world.runFor(1_000);
+    expect(cluster.replies.at(-1)).toMatchObject({ correlationId: 5, errorCode: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
+  });
+});
