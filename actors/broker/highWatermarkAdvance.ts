@@ -1,7 +1,8 @@
 import type { FetchResponse } from '../../src/protocol/messages.ts';
 import { errorField } from '../../src/protocol/messages.ts';
 import { minInsyncReplicasFor } from './brokerConfig.ts';
-import type { BrokerEffect, BrokerState, PartitionReplica } from './BrokerState.ts';
+import type { KafkaErrorType } from '../../src/protocol/errors.ts';
+import type { BrokerEffect, BrokerState, PartitionReplica, PendingProduce } from './BrokerState.ts';
 import { replicaOf, withReplica } from './BrokerState.ts';
 import { nextHighWatermark } from './highWatermark.ts';
 import { updateHighWatermark } from './partitionLog.ts';
@@ -59,45 +60,39 @@ export function completeProduces(state: BrokerState, key: string, out: BrokerEff
     if (pending === state.pendingProduces) pending = { ...pending };
     delete (pending as Record<string, unknown>)[timerId];
     out.push({ kind: 'cancel', id: timerId });
-    out.push({
-      kind: 'send',
-      to: produce.to,
-      message: {
-        type: 'produce.response',
-        correlationId: produce.correlationId,
-        topic: produce.topic,
-        partition: produce.partition,
-        baseOffset: outcome === 'done' ? produce.baseOffset : -1,
-        ...errorField(outcome === 'done' ? 'NONE' : outcome),
-      },
-    });
+    out.push(answerProduce(produce, outcome === 'done' ? 'NONE' : outcome));
   }
   return pending === state.pendingProduces ? state : { ...state, pendingProduces: pending };
 }
 
 /** Fails every produce waiting on a partition this broker no longer leads (NOT_LEADER_OR_FOLLOWER). */
 export function failProduces(state: BrokerState, key: string, out: BrokerEffect[]): BrokerState {
-  const pending: Record<string, (typeof state.pendingProduces)[string]> = {};
+  const pending: Record<string, PendingProduce> = {};
   for (const [timerId, produce] of Object.entries(state.pendingProduces)) {
     if (`${produce.topic}-${produce.partition}` !== key) {
       pending[timerId] = produce;
       continue;
     }
     out.push({ kind: 'cancel', id: timerId });
-    out.push({
-      kind: 'send',
-      to: produce.to,
-      message: {
-        type: 'produce.response',
-        correlationId: produce.correlationId,
-        topic: produce.topic,
-        partition: produce.partition,
-        baseOffset: -1,
-        errorCode: 'NOT_LEADER_OR_FOLLOWER',
-      },
-    });
+    out.push(answerProduce(produce, 'NOT_LEADER_OR_FOLLOWER'));
   }
   return { ...state, pendingProduces: pending };
+}
+
+/** The answer to a waiting produce: its base offset on success, the error otherwise. */
+export function answerProduce(produce: PendingProduce, errorCode: KafkaErrorType): BrokerEffect {
+  return {
+    kind: 'send',
+    to: produce.to,
+    message: {
+      type: 'produce.response',
+      correlationId: produce.correlationId,
+      topic: produce.topic,
+      partition: produce.partition,
+      baseOffset: errorCode === 'NONE' ? produce.baseOffset : -1,
+      ...errorField(errorCode),
+    },
+  };
 }
 
 /** A fetch response for `topic-partition` from this broker's replica (empty batches unless given). */

@@ -3,7 +3,7 @@ import type { KafkaErrorType } from '../../src/protocol/errors.ts';
 import { minInsyncReplicasFor } from './brokerConfig.ts';
 import type { BrokerEffect, BrokerState } from './BrokerState.ts';
 import { nextTimer, replicaOf, withReplica } from './BrokerState.ts';
-import { advanceHighWatermark } from './highWatermarkAdvance.ts';
+import { advanceHighWatermark, answerProduce } from './highWatermarkAdvance.ts';
 import { appendAsLeader } from './partitionLog.ts';
 import { checkProduce } from './produceChecks.ts';
 import { checkIdempotentAppend, recordAppend } from './producerState.ts';
@@ -89,11 +89,7 @@ export function onProduceTimeout(state: BrokerState, timerId: string, out: Broke
   if (produce === undefined) return state;
   const pendingProduces = { ...state.pendingProduces };
   delete pendingProduces[timerId];
-  out.push({
-    kind: 'send',
-    to: produce.to,
-    message: { type: 'produce.response', correlationId: produce.correlationId, topic: produce.topic, partition: produce.partition, baseOffset: -1, errorCode: 'REQUEST_TIMED_OUT' },
-  });
+  out.push(answerProduce(produce, 'REQUEST_TIMED_OUT'));
   return { ...state, pendingProduces };
 }
 
