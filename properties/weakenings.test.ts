@@ -8,7 +8,7 @@ import { checkProperty, describeCounterexample } from './checkProperty.ts';
 import { propertyRuns } from './propertyRuns.ts';
 
 // Every weakening must break the property it names: a property that never fails proves nothing. The budget is
-// CI-sized with a fixed seed (so the result is the same on every machine); `kafka-sim check` runs the full matrix.
+// CI-sized with a fixed seed (so the result is the same on every machine); `npm run bench:weakenings` runs the full matrix.
 describe('weakenings (known Kafka bugs) break their properties', () => {
   for (const name of weakeningNames) {
     const { breaks, bug } = weakenings[name];

@@ -48,40 +48,31 @@ export { kafkaErrors, isRetriable, errorByCode } from './protocol/errors.ts';
 export type { KafkaError, KafkaErrorType } from './protocol/errors.ts';
 
 // Scenarios: a Kafka cluster, its clients, faults and weakenings as plain data, run to verdicts.
-export {
-  CAPSULE_FORMAT_VERSION,
-  ScenarioError,
-  defaultDurations,
-  makeCapsule,
-  replayCapsule,
-  resolveScenario,
-  runResolvedScenario,
-  runScenario,
-  validateScenario,
-  weakeningNames,
-  weakenings,
-} from './scenario/index.ts';
-export type {
-  Durations,
-  KeySpec,
-  ProducerSpec,
-  PropertyName,
-  ReaderSpec,
-  ReplayCapsule,
-  ResolvedScenario,
-  RunOptions,
-  RunResult,
-  RunnableScenario,
-  Scenario,
-  ScenarioIssue,
-  TopicSpec,
-  Weakening,
-  WeakeningName,
-  WorkloadSpec,
-} from './scenario/index.ts';
+/** Runs a scenario (checked and resolved first) through its safety and liveness phases to its verdicts. */
+export { runScenario } from './scenario/runScenario.ts';
+/** Runs a scenario whose defaults are already filled in (what a replay capsule holds). */
+export { runResolvedScenario } from './scenario/runResolvedScenario.ts';
+export type { RunnableScenario, RunOptions, RunResult } from './scenario/runResolvedScenario.ts';
+/** Checks a scenario; throws a ScenarioError listing every issue (path, value, what is allowed). */
+export { validateScenario } from './scenario/validateScenario.ts';
+/** Checks a scenario and fills in its defaults. */
+export { resolveScenario } from './scenario/resolveScenario.ts';
+export type { ResolvedScenario } from './scenario/resolveScenario.ts';
+/** The error an invalid scenario throws, with one issue per bad field. */
+export { ScenarioError } from './scenario/ScenarioError.ts';
+export type { ScenarioIssue } from './scenario/ScenarioError.ts';
+/** The default phases of a run (startup, safety, quiet, final read). */
+export { defaultDurations } from './scenario/Scenario.ts';
+export type { Durations, KeySpec, ProducerSpec, ReaderSpec, Scenario, TopicSpec, WorkloadSpec } from './scenario/Scenario.ts';
+/** The weakenings (known Kafka bugs as switches), each with the property it must break. */
+export { weakeningNames, weakenings } from './scenario/weakenings.ts';
+export type { PropertyName, Weakening, WeakeningName } from './scenario/weakenings.ts';
+/** Replay capsules: everything needed to reproduce a run, and the replay that checks its traceHash. */
+export { CAPSULE_FORMAT_VERSION, makeCapsule, replayCapsule } from './scenario/capsule.ts';
+export type { ReplayCapsule } from './scenario/capsule.ts';
 /** The Jepsen-style operation history clients record. */
 export type { History, Operation, OperationFunction, OperationType } from './history/History.ts';
-/** The checkers' verdicts. */
+/** The checkers' and invariants' verdicts. */
 export type { CheckResult } from './checker/CheckResult.ts';
 export type { CheckAllResult } from './checker/checkAll.ts';
 export type { InvariantResult } from './checker/InvariantMonitor.ts';

@@ -67,6 +67,7 @@ export interface BrokerState {
   readonly image: MetadataImage;
   /** Partitions with a replica here, by `topic-partition`. */
   readonly partitions: Readonly<Record<string, PartitionReplica>>;
+  /** Producer ids handed out in this incarnation (serveInitProducerId). */
   readonly nextProducerIdSequence: number;
   readonly nextCorrelationId: number;
   /** Waiting acks=all produces and parked fetches, by the id of their timeout timer. */
@@ -91,10 +92,9 @@ export type BrokerEffect =
   | { kind: 'cancel'; id: string }
   | { kind: 'note'; data: unknown };
 
-/** What the broker keeps on disk: its replica logs and the producer ids it has handed out. */
+/** What the broker keeps on disk: its replica logs. */
 export interface BrokerDisk {
   logs: Record<string, ReplicaLog>;
-  nextProducerIdSequence: number;
 }
 
 /** A broker as it boots: logs from disk, no metadata yet (it replays the whole log after registering). */
@@ -113,7 +113,7 @@ export function bootBrokerState(brokerId: number, incarnationId: string, config:
     isFenced: true,
     image: emptyMetadataImage(),
     partitions,
-    nextProducerIdSequence: disk?.nextProducerIdSequence ?? 0,
+    nextProducerIdSequence: 0,
     nextCorrelationId: 0,
     pendingProduces: {},
     parkedFetches: {},
@@ -144,7 +144,7 @@ export function newReplica(topic: string, partition: number, log: ReplicaLog): P
 export function brokerDisk(state: BrokerState): BrokerDisk {
   const logs: Record<string, ReplicaLog> = {};
   for (const [key, replica] of Object.entries(state.partitions)) logs[key] = replica.log;
-  return { logs, nextProducerIdSequence: state.nextProducerIdSequence };
+  return { logs };
 }
 
 /** The state with one replica replaced. */

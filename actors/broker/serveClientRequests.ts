@@ -9,9 +9,6 @@ import { checkCurrentLeaderEpoch } from './epochFencing.ts';
 // The requests clients send any broker: Metadata (answered from this broker's metadata image, which may lag the
 // controller's), InitProducerId and ListOffsets.
 
-/** How many producer ids a broker may hand out; ids are `brokerId * PRODUCER_ID_BLOCK + n`, unique in the cluster. */
-export const PRODUCER_ID_BLOCK = 1_000_000;
-
 /** Metadata: the unfenced brokers, and the partitions of the requested topics (all topics when none is named). */
 export function serveMetadata(state: BrokerState, request: MetadataRequest & { from: string }, out: BrokerEffect[]): BrokerState {
   const { image } = state;
@@ -26,15 +23,23 @@ export function serveMetadata(state: BrokerState, request: MetadataRequest & { f
   return state;
 }
 
+/** How many producer ids one broker incarnation may hand out: ids are `brokerEpoch * PRODUCER_ID_BLOCK + n`. */
+export const PRODUCER_ID_BLOCK = 100_000;
+
 /**
  * InitProducerId for an idempotent (non-transactional) producer: a fresh producer id at epoch 0. Kafka's brokers
- * take blocks of ids from the controller (KIP-730); here each broker owns the block `brokerId * 1,000,000` and
- * persists how far into it it has gone, which gives the same uniqueness.
+ * take blocks of ids from the controller (KIP-730); here each registration's broker epoch, unique in the cluster
+ * (it is a metadata log offset), names a block, so ids never repeat across brokers or restarts and nothing needs
+ * to be written to disk. A broker that has not registered yet answers COORDINATOR_NOT_AVAILABLE (retriable).
  */
 export function serveInitProducerId(state: BrokerState, request: InitProducerIdRequest & { from: string }, out: BrokerEffect[]): BrokerState {
-  const producerId = state.brokerId * PRODUCER_ID_BLOCK + state.nextProducerIdSequence;
-  out.push({ kind: 'persist', fsync: true });
-  out.push({ kind: 'send', to: request.from, message: { type: 'initProducerId.response', correlationId: request.correlationId, producerId, producerEpoch: 0 } });
+  const answer = { type: 'initProducerId.response', correlationId: request.correlationId } as const;
+  if (state.brokerEpoch < 0 || state.nextProducerIdSequence >= PRODUCER_ID_BLOCK) {
+    out.push({ kind: 'send', to: request.from, message: { ...answer, producerId: -1, producerEpoch: -1, errorCode: 'COORDINATOR_NOT_AVAILABLE' } });
+    return state;
+  }
+  const producerId = state.brokerEpoch * PRODUCER_ID_BLOCK + state.nextProducerIdSequence;
+  out.push({ kind: 'send', to: request.from, message: { ...answer, producerId, producerEpoch: 0 } });
   return { ...state, nextProducerIdSequence: state.nextProducerIdSequence + 1 };
 }
 

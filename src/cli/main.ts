@@ -8,7 +8,7 @@ import { CapsuleInputError, readCapsule, replay } from './replayCommand.ts';
 const USAGE = `Usage: kafka-sim <command> [options]
 
 Commands:
-  run [--seed S] [--ms N] [--json]   run the embedded default scenario
+  run [--seed S] [--ms N] [--json]   run the kernel demo (a ping/pong fixture under faults)
   replay CAPSULE [--json]            run a replay capsule again; exit 3 if its traceHash differs
 
 Options:
