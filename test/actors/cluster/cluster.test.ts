@@ -199,3 +199,24 @@ describe('produce on the leader', () => {
     expect(cluster.replies.at(-1)).toMatchObject({ correlationId: 5, errorCode: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
   });
 });
+
+describe('the controller', () => {
+  it('loses nothing in a crash: it replays its metadata log on restart, and a broker failure after it is still handled', () => {
+    const cluster = startCluster();
+    cluster.world.runFor(5_000);
+    const before = cluster.controllerImage();
+    cluster.world.crash('controller');
+    cluster.world.runFor(3_000);
+    cluster.world.restart('controller');
+    cluster.world.runFor(3_000);
+    const after = cluster.controllerImage();
+    expect(after.topics).toEqual(before.topics);
+    expect(Object.values(after.brokers).map((b) => [b.id, b.epoch, b.fenced])).toEqual(Object.values(before.brokers).map((b) => [b.id, b.epoch, b.fenced]));
+    // Sessions restart at activation (heartbeat times are soft state), so a crash is noticed a session later.
+    const leader = cluster.leaderOf('t', 0);
+    cluster.world.crash(brokerNodeId(leader));
+    cluster.world.runFor(12_000);
+    expect(cluster.leaderOf('t', 0)).not.toBe(leader);
+    expect(cluster.controllerImage().brokers[leader]?.fenced).toBe(true);
+  });
+});
