@@ -1,0 +1,94 @@
+import type { TopicPartition } from '../assignors/TopicPartition.ts';
+import type { KafkaErrorType } from '../../src/protocol/errors.ts';
+import type { GroupMetadata, JoinGroupResponseMember } from './GroupMetadata.ts';
+import type { GroupRecord } from './groupRecords.ts';
+
+// What every coordinator rule returns, and the effects the machine carries out. Kafka answers JoinGroup and
+// SyncGroup through callbacks parked on the member (`awaitingJoinCallback`, `awaitingSyncCallback`); here a
+// parked request is an effect naming the member id, and a later rule answers it with another effect.
+
+/** JoinGroup response (`JoinGroupResult`). Errors carry generation -1, no protocol and no members. */
+export interface JoinGroupResponse {
+  readonly errorCode: KafkaErrorType;
+  readonly generationId: number;
+  readonly protocolType: string | null;
+  readonly protocolName: string | null;
+  /** The leader's member id; '' when there is none (an error). */
+  readonly leaderId: string;
+  /** The member id to use from now on: the one sent, or a new one (MEMBER_ID_REQUIRED, static replacement). */
+  readonly memberId: string;
+  /** Every member's subscription, for the leader only; empty for followers. */
+  readonly members: readonly JoinGroupResponseMember[];
+  /** A static member rejoining a Stable group must not assign, even if it is the leader (KIP-814). */
+  readonly skipAssignment: boolean;
+}
+
+/** SyncGroup response (`SyncGroupResult`): this member's assignment in the current generation. */
+export interface SyncGroupResponse {
+  readonly errorCode: KafkaErrorType;
+  readonly protocolType: string | null;
+  readonly protocolName: string | null;
+  readonly assignment: readonly TopicPartition[];
+}
+
+/**
+ * An effect for the coordinator machine, in order:
+ * - `parkJoin` / `parkSync`: keep the request being handled, under `memberId`; a later one for the same member id
+ *   replaces it (Kafka overwrites the callback, and the older request is never answered).
+ * - `answerJoin` / `answerSync`: answer the request parked under `memberId`, and forget it.
+ * - `append`: write the records to the group's `__consumer_offsets` partition. Kafka answers the requests that
+ *   wrote them only once the append is acknowledged; the machine may wait, or answer at once (a simplification).
+ */
+export type CoordinatorEffect =
+  | { readonly type: 'parkJoin'; readonly memberId: string }
+  | { readonly type: 'answerJoin'; readonly memberId: string; readonly response: JoinGroupResponse }
+  | { readonly type: 'parkSync'; readonly memberId: string }
+  | { readonly type: 'answerSync'; readonly memberId: string; readonly response: SyncGroupResponse }
+  | { readonly type: 'append'; readonly records: readonly GroupRecord[] };
+
+/**
+ * A rule's outcome: the group after the request, the answer to the request itself (null when it is parked, and
+ * then a `parkJoin`/`parkSync` effect says under which member id), and the effects for everyone else.
+ */
+export interface CoordinatorResult<R> {
+  readonly state: GroupMetadata;
+  readonly response: R | null;
+  readonly effects: readonly CoordinatorEffect[];
+}
+
+/** A step inside a rule: the group so far and the effects gathered so far. */
+export interface Step {
+  readonly group: GroupMetadata;
+  readonly effects: readonly CoordinatorEffect[];
+}
+
+/** Runs `next` on the step's group and appends its effects. */
+export function andThen(step: Step, next: (group: GroupMetadata) => Step): Step {
+  const after = next(step.group);
+  return { group: after.group, effects: [...step.effects, ...after.effects] };
+}
+
+/**
+ * Turns a step into the result for a request from `memberId`: when the step answered that member's parked request
+ * of this kind, the answer becomes the response; otherwise the request stays parked under the member id.
+ */
+export function settle<K extends 'Join' | 'Sync'>(
+  step: Step,
+  kind: K,
+  memberId: string,
+): CoordinatorResult<K extends 'Join' ? JoinGroupResponse : SyncGroupResponse> {
+  type R = K extends 'Join' ? JoinGroupResponse : SyncGroupResponse;
+  const answerType = `answer${kind}`;
+  const index = step.effects.findIndex((effect) => effect.type === answerType && 'memberId' in effect && effect.memberId === memberId);
+  if (index === -1) {
+    return { state: step.group, response: null, effects: [{ type: `park${kind}`, memberId } as CoordinatorEffect, ...step.effects] };
+  }
+  const answer = step.effects[index] as unknown as { response: R };
+  const effects = step.effects.filter((_, i) => i !== index);
+  return { state: step.group, response: answer.response, effects };
+}
+
+/** The answer to a request refused before anything changed. */
+export function refuse<R>(group: GroupMetadata, response: R): CoordinatorResult<R> {
+  return { state: group, response, effects: [] };
+}
