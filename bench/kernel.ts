@@ -1,14 +1,14 @@
 // Kernel benchmark: the World's delivery rate next to two baselines measured in the same process (a bare
 // XState send+assign loop and a bare heap-dispatch loop), and the heap cost of an idle node. Prints one JSON
 // object. Run: npm run bench:kernel  (adds --expose-gc so memory figures are taken after a full GC).
+// `runKernelBench` is exported so bench/scenario.ts can run it in the same process (npm run bench), and
+// `measureWorld` so the scenario bench's baseline is this ping-pong, through the same code.
+import { pathToFileURL } from 'node:url';
 import { assign, createActor, emit, enqueueActions, setup } from 'xstate';
 import { createWorld } from '../src/kernel/World.ts';
 import { TimerHeap, type TimerEntry } from '../src/kernel/TimerHeap.ts';
 import type { HostEmitted, NodeInput } from '../src/kernel/NodeHost.ts';
 import { pongerMachine } from '../src/fixtures/pingPong.ts';
-
-const quick = process.argv.includes('--quick');
-const scale = quick ? 0.25 : 1;
 
 /** Each node throws `balls` balls at its peer on boot and returns every ball it gets: one assign and one send per delivery. */
 const volleyMachine = setup({
@@ -44,7 +44,7 @@ const counterMachine = setup({
   on: { ball: { actions: assign({ returned: ({ context }) => context.returned + 1 }) } },
 });
 
-function measureWorld(traceMode: 'hash' | 'full', virtualMs: number): { deliveriesPerSec: number; deliveries: number } {
+export function measureWorld(traceMode: 'hash' | 'full', virtualMs: number): { deliveriesPerSec: number; deliveries: number } {
   const world = createWorld({ seed: 1, trace: traceMode });
   const nodes = Array.from({ length: 50 }, (_, i) => `n${i}`);
   // 1,000 balls in flight: each node throws 20 at its ring neighbour, and every ball bounces back and forth.
@@ -127,52 +127,55 @@ function measureBareXstateWithEmit(events: number): number {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-// Warm up the JIT on every path before measuring.
-measureWorld('hash', 100);
-measureBareXstate(50_000);
-measureBareXstateWithEmit(50_000);
-measureBareHeap(50_000);
+/** The whole kernel benchmark: its figures as one object (what `npm run bench:kernel` prints). */
+export function runKernelBench(options: { quick: boolean }) {
+  const { quick } = options;
+  const scale = quick ? 0.25 : 1;
+  // Warm up the JIT on every path before measuring.
+  measureWorld('hash', 100);
+  measureBareXstate(50_000);
+  measureBareXstateWithEmit(50_000);
+  measureBareHeap(50_000);
 
-// This machine is noisy (a shared VM): measure in interleaved rounds and report the median of each figure
-// and of the per-round ratios, so a slow moment hits the world and its baseline alike.
-const rounds = quick ? 3 : 7;
-const figures = { world: [] as number[], worldFull: [] as number[], bare: [] as number[], bareEmit: [] as number[], ratio: [] as number[], ratioEmit: [] as number[] };
-let worldDeliveries = 0;
-for (let r = 0; r < rounds; r++) {
-  const world = measureWorld('hash', 400 * scale);
-  const bare = measureBareXstate(Math.round(150_000 * scale));
-  const bareEmit = measureBareXstateWithEmit(Math.round(150_000 * scale));
-  figures.world.push(world.deliveriesPerSec);
-  figures.bare.push(bare);
-  figures.bareEmit.push(bareEmit);
-  figures.ratio.push(world.deliveriesPerSec / bare);
-  figures.ratioEmit.push(world.deliveriesPerSec / bareEmit);
-  figures.worldFull.push(measureWorld('full', 200 * scale).deliveriesPerSec);
-  worldDeliveries = world.deliveries;
+  // This machine is noisy (a shared VM): measure in interleaved rounds and report the median of each figure
+  // and of the per-round ratios, so a slow moment hits the world and its baseline alike.
+  const rounds = quick ? 3 : 7;
+  const figures = { world: [] as number[], worldFull: [] as number[], bare: [] as number[], bareEmit: [] as number[], ratio: [] as number[], ratioEmit: [] as number[] };
+  let worldDeliveries = 0;
+  for (let r = 0; r < rounds; r++) {
+    const world = measureWorld('hash', 400 * scale);
+    const bare = measureBareXstate(Math.round(150_000 * scale));
+    const bareEmit = measureBareXstateWithEmit(Math.round(150_000 * scale));
+    figures.world.push(world.deliveriesPerSec);
+    figures.bare.push(bare);
+    figures.bareEmit.push(bareEmit);
+    figures.ratio.push(world.deliveriesPerSec / bare);
+    figures.ratioEmit.push(world.deliveriesPerSec / bareEmit);
+    figures.worldFull.push(measureWorld('full', 200 * scale).deliveriesPerSec);
+    worldDeliveries = world.deliveries;
+  }
+  const bareHeapPerSec = measureBareHeap(Math.round(2_000_000 * scale));
+  const heapBytesPerIdleNode = measureIdleNodes(10_000);
+
+  return {
+    benchmark: 'kernel',
+    quick,
+    rounds,
+    worldDeliveriesPerSec: Math.round(median(figures.world)),
+    worldDeliveriesPerRound: worldDeliveries,
+    worldDeliveriesPerSecFullTrace: Math.round(median(figures.worldFull)),
+    bareXstatePerSec: Math.round(median(figures.bare)),
+    bareXstateWithEmitPerSec: Math.round(median(figures.bareEmit)),
+    bareHeapPerSec: Math.round(bareHeapPerSec),
+    ratioWorldToBareXstate: Number(median(figures.ratio).toFixed(3)),
+    ratioWorldToBareXstateRange: [Number(Math.min(...figures.ratio).toFixed(3)), Number(Math.max(...figures.ratio).toFixed(3))],
+    ratioWorldToBareXstateWithEmit: Number(median(figures.ratioEmit).toFixed(3)),
+    heapBytesPerIdleNode,
+    idleNodesHeapMB: Number(((heapBytesPerIdleNode * 10_000) / 1e6).toFixed(1)),
+    gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function',
+  };
 }
-const bareHeapPerSec = measureBareHeap(Math.round(2_000_000 * scale));
-const heapBytesPerIdleNode = measureIdleNodes(10_000);
 
-console.log(
-  JSON.stringify(
-    {
-      benchmark: 'kernel',
-      quick,
-      rounds,
-      worldDeliveriesPerSec: Math.round(median(figures.world)),
-      worldDeliveriesPerRound: worldDeliveries,
-      worldDeliveriesPerSecFullTrace: Math.round(median(figures.worldFull)),
-      bareXstatePerSec: Math.round(median(figures.bare)),
-      bareXstateWithEmitPerSec: Math.round(median(figures.bareEmit)),
-      bareHeapPerSec: Math.round(bareHeapPerSec),
-      ratioWorldToBareXstate: Number(median(figures.ratio).toFixed(3)),
-      ratioWorldToBareXstateRange: [Number(Math.min(...figures.ratio).toFixed(3)), Number(Math.max(...figures.ratio).toFixed(3))],
-      ratioWorldToBareXstateWithEmit: Number(median(figures.ratioEmit).toFixed(3)),
-      heapBytesPerIdleNode,
-      idleNodesHeapMB: Number(((heapBytesPerIdleNode * 10_000) / 1e6).toFixed(1)),
-      gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function',
-    },
-    null,
-    2,
-  ),
-);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(JSON.stringify(runKernelBench({ quick: process.argv.includes('--quick') }), null, 2));
+}
