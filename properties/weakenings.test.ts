@@ -14,7 +14,7 @@ describe('weakenings (known Kafka bugs) break their properties', () => {
   for (const name of weakeningNames.filter((n) => !('notYetCaught' in weakenings[n]))) {
     const { breaks, bug } = weakenings[name];
     it(`${name} (bug ${bug}) breaks ${breaks}`, () => {
-      const check = checkProperty(breaks, [name], { numRuns: propertyRuns(60), seed: 1, shrink: false });
+      const check = checkProperty(breaks, [name], { numRuns: propertyRuns(120), seed: 1, shrink: false });
       expect(check.ok, `${name} was not caught in ${check.runsToFind} runs`).toBe(false);
       expect(check.counterexample?.violations.length).toBeGreaterThan(0);
     });
