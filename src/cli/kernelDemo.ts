@@ -34,7 +34,7 @@ const faults: Fault[] = [
 ];
 
 /**
- * The embedded default scenario until the Kafka roles land: three pinger/ponger pairs on a jittery, slightly
+ * The kernel demo (`kafka-sim kernel-demo`): three pinger/ponger pairs on a jittery, slightly
  * lossy network, with a crash and restart, a pause and a partition. It shows the kernel's promise: the same
  * seed prints the same traceHash.
  */

@@ -4,16 +4,18 @@ import { parseArgs } from 'node:util';
 import { SimulationError } from '../kernel/SimulationError.ts';
 import { formatKernelDemo, runKernelDemo } from './kernelDemo.ts';
 import { CapsuleInputError, readCapsule, replay } from './replayCommand.ts';
+import { loadScenario, runAndDescribe, ScenarioInputError } from './runCommand.ts';
 
 const USAGE = `Usage: kafka-sim <command> [options]
 
 Commands:
-  run [--seed S] [--ms N] [--json]   run the kernel demo (a ping/pong fixture under faults)
+  run [FILE] [--seed S] [--json]     run a scenario file, or the embedded default scenario, and print its story
   replay CAPSULE [--json]            run a replay capsule again; exit 3 if its traceHash differs
+  kernel-demo [--seed S] [--ms N]    the simulation kernel alone: a ping/pong fixture under faults
 
 Options:
-  --seed S   the run's seed (a number or a string; default 1)
-  --ms N     virtual milliseconds to run (default 10000)
+  --seed S   the run's seed (a number or a string; overrides the scenario's)
+  --ms N     kernel-demo: virtual milliseconds to run (default 10000)
   --json     print the result as one JSON object
   --help     show this help`;
 
@@ -48,8 +50,16 @@ function main(argv: string[]): number {
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
     }
-    if (command !== 'run') throw new UsageError(`unknown command "${command}"; commands: run, replay`);
-    if (rest.length > 0) throw new UsageError(`run takes no file yet, got "${rest.join(' ')}"`);
+    if (command === 'run') {
+      if (rest.length > 1) throw new UsageError(`run takes at most one scenario file, got "${rest.join(' ')}"`);
+      if (values.ms !== undefined) throw new UsageError('--ms is for kernel-demo; a scenario sets its own durations');
+      const scenario = loadScenario(rest[0], values.seed === undefined ? undefined : parseSeed(values.seed));
+      const outcome = runAndDescribe(scenario, 'reports/capsules', () => performance.now());
+      process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
+      return outcome.exitCode;
+    }
+    if (command !== 'kernel-demo') throw new UsageError(`unknown command "${command}"; commands: run, replay, kernel-demo`);
+    if (rest.length > 0) throw new UsageError(`kernel-demo takes no file, got "${rest.join(' ')}"`);
     const seed = parseSeed(values.seed);
     const ms = parseMs(values.ms);
     const started = performance.now();
@@ -59,7 +69,7 @@ function main(argv: string[]): number {
     return 0;
   } catch (err) {
     if (err instanceof UsageError) return usageError(err.message);
-    if (err instanceof CapsuleInputError) {
+    if (err instanceof CapsuleInputError || err instanceof ScenarioInputError) {
       process.stderr.write(`kafka-sim: ${err.message}\n`);
       return 2;
     }

@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { defaultScenario } from '../../src/scenario/defaultScenario.ts';
 
 const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
 
@@ -10,17 +14,50 @@ function cli(...args: string[]) {
 }
 
 describe('kafka-sim run', () => {
-  it('runs the embedded default scenario and prints a summary with its traceHash', () => {
+  it('runs the embedded default scenario: a leader crash and an isolated leader, every acknowledged write read, valid', () => {
     const out = cli('run');
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/kafka-sim run \(seed 1\): 3 brokers, orders 6x RF 3 min ISR 2; 2 producers, 2 readers/);
+    expect(out.stdout).toMatch(/fault {3}crash node=leader:orders-0 -> crash node=broker-\d/);
+    expect(out.stdout).toMatch(/leader {2}orders-0: broker \d in epoch 1/);
+    expect(out.stdout).toMatch(/sends: 1200 acknowledged, 0 failed, 0 unknown/);
+    expect(out.stdout).toMatch(/verdict: valid; traceHash [0-9a-f]{64}/);
+  });
+
+  it('exits 1 and writes a capsule when the scenario shows a violation (acks-1 under the same faults)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-sim-run-'));
+    const file = join(dir, 'acks1.json');
+    writeFileSync(file, JSON.stringify({ ...defaultScenario, weakenings: ['acks-1'] }));
+    const out = spawnSync(process.execPath, [bin, 'run', file], { encoding: 'utf8', cwd: dir });
+    expect(out.status).toBe(1);
+    expect(out.stdout).toMatch(/verdict: VIOLATIONS/);
+    expect(out.stdout).toMatch(/replay: {2}npx kafka-sim replay reports\/capsules\/run-seed1\.json/);
+    expect(existsSync(join(dir, 'reports/capsules/run-seed1.json'))).toBe(true);
+  });
+
+  it('exits 2 naming the field, the value and what is allowed for a bad scenario file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-sim-run-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ ...defaultScenario, brokers: 0 }));
+    const out = cli('run', file);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('brokers: got 0, allowed: an integer between 1 and 50');
+    expect(cli('run', join(dir, 'missing.json')).stderr).toMatch(/cannot read scenario/);
+  });
+});
+
+describe('kafka-sim kernel-demo', () => {
+  it('runs the kernel alone and prints a summary with its traceHash', () => {
+    const out = cli('kernel-demo');
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/kernel demo \(seed 1\): 6 nodes/);
     expect(out.stdout).toMatch(/traceHash [0-9a-f]{64}/);
   });
 
   it('prints the same traceHash for the same seed and another for another seed (--json)', () => {
-    const a = JSON.parse(cli('run', '--seed', '9', '--json').stdout);
-    const b = JSON.parse(cli('run', '--seed', '9', '--json').stdout);
-    const c = JSON.parse(cli('run', '--seed', '10', '--json').stdout);
+    const a = JSON.parse(cli('kernel-demo', '--seed', '9', '--json').stdout);
+    const b = JSON.parse(cli('kernel-demo', '--seed', '9', '--json').stdout);
+    const c = JSON.parse(cli('kernel-demo', '--seed', '10', '--json').stdout);
     expect(a.traceHash).toBe(b.traceHash);
     expect(c.traceHash).not.toBe(a.traceHash);
     expect(a.faults.map((f: { kind: string }) => f.kind)).toEqual(['crash', 'restart', 'pause', 'resume', 'partition', 'heal']);
@@ -30,9 +67,10 @@ describe('kafka-sim run', () => {
     const badCommand = cli('frobnicate');
     expect(badCommand.status).toBe(2);
     expect(badCommand.stderr).toContain('unknown command "frobnicate"');
-    const badMs = cli('run', '--ms=-3');
+    const badMs = cli('kernel-demo', '--ms=-3');
     expect(badMs.status).toBe(2);
     expect(badMs.stderr).toContain('--ms must be a finite number >= 0, got "-3"');
     expect(cli('run', '--bogus').status).toBe(2);
+    expect(cli('run', '--ms', '5').stderr).toContain('--ms is for kernel-demo');
   });
 });

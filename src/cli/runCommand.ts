@@ -1,0 +1,94 @@
+// `kafka-sim run [file]`: runs a scenario file (or the embedded default scenario) and prints its story. A run
+// that finds a violation, or whose simulation fails, writes its replay capsule.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SimulationError } from '../kernel/SimulationError.ts';
+import type { NodeNote } from '../kernel/NodeHost.ts';
+import { makeCapsule } from '../scenario/capsule.ts';
+import { defaultScenario } from '../scenario/defaultScenario.ts';
+import { resolveScenario, type ResolvedScenario } from '../scenario/resolveScenario.ts';
+import { runResolvedScenario } from '../scenario/runResolvedScenario.ts';
+import type { Scenario } from '../scenario/Scenario.ts';
+import { ScenarioError } from '../scenario/ScenarioError.ts';
+import { formatRun, leaderChangesFrom, sendStats } from './runSummary.ts';
+
+/** Bad input: the file is missing, not JSON, or not a valid scenario. The message says what is wrong. */
+export class ScenarioInputError extends Error {}
+
+/** What `run` printed and its exit code: 0 valid, 1 a violation or a failed run. */
+export interface RunOutcome {
+  exitCode: 0 | 1;
+  text: string;
+  json: Record<string, unknown>;
+}
+
+/** Reads a scenario file (or takes the default), applies a --seed override, and checks it. */
+export function loadScenario(file: string | undefined, seed: number | string | undefined): ResolvedScenario {
+  let scenario: Scenario = defaultScenario;
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ScenarioInputError(`cannot read scenario ${JSON.stringify(file)}: ${(err as Error).message}`);
+    }
+    try {
+      scenario = JSON.parse(text) as Scenario;
+    } catch (err) {
+      throw new ScenarioInputError(`scenario ${JSON.stringify(file)} is not JSON: ${(err as Error).message}`);
+    }
+  }
+  try {
+    return resolveScenario(seed === undefined ? scenario : { ...scenario, seed });
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new ScenarioInputError(`${file ?? 'the default scenario'}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Runs a checked scenario and describes it; writes a capsule under `capsuleDir` when it finds a violation. */
+export function runAndDescribe(scenario: ResolvedScenario, capsuleDir: string, wallClockMs: () => number): RunOutcome {
+  const notes: NodeNote[] = [];
+  const started = wallClockMs();
+  let result;
+  try {
+    result = runResolvedScenario(scenario, { onWorld: (world) => world.notes$.subscribe((note) => notes.push(note)) });
+  } catch (err) {
+    if (!(err instanceof SimulationError)) throw err;
+    const capsulePath = writeCapsule(capsuleDir, scenario, { traceHash: '' }, [`simulation failed: ${err.message}`]);
+    return { exitCode: 1, text: `kafka-sim: run failed: ${err.message}\ncapsule: ${capsulePath}`, json: { failed: err.message, capsulePath } };
+  }
+  const wallMs = wallClockMs() - started;
+  const leaderChanges = leaderChangesFrom(notes);
+  let text = formatRun(scenario, result, leaderChanges, wallMs);
+  const violations = [
+    ...Object.entries(result.checkers.anomalies).map(([name, count]) => `${name} (${count})`),
+    ...result.invariants.filter((i) => !i.valid).map((i) => `${i.invariant} (${i.violations})`),
+  ];
+  let capsulePath: string | null = null;
+  if (result.valid === false) {
+    capsulePath = writeCapsule(capsuleDir, scenario, result, violations);
+    text += `\ncapsule: ${capsulePath}\nreplay:  npx kafka-sim replay ${capsulePath}`;
+  }
+  const json = {
+    seed: scenario.seed,
+    valid: result.valid,
+    traceHash: result.traceHash,
+    virtualMs: result.virtualMs,
+    sends: sendStats(result.history),
+    finalReadComplete: result.finalReadComplete,
+    anomalies: result.checkers.anomalies,
+    invariants: result.invariants.map((i) => ({ invariant: i.invariant, valid: i.valid, violations: i.violations })),
+    faults: result.appliedFaults,
+    leaderChanges,
+    capsulePath,
+  };
+  return { exitCode: result.valid === false ? 1 : 0, text, json };
+}
+
+function writeCapsule(dir: string, scenario: ResolvedScenario, result: { traceHash: string }, violations: string[]): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `run-seed${String(scenario.seed).replace(/[^\w.-]/g, '_')}.json`);
+  writeFileSync(path, `${JSON.stringify(makeCapsule(scenario, result, { violations }), null, 2)}\n`);
+  return path;
+}

@@ -1,0 +1,84 @@
+// The text `kafka-sim run` prints: what happened (faults and leader changes on a timeline), how the clients
+// fared (sends by outcome, produce latency percentiles in virtual time, reads), and the verdicts.
+import type { LeaderNote } from '../checker/ClusterSample.ts';
+import type { History } from '../history/History.ts';
+import type { NodeNote } from '../kernel/NodeHost.ts';
+import type { RunResult } from '../scenario/runResolvedScenario.ts';
+import type { ResolvedScenario } from '../scenario/resolveScenario.ts';
+
+/** A leader change a broker noted, for the timeline. */
+export interface LeaderChange {
+  atMs: number;
+  partition: string;
+  leaderEpoch: number;
+  broker: number;
+}
+
+/** Collects the leader changes from the World's notes. */
+export function leaderChangesFrom(notes: readonly NodeNote[]): LeaderChange[] {
+  return notes.flatMap((note) => {
+    const data = note.data as Partial<LeaderNote>;
+    if (data.invariant !== 'leader') return [];
+    return [{ atMs: note.atMs, partition: `${data.topic}-${data.partition}`, leaderEpoch: data.leaderEpoch ?? -1, broker: data.broker ?? -1 }];
+  });
+}
+
+/** Sends by outcome and the acknowledged sends' latencies (invoke to ok, virtual ms). */
+export function sendStats(history: History): { ok: number; fail: number; info: number; latencyMs: { p50: number; p95: number; p99: number; max: number } } {
+  const invokedAt = new Map<string, number>();
+  const counts = { ok: 0, fail: 0, info: 0 };
+  const latencies: number[] = [];
+  for (const op of history) {
+    if (op.f !== 'send') continue;
+    if (op.type === 'invoke') {
+      invokedAt.set(op.value.value, op.timeMs);
+      continue;
+    }
+    counts[op.type]++;
+    if (op.type === 'ok') latencies.push(op.timeMs - (invokedAt.get(op.value.value) ?? op.timeMs));
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => (latencies.length === 0 ? 0 : (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] as number));
+  return { ...counts, latencyMs: { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: latencies.at(-1) ?? 0 } };
+}
+
+/** The run as text for a terminal. */
+export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderChanges: readonly LeaderChange[], wallMs: number): string {
+  const sends = sendStats(result.history);
+  const polled = new Set<string>();
+  for (const op of result.history) if (op.f === 'poll' && op.type === 'ok') for (const r of op.value.records) polled.add(r.value);
+  const timeline = [
+    ...result.appliedFaults.map((f) => ({ atMs: f.atMs, text: `fault   ${describe(f.fault)}${f.applied === undefined ? ' (no node for that role: skipped)' : f.applied === f.fault ? '' : ` -> ${describe(f.applied)}`}` })),
+    ...leaderChanges.map((c) => ({ atMs: c.atMs, text: `leader  ${c.partition}: broker ${c.broker} in epoch ${c.leaderEpoch}` })),
+  ].sort((a, b) => a.atMs - b.atMs);
+  const verdicts = result.checkers.results.map((r) => `  ${r.valid === true ? 'ok     ' : r.valid === false ? 'FAILED ' : 'unknown'} ${r.checker}${Object.keys(r.anomalies).length > 0 ? `: ${JSON.stringify(r.anomalies)}` : ''}`);
+  const invariants = result.invariants.map((r) => `  ${r.valid ? 'ok     ' : 'FAILED '} ${r.invariant}${r.valid ? '' : ` (${r.violations})`}`);
+  return [
+    `kafka-sim run (seed ${JSON.stringify(scenario.seed)}): ${scenario.brokers} brokers, ${scenario.topics.map((t) => `${t.name} ${t.partitions}x RF ${t.replicationFactor} min ISR ${t.minInsyncReplicas ?? 1}`).join(', ')}; ${scenario.producers.length} producers, ${scenario.readers.length} readers; ${(result.virtualMs / 1000).toFixed(1)} virtual s in ${(wallMs / 1000).toFixed(1)} s${scenario.weakenings.length > 0 ? `; weakenings: ${scenario.weakenings.join(', ')}` : ''}`,
+    '',
+    'timeline (virtual ms):',
+    ...timeline.map((e) => `  ${ms(e.atMs).padStart(9)}  ${e.text}`),
+    '',
+    `sends: ${sends.ok} acknowledged, ${sends.fail} failed, ${sends.info} unknown; ack latency p50 ${ms(sends.latencyMs.p50)} ms, p95 ${ms(sends.latencyMs.p95)} ms, p99 ${ms(sends.latencyMs.p99)} ms, max ${ms(sends.latencyMs.max)} ms`,
+    `throughput: ${(sends.ok / (scenario.durations.safetyMs / 1000)).toFixed(1)} acknowledged writes per virtual second of the safety phase; ${polled.size} distinct values read`,
+    `final read: ${result.finalReadComplete ? 'every reader read every partition to its high watermark' : 'INCOMPLETE'}`,
+    '',
+    'checkers:',
+    ...verdicts,
+    'invariants:',
+    ...invariants,
+    '',
+    `verdict: ${result.valid === true ? 'valid' : result.valid === false ? 'VIOLATIONS' : 'unknown'}; traceHash ${result.traceHash}`,
+  ].join('\n');
+}
+
+// Virtual times have sub-millisecond latencies in them; a tenth of a millisecond is enough to read.
+function ms(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+function describe(fault: { kind: string } & Record<string, unknown>): string {
+  const { atMs: _atMs, kind, ...rest } = fault;
+  const detail = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+  return detail === '' ? kind : `${kind} ${detail}`;
+}
