@@ -6,6 +6,7 @@ import type { FollowerFetchState } from './isrMembership.ts';
 import type { ProducerStates } from './producerState.ts';
 import { rebuildProducerState } from './producerState.ts';
 import type { ReplicaLog } from './ReplicaLog.ts';
+import { trimToLogEnd } from './partitionLog.ts';
 
 // The broker machine's state as plain data, and the effects its rules ask for. The rules in this folder take a
 // state and return the next one, pushing effects (messages, persists, timers) onto an array that the machine
@@ -102,7 +103,8 @@ export function bootBrokerState(brokerId: number, incarnationId: string, config:
   const partitions: Record<string, PartitionReplica> = {};
   for (const [key, log] of Object.entries(disk?.logs ?? {})) {
     const separator = key.lastIndexOf('-');
-    const replica = newReplica(key.slice(0, separator), Number(key.slice(separator + 1)), log);
+    // A log saved at a writeback may share its batch array with later appends (reuseBatches): cut it to its end.
+    const replica = newReplica(key.slice(0, separator), Number(key.slice(separator + 1)), trimToLogEnd(log));
     partitions[key] = replica;
   }
   return {

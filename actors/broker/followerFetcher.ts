@@ -75,7 +75,7 @@ export function onFollowerFetchResponse(state: BrokerState, response: FetchRespo
   if (response.batches.length > 0) {
     let producerStates = next.producerStates;
     for (const batch of response.batches) producerStates = recordAppend(producerStates, batch, batch);
-    next = { ...next, log: appendAsFollower(next.log, response.batches), producerStates };
+    next = { ...next, log: appendAsFollower(next.log, response.batches, { reuseBatches: true }), producerStates };
     out.push({ kind: 'persist', fsync: false });
   }
   next = { ...next, log: updateHighWatermark(next.log, followerHighWatermark(response.highWatermark, next.log.logEndOffset)) };

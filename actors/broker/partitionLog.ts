@@ -18,9 +18,21 @@ export interface ProducerStamp {
 }
 
 /** How the leader stamps a batch: its current leader epoch, and the producer's stamp if it has one. */
-export interface LeaderAppendOptions {
+export interface LeaderAppendOptions extends AppendOptions {
   readonly leaderEpoch: number;
   readonly producer?: ProducerStamp;
+}
+
+/** How an append may treat the log it is given. */
+export interface AppendOptions {
+  /**
+   * The caller drops the log it passes in (a machine replacing its state with the result): the new batch may then
+   * be pushed onto the batch array the two logs share instead of copying it, which makes an append O(1) instead
+   * of O(batches). The old log then sees the longer array but keeps its own logEndOffset, and every read of it is
+   * bounded by that; a later append to the old log copies first (ownedBatches). Off by default: every operation
+   * here leaves the log it was given unchanged.
+   */
+  readonly reuseBatches?: boolean;
 }
 
 /** The log after a leader append, the batch as stored, and its first and last offsets. */
@@ -44,7 +56,8 @@ export type ReadResult =
 export function appendAsLeader(log: ReplicaLog, records: readonly WireRecord[], options: LeaderAppendOptions): LeaderAppendResult {
   const { leaderEpoch, producer } = options;
   brokerInvariant(records.length > 0, 'appendAsLeader: records must hold at least one record, got none');
-  const newestEpoch = Math.max(latestEpoch(log.epochCache), log.batches.at(-1)?.leaderEpoch ?? -1);
+  const own = ownedBatches(log);
+  const newestEpoch = Math.max(latestEpoch(log.epochCache), own.at(-1)?.leaderEpoch ?? -1);
   brokerInvariant(
     Number.isInteger(leaderEpoch) && leaderEpoch >= newestEpoch,
     `appendAsLeader: leaderEpoch must be the leader's current epoch, at least ${newestEpoch} (the newest in the log), got ${leaderEpoch}`,
@@ -61,7 +74,7 @@ export function appendAsLeader(log: ReplicaLog, records: readonly WireRecord[], 
   };
   const next: ReplicaLog = {
     ...log,
-    batches: [...log.batches, batch],
+    batches: appendedBatches(log, own, [batch], options.reuseBatches === true),
     logEndOffset: baseOffset + batch.records.length,
     epochCache: assignEpoch(log.epochCache, leaderEpoch, baseOffset),
   };
@@ -75,7 +88,7 @@ export function appendAsLeader(log: ReplicaLog, records: readonly WireRecord[], 
  * epoch after a newer one (possible only after a pre-KIP-101 truncation) drops the newer cache entries instead
  * of throwing.
  */
-export function appendAsFollower(log: ReplicaLog, batches: readonly RecordBatch[]): ReplicaLog {
+export function appendAsFollower(log: ReplicaLog, batches: readonly RecordBatch[], options: AppendOptions = {}): ReplicaLog {
   if (batches.length === 0) return log;
   let logEndOffset = log.logEndOffset;
   let epochCache = log.epochCache;
@@ -88,7 +101,7 @@ export function appendAsFollower(log: ReplicaLog, batches: readonly RecordBatch[
     epochCache = assignEpoch(epochCache, batch.leaderEpoch, batch.baseOffset);
     logEndOffset = batchLastOffset(batch) + 1;
   }
-  return checked({ ...log, batches: log.batches.concat(batches), logEndOffset, epochCache });
+  return checked({ ...log, batches: appendedBatches(log, ownedBatches(log), batches, options.reuseBatches === true), logEndOffset, epochCache });
 }
 
 /**
@@ -189,6 +202,32 @@ export function flush(log: ReplicaLog): ReplicaLog {
  */
 export function dropUnflushed(log: ReplicaLog): ReplicaLog {
   return truncateTo(log, log.flushedOffset);
+}
+
+/**
+ * The log with its batch array cut to its own log end offset: a log saved before later appends reused its array
+ * (AppendOptions.reuseBatches) holds batches past its end, which a restart from it must drop.
+ */
+export function trimToLogEnd(log: ReplicaLog): ReplicaLog {
+  const own = ownedBatches(log);
+  return own === log.batches ? log : { ...log, batches: own };
+}
+
+// The batches up to the log end offset: the whole array unless a newer log has appended to it in place.
+function ownedBatches(log: ReplicaLog): readonly RecordBatch[] {
+  const last = log.batches.at(-1);
+  if (last === undefined || batchLastOffset(last) < log.logEndOffset) return log.batches;
+  return log.batches.slice(0, batchIndexAt(log, log.logEndOffset));
+}
+
+// The batch array after appending `added`: the shared array itself when the caller allows it and this log owns
+// all of it, else a copy.
+function appendedBatches(log: ReplicaLog, own: readonly RecordBatch[], added: readonly RecordBatch[], reuse: boolean): readonly RecordBatch[] {
+  if (reuse && own === log.batches) {
+    (log.batches as RecordBatch[]).push(...added);
+    return log.batches;
+  }
+  return own.concat(added);
 }
 
 // The index of the batch holding `offset`, or batches.length when the offset is the LEO. Binary search: logs in

@@ -58,7 +58,8 @@ export function serveProduce(state: BrokerState, request: ProduceRequest & { fro
       batch.producerId === NO_PRODUCER_ID
         ? undefined
         : { producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence };
-    const appended = appendAsLeader(replica.log, batch.records, { leaderEpoch: replica.leaderEpoch, ...(producer ? { producer } : {}) });
+    // The broker replaces its state with the result, so the log's batch array may grow in place.
+    const appended = appendAsLeader(replica.log, batch.records, { leaderEpoch: replica.leaderEpoch, reuseBatches: true, ...(producer ? { producer } : {}) });
     ({ baseOffset, lastOffset } = appended);
     const producerStates = recordAppend(replica.producerStates, appended.batch, appended);
     next = withReplica(state, { ...replica, log: appended.log, producerStates });

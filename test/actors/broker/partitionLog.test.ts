@@ -8,6 +8,7 @@ import {
   flush,
   isAppendableAsFollower,
   readFrom,
+  trimToLogEnd,
   truncateTo,
   updateHighWatermark,
 } from '../../../actors/broker/partitionLog.ts';
@@ -282,5 +283,35 @@ describe('partitionLog', () => {
       const log = flush(updateHighWatermark(logFromBatches([[1, 2]]), 1));
       expect(JSON.parse(JSON.stringify(log))).toEqual(log);
     });
+  });
+});
+
+describe('appends that reuse the batch array (reuseBatches)', () => {
+  it('grows the shared array in place, and the log it was given still reads only up to its own end', () => {
+    const first = appendAsLeader(emptyReplicaLog(), records(1), { leaderEpoch: 0 }).log;
+    const second = appendAsLeader(first, records(1), { leaderEpoch: 0, reuseBatches: true }).log;
+    expect(second.batches).toBe(first.batches);
+    expect(second.logEndOffset).toBe(2);
+    expect(first.logEndOffset).toBe(1);
+    expect(readFrom(first, 0, first.logEndOffset).batches).toHaveLength(1);
+  });
+
+  it('copies instead when the log it is given no longer owns the whole array (an append from a stale log)', () => {
+    const base = appendAsLeader(emptyReplicaLog(), records(1), { leaderEpoch: 0 }).log;
+    const newer = appendAsLeader(base, [{ key: null, value: 'newer' }], { leaderEpoch: 0, reuseBatches: true }).log;
+    const fork = appendAsLeader(base, [{ key: null, value: 'fork' }], { leaderEpoch: 0, reuseBatches: true }).log;
+    expect(fork.batches).not.toBe(base.batches);
+    expect(fork.batches.map((b) => b.records[0]?.value)).toEqual(['v0', 'fork']);
+    expect(newer.batches.map((b) => b.records[0]?.value)).toEqual(['v0', 'newer']);
+    expect(logInvariantProblems(fork)).toEqual([]);
+  });
+
+  it('trimToLogEnd cuts a saved log back to its own end, as a restart from an older save must', () => {
+    const saved = appendAsLeader(emptyReplicaLog(), records(1), { leaderEpoch: 0 }).log;
+    appendAsFollower(saved, [{ baseOffset: 1, leaderEpoch: 0, producerId: -1, producerEpoch: -1, baseSequence: -1, records: [{ key: null, value: 'later' }] }], { reuseBatches: true });
+    expect(saved.batches).toHaveLength(2);
+    const restored = trimToLogEnd(JSON.parse(JSON.stringify(saved)));
+    expect(restored.batches).toHaveLength(1);
+    expect(logInvariantProblems(restored)).toEqual([]);
   });
 });
