@@ -42,6 +42,38 @@ export function sendStats(history: History): { ok: number; fail: number; info: n
   return { ...counts, latencyMs: { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: latencies.at(-1) ?? 0 } };
 }
 
+/** One producer's sends: how they ended, and how many the final read after the heal did not return. */
+export interface ProducerOutcome {
+  producer: string;
+  acks: string;
+  ok: number;
+  fail: number;
+  info: number;
+  /** Acknowledged, yet missing from the final read: lost. */
+  lost: number;
+  /** Of the unknown outcomes, how many the final read returned (they were written after all). */
+  infoWritten: number;
+}
+
+/** Per producer, how its sends ended and what the final read found of them. */
+export function producerOutcomes(scenario: ResolvedScenario, result: RunResult): ProducerOutcome[] {
+  const finalRead = new Set<string>();
+  for (const op of result.history) {
+    if (op.f === 'poll' && op.type === 'ok' && op.timeMs >= result.finalReadStartMs) for (const r of op.value.records) finalRead.add(r.value);
+  }
+  return scenario.producers.map((producer) => {
+    const outcome: ProducerOutcome = { producer: producer.id, acks: String(producer.settings?.acks ?? (scenario.weakenings.includes('acks-1') ? 1 : 'all')), ok: 0, fail: 0, info: 0, lost: 0, infoWritten: 0 };
+    for (const op of result.history) {
+      if (op.f !== 'send' || op.type === 'invoke' || op.process !== producer.id) continue;
+      outcome[op.type]++;
+      const read = finalRead.has(op.value.value);
+      if (op.type === 'ok' && !read) outcome.lost++;
+      if (op.type === 'info' && read) outcome.infoWritten++;
+    }
+    return outcome;
+  });
+}
+
 /** The run as text for a terminal. */
 export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderChanges: readonly LeaderChange[], wallMs: number): string {
   const sends = sendStats(result.history);
@@ -61,6 +93,9 @@ export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderC
     '',
     `sends: ${sends.ok} acknowledged, ${sends.fail} failed, ${sends.info} unknown; ack latency p50 ${ms(sends.latencyMs.p50)} ms, p95 ${ms(sends.latencyMs.p95)} ms, p99 ${ms(sends.latencyMs.p99)} ms, max ${ms(sends.latencyMs.max)} ms`,
     `throughput: ${(sends.ok / (scenario.durations.safetyMs / 1000)).toFixed(1)} acknowledged writes per virtual second of the safety phase; ${polled.size} distinct values read`,
+    ...producerOutcomes(scenario, result).map(
+      (p) => `  ${p.producer} (acks=${p.acks}): ${p.ok} acknowledged${p.lost > 0 ? `, ${p.lost} of them LOST` : ''}, ${p.fail} failed, ${p.info} unknown${p.info > 0 ? ` (${p.infoWritten} of those written)` : ''}`,
+    ),
     `final read: ${result.finalReadComplete ? 'every reader read every partition to its high watermark' : 'INCOMPLETE'}`,
     '',
     'checkers:',

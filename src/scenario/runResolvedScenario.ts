@@ -53,6 +53,8 @@ export interface RunResult {
   finalState: ClusterState;
   /** Whether every reader finished its final read within finalReadMs (liveness after heal). */
   finalReadComplete: boolean;
+  /** When the final read began (virtual ms): polls from then on are the read after the heal. */
+  finalReadStartMs: number;
   traceHash: string;
   /** Virtual time at the end of the run. */
   virtualMs: number;
@@ -150,6 +152,7 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     invariants,
     finalState: clusterState(world, brokerIds),
     finalReadComplete: allRead(),
+    finalReadStartMs,
     traceHash: world.traceHash(),
     virtualMs: world.now,
     appliedFaults,
