@@ -1,4 +1,4 @@
-import { enqueueActions, setup } from 'xstate';
+import { enqueueActions, raise, setup } from 'xstate';
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
 import type {
   AlterPartitionResponse,
@@ -25,9 +25,9 @@ import { serveInitProducerId, serveListOffsets, serveMetadata } from './serveCli
 import { onParkedFetchTimeout, serveFetch } from './serveFetch.ts';
 import { onProduceTimeout, serveProduce } from './serveProduce.ts';
 
-// A Kafka broker in KRaft mode as an XState machine. Three regions run side by side: `registration` (register
-// with the controller, then heartbeat every broker.heartbeat.interval.ms, replaying the metadata records each
-// answer carries), `isrExpiration` (the ISR shrink check) and `writeback` (the page cache reaching the disk). Requests are
+// A Kafka broker in KRaft mode as an XState machine: it registers with the controller, then heartbeats every
+// broker.heartbeat.interval.ms, replaying the metadata records each answer carries; two periodic tasks, the ISR
+// shrink check and the page cache reaching the disk, run on delayed events of their own. Requests are
 // handled in any state by the pure rules of this folder; each returns the next state and a list of effects,
 // which `step` turns into emitted sends, persists and notes, and into delayed events with ids.
 
@@ -42,7 +42,7 @@ interface BrokerContext {
   now: () => number;
 }
 
-type BrokerEvent = (KafkaMessage & { from: string }) | BrokerTimerEvent;
+type BrokerEvent = (KafkaMessage & { from: string }) | BrokerTimerEvent | { type: 'broker.isrCheck' } | { type: 'broker.writeback' };
 
 type Rule = (state: BrokerState, event: BrokerEvent, nowMs: number, out: BrokerEffect[]) => BrokerState;
 
@@ -90,9 +90,6 @@ export const brokerMachine = setup({
   delays: {
     registrationRetry: ({ context }) => context.state.config.registrationRetryMs,
     heartbeatInterval: ({ context }) => context.state.config.brokerHeartbeatIntervalMs,
-    // Kafka runs isr-expiration every replica.lag.time.max.ms / 2.
-    isrCheckInterval: ({ context }) => context.state.config.replicaLagTimeMaxMs / 2,
-    flushInterval: ({ context }) => context.state.config.flushIntervalMs,
   },
   guards: {
     isAcceptedRegistration: ({ context, event }) => {
@@ -149,6 +146,9 @@ export const brokerMachine = setup({
       }
     }),
     checkIsr: step((state, _event, nowMs, out) => shrinkLaggingIsrs(state, nowMs, out)),
+    // Kafka runs isr-expiration every replica.lag.time.max.ms / 2.
+    scheduleIsrCheck: raise({ type: 'broker.isrCheck' }, { id: 'broker.isrCheck', delay: ({ context }) => context.state.config.replicaLagTimeMaxMs / 2 }),
+    scheduleWriteback: raise({ type: 'broker.writeback' }, { id: 'broker.writeback', delay: ({ context }) => context.state.config.flushIntervalMs }),
     // The OS writes the page cache back: everything appended so far survives a power loss from now on.
     flushLogs: step((state, _event, _now, out) => {
       const partitions = Object.fromEntries(Object.entries(state.partitions).map(([key, replica]) => [key, { ...replica, log: flush(replica.log) }]));
@@ -171,7 +171,9 @@ export const brokerMachine = setup({
     ),
     now: input.now,
   }),
-  type: 'parallel',
+  // The periodic tasks run on delayed events of their own rather than in parallel regions: every event a broker
+  // takes would otherwise walk all the regions, and brokers take most of a run's events.
+  entry: ['scheduleIsrCheck', 'scheduleWriteback'],
   on: {
     'metadata.records': { actions: 'onMetadataRecords' },
     'produce.request': { actions: 'onProduce' },
@@ -186,36 +188,27 @@ export const brokerMachine = setup({
     'follower.fetchTimeout': { actions: 'onTimer' },
     'follower.fetchBackoff': { actions: 'onTimer' },
     'alterPartition.timeout': { actions: 'onTimer' },
+    'broker.isrCheck': { actions: ['checkIsr', 'scheduleIsrCheck'] },
+    'broker.writeback': { actions: ['flushLogs', 'scheduleWriteback'] },
   },
+  initial: 'registering',
   states: {
-    registration: {
-      initial: 'registering',
-      states: {
-        registering: {
-          entry: 'sendRegistration',
-          after: { registrationRetry: { target: 'registering', reenter: true } },
-          on: {
-            'broker.register.response': { guard: 'isAcceptedRegistration', target: 'registered', actions: 'acceptRegistration' },
-          },
-        },
-        registered: {
-          entry: 'sendHeartbeat',
-          after: { heartbeatInterval: { target: 'registered', reenter: true } },
-          on: {
-            'broker.heartbeat.response': [
-              { guard: 'isStaleEpoch', target: 'registering', actions: 'forgetEpoch' },
-              { actions: 'onHeartbeatResponse' },
-            ],
-          },
-        },
+    registering: {
+      entry: 'sendRegistration',
+      after: { registrationRetry: { target: 'registering', reenter: true } },
+      on: {
+        'broker.register.response': { guard: 'isAcceptedRegistration', target: 'registered', actions: 'acceptRegistration' },
       },
     },
-    // Two regions so that each periodic task keeps its own period.
-    isrExpiration: {
-      after: { isrCheckInterval: { target: 'isrExpiration', reenter: true, actions: 'checkIsr' } },
-    },
-    writeback: {
-      after: { flushInterval: { target: 'writeback', reenter: true, actions: 'flushLogs' } },
+    registered: {
+      entry: 'sendHeartbeat',
+      after: { heartbeatInterval: { target: 'registered', reenter: true } },
+      on: {
+        'broker.heartbeat.response': [
+          { guard: 'isStaleEpoch', target: 'registering', actions: 'forgetEpoch' },
+          { actions: 'onHeartbeatResponse' },
+        ],
+      },
     },
   },
 });
