@@ -92,8 +92,11 @@ function arrivalTime(link: LinkState, rng: Rng, nowMs: number): number {
   const config = link.config;
   let latencyMs = drawLatency(config.latency, rng);
   if (config.spike !== undefined && rng.chance(config.spike.probability)) latencyMs += config.spike.extraMs;
-  // Rounded so that sums of latencies stay exact to the microsecond and read well in traces.
-  const arrival = roundToMicros(nowMs + latencyMs);
+  // Rounded so that sums of latencies stay exact to the microsecond and read well in traces, but never before now:
+  // timers add delays to times in floating point (8008.737 + 2000 = 10008.737000000001), and rounding such a now
+  // with a zero latency would land in the past.
+  const rounded = roundToMicros(nowMs + latencyMs);
+  const arrival = rounded >= nowMs ? rounded : nextMicroAtOrAfter(nowMs);
   if (rng.chance(config.reorderProbability)) return arrival;
   const fifo = Math.max(arrival, link.lastArrivalMs);
   link.lastArrivalMs = fifo;
@@ -114,6 +117,12 @@ export function drawLatency(latency: Latency, rng: Rng): number {
 
 function roundToMicros(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+// The first whole microsecond at or after `ms`.
+function nextMicroAtOrAfter(ms: number): number {
+  const micros = Math.ceil(ms * 1000);
+  return micros / 1000 >= ms ? micros / 1000 : (micros + 1) / 1000;
 }
 
 /** Merges overrides over a base config, in order. */

@@ -50,6 +50,14 @@ function inversions(arrivals: readonly number[]): number {
 }
 
 describe('planDelivery', () => {
+  it('never plans an arrival before now, even when a zero latency is rounded from a floating-point now', () => {
+    // 8008.737 + 2000 in floating point: the time a 2 s timer set at 8008.737 ms fires.
+    const now = 8008.737 + 2000;
+    expect(now).toBe(10008.737000000001);
+    const plan = planDelivery(link({ latency: { kind: 'constant', ms: 0 } }), new Rng(1), now, newPlan());
+    expect(plan.firstMs).toBeGreaterThanOrEqual(now);
+  });
+
   it('keeps a link FIFO under random uniform latency: arrivals never decrease in send order', () => {
     fc.assert(
       fc.property(fc.integer(), uniformArbitrary, sendTimesArbitrary, (seed, latency, times) => {
@@ -177,7 +185,10 @@ describe('planDelivery', () => {
           const state = link({ latency: { kind: 'constant', ms: constantMs }, spike: { probability: 0.5, extraMs } });
           const p = planDelivery(state, new Rng(seed), nowMs, newPlan());
           expect(isMicros(p.firstMs)).toBe(true);
-          expect(Math.abs(p.firstMs - (nowMs + constantMs))).toBeLessThanOrEqual(extraMs + 0.0005 + 1e-6 * nowMs);
+          // Within half a microsecond of send time + latency, or up to one microsecond late where rounding to the
+          // nearest would land before now (a send time that is not on a whole microsecond, and no latency).
+          expect(p.firstMs).toBeGreaterThanOrEqual(nowMs);
+          expect(Math.abs(p.firstMs - (nowMs + constantMs))).toBeLessThanOrEqual(extraMs + 0.001 + 1e-6 * nowMs);
         },
       ),
       { numRuns: propertyRuns(200) },
