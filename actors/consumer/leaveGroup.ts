@@ -4,7 +4,7 @@
 // Static members (KIP-345) never send LeaveGroup: their partitions wait out session.timeout.ms, so a restart
 // within it gets them back without a rebalance.
 import type { ConsumerConfig } from './consumerDefaults.ts';
-import type { Membership, MembershipEffect, MembershipResult } from './membership.ts';
+import { NO_GENERATION, type Membership, type MembershipEffect, type MembershipResult } from './membership.ts';
 
 /** When max.poll.interval.ms runs out if the application does not poll again. */
 export function pollTimeoutDeadlineMs(m: Membership, config: ConsumerConfig): number {
@@ -31,12 +31,7 @@ export function onPollTimeout(m: Membership, config: ConsumerConfig): Membership
   const effects = leaveEffects(m, config);
   const state: Membership = {
     ...m,
-    state: 'UNJOINED',
-    memberId: '',
-    generationId: -1,
-    protocolName: null,
-    leaderId: '',
-    isLeader: false,
+    ...NO_GENERATION,
     rejoinNeeded: true,
     rejoinReason: 'consumer poll timeout has expired',
   };
@@ -56,12 +51,7 @@ export function closeMembership(m: Membership, config: ConsumerConfig): Membersh
   effects.push(...leaveEffects(m, config));
   const state: Membership = {
     ...m,
-    state: 'UNJOINED',
-    memberId: '',
-    generationId: -1,
-    protocolName: null,
-    leaderId: '',
-    isLeader: false,
+    ...NO_GENERATION,
     ownedPartitions: [],
     rejoinNeeded: false,
     rejoinReason: 'closed',

@@ -67,18 +67,23 @@ export interface MembershipResult {
   readonly effects: readonly MembershipEffect[];
 }
 
+/** What a member holds of a group while it has no generation: before its first join and after leaving one. */
+export const NO_GENERATION = {
+  state: 'UNJOINED',
+  memberId: '',
+  generationId: -1,
+  protocolName: null,
+  leaderId: '',
+  isLeader: false,
+} as const satisfies Partial<Membership>;
+
 /** A subscribed consumer before its first join: no member id, no generation, a rejoin pending. */
 export function initialMembership(options: { groupId: string; clientId: string; topics: readonly string[]; nowMs: number }): Membership {
   return {
     groupId: options.groupId,
     clientId: options.clientId,
     topics: [...options.topics],
-    state: 'UNJOINED',
-    memberId: '',
-    generationId: -1,
-    protocolName: null,
-    leaderId: '',
-    isLeader: false,
+    ...NO_GENERATION,
     ownedPartitions: [],
     lastAssignment: null,
     rejoinNeeded: true,
@@ -105,12 +110,8 @@ export function requestRejoin(m: Membership, reason: string): Membership {
 export function resetStateAndRejoin(m: Membership, reason: string, resetMemberId: boolean): Membership {
   return {
     ...m,
-    state: 'UNJOINED',
+    ...NO_GENERATION,
     memberId: resetMemberId ? '' : m.memberId,
-    generationId: -1,
-    protocolName: null,
-    leaderId: '',
-    isLeader: false,
     rejoinNeeded: true,
     rejoinReason: reason,
   };
