@@ -3,6 +3,7 @@
 import type fc from 'fast-check';
 import type { RunResult, RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
 import type { PropertyName, WeakeningName } from '../src/scenario/weakenings.ts';
+import { groupScenarioArbitrary } from './arbitraries/groupScenarioArbitrary.ts';
 import { replicationScenarioArbitrary } from './arbitraries/replicationScenarioArbitrary.ts';
 
 // Jepsen's anomaly names and the invariants each property is made of.
@@ -12,16 +13,29 @@ const checkersOf: Record<PropertyName, { anomalies: readonly string[]; invariant
   'no-loss': { anomalies: ['lost-write', 'unseen', 'final-read-loss'], invariants: [] },
   // Per-partition order: a producer's writes land in send order, readers see offsets in order with no skips,
   // with idempotence nothing is written twice, and no offset ever holds two values as clients see them.
-  ordering: { anomalies: ['nonmonotonic-send', 'nonmonotonic-poll', 'poll-skip', 'duplicate', 'inconsistent-offsets'], invariants: [] },
+  // With consumer groups running: each member processes each partition in offset order within a generation.
+  ordering: {
+    anomalies: ['nonmonotonic-send', 'nonmonotonic-poll', 'poll-skip', 'duplicate', 'inconsistent-offsets', 'nonmonotonic-processing', 'processing-skip'],
+    invariants: [],
+  },
   // Replicas agree below the HW, one leader per epoch, a leader's HW never goes back. These hold under power
   // losses too. What clients see does not: a leader that is the last ISR member and loses its page cache is
   // elected again with a shorter log (KIP-966's "last replica standing", bug R12, which Kafka 3.9 without ELR
   // has), so offsets it had served get new values.
   'log-matching': { anomalies: [], invariants: ['log-matching', 'single-leader-per-epoch', 'leader-hw-monotonic'] },
+  // No partition owned by two members of one generation at any instant; no commit stored from a stale generation.
+  'single-owner': { anomalies: ['double-ownership', 'stale-generation-commit'], invariants: [] },
+  // Acknowledged committed offsets of a group never go backwards.
+  'committed-offsets': { anomalies: ['committed-offset-regression'], invariants: [] },
+  // After the faults heal, every record in the log is processed by some member, and the group converges.
+  'group-at-least-once': { anomalies: ['unprocessed', 'group-not-converged'], invariants: [] },
 };
 
 /** The property names, in report order. */
 export const replicationPropertyNames: readonly PropertyName[] = ['no-loss', 'ordering', 'log-matching'];
+
+/** The consumer-group properties, checked over group scenarios (groupScenarioArbitrary). */
+export const groupPropertyNames: readonly PropertyName[] = ['single-owner', 'committed-offsets', 'group-at-least-once'];
 
 /** What in this run breaks `property`, as `name (count)` strings; empty when the property held. */
 export function propertyViolations(property: PropertyName, result: RunResult): string[] {
@@ -45,5 +59,6 @@ export function propertyViolations(property: PropertyName, result: RunResult): s
  * KIP-101), so its runs draw them.
  */
 export function propertyArbitrary(property: PropertyName, weakenings: readonly WeakeningName[] = []): fc.Arbitrary<RunnableScenario> {
+  if (groupPropertyNames.includes(property)) return groupScenarioArbitrary({ weakenings });
   return replicationScenarioArbitrary({ weakenings, powerLoss: property === 'log-matching' });
 }

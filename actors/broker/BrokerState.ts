@@ -1,6 +1,9 @@
 import type { MetadataImage } from '../controller/metadataImage.ts';
 import { emptyMetadataImage } from '../controller/metadataImage.ts';
+import type { KafkaErrorType } from '../../src/protocol/errors.ts';
 import type { FetchRequest, KafkaMessage } from '../../src/protocol/messages.ts';
+import type { GroupMessage } from '../coordinator/groupMessages.ts';
+import { emptyCoordinatorHost, type CoordinatorHostState } from './CoordinatorHostState.ts';
 import type { BrokerConfig } from './brokerConfig.ts';
 import type { FollowerFetchState } from './isrMembership.ts';
 import type { ProducerStates } from './producerState.ts';
@@ -49,6 +52,8 @@ export interface PendingProduce {
   readonly partition: number;
   readonly baseOffset: number;
   readonly lastOffset: number;
+  /** Set for the group coordinator's own appends: their outcome goes back to the coordinator, not to a client. */
+  readonly appendId?: string;
 }
 
 /** A follower fetch that found no new data, held until data arrives or replica.fetch.wait.max.ms (DelayedFetch). */
@@ -75,6 +80,8 @@ export interface BrokerState {
   readonly pendingProduces: Readonly<Record<string, PendingProduce>>;
   readonly parkedFetches: Readonly<Record<string, ParkedFetch>>;
   readonly nextTimerId: number;
+  /** The group coordinator hosted for the `__consumer_offsets` partitions this broker leads. */
+  readonly coordinator: CoordinatorHostState;
 }
 
 /** The timers the rules set; each fires back into the machine as this event. */
@@ -83,11 +90,14 @@ export type BrokerTimerEvent =
   | { type: 'fetch.parkedTimeout'; timerId: string }
   | { type: 'follower.fetchTimeout'; key: string; correlationId: number }
   | { type: 'follower.fetchBackoff'; key: string }
-  | { type: 'alterPartition.timeout'; key: string; partitionEpoch: number };
+  | { type: 'alterPartition.timeout'; key: string; partitionEpoch: number }
+  | { type: 'coordinator.loaded'; partition: number; leaderEpoch: number }
+  | { type: 'coordinator.deadline'; partition: number }
+  | { type: 'coordinator.appended'; appendId: string; errorCode: KafkaErrorType };
 
 /** What a rule asks the machine to do. */
 export type BrokerEffect =
-  | { kind: 'send'; to: string; message: KafkaMessage }
+  | { kind: 'send'; to: string; message: KafkaMessage | GroupMessage }
   | { kind: 'persist'; fsync: boolean }
   | { kind: 'timer'; id: string; delayMs: number; event: BrokerTimerEvent }
   | { kind: 'cancel'; id: string }
@@ -120,6 +130,7 @@ export function bootBrokerState(brokerId: number, incarnationId: string, config:
     pendingProduces: {},
     parkedFetches: {},
     nextTimerId: 0,
+    coordinator: emptyCoordinatorHost(),
   };
 }
 

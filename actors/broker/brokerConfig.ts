@@ -1,3 +1,4 @@
+import { coordinatorDefaults } from '../coordinator/coordinatorDefaults.ts';
 import { brokerDefaults } from './brokerDefaults.ts';
 
 // The broker machine's settings, each next to the Kafka config it models (Kafka 3.9), and the weakenings that
@@ -17,6 +18,11 @@ export interface BrokerWeakenings {
    * divergent records.
    */
   readonly noFetchEpochFencing: boolean;
+  /**
+   * Bug C1: the group coordinator stores an OffsetCommit without checking the member and its generation, so a
+   * zombie consumer (one that paused past its session and lost its partitions) overwrites the new owner's offsets.
+   */
+  readonly noGenerationFencing: boolean;
 }
 
 /** The broker's settings. */
@@ -39,6 +45,15 @@ export interface BrokerConfig {
    * with NOT_ENOUGH_REPLICAS_AFTER_APPEND.
    */
   readonly freezeHighWatermarkBelowMinIsr: boolean;
+  // The group coordinator this broker hosts for the `__consumer_offsets` partitions it leads (the topic's partition
+  // count and replication factor are the controller's offsetsTopicNumPartitions and offsetsTopicReplicationFactor).
+  readonly groupMinSessionTimeoutMs: number;
+  readonly groupMaxSessionTimeoutMs: number;
+  readonly groupInitialRebalanceDelayMs: number;
+  readonly newMemberJoinTimeoutMs: number;
+  readonly offsetCommitTimeoutMs: number;
+  /** How long loading a `__consumer_offsets` partition takes once this broker leads it. */
+  readonly offsetsLoadTimeMs: number;
   readonly weakenings: BrokerWeakenings;
 }
 
@@ -61,7 +76,14 @@ export const brokerConfigDefaults: BrokerConfig = {
   // OS, which writes dirty pages back after about 30 s (Linux's dirty_expire_centisecs).
   flushIntervalMs: 30_000,
   freezeHighWatermarkBelowMinIsr: true,
-  weakenings: { truncateToHighWatermark: false, noFetchEpochFencing: false },
+  groupMinSessionTimeoutMs: coordinatorDefaults.groupMinSessionTimeoutMs, // group.min.session.timeout.ms
+  groupMaxSessionTimeoutMs: coordinatorDefaults.groupMaxSessionTimeoutMs, // group.max.session.timeout.ms
+  groupInitialRebalanceDelayMs: coordinatorDefaults.groupInitialRebalanceDelayMs, // group.initial.rebalance.delay.ms
+  newMemberJoinTimeoutMs: coordinatorDefaults.newMemberJoinTimeoutMs,
+  offsetCommitTimeoutMs: 5_000, // offsets.commit.timeout.ms (how long a coordinator append waits for the ISR)
+  // No Kafka setting: Kafka loads a partition's groups on a background thread, in time that grows with the log.
+  offsetsLoadTimeMs: 100,
+  weakenings: { truncateToHighWatermark: false, noFetchEpochFencing: false, noGenerationFencing: false },
 };
 
 /** The broker's effective `min.insync.replicas` for a topic. */

@@ -15,11 +15,20 @@ import type {
 } from '../../src/protocol/messages.ts';
 import { CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
 import { send } from '../../src/protocol/send.ts';
+import type { FindCoordinatorRequest, GroupMessage, GroupRequestMessage } from '../coordinator/groupMessages.ts';
 import { applyMetadataRecords } from './applyMetadata.ts';
 import { brokerConfigDefaults, type BrokerConfig, type BrokerWeakenings } from './brokerConfig.ts';
 import { bootBrokerState, brokerDisk, type BrokerDisk, type BrokerEffect, type BrokerState, type BrokerTimerEvent } from './BrokerState.ts';
 import { onFollowerFetchBackoff, onFollowerFetchResponse, onFollowerFetchTimeout } from './followerFetcher.ts';
 import { onAlterPartitionResponse, onAlterPartitionTimeout, shrinkLaggingIsrs } from './isrChanges.ts';
+import {
+  onCoordinatorAppended,
+  onCoordinatorDeadline,
+  onCoordinatorLoaded,
+  serveFindCoordinator,
+  serveGroupRequest,
+  syncCoordinatorShards,
+} from './groupCoordinatorHost.ts';
 import { flush } from './partitionLog.ts';
 import { serveInitProducerId, serveListOffsets, serveMetadata } from './serveClientRequests.ts';
 import { onParkedFetchTimeout, serveFetch } from './serveFetch.ts';
@@ -42,7 +51,11 @@ interface BrokerContext {
   now: () => number;
 }
 
-type BrokerEvent = (KafkaMessage & { from: string }) | BrokerTimerEvent | { type: 'broker.isrCheck' } | { type: 'broker.writeback' };
+type BrokerEvent =
+  | ((KafkaMessage | GroupMessage) & { from: string })
+  | BrokerTimerEvent
+  | { type: 'broker.isrCheck' }
+  | { type: 'broker.writeback' };
 
 type Rule = (state: BrokerState, event: BrokerEvent, nowMs: number, out: BrokerEffect[]) => BrokerState;
 
@@ -57,7 +70,7 @@ function step(rule: Rule) {
       for (const effect of out) {
         switch (effect.kind) {
           case 'send':
-            enqueue.emit(send(effect.to, effect.message));
+            enqueue.emit(send(effect.to, effect.message as KafkaMessage));
             break;
           case 'persist':
             enqueue.emit({ type: 'persist', data: brokerDisk(next), fsync: effect.fsync });
@@ -116,13 +129,15 @@ export const brokerMachine = setup({
       const response = as<BrokerHeartbeatResponse>(event);
       if (response.brokerEpoch !== state.brokerEpoch) return state;
       const next = applyMetadataRecords(state, response.fromOffset, response.records, nowMs, out);
-      return { ...next, isFenced: response.isFenced };
+      return syncCoordinatorShards({ ...next, isFenced: response.isFenced }, out);
     }),
     forgetEpoch: step((state) => ({ ...state, brokerEpoch: -1, isFenced: true })),
     onMetadataRecords: step((state, event, nowMs, out) => {
       const push = as<MetadataRecordsPush>(event);
-      return applyMetadataRecords(state, push.fromOffset, push.records, nowMs, out);
+      return syncCoordinatorShards(applyMetadataRecords(state, push.fromOffset, push.records, nowMs, out), out);
     }),
+    onFindCoordinator: step((state, event, _now, out) => serveFindCoordinator(state, as<FindCoordinatorRequest>(event), out)),
+    onGroupRequest: step((state, event, nowMs, out) => serveGroupRequest(state, as<GroupRequestMessage>(event), nowMs, out)),
     onProduce: step((state, event, _now, out) => serveProduce(state, as<ProduceRequest>(event), out)),
     onFetch: step((state, event, nowMs, out) => serveFetch(state, as<FetchRequest>(event), nowMs, out)),
     onFetchResponse: step((state, event, _now, out) => onFollowerFetchResponse(state, as<FetchResponse>(event), out)),
@@ -130,7 +145,7 @@ export const brokerMachine = setup({
     onInitProducerId: step((state, event, _now, out) => serveInitProducerId(state, as<InitProducerIdRequest>(event), out)),
     onListOffsets: step((state, event, _now, out) => serveListOffsets(state, as<ListOffsetsRequest>(event), out)),
     onAlterPartitionResponse: step((state, event, _now, out) => onAlterPartitionResponse(state, as<AlterPartitionResponse>(event), out)),
-    onTimer: step((state, event, _now, out) => {
+    onTimer: step((state, event, nowMs, out) => {
       const timer = event as BrokerTimerEvent;
       switch (timer.type) {
         case 'produce.timeout':
@@ -143,6 +158,12 @@ export const brokerMachine = setup({
           return onFollowerFetchBackoff(state, timer.key, out);
         case 'alterPartition.timeout':
           return onAlterPartitionTimeout(state, timer.key, timer.partitionEpoch, out);
+        case 'coordinator.loaded':
+          return onCoordinatorLoaded(state, timer.partition, timer.leaderEpoch, nowMs, out);
+        case 'coordinator.deadline':
+          return onCoordinatorDeadline(state, timer.partition, nowMs, out);
+        case 'coordinator.appended':
+          return onCoordinatorAppended(state, timer.appendId, timer.errorCode, out);
       }
     }),
     checkIsr: step((state, _event, nowMs, out) => shrinkLaggingIsrs(state, nowMs, out)),
@@ -188,6 +209,16 @@ export const brokerMachine = setup({
     'follower.fetchTimeout': { actions: 'onTimer' },
     'follower.fetchBackoff': { actions: 'onTimer' },
     'alterPartition.timeout': { actions: 'onTimer' },
+    'coordinator.loaded': { actions: 'onTimer' },
+    'coordinator.deadline': { actions: 'onTimer' },
+    'coordinator.appended': { actions: 'onTimer' },
+    'findCoordinator.request': { actions: 'onFindCoordinator' },
+    'joinGroup.request': { actions: 'onGroupRequest' },
+    'syncGroup.request': { actions: 'onGroupRequest' },
+    'heartbeat.request': { actions: 'onGroupRequest' },
+    'leaveGroup.request': { actions: 'onGroupRequest' },
+    'offsetCommit.request': { actions: 'onGroupRequest' },
+    'offsetFetch.request': { actions: 'onGroupRequest' },
     'broker.isrCheck': { actions: ['checkIsr', 'scheduleIsrCheck'] },
     'broker.writeback': { actions: ['flushLogs', 'scheduleWriteback'] },
   },

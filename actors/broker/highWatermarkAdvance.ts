@@ -79,8 +79,15 @@ export function failProduces(state: BrokerState, key: string, out: BrokerEffect[
   return { ...state, pendingProduces: pending };
 }
 
-/** The answer to a waiting produce: its base offset on success, the error otherwise. */
+/**
+ * The answer to a waiting produce: its base offset on success, the error otherwise. The group coordinator's own
+ * appends are answered to the coordinator, as an event, instead of to a client.
+ */
 export function answerProduce(produce: PendingProduce, errorCode: KafkaErrorType): BrokerEffect {
+  if (produce.appendId !== undefined) {
+    const { appendId } = produce;
+    return { kind: 'timer', id: `coordinator.appended:${appendId}`, delayMs: 0, event: { type: 'coordinator.appended', appendId, errorCode } };
+  }
   return {
     kind: 'send',
     to: produce.to,

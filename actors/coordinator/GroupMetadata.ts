@@ -112,10 +112,12 @@ export function hasAllMembersJoined(group: GroupMetadata): boolean {
 
 /**
  * Whether a member with these protocols may join (`supportsProtocols`): any non-empty type and list while the
- * group is Empty; otherwise the same protocol type and at least one protocol every current member supports.
+ * group has no members; otherwise the same protocol type and at least one protocol every current member supports.
  */
 export function supportsProtocols(group: GroupMetadata, protocolType: string, protocolNames: readonly string[]): boolean {
-  if (group.state === 'Empty') return protocolType !== '' && protocolNames.length > 0;
+  // A rebalancing group whose members all left has nobody to be consistent with either: Kafka's check counts the
+  // members supporting each protocol, and every count equals a member count of 0.
+  if (group.state === 'Empty' || group.members.length === 0) return protocolType !== '' && protocolNames.length > 0;
   const candidates = candidateProtocols(group);
   return group.protocolType === protocolType && protocolNames.some((name) => candidates.has(name));
 }

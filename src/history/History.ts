@@ -125,7 +125,8 @@ export function keyOf(record: { topic: string; partition: number }): string {
 /**
  * Records a history as clients run. A process has at most one operation outstanding, as in Jepsen, except
  * that sends pipeline: a producer's `send()` returns a future and the next send goes before it completes, so a
- * process may have many sends outstanding, but nothing else while it does. Completions name their invocation
+ * process may have many sends outstanding, but nothing else while it does. Commits are asynchronous too
+ * (KafkaConsumer.commitAsync completes through a callback): a group consumer polls while its commits are open. Completions name their invocation
  * by index, so each pairs with exactly one; misuse throws at the call that broke the rule.
  */
 export class HistoryRecorder {
@@ -141,7 +142,8 @@ export class HistoryRecorder {
       throw new ArgumentError('HistoryRecorder.invoke', 'process', process, 'a non-empty client id');
     }
     const open = this.outstanding.get(process);
-    const first = open?.values().next().value;
+    // Commits are asynchronous (commitAsync): they neither wait for nor hold up the client's other operations.
+    const first = f === 'commit' ? undefined : [...(open ?? [])].find((i) => this.ops[i]?.f !== 'commit');
     if (first !== undefined && (f !== 'send' || this.ops[first]?.f !== 'send')) {
       const what = f === 'send' ? 'no operation other than sends outstanding' : 'no operation outstanding';
       throw new ArgumentError(

@@ -23,14 +23,17 @@ export interface RuleContext {
   clients: readonly ClientNode[];
   /** The node ids faults and links may name. */
   knownNodes: ReadonlySet<string>;
-  /** What faults may name: the nodes, and the roles `leader:`, `follower:`, `followers:<topic>-<p>` of every partition. */
+  /**
+   * What faults may name: the nodes, the roles `leader:`, `follower:`, `followers:<topic>-<p>` of every partition,
+   * and `coordinator:<groupId>` of every consumer group.
+   */
   faultTargets: ReadonlySet<string>;
 }
 
 /** Gathers the facts the rules share. */
 export function ruleContext(view: ScenarioView): RuleContext {
   const brokers = view.sound<number>('brokers');
-  const clients = [...clientNodes(view, 'producer'), ...clientNodes(view, 'reader')];
+  const clients = [...clientNodes(view, 'producer'), ...clientNodes(view, 'reader'), ...clientNodes(view, 'consumer')];
   // With the broker count wrong, names up to the largest cluster pass, so faults are still checked otherwise.
   const brokerIds = Array.from({ length: brokers ?? MAX_BROKERS }, (_, i) => brokerNodeId(i + 1));
   const knownNodes = new Set([CONTROLLER_NODE_ID, ...brokerIds, ...clients.map((client) => client.id)]);
@@ -42,7 +45,7 @@ export function ruleContext(view: ScenarioView): RuleContext {
     topicNames: topicNames(view),
     clients,
     knownNodes,
-    faultTargets: new Set([...knownNodes, ...roles]),
+    faultTargets: new Set([...knownNodes, ...roles, ...groupIds(view).map((groupId) => `coordinator:${groupId}`)]),
   };
 }
 
@@ -55,6 +58,13 @@ function partitionKeys(view: ScenarioView): string[] {
     if (typeof name !== 'string' || !Number.isInteger(partitions) || (partitions as number) < 1 || (partitions as number) > 10_000) return [];
     return Array.from({ length: partitions as number }, (_, p) => `${name}-${p}`);
   });
+}
+
+// The group ids the consumers name.
+function groupIds(view: ScenarioView): string[] {
+  const consumers = view.at(['consumers']);
+  if (!Array.isArray(consumers)) return [];
+  return [...new Set(consumers.flatMap((c: { groupId?: unknown } | null) => (typeof c?.groupId === 'string' ? [c.groupId] : [])))];
 }
 
 function resolvedDurations(view: ScenarioView): RuleContext['durations'] {

@@ -50,6 +50,22 @@ export interface ReaderSpec {
   settings?: Record<string, unknown>;
 }
 
+/**
+ * A group consumer (KafkaConsumer.subscribe): it joins `groupId` at `startMs` and consumes its share of the
+ * topics' partitions, processing each record; at `stopMs` it closes (a graceful leave). Settings are the Java
+ * consumer's by camelCase name (sessionTimeoutMs, partitionAssignmentStrategy, groupInstanceId, ...).
+ */
+export interface ConsumerSpec {
+  id?: string;
+  groupId: string;
+  topics: string[];
+  settings?: Record<string, unknown>;
+  /** When it subscribes (default: when the cluster is up, durations.startupMs). */
+  startMs?: number;
+  /** When it closes; absent: it runs to the end. */
+  stopMs?: number;
+}
+
 /** The phases of a run, in virtual ms. */
 export interface Durations {
   /** Time for brokers to register and topics to get leaders before the workload starts. */
@@ -69,6 +85,8 @@ export interface Scenario {
   topics: TopicSpec[];
   producers: ProducerSpec[];
   readers: ReaderSpec[];
+  /** Group consumers (none by default). */
+  consumers?: ConsumerSpec[];
   /** Broker settings by their camelCase names (replicaLagTimeMaxMs, minInsyncReplicas, flushIntervalMs, ...). */
   broker?: Record<string, unknown>;
   /** Controller settings (brokerSessionTimeoutMs, uncleanLeaderElectionEnable, ...). */

@@ -1,5 +1,5 @@
 /** The client roles a scenario declares, by the scenario field that lists them. */
-export type ClientRole = 'producer' | 'reader';
+export type ClientRole = 'producer' | 'reader' | 'consumer';
 
 /** A client's World node id: its own, or `producer-1`, `reader-2`, ... by its place in the scenario's list. */
 export function clientNodeId(role: ClientRole, spec: { id?: unknown }, index: number): string {

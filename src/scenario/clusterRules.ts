@@ -1,5 +1,8 @@
 // Cross-field rules on the cluster, its topics and its clients: what the schema cannot see one field at a time.
+import { consumerDefaults, resolveConsumerConfig, type ConsumerSettings } from '../../actors/consumer/consumerDefaults.ts';
+import { consumerClientDefaults } from '../../actors/consumer/ConsumerState.ts';
 import { ConfigException, resolveProducerConfig } from '../../actors/producer/producerConfig.ts';
+import { ArgumentError } from '../kernel/argumentError.ts';
 import { producerDefaults, type ProducerSettings } from '../../actors/producer/producerDefaults.ts';
 import { WORLD_NODE_ID } from '../kernel/World.ts';
 import { brokerIdOf, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
@@ -43,10 +46,12 @@ export function topicReferenceRules({ view, topicNames }: RuleContext): Scenario
   };
   return [
     ...view.indices('producers').flatMap((index) => undeclared(['producers', index, 'workload', 'topic'])),
-    ...view.indices('readers').flatMap((index) => {
-      const topics = view.at(['readers', index, 'topics']);
-      return Array.isArray(topics) ? topics.flatMap((_, t) => undeclared(['readers', index, 'topics', t])) : [];
-    }),
+    ...(['readers', 'consumers'] as const).flatMap((role) =>
+      view.indices(role).flatMap((index) => {
+        const topics = view.at([role, index, 'topics']);
+        return Array.isArray(topics) ? topics.flatMap((_, t) => undeclared([role, index, 'topics', t])) : [];
+      }),
+    ),
   ];
 }
 
@@ -92,6 +97,30 @@ export function producerSettingsRules({ view }: RuleContext): ScenarioIssue[] {
   });
 }
 
+/** A group consumer's settings pass the Java client's own checks (resolveConsumerConfig), alone and together. */
+export function consumerSettingsRules({ view }: RuleContext): ScenarioIssue[] {
+  return view.indices('consumers').flatMap((index): ScenarioIssue[] => {
+    const settings = view.sound<Record<string, unknown>>('consumers', index, 'settings');
+    if (settings === undefined) return [];
+    const issues: ScenarioIssue[] = [];
+    for (const name of Object.keys(consumerClientDefaults)) {
+      const value = settings[name];
+      if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 0)) {
+        issues.push({ path: `consumers[${index}].settings.${name}`, value, allowed: 'an integer >= 0' });
+      }
+    }
+    const known = Object.fromEntries(Object.entries(settings).filter(([name]) => Object.hasOwn(consumerDefaults, name)));
+    try {
+      resolveConsumerConfig(known as Partial<ConsumerSettings>);
+    } catch (error) {
+      if (!(error instanceof ArgumentError)) throw error;
+      const name = error.argument.split(' ')[0] ?? '';
+      issues.push({ path: `consumers[${index}].settings.${name}`, value: error.value, allowed: error.allowed });
+    }
+    return issues;
+  });
+}
+
 /** The phases fit together: the workload and every producer's start fall inside the safety phase. */
 export function durationRules({ view, durations }: RuleContext): ScenarioIssue[] {
   const { startupMs, safetyMs } = durations;
@@ -103,6 +132,17 @@ export function durationRules({ view, durations }: RuleContext): ScenarioIssue[]
         ? { path: 'durations.startupMs', value: startupMs, allowed: `an integer below durations.safetyMs (${safetyMs})` }
         : { path: 'durations.safetyMs', value: safetyMs, allowed: `an integer above durations.startupMs (${startupMs})` },
     );
+  }
+  for (const index of view.indices('consumers')) {
+    const startMs = view.sound<number>('consumers', index, 'startMs');
+    const stopMs = view.sound<number>('consumers', index, 'stopMs');
+    if (startMs !== undefined && startMs >= safetyMs) {
+      issues.push({ path: `consumers[${index}].startMs`, value: startMs, allowed: `an integer >= 0 and below durations.safetyMs (${safetyMs})` });
+    }
+    const from = startMs ?? durations.startupMs ?? 0;
+    if (stopMs !== undefined && (stopMs <= from || stopMs > safetyMs)) {
+      issues.push({ path: `consumers[${index}].stopMs`, value: stopMs, allowed: `an integer after the consumer's start (${from}) and at most durations.safetyMs (${safetyMs})` });
+    }
   }
   for (const index of view.indices('producers')) {
     const startMs = view.sound<number>('producers', index, 'workload', 'startMs');

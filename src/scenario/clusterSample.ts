@@ -3,6 +3,7 @@
 import type { BrokerState } from '../../actors/broker/BrokerState.ts';
 import type { MetadataImage } from '../../actors/controller/metadataImage.ts';
 import type { ClusterSample, ReplicaSample } from '../checker/ClusterSample.ts';
+import type { FinalGroup } from '../checker/group/groupConvergence.ts';
 import type { World } from '../kernel/World.ts';
 import type { NodeStatus } from '../kernel/NodeHost.ts';
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
@@ -94,4 +95,25 @@ export function partitionView(world: World, brokerIds: readonly number[], key: s
     if (registration !== undefined) return registration;
   }
   return undefined;
+}
+
+/**
+ * Every group as its coordinator holds it now: for each group, the loaded shard of the up broker with the newest
+ * leader epoch of the group's `__consumer_offsets` partition (a deposed coordinator may still hold an old copy).
+ */
+export function finalGroups(world: World, brokerIds: readonly number[]): Record<string, FinalGroup> {
+  const best: Record<string, { leaderEpoch: number; group: FinalGroup }> = {};
+  for (const brokerId of brokerIds) {
+    const shards = brokerStateOf(world, brokerId)?.coordinator.shards ?? {};
+    for (const shard of Object.values(shards)) {
+      if (!shard.loaded) continue;
+      for (const group of Object.values(shard.groups)) {
+        const current = best[group.groupId];
+        if (current !== undefined && current.leaderEpoch >= shard.leaderEpoch) continue;
+        const assignments = Object.fromEntries(group.members.map((m) => [m.memberId, m.assignment.map(([topic, p]) => `${topic}-${p}`)]));
+        best[group.groupId] = { leaderEpoch: shard.leaderEpoch, group: { state: group.state, generation: group.generationId, assignments } };
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(best).map(([groupId, { group }]) => [groupId, group]));
 }

@@ -1,13 +1,16 @@
 // Faults aimed at roles instead of machines. A scenario's fault may name `leader:<topic>-<partition>` (the
 // partition's leader when the fault applies, in the controller's view) or `follower:<topic>-<partition>` (the
 // first replica in replica order that is not the leader and is still up), as well as plain node ids; a
-// partition's groups may also name `followers:<topic>-<partition>`, every replica but the leader. Jepsen's
+// partition's groups may also name `followers:<topic>-<partition>`, every replica but the leader, and any fault
+// may name `coordinator:<groupId>`, the broker leading the group's `__consumer_offsets` partition. Jepsen's
 // nemeses target `:primaries` the same way: a fault that hits the leader finds the bugs that matter far more often
 // than one that hits a random node. Resolution is deterministic (it reads the run's own state), so a capsule
 // that stores the symbolic fault replays it exactly.
 //
 // A fault that undoes another (restart, resume, a link reset) names the same role and reaches the node that the
 // opening fault hit, first opened first closed, even if the role has moved since.
+import { CONSUMER_OFFSETS_TOPIC } from '../../actors/coordinator/groupMessages.ts';
+import { coordinatorPartition } from '../protocol/coordinatorPartition.ts';
 import type { Fault } from '../faults/Fault.ts';
 import type { NodeStatus } from '../kernel/NodeHost.ts';
 import { brokerNodeId } from '../protocol/nodeIds.ts';
@@ -16,11 +19,13 @@ import { brokerNodeId } from '../protocol/nodeIds.ts';
 export interface TargetView {
   partition(key: string): { replicas: readonly number[]; leader: number } | undefined;
   status(nodeId: string): NodeStatus;
+  /** The `__consumer_offsets` partition count, for `coordinator:<groupId>` (absent: no groups in the run). */
+  offsetsPartitions?: number;
 }
 
 /** True when a fault target names a role rather than a node. */
 export function isRoleTarget(target: string): boolean {
-  return target.startsWith('leader:') || target.startsWith('follower:') || target.startsWith('followers:');
+  return target.startsWith('leader:') || target.startsWith('follower:') || target.startsWith('followers:') || target.startsWith('coordinator:');
 }
 
 /** Resolves the role targets of a run's faults, remembering whom each opening fault hit. */
@@ -106,13 +111,23 @@ export class FaultTargets {
   }
 
   private role(target: string): string | undefined {
-    const [role, key] = target.split(':', 2) as [string, string | undefined];
+    const separator = target.indexOf(':');
+    const role = target.slice(0, separator);
+    const key = separator < 0 ? undefined : target.slice(separator + 1);
+    if (role === 'coordinator' && key !== undefined) return this.coordinator(key);
     if (key === undefined || (role !== 'leader' && role !== 'follower' && role !== 'followers')) return target;
     const partition = this.view.partition(key);
     if (partition === undefined) return undefined;
     if (role === 'leader') return partition.leader < 0 ? undefined : brokerNodeId(partition.leader);
     const followers = partition.replicas.filter((id) => id !== partition.leader).map(brokerNodeId);
     return followers.find((node) => this.view.status(node) === 'up') ?? followers[0];
+  }
+
+  // The group's coordinator: the leader of its `__consumer_offsets` partition.
+  private coordinator(groupId: string): string | undefined {
+    const count = this.view.offsetsPartitions;
+    if (count === undefined) return undefined;
+    return this.role(`leader:${CONSUMER_OFFSETS_TOPIC}-${coordinatorPartition(groupId, count)}`);
   }
 
   private remember(key: string, node: string): void {

@@ -1,6 +1,6 @@
 import type { Fault } from '../faults/Fault.ts';
 import { clientNodeId } from './clientNodeId.ts';
-import { defaultDurations, type Durations, type ProducerSpec, type ReaderSpec, type Scenario, type WorkloadSpec } from './Scenario.ts';
+import { defaultDurations, type ConsumerSpec, type Durations, type ProducerSpec, type ReaderSpec, type Scenario, type WorkloadSpec } from './Scenario.ts';
 import { validateScenario } from './validateScenario.ts';
 import type { WeakeningName } from './weakenings.ts';
 
@@ -13,6 +13,12 @@ export interface ResolvedProducerSpec extends ProducerSpec {
   workload: WorkloadSpec & { startMs: number };
 }
 
+/** A group consumer with its node id and start decided. */
+export interface ResolvedConsumerSpec extends ConsumerSpec {
+  id: string;
+  startMs: number;
+}
+
 /** A reader with its node id decided. */
 export interface ResolvedReaderSpec extends ReaderSpec {
   id: string;
@@ -23,9 +29,10 @@ export interface ResolvedReaderSpec extends ReaderSpec {
  * replay does not depend on the defaults of the version that replays it. Roles' settings stay as written: the
  * roles fill Kafka's defaults themselves.
  */
-export interface ResolvedScenario extends Omit<Scenario, 'producers' | 'readers' | 'faults' | 'weakenings' | 'durations' | 'invariantSampleMs'> {
+export interface ResolvedScenario extends Omit<Scenario, 'producers' | 'readers' | 'consumers' | 'faults' | 'weakenings' | 'durations' | 'invariantSampleMs'> {
   producers: ResolvedProducerSpec[];
   readers: ResolvedReaderSpec[];
+  consumers: ResolvedConsumerSpec[];
   faults: Fault[];
   weakenings: WeakeningName[];
   durations: Durations;
@@ -49,6 +56,11 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
       workload: { ...producer.workload, startMs: producer.workload.startMs ?? durations.startupMs },
     })),
     readers: valid.readers.map((reader, index) => ({ ...reader, id: clientNodeId('reader', reader, index) })),
+    consumers: (valid.consumers ?? []).map((consumer, index) => ({
+      ...consumer,
+      id: clientNodeId('consumer', consumer, index),
+      startMs: consumer.startMs ?? durations.startupMs,
+    })),
     faults: valid.faults ?? [],
     weakenings: valid.weakenings ?? [],
     durations,

@@ -3,6 +3,7 @@
 // never a code path of its own outside the broker's two weakening flags).
 import type { BrokerInput } from '../../actors/broker/brokerMachine.ts';
 import type { ControllerConfig } from '../../actors/controller/controllerDefaults.ts';
+import type { ConsumerWeakenings } from '../../actors/consumer/ConsumerState.ts';
 import type { ProducerSettings } from '../../actors/producer/producerDefaults.ts';
 import type { WeakeningName } from './weakenings.ts';
 import type { TopicSpec } from './Scenario.ts';
@@ -13,6 +14,8 @@ export interface RoleConfigs {
   controller: Partial<ControllerConfig>;
   /** Applied over each producer's own settings. */
   producerOverrides: Partial<ProducerSettings>;
+  /** The group consumers' weakenings. */
+  consumerWeakenings: ConsumerWeakenings;
 }
 
 /** The roles' settings for a scenario's broker/controller sections, topics and weakenings. */
@@ -36,6 +39,7 @@ export function roleConfigs(input: {
     weakenings: {
       truncateToHighWatermark: on.has('truncate-to-high-watermark'),
       noFetchEpochFencing: on.has('no-fetch-epoch-fencing'),
+      noGenerationFencing: on.has('no-generation-fencing'),
     },
   };
   const controller: Partial<ControllerConfig> = {
@@ -47,5 +51,10 @@ export function roleConfigs(input: {
   if (on.has('non-idempotent-retries')) {
     Object.assign(producerOverrides, { enableIdempotence: false, retries: 2_147_483_647, maxInFlightRequestsPerConnection: 5 });
   }
-  return { broker, controller, producerOverrides };
+  const consumerWeakenings: ConsumerWeakenings = {
+    commitBeforeProcessing: on.has('commit-before-processing'),
+    // Bug C2's switch is not a scenario weakening yet: no run has shown it breaking single-owner (see README).
+    trustStaleOwnedPartitions: false,
+  };
+  return { broker, controller, producerOverrides, consumerWeakenings };
 }

@@ -7,6 +7,12 @@ import { brokerMachine } from '../../actors/broker/brokerMachine.ts';
 import { controllerMachine } from '../../actors/controller/controllerMachine.ts';
 import { producerMachine } from '../../actors/producer/producerMachine.ts';
 import { readerMachine } from '../../actors/reader/readerMachine.ts';
+import { consumerMachine } from '../../actors/consumer/consumerMachine.ts';
+import { controllerDefaults } from '../../actors/controller/controllerDefaults.ts';
+import { CONSUMER_OFFSETS_TOPIC } from '../../actors/coordinator/groupMessages.ts';
+import { checkGroups, groupConvergence, type ExpectedRecord } from '../checker/group/index.ts';
+import { GroupObserver } from './GroupObserver.ts';
+import type { GroupLog } from '../history/GroupNote.ts';
 import { checkAll, type CheckAllResult } from '../checker/checkAll.ts';
 import type { CheckResult } from '../checker/CheckResult.ts';
 import { finalReadLoss } from '../checker/finalReadLoss.ts';
@@ -18,11 +24,11 @@ import type { NetworkConfig } from '../kernel/networkModel.ts';
 import { Rng, type Seed } from '../kernel/Rng.ts';
 import { createWorld, WORLD_NODE_ID, type World } from '../kernel/World.ts';
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
-import { clusterState, partitionView, sampleCluster, type ClusterState } from './clusterSample.ts';
+import { clusterState, finalGroups, partitionView, sampleCluster, type ClusterState } from './clusterSample.ts';
 import { FaultTargets } from './faultTargets.ts';
 import { HistoryCollector } from './HistoryCollector.ts';
 import { roleConfigs } from './roleConfigs.ts';
-import type { Durations, ProducerSpec, ReaderSpec, TopicSpec } from './Scenario.ts';
+import type { ConsumerSpec, Durations, ProducerSpec, ReaderSpec, TopicSpec } from './Scenario.ts';
 import type { WeakeningName } from './weakenings.ts';
 import { workloadCalls } from './workload.ts';
 
@@ -33,6 +39,8 @@ export interface RunnableScenario {
   topics: TopicSpec[];
   producers: Array<ProducerSpec & { id: string }>;
   readers: Array<ReaderSpec & { id: string }>;
+  /** Group consumers (absent in scenarios from before consumer groups: none). */
+  consumers?: Array<ConsumerSpec & { id: string; startMs: number }> | undefined;
   broker?: Record<string, unknown> | undefined;
   controller?: Record<string, unknown> | undefined;
   network?: NetworkConfig | undefined;
@@ -58,6 +66,8 @@ export interface RunResult {
   traceHash: string;
   /** Virtual time at the end of the run. */
   virtualMs: number;
+  /** The rebalance log: ownership, processing, accepted commits and completed generations (empty without groups). */
+  groupLog: GroupLog;
   /** Each fault as scheduled and the node(s) it reached (undefined when its role had no node then). */
   appliedFaults: Array<{ atMs: number; fault: Fault; applied: Fault | undefined }>;
 }
@@ -76,16 +86,24 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   const world = createWorld({ seed: scenario.seed, network: withLosslessApplication(scenario), trace: options.trace ?? 'hash' });
   options.onWorld?.(world);
   const collector = new HistoryCollector();
+  const consumers = scenario.consumers ?? [];
+  const groups = new GroupObserver(consumers, (topic) => scenario.topics.find((t) => t.name === topic)?.partitions ?? 0);
   const monitor = new InvariantMonitor();
   const finishedReads = new Set<string>();
   world.notes$.subscribe((note) => {
     collector.observe(note);
+    groups.observe(note);
     const data = note.data as Partial<LeaderNote> & { readToEnd?: string };
     if (data.invariant === 'leader') monitor.observeLeader(data as LeaderNote, note.atMs);
     if (data.readToEnd === 'done') finishedReads.add(note.node);
   });
   buildCluster(world, scenario, brokerIds);
-  const targets = new FaultTargets({ partition: (key) => partitionView(world, brokerIds, key), status: (id) => world.status(id) });
+  const offsetsPartitions = consumers.length === 0 ? undefined : offsetsTopicOf(scenario).numPartitions;
+  const targets = new FaultTargets({
+    partition: (key) => partitionView(world, brokerIds, key),
+    status: (id) => world.status(id),
+    ...(offsetsPartitions === undefined ? {} : { offsetsPartitions }),
+  });
   const appliedFaults: RunResult['appliedFaults'] = [];
 
   const { durations } = scenario;
@@ -120,6 +138,7 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     appliedFaults.push({ atMs: item.atMs, fault: item.fault, applied });
     if (applied === undefined) continue;
     world.applyFault(applied);
+    if (applied.kind === 'crash' || applied.kind === 'powerLoss') groups.nodeDown(applied.node, world.now);
     if ('node' in applied) sample();
   }
   runTo(Math.max(durations.safetyMs, world.now));
@@ -139,10 +158,15 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   const deadlineMs = world.now + durations.finalReadMs;
   const allRead = () => scenario.readers.every((reader) => finishedReads.has(reader.id));
   while (!allRead() && world.now < deadlineMs) runTo(Math.min(deadlineMs, nextSampleMs));
+  // The groups' members drain their lag: every record the final read found is processed by some member.
+  const expected = groups.expectedRecords(collector.finish(world.now), finalReadStartMs, scenario.readers.map((r) => r.id));
+  const drainDeadlineMs = world.now + durations.finalReadMs;
+  while (!groups.hasProcessed(expected) && world.now < drainDeadlineMs) runTo(Math.min(drainDeadlineMs, nextSampleMs));
   sample();
 
   const history = collector.finish(world.now);
-  const checkers = withFinalReadLoss(checkAll(history), finalReadLoss(history, finalReadStartMs));
+  let checkers = withFinalReadLoss(checkAll(history), finalReadLoss(history, finalReadStartMs));
+  if (consumers.length > 0) checkers = withGroupCheckers(checkers, world, brokerIds, groups, history, expected);
   const invariants = monitor.results();
   const invariantsValid = invariants.every((result) => result.valid);
   return {
@@ -155,6 +179,7 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     finalReadStartMs,
     traceHash: world.traceHash(),
     virtualMs: world.now,
+    groupLog: groups.log(),
     appliedFaults,
   };
 }
@@ -166,10 +191,40 @@ function withFinalReadLoss(all: CheckAllResult, loss: CheckResult): CheckAllResu
   return { valid, results, anomalies: { ...all.anomalies, ...loss.anomalies } };
 }
 
+// The group checkers over the rebalance log, with the at-least-once and convergence checks for the groups that
+// still have a member running at the end (a group whose members all closed has nobody left to drain it).
+function withGroupCheckers(
+  all: CheckAllResult,
+  world: World,
+  brokerIds: readonly number[],
+  groups: GroupObserver,
+  history: History,
+  expected: readonly ExpectedRecord[],
+): CheckAllResult {
+  const active = groups.activeGroups();
+  const grouped = checkGroups({ log: groups.log(), history, groupOf: groups.groupOf(), expected, groupIds: active });
+  const convergence = groupConvergence(finalGroups(world, brokerIds), groups.partitionsByGroup(active));
+  const results = [...all.results, ...grouped.results, convergence];
+  const anomalies = { ...all.anomalies, ...grouped.anomalies, ...convergence.anomalies };
+  const valid = grouped.valid === false || convergence.valid === false ? false : all.valid;
+  return { valid, results, anomalies };
+}
+
+// The `__consumer_offsets` topic the controller creates when the run has groups (offsets.topic.* settings).
+function offsetsTopicOf(scenario: RunnableScenario): { name: string; numPartitions: number; replicationFactor: number } {
+  const controller = { ...controllerDefaults, ...(scenario.controller as Partial<typeof controllerDefaults> | undefined) };
+  return {
+    name: CONSUMER_OFFSETS_TOPIC,
+    numPartitions: controller.offsetsTopicNumPartitions,
+    replicationFactor: Math.min(controller.offsetsTopicReplicationFactor, scenario.brokers),
+  };
+}
+
 // The controller, the brokers, then the clients, each with the roles' settings for this run.
 function buildCluster(world: World, scenario: RunnableScenario, brokerIds: readonly number[]): void {
   const configs = roleConfigs(scenario);
   const topics = scenario.topics.map((topic) => ({ name: topic.name, numPartitions: topic.partitions, replicationFactor: topic.replicationFactor }));
+  if ((scenario.consumers ?? []).length > 0) topics.push(offsetsTopicOf(scenario));
   world.addNode(CONTROLLER_NODE_ID, controllerMachine, { input: { brokerIds, topics, config: configs.controller } });
   for (const brokerId of brokerIds) {
     world.addNode(brokerNodeId(brokerId), brokerMachine, { input: { brokerId, config: configs.broker } });
@@ -181,12 +236,17 @@ function buildCluster(world: World, scenario: RunnableScenario, brokerIds: reado
   for (const reader of scenario.readers) {
     world.addNode(reader.id, readerMachine, { input: { bootstrapBrokers: brokerIds, topics: reader.topics, ...reader.settings } });
   }
+  for (const consumer of scenario.consumers ?? []) {
+    const schedule = { startMs: consumer.startMs, ...(consumer.stopMs === undefined ? {} : { stopMs: consumer.stopMs }) };
+    const input = { bootstrapBrokers: brokerIds, groupId: consumer.groupId, topics: consumer.topics, settings: consumer.settings ?? {}, weakenings: configs.consumerWeakenings, schedule };
+    world.addNode(consumer.id, consumerMachine, { input });
+  }
 }
 
 // The application talks to its clients in-process: calls from the workload reach them at once, in order, and
 // are never lost (the network model's faults are for the cluster's own traffic).
 function withLosslessApplication(scenario: RunnableScenario): NetworkConfig {
-  const clients = [...scenario.producers, ...scenario.readers].map((client) => client.id);
+  const clients = [...scenario.producers, ...scenario.readers, ...(scenario.consumers ?? [])].map((client) => client.id);
   const application = clients.map((to) => ({
     from: WORLD_NODE_ID,
     to,

@@ -4,9 +4,11 @@
 import { z } from 'zod';
 import type { BrokerConfig } from '../../actors/broker/brokerConfig.ts';
 import type { ControllerConfig } from '../../actors/controller/controllerDefaults.ts';
+import { consumerClientDefaults } from '../../actors/consumer/ConsumerState.ts';
+import { consumerDefaults } from '../../actors/consumer/consumerDefaults.ts';
 import { producerDefaults } from '../../actors/producer/producerDefaults.ts';
 import type { ReaderSettings } from '../../actors/reader/readerDefaults.ts';
-import type { Durations, KeySpec, ReaderSpec, TopicSpec, WorkloadSpec } from './Scenario.ts';
+import type { ConsumerSpec, Durations, KeySpec, ReaderSpec, TopicSpec, WorkloadSpec } from './Scenario.ts';
 import { boolean, integer, oneOf, positiveNumber, strictObject } from './schemaParts.ts';
 import { weakeningNames } from './weakenings.ts';
 
@@ -87,9 +89,15 @@ const brokerSettingsSchema = strictObject(
     alterPartitionTimeoutMs: integer(1),
     flushIntervalMs: integer(1),
     freezeHighWatermarkBelowMinIsr: boolean(),
+    groupMinSessionTimeoutMs: integer(1),
+    groupMaxSessionTimeoutMs: integer(1),
+    groupInitialRebalanceDelayMs: integer(0),
+    newMemberJoinTimeoutMs: integer(1),
+    offsetCommitTimeoutMs: integer(1),
+    offsetsLoadTimeMs: integer(0),
   } satisfies Record<BrokerSettingName, z.ZodType>,
   {
-    weakenings: 'the broker weakenings come from the scenario\'s weakenings list (truncate-to-high-watermark, no-fetch-epoch-fencing)',
+    weakenings: 'the broker weakenings come from the scenario\'s weakenings list (truncate-to-high-watermark, no-fetch-epoch-fencing, no-generation-fencing)',
     topicMinInsyncReplicas: "a topic's min.insync.replicas is set on the topic (topics[i].minInsyncReplicas)",
   },
 ).partial();
@@ -121,6 +129,19 @@ const durationsSchema = strictObject({
   finalReadMs: integer(1),
 } satisfies Record<keyof Durations, z.ZodType>).partial();
 
+// Only the names here: resolveConsumerConfig checks the values and how they combine (clusterRules.ts).
+const consumerSettingNames = [...Object.keys(consumerDefaults), ...Object.keys(consumerClientDefaults)];
+const consumerSettingsSchema = strictObject(Object.fromEntries(consumerSettingNames.map((name) => [name, z.unknown().optional()])));
+
+const consumerSchema = strictObject({
+  id: nodeId.optional(),
+  groupId: z.string({ error: 'a non-empty group id' }).min(1),
+  topics: z.array(topicName, { error: 'a non-empty array of topic names' }).min(1),
+  settings: consumerSettingsSchema.optional(),
+  startMs: integer(0).optional(),
+  stopMs: integer(0).optional(),
+});
+
 /** A scenario's structure and field types. */
 export const scenarioSchema = strictObject({
   seed: z.union([z.number(), z.string()], { error: 'a finite number or a string' }),
@@ -128,6 +149,7 @@ export const scenarioSchema = strictObject({
   topics: z.array(topicSchema, { error: 'an array of { name, partitions, replicationFactor, minInsyncReplicas? }' }),
   producers: z.array(producerSchema, { error: 'an array of { id?, settings?, workload }' }),
   readers: z.array(readerSchema, { error: 'an array of { id?, topics, settings? }' }),
+  consumers: z.array(consumerSchema, { error: 'an array of { id?, groupId, topics, settings?, startMs?, stopMs? }' }).optional(),
   broker: brokerSettingsSchema.optional(),
   controller: controllerSettingsSchema.optional(),
   network: networkSchema.optional(),
@@ -144,5 +166,6 @@ type SchemaFitsContract = [
   z.infer<typeof keySchema> extends KeySpec ? true : never,
   z.infer<typeof workloadSchema> extends WorkloadSpec ? true : never,
   z.infer<typeof readerSchema> extends ReaderSpec ? true : never,
+  z.infer<typeof consumerSchema> extends ConsumerSpec ? true : never,
 ];
-const _schemaFitsContract: SchemaFitsContract = [true, true, true, true];
+const _schemaFitsContract: SchemaFitsContract = [true, true, true, true, true];

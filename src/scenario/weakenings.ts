@@ -2,7 +2,7 @@
 // (shared/reference/bug-catalog.md). Each names the property it must break; the matrix test checks that it does.
 
 /** The property a weakening must break. */
-export type PropertyName = 'no-loss' | 'ordering' | 'log-matching';
+export type PropertyName = 'no-loss' | 'ordering' | 'log-matching' | 'single-owner' | 'committed-offsets' | 'group-at-least-once';
 
 /** One weakening: the bug it reproduces and what it changes in a scenario. */
 export interface Weakening {
@@ -53,6 +53,20 @@ export const weakenings = {
     breaks: 'log-matching',
     description:
       'follower fetches carry no leader epoch and no last fetched epoch (pre-KIP-320): a follower whose log diverged counts as caught up and keeps its divergent records',
+  },
+  'no-generation-fencing': {
+    name: 'no-generation-fencing',
+    bug: 'C1',
+    breaks: 'single-owner',
+    description:
+      "the group coordinator stores an OffsetCommit without checking the member or its generation: a zombie consumer that paused past its session commits over its partitions' new owner (and the committed offset may go backwards)",
+  },
+  'commit-before-processing': {
+    name: 'commit-before-processing',
+    bug: 'C4',
+    breaks: 'group-at-least-once',
+    description:
+      'consumers commit the polled position as soon as a poll returns, before processing the records: a consumer that crashes mid-batch leaves records behind the committed offset that no member ever processes',
   },
 } as const satisfies Record<string, Weakening>;
 

@@ -1,0 +1,119 @@
+import type { PartitionLeaders } from '../reader/partitionLeaders.ts';
+import type { PollRound } from '../reader/pollRound.ts';
+import type { OffsetCommitRequest } from '../coordinator/offsetCommit.ts';
+import type { GroupApi, GroupMessage } from '../coordinator/groupMessages.ts';
+import type { KafkaMessage } from '../../src/protocol/messages.ts';
+import type { ConsumerConfig } from './consumerDefaults.ts';
+import type { Membership, MembershipEffect } from './membership.ts';
+import type { OffsetTracking } from './offsetTracking.ts';
+import type { Processing } from './processing.ts';
+
+// The group consumer machine's state as plain data, and the effects its rules ask for (the broker's pattern:
+// rules take a state and push effects, the machine turns them into emitted and delayed events).
+
+/** The consumer's client settings beside the group settings (Java names; times are virtual ms). */
+export interface ConsumerClientSettings {
+  readonly requestTimeoutMs: number;
+  readonly retryBackoffMs: number;
+  readonly metadataMaxAgeMs: number;
+  /** No Kafka setting: how long the application waits before polling again after a poll with no records. */
+  readonly pollIntervalMs: number;
+  /** No Kafka setting: the Duration the application passes to poll(), which bounds how long it waits for fetches. */
+  readonly pollTimeoutMs: number;
+}
+
+/** The Java consumer's defaults for the client settings (3.9), and the simulator's poll loop. */
+export const consumerClientDefaults: ConsumerClientSettings = {
+  requestTimeoutMs: 30_000, // request.timeout.ms
+  retryBackoffMs: 100, // retry.backoff.ms
+  metadataMaxAgeMs: 300_000, // metadata.max.age.ms
+  pollIntervalMs: 100,
+  pollTimeoutMs: 1_000,
+};
+
+/** Client-side weakenings; both off in a faithful run. */
+export interface ConsumerWeakenings {
+  /** Bug C4: commit the polled positions as soon as a poll returns, before the records are processed. */
+  readonly commitBeforeProcessing: boolean;
+  /** Bug C2 (KAFKA-12984): the leader's cooperative assignor trusts every member's ownedPartitions, stale or not. */
+  readonly trustStaleOwnedPartitions: boolean;
+}
+
+/** A group request in flight, by correlation id: which API, and the membership it was sent with. */
+export interface InflightRequest {
+  readonly api: GroupApi;
+  readonly memberId: string;
+  readonly generationId: number;
+  /** The commit's request and history operation id, for OffsetCommit. */
+  readonly commit?: { readonly request: OffsetCommitRequest; readonly operationId: number };
+}
+
+/** A membership effect held for the next poll, with the member and generation it was decided in. */
+export interface QueuedEffect {
+  readonly effect: MembershipEffect;
+  readonly memberId: string;
+  readonly generationId: number;
+}
+
+/** The whole state of a group consumer. */
+export interface ConsumerState {
+  readonly clientId: string;
+  readonly groupId: string;
+  readonly bootstrapBrokers: readonly number[];
+  readonly config: ConsumerConfig;
+  readonly client: ConsumerClientSettings;
+  readonly weakenings: ConsumerWeakenings;
+  /** idle until subscribed; closed after close(); failed after a fatal group error. */
+  readonly status: 'idle' | 'subscribed' | 'closed' | 'failed';
+  readonly membership: Membership;
+  readonly offsets: OffsetTracking;
+  readonly processing: Processing;
+  // Metadata.
+  readonly leaders: PartitionLeaders;
+  readonly partitionCounts: Readonly<Record<string, number>>;
+  readonly knownBrokers: readonly number[];
+  readonly metadataAttempts: number;
+  readonly metadataInFlight: number | null;
+  /** The partition counts the leader assigned with: a change makes it rebalance (Java's assignmentSnapshot). */
+  readonly assignedCounts: Readonly<Record<string, number>> | null;
+  // The coordinator.
+  readonly coordinator: number | null;
+  readonly findInFlight: number | null;
+  readonly findAttempts: number;
+  /** When the coordinator last answered a heartbeat (or completed a join): the client's side of the session. */
+  readonly lastHeartbeatOkMs: number;
+  readonly inflight: Readonly<Record<number, InflightRequest>>;
+  /** Correlation ids of the JoinGroup and SyncGroup that count; answers to others are stale. */
+  readonly joinCorrelationId: number | null;
+  readonly syncCorrelationId: number | null;
+  // The application.
+  readonly phase: 'waiting' | 'fetching' | 'processing';
+  readonly round: PollRound | null;
+  /** Membership effects to carry out in the next poll (rebalance callbacks run in the poll thread). */
+  readonly queued: readonly QueuedEffect[];
+  /** The OffsetCommit the queued effects wait for (a revocation commits before the member rejoins). */
+  readonly blockingCommit: number | null;
+  /** The partitions the member consumes now, as last reported, and the membership it holds them in. */
+  readonly owned: { readonly partitions: readonly string[]; readonly memberId: string; readonly generationId: number };
+  readonly nextCorrelationId: number;
+  readonly nextOperationId: number;
+}
+
+/** The timers the rules set; each fires back into the machine as this event. */
+export type ConsumerTimerEvent =
+  | { type: 'consumer.poll' }
+  | { type: 'consumer.roundTimeout'; operationId: number }
+  | { type: 'consumer.processed' }
+  | { type: 'consumer.heartbeat' }
+  | { type: 'consumer.pollTimeout' }
+  | { type: 'consumer.metadata' }
+  | { type: 'consumer.findCoordinator' }
+  | { type: 'consumer.requestTimeout'; correlationId: number };
+
+/** What a rule asks the machine to do. */
+export type ConsumerEffect =
+  | { kind: 'send'; to: string; message: KafkaMessage | GroupMessage }
+  | { kind: 'persist'; data: { subscribed: boolean } }
+  | { kind: 'timer'; id: string; delayMs: number; event: ConsumerTimerEvent }
+  | { kind: 'cancel'; id: string }
+  | { kind: 'note'; data: unknown };

@@ -1,0 +1,227 @@
+import { enqueueActions, setup } from 'xstate';
+import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
+import type { FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse } from '../../src/protocol/messages.ts';
+import { send } from '../../src/protocol/send.ts';
+import type { FindCoordinatorResponse, GroupMessage, GroupResponseMessage } from '../coordinator/groupMessages.ts';
+import { resolveConsumerConfig, type ConsumerSettings } from './consumerDefaults.ts';
+import {
+  consumerClientDefaults,
+  type ConsumerClientSettings,
+  type ConsumerEffect,
+  type ConsumerState,
+  type ConsumerTimerEvent,
+  type ConsumerWeakenings,
+} from './ConsumerState.ts';
+import {
+  close,
+  onFetchAnswer,
+  onFindCoordinatorResponse,
+  onFindCoordinatorTick,
+  onGroupAnswer,
+  onHeartbeatTick,
+  onLatestOffset,
+  onMetadataResponse,
+  onMetadataTick,
+  onPollTimeoutTick,
+  onRecordProcessed,
+  onRequestTimeout,
+  onRoundTimeout,
+  poll,
+  subscribe,
+} from './groupConsumer.ts';
+import { initialMembership } from './membership.ts';
+import { emptyOffsetTracking } from './offsetTracking.ts';
+import { idleProcessing } from './processing.ts';
+
+// Kafka's group consumer (KafkaConsumer.subscribe with the classic protocol) as a World node: the application's
+// poll loop, the heartbeat thread and the network, all in one flat machine whose timers are delayed events with
+// ids. Every rule is in groupConsumer.ts; this file only routes events to them and carries out their effects.
+// The application talks to it with `client.subscribe` and `client.close`; a consumer that was subscribed when it
+// crashed subscribes again when it restarts (its disk remembers the subscription, as a service's config would).
+
+/** The consumer's input: the host's fields, its group, its topics and its settings. */
+export interface ConsumerInput extends NodeInput {
+  bootstrapBrokers: readonly number[];
+  groupId: string;
+  topics: readonly string[];
+  settings?: Partial<ConsumerSettings & ConsumerClientSettings>;
+  weakenings?: Partial<ConsumerWeakenings>;
+  /**
+   * The application's plan: subscribe at `startMs` and close at `stopMs` (virtual ms). A consumer that boots
+   * (or restarts after a crash) inside that window subscribes at once; before it, it waits; after it, it stays idle.
+   */
+  schedule?: { startMs: number; stopMs?: number };
+}
+
+interface ConsumerContext {
+  state: ConsumerState;
+  now: () => number;
+  /** The disk says the consumer was subscribed when it went down: it subscribes again as it boots. */
+  wasSubscribed: boolean;
+  schedule: ConsumerInput['schedule'];
+}
+
+type ConsumerEvent =
+  | ((KafkaMessage | GroupMessage) & { from: string })
+  | ConsumerTimerEvent
+  | { type: 'client.subscribe'; from: string }
+  | { type: 'client.close'; from: string }
+  | { type: 'consumer.start' }
+  | { type: 'consumer.stop' };
+
+type Rule = (state: ConsumerState, event: ConsumerEvent, nowMs: number, out: ConsumerEffect[]) => ConsumerState;
+
+function step(rule: Rule) {
+  return enqueueActions<ConsumerContext, ConsumerEvent, undefined, ConsumerEvent, never, never, never, never, HostEmitted>(
+    ({ context, event, enqueue }) => {
+      const out: ConsumerEffect[] = [];
+      const next = rule(context.state, event, context.now(), out);
+      if (next !== context.state) enqueue.assign({ state: next });
+      for (const effect of out) {
+        switch (effect.kind) {
+          case 'send':
+            enqueue.emit(send(effect.to, effect.message as KafkaMessage));
+            break;
+          case 'persist':
+            enqueue.emit({ type: 'persist', data: effect.data, fsync: true });
+            break;
+          case 'timer':
+            enqueue.cancel(effect.id);
+            enqueue.raise(effect.event, { id: effect.id, delay: effect.delayMs });
+            break;
+          case 'cancel':
+            enqueue.cancel(effect.id);
+            break;
+          case 'note':
+            enqueue.emit({ type: 'note', data: effect.data });
+            break;
+        }
+      }
+    },
+  );
+}
+
+const clientSettingNames = Object.keys(consumerClientDefaults) as (keyof ConsumerClientSettings)[];
+
+function bootState(input: ConsumerInput): ConsumerState {
+  const settings = input.settings ?? {};
+  const client: Record<string, number> = { ...consumerClientDefaults };
+  const groupSettings: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(settings)) {
+    if ((clientSettingNames as string[]).includes(name)) client[name] = value as number;
+    else groupSettings[name] = value;
+  }
+  const config = resolveConsumerConfig(groupSettings as Partial<ConsumerSettings>);
+  const nowMs = input.now();
+  return {
+    clientId: input.nodeId,
+    groupId: input.groupId,
+    bootstrapBrokers: [...input.bootstrapBrokers],
+    config,
+    client: client as unknown as ConsumerClientSettings,
+    weakenings: { commitBeforeProcessing: false, trustStaleOwnedPartitions: false, ...input.weakenings },
+    status: 'idle',
+    membership: initialMembership({ groupId: input.groupId, clientId: input.nodeId, topics: input.topics, nowMs }),
+    offsets: emptyOffsetTracking(nowMs, config),
+    processing: idleProcessing,
+    leaders: {},
+    partitionCounts: {},
+    knownBrokers: [...input.bootstrapBrokers],
+    metadataAttempts: 0,
+    metadataInFlight: null,
+    assignedCounts: null,
+    coordinator: null,
+    findInFlight: null,
+    findAttempts: 0,
+    lastHeartbeatOkMs: nowMs,
+    inflight: {},
+    joinCorrelationId: null,
+    syncCorrelationId: null,
+    phase: 'waiting',
+    round: null,
+    queued: [],
+    blockingCommit: null,
+    owned: { partitions: [], memberId: '', generationId: -1 },
+    nextCorrelationId: 0,
+    nextOperationId: 0,
+  };
+}
+
+const as = <E>(event: ConsumerEvent) => event as unknown as E & { from: string };
+
+/** Kafka's group consumer as a World node; see the file header. */
+export const consumerMachine = setup({
+  types: {
+    input: {} as ConsumerInput,
+    context: {} as ConsumerContext,
+    events: {} as ConsumerEvent,
+    emitted: {} as HostEmitted,
+  },
+  guards: {
+    wasSubscribed: ({ context }) => context.wasSubscribed,
+  },
+  actions: {
+    subscribe: step((state, _event, nowMs, out) => subscribe(state, nowMs, out)),
+    close: step((state, _event, _now, out) => close(state, out)),
+    poll: step((state, _event, nowMs, out) => poll(state, nowMs, out)),
+    onRoundTimeout: step((state, event, nowMs, out) => onRoundTimeout(state, (event as { operationId: number }).operationId, nowMs, out)),
+    onProcessed: step((state, _event, nowMs, out) => onRecordProcessed(state, nowMs, out)),
+    onHeartbeatTick: step((state, _event, nowMs, out) => onHeartbeatTick(state, nowMs, out)),
+    onPollTimeoutTick: step((state, _event, nowMs, out) => onPollTimeoutTick(state, nowMs, out)),
+    onMetadataTick: step((state, _event, _now, out) => onMetadataTick(state, out)),
+    onFindCoordinatorTick: step((state, _event, _now, out) => onFindCoordinatorTick(state, out)),
+    onRequestTimeout: step((state, event, nowMs, out) => onRequestTimeout(state, (event as { correlationId: number }).correlationId, nowMs, out)),
+    onMetadataResponse: step((state, event, _now, out) => onMetadataResponse(state, as<MetadataResponse>(event), out)),
+    onFindCoordinatorResponse: step((state, event, _now, out) => onFindCoordinatorResponse(state, as<FindCoordinatorResponse>(event), out)),
+    onFetchResponse: step((state, event, nowMs, out) => onFetchAnswer(state, as<FetchResponse>(event), nowMs, out)),
+    onListOffsetsResponse: step((state, event, nowMs, out) => {
+      const response = as<ListOffsetsResponse>(event);
+      if (state.round?.pending[response.correlationId] !== undefined) return onFetchAnswer(state, response, nowMs, out);
+      return onLatestOffset(state, response);
+    }),
+    onGroupAnswer: step((state, event, nowMs, out) => onGroupAnswer(state, as<GroupResponseMessage>(event), nowMs, out)),
+  },
+}).createMachine({
+  id: 'consumer',
+  context: ({ input }) => ({
+    state: bootState(input),
+    now: input.now,
+    wasSubscribed: (input.disk as { subscribed?: boolean } | undefined)?.subscribed === true,
+    schedule: input.schedule,
+  }),
+  entry: enqueueActions(({ context, check, enqueue }) => {
+    const nowMs = context.now();
+    const { schedule } = context;
+    const stopped = schedule?.stopMs !== undefined && nowMs >= schedule.stopMs;
+    if (schedule !== undefined && !stopped && nowMs < schedule.startMs) {
+      enqueue.raise({ type: 'consumer.start' }, { id: 'consumer.start', delay: schedule.startMs - nowMs });
+    } else if ((schedule !== undefined && !stopped) || check('wasSubscribed')) {
+      enqueue('subscribe');
+    }
+    if (schedule?.stopMs !== undefined && !stopped) enqueue.raise({ type: 'consumer.stop' }, { id: 'consumer.stop', delay: schedule.stopMs - nowMs });
+  }),
+  on: {
+    'client.subscribe': { actions: 'subscribe' },
+    'client.close': { actions: 'close' },
+    'consumer.start': { actions: 'subscribe' },
+    'consumer.stop': { actions: 'close' },
+    'consumer.poll': { actions: 'poll' },
+    'consumer.roundTimeout': { actions: 'onRoundTimeout' },
+    'consumer.processed': { actions: 'onProcessed' },
+    'consumer.heartbeat': { actions: 'onHeartbeatTick' },
+    'consumer.pollTimeout': { actions: 'onPollTimeoutTick' },
+    'consumer.metadata': { actions: 'onMetadataTick' },
+    'consumer.findCoordinator': { actions: 'onFindCoordinatorTick' },
+    'consumer.requestTimeout': { actions: 'onRequestTimeout' },
+    'metadata.response': { actions: 'onMetadataResponse' },
+    'findCoordinator.response': { actions: 'onFindCoordinatorResponse' },
+    'fetch.response': { actions: 'onFetchResponse' },
+    'listOffsets.response': { actions: 'onListOffsetsResponse' },
+    'joinGroup.response': { actions: 'onGroupAnswer' },
+    'syncGroup.response': { actions: 'onGroupAnswer' },
+    'heartbeat.response': { actions: 'onGroupAnswer' },
+    'leaveGroup.response': { actions: 'onGroupAnswer' },
+    'offsetCommit.response': { actions: 'onGroupAnswer' },
+    'offsetFetch.response': { actions: 'onGroupAnswer' },
+  },
+});

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import type { AssignmentStrategy } from '../../actors/assignors/assignPartitions.ts';
+import type { Fault } from '../../src/faults/Fault.ts';
+import type { RunnableScenario } from '../../src/scenario/runResolvedScenario.ts';
+import type { WeakeningName } from '../../src/scenario/weakenings.ts';
+import { toSchedule, type FaultWindow, type WindowFaults } from './faultScheduleArbitrary.ts';
+
+/** Options of `groupScenarioArbitrary`. */
+export interface GroupScenarioConstraints {
+  weakenings?: readonly WeakeningName[];
+  /** Most fault windows per scenario; default 4. */
+  maxFaultWindows?: number;
+}
+
+const startupMs = 5_000;
+const safetyMs = 30_000;
+const GROUP = 'g';
+
+// The assignors a group is drawn with: each of Kafka's four alone (cooperative-sticky alone is COOPERATIVE).
+const strategies: readonly AssignmentStrategy[][] = [['range'], ['roundrobin'], ['sticky'], ['cooperative-sticky']];
+
+/**
+ * Consumer-group scenarios as structure that shrinks: 3 brokers, one topic (1-4 partitions, RF 3, min ISR 2),
+ * one acks=all producer, a group of 1-4 consumers with one assignor (eager or cooperative) that join at drawn
+ * times and may close early (one always runs to the end), short session and poll timeouts, records that take
+ * drawn time to process, and membership faults: a consumer crashing and restarting, pausing past its session
+ * (a zombie when it wakes), cut off from the cluster, and the group's coordinator crashing, pausing or cut off.
+ */
+export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {}): fc.Arbitrary<RunnableScenario> {
+  const consumer = fc.record({
+    startSec: fc.integer({ min: 0, max: 15 }),
+    stopSec: fc.option(fc.integer({ min: 2, max: 20 }), { nil: undefined, freq: 4 }),
+  });
+  return fc
+    .record({
+      seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
+      partitions: fc.integer({ min: 1, max: 4 }),
+      records: fc.integer({ min: 1, max: 200 }),
+      spreadSec: fc.integer({ min: 1, max: 20 }),
+      consumers: fc.array(consumer, { minLength: 1, maxLength: 4 }),
+      strategy: fc.constantFrom(...strategies),
+      processingTimeMs: fc.constantFrom(5, 50, 200),
+      autoCommitIntervalMs: fc.constantFrom(500, 2_000, 5_000),
+    })
+    .chain((shape) => {
+      const consumerIds = shape.consumers.map((_, i) => `consumer-${i + 1}`);
+      return groupFaultScheduleArbitrary(consumerIds, constraints.maxFaultWindows ?? 4).map((schedule): RunnableScenario => ({
+        seed: shape.seed,
+        brokers: 3,
+        topics: [{ name: 'events', partitions: shape.partitions, replicationFactor: 3, minInsyncReplicas: 2 }],
+        producers: [
+          {
+            id: 'producer-1',
+            settings: { requestTimeoutMs: 5_000, deliveryTimeoutMs: 30_000 },
+            workload: { topic: 'events', records: shape.records, ratePerSec: shape.records / shape.spreadSec, keys: { kind: 'keyspace', size: 16 } },
+          },
+        ],
+        readers: [{ id: 'reader-1', topics: ['events'], settings: { requestTimeoutMs: 5_000 } }],
+        consumers: shape.consumers.map((c, i) => {
+          const startMs = startupMs + c.startSec * 1_000;
+          // The last consumer runs to the end, so the group has someone to drain it after the heal.
+          const stopMs = i === shape.consumers.length - 1 || c.stopSec === undefined ? undefined : Math.min(safetyMs, startMs + c.stopSec * 1_000);
+          return {
+            id: consumerIds[i] as string,
+            groupId: GROUP,
+            topics: ['events'],
+            startMs,
+            ...(stopMs === undefined ? {} : { stopMs }),
+            settings: {
+              partitionAssignmentStrategy: shape.strategy,
+              autoOffsetReset: 'earliest',
+              sessionTimeoutMs: 6_000,
+              heartbeatIntervalMs: 1_000,
+              maxPollIntervalMs: 15_000,
+              autoCommitIntervalMs: shape.autoCommitIntervalMs,
+              processingTimeMs: shape.processingTimeMs,
+              maxPollRecords: 50,
+              requestTimeoutMs: 5_000,
+            },
+          };
+        }),
+        broker: { replicaLagTimeMaxMs: 5_000, replicaSocketTimeoutMs: 5_000, groupInitialRebalanceDelayMs: 500 },
+        controller: { offsetsTopicNumPartitions: 3 },
+        faults: schedule.map((fault) => ({ ...fault, atMs: fault.atMs + startupMs })),
+        weakenings: [...(constraints.weakenings ?? [])],
+        durations: { startupMs, safetyMs, quietMs: 30_000, finalReadMs: 30_000 },
+        invariantSampleMs: 500,
+      }));
+    });
+}
+
+/**
+ * Membership faults for a group: a consumer or the group's coordinator crashes (and restarts), pauses (and
+ * resumes; past session.timeout.ms a consumer comes back a zombie), or is cut off from everyone (and healed).
+ */
+export function groupFaultScheduleArbitrary(consumerIds: readonly string[], maxWindows: number): fc.Arbitrary<Fault[]> {
+  const target = fc.oneof({ arbitrary: fc.constantFrom(...consumerIds), weight: 3 }, { arbitrary: fc.constant(`coordinator:${GROUP}`), weight: 1 });
+  const nemesis = fc.oneof(
+    { arbitrary: target.map((node): WindowFaults => ({ open: { kind: 'crash', node }, close: { kind: 'restart', node } }) as WindowFaults), weight: 2 },
+    { arbitrary: target.map((node): WindowFaults => ({ open: { kind: 'pause', node }, close: { kind: 'resume', node } }) as WindowFaults), weight: 3 },
+    { arbitrary: target.map((node): WindowFaults => ({ open: { kind: 'partition', isolate: node }, close: { kind: 'heal' } }) as WindowFaults), weight: 1 },
+  );
+  const window = fc
+    .record({ startMs: fc.integer({ min: 0, max: safetyMs - startupMs - 1 }), durationMs: fc.integer({ min: 1, max: 15_000 }), faults: nemesis })
+    .map(({ startMs, durationMs, faults }): FaultWindow => ({ startMs, durationMs, ...faults }));
+  return fc.array(window, { maxLength: maxWindows }).map(toSchedule);
+}

@@ -1,0 +1,66 @@
+// "double-ownership": two consumers own the same partition of a group in the same generation. Kafka's group
+// protocol hands each partition to exactly one member per generation (ConsumerPartitionAssignor); the eager
+// protocol revokes everything before rejoining and the cooperative one (KIP-429) revokes a moving partition in
+// one generation and assigns it in the next, so no two members of one generation ever hold it at once.
+// Members of different generations never conflict here: a zombie still working in an older generation is not in
+// the current one, and keeping it from doing harm is commit fencing's job (see staleCommits.ts).
+import type { GroupLog } from '../../history/GroupNote.ts';
+import { checkResult, type CheckResult } from '../CheckResult.ts';
+
+/**
+ * One partition owned by two nodes of the same group and generation, e.g. `{ groupId: 'billing',
+ * partition: 'orders-1', generation: 3, nodes: ['c1', 'c2'], memberIds: ['m-1', 'm-2'], timeMs: 40 }`: `nodes[0]`
+ * already owned it when `nodes[1]` took it at `timeMs`.
+ */
+export interface DoubleOwnershipCase {
+  groupId: string;
+  partition: string;
+  generation: number;
+  nodes: [string, string];
+  memberIds: [string, string];
+  timeMs: number;
+}
+
+/** A node's current ownership, from its last `owned` entry. */
+interface Snapshot {
+  groupId: string;
+  memberId: string;
+  generation: number;
+  partitions: ReadonlySet<string>;
+}
+
+/** Finds partitions owned by two members of one generation at once. */
+export function singleOwner(log: GroupLog): CheckResult {
+  const snapshots = new Map<string, Snapshot>();
+  const reported = new Set<string>();
+  const cases: DoubleOwnershipCase[] = [];
+  let evidence = false;
+  for (const entry of log) {
+    if (entry.group === 'down') snapshots.delete(entry.node);
+    if (entry.group !== 'owned') continue;
+    evidence ||= entry.partitions.length > 0;
+    // A snapshot without a generation (-1: not yet, or no longer, in the group) owns nothing.
+    const partitions = new Set(entry.generation < 0 ? [] : entry.partitions);
+    const mine: Snapshot = { groupId: entry.groupId, memberId: entry.memberId, generation: entry.generation, partitions };
+    snapshots.set(entry.node, mine);
+    for (const [other, theirs] of snapshots) {
+      if (other === entry.node || theirs.groupId !== mine.groupId || theirs.generation !== mine.generation) continue;
+      for (const partition of partitions) {
+        if (!theirs.partitions.has(partition)) continue;
+        const pair = [other, entry.node].sort().join('\u0000');
+        const id = [mine.groupId, mine.generation, partition, pair].join('\u0000');
+        if (reported.has(id)) continue;
+        reported.add(id);
+        cases.push({
+          groupId: mine.groupId,
+          partition,
+          generation: mine.generation,
+          nodes: [other, entry.node],
+          memberIds: [theirs.memberId, mine.memberId],
+          timeMs: entry.timeMs,
+        });
+      }
+    }
+  }
+  return checkResult('single-owner', { 'double-ownership': cases }, evidence);
+}

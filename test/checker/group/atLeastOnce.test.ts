@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { atLeastOnce, MAX_UNPROCESSED_SHOWN } from '../../../src/checker/group/atLeastOnce.ts';
+import { expectedRecords, GroupLogBuilder, range } from './groupLogBuilder.ts';
+
+describe('atLeastOnce', () => {
+  it('flags the records of orders-1 left unprocessed when its only consumer crashed mid-processing', () => {
+    const b = new GroupLogBuilder()
+      .owned('c1', 'm-1', 3, ['orders-1'])
+      .processed('c1', 'm-1', 3, 'orders-1', range(0, 5))
+      .down('c1');
+    expect(atLeastOnce(b.log, expectedRecords('orders-1', range(0, 10)))).toEqual({
+      checker: 'at-least-once',
+      valid: false,
+      anomalies: { unprocessed: 5 },
+      examples: { unprocessed: [{ partition: 'orders-1', count: 5, offsets: [5, 6, 7, 8, 9] }] },
+    });
+  });
+
+  it('accepts records processed twice when the next owner resumes from the last commit', () => {
+    const b = new GroupLogBuilder()
+      .owned('c1', 'm-1', 3, ['orders-1'])
+      .processed('c1', 'm-1', 3, 'orders-1', range(0, 5))
+      .down('c1')
+      .owned('c2', 'm-2', 4, ['orders-1'])
+      .processed('c2', 'm-2', 4, 'orders-1', range(3, 10));
+    expect(atLeastOnce(b.log, expectedRecords('orders-1', range(0, 10))).valid).toBe(true);
+  });
+
+  it('counts a record as processed only with the same offset and value', () => {
+    const b = new GroupLogBuilder().owned('c1', 'm-1', 3, ['orders-1']).processed('c1', 'm-1', 3, 'orders-1', [0, 1]);
+    const expected = [...expectedRecords('orders-1', [0]), { topic: 'orders', partition: 1, offset: 1, value: 'rewritten' }];
+    expect(atLeastOnce(b.log, expected).examples).toEqual({ unprocessed: [{ partition: 'orders-1', count: 1, offsets: [1] }] });
+  });
+
+  it('counts only the given groups when groupIds are given', () => {
+    const b = new GroupLogBuilder().group('audit').owned('a1', 'm-9', 1, ['orders-1']).processed('a1', 'm-9', 1, 'orders-1', [0, 1]);
+    const expected = expectedRecords('orders-1', [0, 1]);
+    expect(atLeastOnce(b.log, expected).valid).toBe(true);
+    expect(atLeastOnce(b.log, expected, ['billing']).anomalies).toEqual({ unprocessed: 2 });
+  });
+
+  it('lists at most 20 unprocessed offsets of a partition but counts them all', () => {
+    const result = atLeastOnce([], expectedRecords('orders-1', range(0, 30)));
+    expect(result.anomalies).toEqual({ unprocessed: 30 });
+    expect(result.examples.unprocessed).toEqual([{ partition: 'orders-1', count: 30, offsets: range(0, MAX_UNPROCESSED_SHOWN) }]);
+  });
+
+  it("is 'unknown' when the final read found no records", () => {
+    expect(atLeastOnce(new GroupLogBuilder().owned('c1', 'm-1', 1, ['orders-1']).log, []).valid).toBe('unknown');
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { singleOwner } from '../../../src/checker/group/singleOwner.ts';
+import { GroupLogBuilder } from './groupLogBuilder.ts';
+
+describe('singleOwner', () => {
+  it('flags two members of generation 3 owning orders-1 at once', () => {
+    const b = new GroupLogBuilder()
+      .owned('c1', 'm-1', 3, ['orders-0', 'orders-1'])
+      .at(40)
+      .owned('c2', 'm-2', 3, ['orders-1', 'orders-2']);
+    expect(singleOwner(b.log)).toEqual({
+      checker: 'single-owner',
+      valid: false,
+      anomalies: { 'double-ownership': 1 },
+      examples: {
+        'double-ownership': [
+          { groupId: 'billing', partition: 'orders-1', generation: 3, nodes: ['c1', 'c2'], memberIds: ['m-1', 'm-2'], timeMs: 40 },
+        ],
+      },
+    });
+  });
+
+  it('does not flag a zombie of generation 2 still owning orders-1 while the owner of generation 3 holds it', () => {
+    const b = new GroupLogBuilder().owned('c1', 'm-1', 2, ['orders-1']).owned('c2', 'm-2', 3, ['orders-1']);
+    expect(singleOwner(b.log).valid).toBe(true);
+  });
+
+  it('ends ownership when the node goes down', () => {
+    const b = new GroupLogBuilder().owned('c1', 'm-1', 3, ['orders-1']).down('c1').owned('c2', 'm-2', 3, ['orders-1']);
+    expect(singleOwner(b.log).valid).toBe(true);
+    const withoutDown = new GroupLogBuilder().owned('c1', 'm-1', 3, ['orders-1']).owned('c2', 'm-2', 3, ['orders-1']);
+    expect(singleOwner(withoutDown.log).anomalies).toEqual({ 'double-ownership': 1 });
+  });
+
+  it('accepts a cooperative hand-over: c1 drops orders-1, then c2 gets it in the same generation', () => {
+    const b = new GroupLogBuilder()
+      .owned('c1', 'm-1', 4, ['orders-0', 'orders-1'])
+      .owned('c1', 'm-1', 4, ['orders-0'])
+      .owned('c2', 'm-2', 4, ['orders-1']);
+    expect(singleOwner(b.log).valid).toBe(true);
+  });
+
+  it('flags the hand-over when c2 gets orders-1 before c1 drops it, even at the same timeMs', () => {
+    const b = new GroupLogBuilder()
+      .owned('c1', 'm-1', 4, ['orders-0', 'orders-1'])
+      .at(10)
+      .owned('c2', 'm-2', 4, ['orders-1'])
+      .at(10)
+      .owned('c1', 'm-1', 4, ['orders-0']);
+    expect(singleOwner(b.log).anomalies).toEqual({ 'double-ownership': 1 });
+  });
+
+  it('reports a pair of nodes once per partition and generation, however many snapshots repeat it', () => {
+    const b = new GroupLogBuilder()
+      .owned('c1', 'm-1', 3, ['orders-1'])
+      .owned('c2', 'm-2', 3, ['orders-1'])
+      .owned('c1', 'm-1', 3, ['orders-1'])
+      .owned('c2', 'm-2', 3, ['orders-1', 'orders-2'])
+      .owned('c3', 'm-3', 3, ['orders-1']);
+    const result = singleOwner(b.log);
+    expect(result.anomalies).toEqual({ 'double-ownership': 3 });
+    expect(result.examples['double-ownership']?.map((c) => (c as { nodes: string[] }).nodes)).toEqual([
+      ['c1', 'c2'],
+      ['c1', 'c3'],
+      ['c2', 'c3'],
+    ]);
+  });
+
+  it('does not compare partitions across groups', () => {
+    const b = new GroupLogBuilder().owned('c1', 'm-1', 3, ['orders-1']).group('audit').owned('c2', 'm-2', 3, ['orders-1']);
+    expect(singleOwner(b.log).valid).toBe(true);
+  });
+
+  it('treats a snapshot without a generation (-1) as owning nothing', () => {
+    const b = new GroupLogBuilder().owned('c1', '', -1, ['orders-1']).owned('c2', '', -1, ['orders-1']);
+    expect(singleOwner(b.log).valid).toBe(true);
+  });
+
+  it("is 'unknown' when no snapshot owned any partition", () => {
+    const b = new GroupLogBuilder().owned('c1', 'm-1', 1, []).down('c1').commitAccepted('broker-1', 'm-1', 1, 1, { 'orders-1': 3 });
+    expect(singleOwner(b.log).valid).toBe('unknown');
+  });
+});

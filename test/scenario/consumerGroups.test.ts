@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { GroupLogEntry, OwnershipNote } from '../../src/history/GroupNote.ts';
+import { resolveScenario } from '../../src/scenario/resolveScenario.ts';
+import { runResolvedScenario, type RunResult } from '../../src/scenario/runResolvedScenario.ts';
+import type { Scenario } from '../../src/scenario/Scenario.ts';
+
+// Consumer groups end to end: brokers hosting the coordinator, group consumers joining, rebalancing, committing
+// and processing, checked through the rebalance log and the group checkers.
+function groupScenario(overrides: Partial<Scenario> & { consumerCount: number; partitions?: number }): Scenario {
+  const { consumerCount, partitions = 2, ...rest } = overrides;
+  return {
+    seed: 7,
+    brokers: 3,
+    topics: [{ name: 'orders', partitions, replicationFactor: 3, minInsyncReplicas: 2 }],
+    producers: [{ workload: { topic: 'orders', records: 100, ratePerSec: 5, keys: { kind: 'keyspace', size: 20 } } }],
+    readers: [{ topics: ['orders'] }],
+    consumers: Array.from({ length: consumerCount }, () => ({
+      groupId: 'billing',
+      topics: ['orders'],
+      settings: { autoOffsetReset: 'earliest', sessionTimeoutMs: 6_000, heartbeatIntervalMs: 1_000, autoCommitIntervalMs: 1_000 },
+    })),
+    controller: { offsetsTopicNumPartitions: 3 },
+    ...rest,
+  };
+}
+
+const run = (scenario: Scenario): RunResult => runResolvedScenario(resolveScenario(scenario));
+const ownership = (result: RunResult, node: string) =>
+  result.groupLog.filter((e): e is GroupLogEntry & OwnershipNote => e.group === 'owned' && e.node === node);
+
+describe('consumer groups', () => {
+  it('spreads the partitions over the members and leaves consumers beyond the partition count idle', () => {
+    const result = run(groupScenario({ consumerCount: 3 }));
+    expect(result.valid).toBe(true);
+    const generations = result.groupLog.filter((e) => e.group === 'generation');
+    const first = generations.find((e) => e.group === 'generation' && Object.keys(e.assignments).length === 3);
+    expect(first).toBeDefined();
+    const sizes = Object.values(first?.group === 'generation' ? first.assignments : {}).map((a) => a.length).sort();
+    expect(sizes).toEqual([0, 1, 1]);
+  });
+
+  it("moves a crashed consumer's partitions only after session.timeout.ms, to the idle member", () => {
+    const crashAtMs = 15_000;
+    const result = run(groupScenario({ consumerCount: 3, faults: [{ atMs: crashAtMs, kind: 'crash', node: 'consumer-1' }] }));
+    expect(result.valid).toBe(true);
+    const lost = ownership(result, 'consumer-1').filter((e) => e.partitions.length > 0).at(-1)?.partitions ?? [];
+    expect(lost.length).toBeGreaterThan(0);
+    const takeover = result.groupLog.find(
+      (e) => e.group === 'owned' && e.node !== 'consumer-1' && e.timeMs > crashAtMs && lost.every((p) => e.partitions.includes(p)),
+    );
+    expect(takeover).toBeDefined();
+    // Nobody took them before the coordinator expired the session (6 s, less the time since the last heartbeat).
+    expect(takeover?.timeMs).toBeGreaterThan(crashAtMs + 4_000);
+  });
+
+  it("moves a closed consumer's partitions at once (LeaveGroup), well before a session timeout", () => {
+    const stopMs = 15_000;
+    const base = groupScenario({ consumerCount: 2 });
+    const scenario = { ...base, consumers: base.consumers?.map((c, i) => (i === 0 ? { ...c, stopMs } : c)) };
+    const result = run(scenario);
+    expect(result.valid).toBe(true);
+    const takeover = result.groupLog.find((e) => e.group === 'owned' && e.node === 'consumer-2' && e.timeMs > stopMs && e.partitions.length === 2);
+    expect(takeover?.timeMs).toBeLessThan(stopMs + 2_000);
+  });
+
+  it("rejects a zombie's commit after it paused past its session (and stores it with no-generation-fencing)", () => {
+    const faults = [
+      { atMs: 12_000, kind: 'pause' as const, node: 'consumer-1' },
+      { atMs: 22_000, kind: 'resume' as const, node: 'consumer-1' },
+    ];
+    // One partition, one record per poll: the zombie wakes mid-record, finishes it and polls, and its auto-commit
+    // leaves before its first heartbeat's answer tells it that its generation is over.
+    const consumers = groupScenario({ consumerCount: 2 }).consumers?.map((c) => ({ ...c, settings: { ...c.settings, processingTimeMs: 300, maxPollRecords: 1 } }));
+    const scenario = (weakenings: Scenario['weakenings']) => groupScenario({ consumerCount: 2, partitions: 1, faults, weakenings, consumers });
+    const fenced = run(scenario([]));
+    expect(fenced.checkers.anomalies['stale-generation-commit']).toBeUndefined();
+    const zombie = fenced.history.find((op) => op.process === 'consumer-1' && op.f === 'commit' && op.type === 'fail' && op.timeMs > 22_000);
+    expect(zombie).toBeDefined();
+    const unfenced = run(scenario(['no-generation-fencing']));
+    expect(unfenced.checkers.anomalies['stale-generation-commit']).toBeGreaterThan(0);
+  });
+
+  it('keeps committed offsets across a coordinator failover', () => {
+    const result = run(groupScenario({ consumerCount: 2, faults: [{ atMs: 20_000, kind: 'crash', node: 'coordinator:billing' }, { atMs: 28_000, kind: 'restart', node: 'coordinator:billing' }] }));
+    expect(result.valid).toBe(true);
+    const coordinators = new Set(result.groupLog.filter((e) => e.group === 'generation' || e.group === 'commitAccepted').map((e) => e.node));
+    expect(coordinators.size).toBeGreaterThan(1);
+    expect(result.checkers.anomalies['committed-offset-regression']).toBeUndefined();
+  });
+});
