@@ -5,7 +5,7 @@
 // --property no-loss,...]
 import { parseArgs } from 'node:util';
 import { checkProperty } from '../properties/checkProperty.ts';
-import { replicationPropertyNames } from '../properties/replicationProperties.ts';
+import { groupPropertyNames, replicationPropertyNames } from '../properties/replicationProperties.ts';
 import { weakeningNames, weakenings } from '../src/scenario/weakenings.ts';
 
 const { values } = parseArgs({
@@ -46,7 +46,7 @@ const matrix = weakeningNames
   });
 
 const properties = values.properties
-  ? replicationPropertyNames.filter((property) => values.property === undefined || values.property.split(',').includes(property)).map((property) => {
+  ? [...replicationPropertyNames, ...groupPropertyNames].filter((property) => values.property === undefined || values.property.split(',').includes(property)).map((property) => {
       const started = performance.now();
       const check = checkProperty(property, [], { numRuns: runs, seed, capsuleDir: 'reports/capsules' });
       const seconds = (performance.now() - started) / 1000;

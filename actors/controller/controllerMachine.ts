@@ -16,6 +16,7 @@ import type { BrokerRegistrationResponse, RegistrationOptions } from './brokerRe
 import type { ControllerResult } from './ControllerResult.ts';
 import { fencedBrokerChanges, type BrokerChangeOptions } from './partitionChange.ts';
 import { alterPartition } from './alterPartition.ts';
+import { createPartitions } from './createPartitions.ts';
 import { createTopic } from './createTopic.ts';
 import { brokerOf, emptyMetadataImage, isActiveBroker, replayAll, topicOf, type MetadataImage, type MetadataRecord } from './metadataImage.ts';
 
@@ -52,7 +53,17 @@ interface ControllerContext {
   draw: { next(): number };
 }
 
-type ControllerEvent = (KafkaMessage & { from: string }) | { type: 'controller.tick' };
+type ControllerEvent =
+  | (KafkaMessage & { from: string })
+  | { type: 'controller.tick' }
+  | (AdminCreatePartitions & { from: string });
+
+/** An administrator's CreatePartitions (kafka-topics.sh --alter --partitions), sent to the controller by the application. */
+export interface AdminCreatePartitions {
+  type: 'admin.createPartitions';
+  topic: string;
+  totalCount: number;
+}
 
 /** The result of a rule: the records it wrote and the image they produce. */
 interface Written {
@@ -105,6 +116,12 @@ export const controllerMachine = setup({
         fromOffset,
         ...errorField(result.response.errorCode),
       }));
+    }),
+    // A refused request (unknown topic, not more partitions) changes nothing; the scenario checks it beforehand.
+    onCreatePartitions: enqueueActions(({ context, event, enqueue }) => {
+      const request = event as AdminCreatePartitions;
+      const result = createPartitions(context.image, request, { replicaPlacer: context.config.replicaPlacer, draw: context.draw });
+      commit(context, result, enqueue);
     }),
     onAlterPartition: enqueueActions(({ context, event, enqueue }) => {
       const request = event as AlterPartitionRequest & { from: string };
@@ -179,6 +196,7 @@ export const controllerMachine = setup({
         'broker.register': { actions: 'onRegister' },
         'broker.heartbeat': { actions: 'onHeartbeat' },
         'partition.alter': { actions: 'onAlterPartition' },
+        'admin.createPartitions': { actions: 'onCreatePartitions' },
       },
     },
   },

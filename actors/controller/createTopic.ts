@@ -72,7 +72,8 @@ export function createTopic(
   return { image: replayAll(image, records), records, response: { errorCode: 'NONE', assignments: placement.assignments } };
 }
 
-function place(
+/** Places the replicas of `numPartitions` new partitions with the configured placer over the registered brokers. */
+export function place(
   image: MetadataImage,
   spec: { numPartitions: number; replicationFactor: number },
   options: CreateTopicOptions,

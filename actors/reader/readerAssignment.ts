@@ -1,6 +1,6 @@
 // Which partitions the reader reads, decided once metadata has named them. The reader uses manual assignment
-// (KafkaConsumer.assign): no group, no rebalance; a topic stands for every partition the first complete
-// metadata response lists (partitions added later are not picked up, as with assign()).
+// (KafkaConsumer.assign): no group, no rebalance; a topic stands for every partition metadata lists, and the
+// reader adds partitions created later as it sees them in metadata (as an application re-assigning would).
 import type { MetadataResponse } from '../../src/protocol/messages.ts';
 import type { ReaderConfig } from './readerConfig.ts';
 import { readerPartition, type ReaderPartition } from './ReaderPartition.ts';

@@ -27,6 +27,7 @@ import {
 } from './pollRound.ts';
 import { metadataTopics, resolveAssignment } from './readerAssignment.ts';
 import { resolveReaderConfig, type ReaderConfig, type ReaderOptions } from './readerConfig.ts';
+import type { ReaderPartition } from './ReaderPartition.ts';
 import { assignNotes, pollInvokeNote, pollOkNote, readToEndDoneNote } from './readerNotes.ts';
 import { beginReadToEnd, isReadToEndDone, type ReadToEnd } from './readToEnd.ts';
 
@@ -52,6 +53,8 @@ export interface ReaderContext {
   consumption: ConsumptionState | undefined;
   round: PollRound | undefined;
   readToEnd: ReadToEnd;
+  /** Partitions metadata showed were added to the reader's topics, assigned at the next poll. */
+  addedPartitions: readonly ReaderPartition[];
 }
 
 /** What the reader receives: broker answers, and the application's commands from 'world'. */
@@ -112,6 +115,7 @@ export const readerMachine = setup({
       invariant(event.type === 'metadata.response', `applyMetadata on ${event.type}`);
       const leaders = updatePartitionLeaders(context.leaders, event.partitions);
       let { consumption, nextOperationId, readToEnd } = context;
+      let { addedPartitions } = context;
       const metadataUpdates = context.metadataUpdates + 1;
       if (consumption === undefined) {
         const assignment = resolveAssignment(context.config, event);
@@ -123,6 +127,12 @@ export const readerMachine = setup({
           // The first assignment already starts at offset 0: a read-to-end asked before it needs no seek.
           if (readToEnd.phase === 'requested') readToEnd = beginReadToEnd(metadataUpdates, false);
         }
+      } else {
+        // Partitions added to a topic it reads (CreatePartitions): the reader assigns itself those too, from
+        // offset 0, at its next poll (assign() is called between polls), as an application would.
+        const known = new Set([...consumption.assignment, ...context.addedPartitions].map((p) => p.key));
+        const added = (resolveAssignment(context.config, event) ?? []).filter((p) => !known.has(p.key));
+        if (added.length > 0) addedPartitions = [...addedPartitions, ...added];
       }
       // Until every assigned partition has a leader, keep asking (each retry.backoff.ms): polls skip leaderless ones.
       const complete = consumption !== undefined && consumption.assignment.every((p) => knownLeader(leaders, p.key));
@@ -133,6 +143,7 @@ export const readerMachine = setup({
         metadataUpdates,
         // A refresh asked while this request was in flight still happens (Java's Metadata#requestVersion).
         metadataRefreshWanted: context.metadataRefreshWanted || !complete,
+        addedPartitions,
         consumption,
         nextOperationId,
         readToEnd,
@@ -142,6 +153,13 @@ export const readerMachine = setup({
       let { consumption, nextOperationId, readToEnd, metadataRefreshWanted } = context;
       invariant(consumption !== undefined, 'poll before the assignment');
       invariant(context.round === undefined, 'poll while another poll is running');
+      if (context.addedPartitions.length > 0) {
+        const assignment = [...consumption.assignment, ...context.addedPartitions];
+        const positions = { ...consumption.positions, ...positionsAtBeginning(context.addedPartitions.map((p) => p.key)) };
+        consumption = { ...consumption, assignment, positions };
+        for (const note of assignNotes(nextOperationId, assignment.map((p) => p.key))) enqueue.emit(note);
+        nextOperationId++;
+      }
       if (readToEnd.phase === 'requested') {
         // seekToBeginning on every partition: a new assignment for the checkers (the position moves back).
         const keys = consumption.assignment.map((p) => p.key);
@@ -162,6 +180,7 @@ export const readerMachine = setup({
       for (const { to, message } of plan.requests) enqueue.emit(sendEvent(to, message));
       enqueue.assign({
         consumption,
+        addedPartitions: [],
         round: plan.round,
         nextOperationId: nextOperationId + 1,
         nextCorrelationId: plan.nextCorrelationId,
@@ -187,7 +206,8 @@ export const readerMachine = setup({
       const { consumption, round } = context;
       invariant(consumption !== undefined && round !== undefined, 'finishPoll outside a poll');
       enqueue.emit(pollOkNote(round.operationId, roundRecords(round, consumption.assignment)));
-      const done = isReadToEndDone(context.readToEnd, isRoundCaughtUp(round, consumption.assignment), context.metadataUpdates);
+      const caughtUp = isRoundCaughtUp(round, consumption.assignment) && context.addedPartitions.length === 0;
+      const done = isReadToEndDone(context.readToEnd, caughtUp, context.metadataUpdates);
       if (done) enqueue.emit(readToEndDoneNote(consumption.positions));
       enqueue.assign({ round: undefined, readToEnd: done ? { phase: 'idle' } : context.readToEnd });
     }),
@@ -210,6 +230,7 @@ export const readerMachine = setup({
       consumption: undefined,
       round: undefined,
       readToEnd: { phase: 'idle' },
+      addedPartitions: [],
     };
   },
   type: 'parallel',

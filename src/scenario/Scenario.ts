@@ -66,6 +66,17 @@ export interface ConsumerSpec {
   stopMs?: number;
 }
 
+/**
+ * An administrator's operation at `atMs`, sent to the controller: `createPartitions` grows a topic to `totalCount`
+ * partitions (kafka-topics.sh --alter --partitions), which makes subscribed groups rebalance.
+ */
+export interface AdminOperation {
+  atMs: number;
+  kind: 'createPartitions';
+  topic: string;
+  totalCount: number;
+}
+
 /** The phases of a run, in virtual ms. */
 export interface Durations {
   /** Time for brokers to register and topics to get leaders before the workload starts. */
@@ -87,6 +98,8 @@ export interface Scenario {
   readers: ReaderSpec[];
   /** Group consumers (none by default). */
   consumers?: ConsumerSpec[];
+  /** Administrative operations during the safety phase (none by default). */
+  operations?: AdminOperation[];
   /** Broker settings by their camelCase names (replicaLagTimeMaxMs, minInsyncReplicas, flushIntervalMs, ...). */
   broker?: Record<string, unknown>;
   /** Controller settings (brokerSessionTimeoutMs, uncleanLeaderElectionEnable, ...). */

@@ -55,6 +55,39 @@ export function topicReferenceRules({ view, topicNames }: RuleContext): Scenario
   ];
 }
 
+/**
+ * An operation names a declared topic, falls inside the safety phase, and grows the topic: each createPartitions
+ * asks for more partitions than the topic has by then.
+ */
+export function operationRules({ view, durations }: RuleContext): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const counts = new Map<string, number>();
+  for (const index of view.indices('topics')) {
+    const name = view.sound<string>('topics', index, 'name');
+    const partitions = view.sound<number>('topics', index, 'partitions');
+    if (name !== undefined && partitions !== undefined) counts.set(name, partitions);
+  }
+  const operations = view.indices('operations').map((index) => ({ index, atMs: view.sound<number>('operations', index, 'atMs') ?? 0 }));
+  for (const { index, atMs } of operations.sort((a, b) => a.atMs - b.atMs)) {
+    const { safetyMs } = durations;
+    if (safetyMs !== undefined && atMs >= safetyMs) {
+      issues.push({ path: `operations[${index}].atMs`, value: atMs, allowed: `an integer >= 0 and below durations.safetyMs (${safetyMs})` });
+    }
+    const topic = view.sound<string>('operations', index, 'topic');
+    const totalCount = view.sound<number>('operations', index, 'totalCount');
+    if (topic === undefined || totalCount === undefined) continue;
+    const current = counts.get(topic);
+    if (current === undefined) {
+      issues.push({ path: `operations[${index}].topic`, value: topic, allowed: `a declared topic (${[...counts.keys()].join(', ') || 'none declared'})` });
+    } else if (totalCount <= current) {
+      issues.push({ path: `operations[${index}].totalCount`, value: totalCount, allowed: `more than the ${current} partitions ${topic} has by then` });
+    } else {
+      counts.set(topic, totalCount);
+    }
+  }
+  return issues;
+}
+
 /** Node ids are unique and leave the cluster's own names (controller, broker-N, world) alone. */
 export function nodeIdRules({ clients }: RuleContext): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];

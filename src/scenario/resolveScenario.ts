@@ -1,6 +1,6 @@
 import type { Fault } from '../faults/Fault.ts';
 import { clientNodeId } from './clientNodeId.ts';
-import { defaultDurations, type ConsumerSpec, type Durations, type ProducerSpec, type ReaderSpec, type Scenario, type WorkloadSpec } from './Scenario.ts';
+import { defaultDurations, type AdminOperation, type ConsumerSpec, type Durations, type ProducerSpec, type ReaderSpec, type Scenario, type WorkloadSpec } from './Scenario.ts';
 import { validateScenario } from './validateScenario.ts';
 import type { WeakeningName } from './weakenings.ts';
 
@@ -29,10 +29,11 @@ export interface ResolvedReaderSpec extends ReaderSpec {
  * replay does not depend on the defaults of the version that replays it. Roles' settings stay as written: the
  * roles fill Kafka's defaults themselves.
  */
-export interface ResolvedScenario extends Omit<Scenario, 'producers' | 'readers' | 'consumers' | 'faults' | 'weakenings' | 'durations' | 'invariantSampleMs'> {
+export interface ResolvedScenario extends Omit<Scenario, 'producers' | 'readers' | 'consumers' | 'operations' | 'faults' | 'weakenings' | 'durations' | 'invariantSampleMs'> {
   producers: ResolvedProducerSpec[];
   readers: ResolvedReaderSpec[];
   consumers: ResolvedConsumerSpec[];
+  operations: AdminOperation[];
   faults: Fault[];
   weakenings: WeakeningName[];
   durations: Durations;
@@ -61,6 +62,7 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
       id: clientNodeId('consumer', consumer, index),
       startMs: consumer.startMs ?? durations.startupMs,
     })),
+    operations: valid.operations ?? [],
     faults: valid.faults ?? [],
     weakenings: valid.weakenings ?? [],
     durations,

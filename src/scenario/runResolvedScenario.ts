@@ -28,7 +28,7 @@ import { clusterState, finalGroups, partitionView, sampleCluster, type ClusterSt
 import { FaultTargets } from './faultTargets.ts';
 import { HistoryCollector } from './HistoryCollector.ts';
 import { roleConfigs } from './roleConfigs.ts';
-import type { ConsumerSpec, Durations, ProducerSpec, ReaderSpec, TopicSpec } from './Scenario.ts';
+import type { AdminOperation, ConsumerSpec, Durations, ProducerSpec, ReaderSpec, TopicSpec } from './Scenario.ts';
 import type { WeakeningName } from './weakenings.ts';
 import { workloadCalls } from './workload.ts';
 
@@ -41,6 +41,8 @@ export interface RunnableScenario {
   readers: Array<ReaderSpec & { id: string }>;
   /** Group consumers (absent in scenarios from before consumer groups: none). */
   consumers?: Array<ConsumerSpec & { id: string; startMs: number }> | undefined;
+  /** Administrative operations (absent in scenarios from before them: none). */
+  operations?: AdminOperation[] | undefined;
   broker?: Record<string, unknown> | undefined;
   controller?: Record<string, unknown> | undefined;
   network?: NetworkConfig | undefined;
@@ -87,7 +89,10 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   options.onWorld?.(world);
   const collector = new HistoryCollector();
   const consumers = scenario.consumers ?? [];
-  const groups = new GroupObserver(consumers, (topic) => scenario.topics.find((t) => t.name === topic)?.partitions ?? 0);
+  const operations = scenario.operations ?? [];
+  const partitionCount = (topic: string) =>
+    Math.max(scenario.topics.find((t) => t.name === topic)?.partitions ?? 0, ...operations.filter((o) => o.topic === topic).map((o) => o.totalCount));
+  const groups = new GroupObserver(consumers, partitionCount);
   const monitor = new InvariantMonitor();
   const finishedReads = new Set<string>();
   world.notes$.subscribe((note) => {
@@ -127,6 +132,10 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   const timeline = [
     ...scenario.faults.map((fault) => ({ atMs: fault.atMs, fault })),
     ...calls.map((call) => ({ atMs: call.atMs, call })),
+    ...operations.map(({ atMs, topic, totalCount }) => ({
+      atMs,
+      call: { to: CONTROLLER_NODE_ID, command: { type: 'admin.createPartitions', topic, totalCount } },
+    })),
   ].sort((a, b) => a.atMs - b.atMs);
   for (const item of timeline) {
     runTo(item.atMs);
@@ -247,6 +256,8 @@ function buildCluster(world: World, scenario: RunnableScenario, brokerIds: reado
 // are never lost (the network model's faults are for the cluster's own traffic).
 function withLosslessApplication(scenario: RunnableScenario): NetworkConfig {
   const clients = [...scenario.producers, ...scenario.readers, ...(scenario.consumers ?? [])].map((client) => client.id);
+  // The administrator's calls reach the controller the same way.
+  if ((scenario.operations ?? []).length > 0) clients.push(CONTROLLER_NODE_ID);
   const application = clients.map((to) => ({
     from: WORLD_NODE_ID,
     to,

@@ -142,6 +142,13 @@ const consumerSchema = strictObject({
   stopMs: integer(0).optional(),
 });
 
+const operationSchema = strictObject({
+  atMs: integer(0),
+  kind: oneOf(['createPartitions']),
+  topic: topicName,
+  totalCount: integer(1),
+});
+
 /** A scenario's structure and field types. */
 export const scenarioSchema = strictObject({
   seed: z.union([z.number(), z.string()], { error: 'a finite number or a string' }),
@@ -150,6 +157,7 @@ export const scenarioSchema = strictObject({
   producers: z.array(producerSchema, { error: 'an array of { id?, settings?, workload }' }),
   readers: z.array(readerSchema, { error: 'an array of { id?, topics, settings? }' }),
   consumers: z.array(consumerSchema, { error: 'an array of { id?, groupId, topics, settings?, startMs?, stopMs? }' }).optional(),
+  operations: z.array(operationSchema, { error: "an array of { atMs, kind: 'createPartitions', topic, totalCount }" }).optional(),
   broker: brokerSettingsSchema.optional(),
   controller: controllerSettingsSchema.optional(),
   network: networkSchema.optional(),

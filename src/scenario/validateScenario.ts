@@ -1,6 +1,6 @@
 // Checks a scenario before it runs: its structure and types with a zod schema, then the rules that relate its
 // fields to each other. Every issue is collected, so one ScenarioError lists all that is wrong.
-import { consumerSettingsRules, durationRules, nodeIdRules, producerSettingsRules, topicReferenceRules, topicRules, weakeningRules } from './clusterRules.ts';
+import { consumerSettingsRules, durationRules, nodeIdRules, operationRules, producerSettingsRules, topicReferenceRules, topicRules, weakeningRules } from './clusterRules.ts';
 import { faultRules, networkRules } from './faultRules.ts';
 import { ruleContext, type RuleContext } from './RuleContext.ts';
 import type { Scenario } from './Scenario.ts';
@@ -13,6 +13,7 @@ import { issuesFromZod } from './zodIssues.ts';
 const crossFieldRules: ReadonlyArray<(context: RuleContext) => ScenarioIssue[]> = [
   topicRules,
   topicReferenceRules,
+  operationRules,
   nodeIdRules,
   producerSettingsRules,
   consumerSettingsRules,

@@ -87,4 +87,35 @@ describe('consumer groups', () => {
     expect(coordinators.size).toBeGreaterThan(1);
     expect(result.checkers.anomalies['committed-offset-regression']).toBeUndefined();
   });
+
+  it('rebalances when partitions are added to a subscribed topic, and the new partitions get owners', () => {
+    const base = groupScenario({ consumerCount: 2 });
+    const scenario: Scenario = {
+      ...base,
+      producers: base.producers.map((p) => ({ ...p, settings: { metadataMaxAgeMs: 2_000 } })),
+      consumers: base.consumers?.map((c) => ({ ...c, settings: { ...c.settings, metadataMaxAgeMs: 2_000 } })),
+      operations: [{ atMs: 15_000, kind: 'createPartitions', topic: 'orders', totalCount: 4 }],
+    };
+    const result = run(scenario);
+    expect(result.valid).toBe(true);
+    const after = result.groupLog.find((e) => e.group === 'generation' && e.timeMs > 15_000);
+    const assigned = after?.group === 'generation' ? Object.values(after.assignments).flat().sort() : [];
+    expect(assigned).toEqual(['orders-0', 'orders-1', 'orders-2', 'orders-3']);
+    // Records written to the new partitions were processed by the group.
+    expect(result.groupLog.some((e) => e.group === 'processed' && e.partition >= 2)).toBe(true);
+  });
+
+  it('consumes nothing during an eager rebalance: no record is processed by a member while it owns nothing', () => {
+    const result = run({ ...groupScenario({ consumerCount: 3 }), faults: [{ atMs: 12_000, kind: 'crash', node: 'consumer-2' }, { atMs: 20_000, kind: 'restart', node: 'consumer-2' }] });
+    expect(result.valid).toBe(true);
+    const owned = new Map<string, string[]>();
+    let processedWhileOwningNothing = 0;
+    for (const e of result.groupLog) {
+      if (e.group === 'owned') owned.set(e.node, e.partitions);
+      if (e.group === 'down') owned.set(e.node, []);
+      if (e.group === 'processed' && !(owned.get(e.node) ?? []).includes(`${e.topic}-${e.partition}`)) processedWhileOwningNothing++;
+    }
+    expect(result.groupLog.filter((e) => e.group === 'generation').length).toBeGreaterThan(2);
+    expect(processedWhileOwningNothing).toBe(0);
+  });
 });

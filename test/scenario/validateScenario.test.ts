@@ -138,6 +138,17 @@ describe('validateScenario', () => {
     ['an empty node id', (s) => (s.readers[0].id = ''), 'readers[0].id', '', 'a non-empty string'],
     ['an unknown producer setting', (s) => (s.producers[0].settings = { lingerMS: 5 }), 'producers[0].settings.lingerMS', 5, 'did you mean lingerMs?'],
     ['a producer setting out of range', (s) => (s.producers[0].settings = { retries: -1 }), 'producers[0].settings.retries', -1, 'an integer in [0, 2147483647]'],
+    ['a consumer of an undeclared topic', (s) => (s.consumers = [{ groupId: 'g', topics: ['payments'] }]), 'consumers[0].topics[0]', 'payments', 'a declared topic (orders)'],
+    ['a consumer without a group id', (s) => (s.consumers = [{ groupId: '', topics: ['orders'] }]), 'consumers[0].groupId', '', 'a non-empty group id'],
+    ['a consumer heartbeat not below its session timeout', (s) => (s.consumers = [{ groupId: 'g', topics: ['orders'], settings: { heartbeatIntervalMs: 10_000, sessionTimeoutMs: 10_000 } }]), 'consumers[0].settings.heartbeatIntervalMs', 10_000, 'below session.timeout.ms (10000)'],
+    ['an unknown assignor', (s) => (s.consumers = [{ groupId: 'g', topics: ['orders'], settings: { partitionAssignmentStrategy: ['fair'] } }]), 'consumers[0].settings.partitionAssignmentStrategy', ['fair'], 'a non-empty list of range, roundrobin, sticky, cooperative-sticky'],
+    ['an unknown consumer setting', (s) => (s.consumers = [{ groupId: 'g', topics: ['orders'], settings: { sessionTimeout: 1 } }]), 'consumers[0].settings.sessionTimeout', 1, 'did you mean sessionTimeoutMs?'],
+    ['a consumer stopping before it starts', (s) => (s.consumers = [{ groupId: 'g', topics: ['orders'], startMs: 9_000, stopMs: 8_000 }]), 'consumers[0].stopMs', 8_000, "an integer after the consumer's start (9000)"],
+    ['a consumer starting after the safety phase', (s) => (s.consumers = [{ groupId: 'g', topics: ['orders'], startMs: 40_000 }]), 'consumers[0].startMs', 40_000, 'an integer >= 0 and below durations.safetyMs (30000)'],
+    ['partitions added to an undeclared topic', (s) => (s.operations = [{ atMs: 10_000, kind: 'createPartitions', topic: 'payments', totalCount: 6 }]), 'operations[0].topic', 'payments', 'a declared topic (orders)'],
+    ['partitions "added" that are not more', (s) => (s.operations = [{ atMs: 10_000, kind: 'createPartitions', topic: 'orders', totalCount: 3 }]), 'operations[0].totalCount', 3, 'more than the 3 partitions orders has by then'],
+    ['an unknown operation', (s) => (s.operations = [{ atMs: 10_000, kind: 'deleteTopic', topic: 'orders', totalCount: 6 }]), 'operations[0].kind', 'deleteTopic', "one of 'createPartitions'"],
+    ['a fault aimed at the coordinator of an unknown group', (s) => ((s.consumers = [{ groupId: 'g', topics: ['orders'] }]), (s.faults = [{ atMs: 10_000, kind: 'crash', node: 'coordinator:h' }])), 'faults[0].node', 'coordinator:h', 'coordinator:g'],
     ['a producer setting of the wrong type', (s) => (s.producers[0].settings = { enableIdempotence: 'yes' }), 'producers[0].settings.enableIdempotence', 'yes', 'true or false'],
     ['idempotence with acks=1', (s) => (s.producers[0].settings = { acks: 1, enableIdempotence: true }), 'producers[0].settings.acks', 1, "'all' to use the idempotent producer"],
     ['a delivery timeout below linger + request timeout', (s) => (s.producers[0].settings = { deliveryTimeoutMs: 1_000 }), 'producers[0].settings.deliveryTimeoutMs', 1_000, '>= linger.ms + request.timeout.ms (30000)'],
@@ -201,7 +212,7 @@ describe('validateScenario', () => {
         path: 'weakening',
         value: ['acks-1'],
         allowed:
-          'no field of that name (did you mean weakenings?); the fields of scenario are seed, brokers, topics, producers, readers, consumers, broker, controller, network, faults, weakenings, durations, invariantSampleMs',
+          'no field of that name (did you mean weakenings?); the fields of scenario are seed, brokers, topics, producers, readers, consumers, operations, broker, controller, network, faults, weakenings, durations, invariantSampleMs',
       },
     ]);
   });
