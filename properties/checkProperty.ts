@@ -18,6 +18,8 @@ export interface PropertyCheckOptions {
   shrink?: boolean;
   /** Where to write the counterexample's capsule; none is written without it. */
   capsuleDir?: string;
+  /** The scenarios to explore instead of the property's own (e.g. replication properties over group scenarios). */
+  scenarios?: fc.Arbitrary<RunnableScenario>;
 }
 
 /** A counterexample: the (shrunk) scenario, what it broke, and its capsule. */
@@ -45,7 +47,7 @@ export interface PropertyCheckResult {
 /** Checks `property` over scenarios with `weakenings` switched on. */
 export function checkProperty(property: PropertyName, weakenings: readonly WeakeningName[], options: PropertyCheckOptions): PropertyCheckResult {
   const details = fc.check(
-    fc.property(propertyArbitrary(property, weakenings), (scenario) => propertyViolations(property, runResolvedScenario(scenario)).length === 0),
+    fc.property(options.scenarios ?? propertyArbitrary(property, weakenings), (scenario) => propertyViolations(property, runResolvedScenario(scenario)).length === 0),
     { numRuns: options.numRuns, seed: options.seed, endOnFailure: options.shrink === false },
   );
   const base = { property, weakenings: [...weakenings], runsToFind: details.numRuns, shrinks: details.numShrinks };

@@ -15,7 +15,15 @@ function run(file: string) {
 
 describe('examples/', () => {
   it('holds only the examples this test knows, each a valid scenario', () => {
-    expect(readdirSync('examples').sort()).toEqual(['acks-side-by-side.json', 'last-replica-standing.json', 'leader-failover.json', 'unclean-leader-election.json']);
+    expect(readdirSync('examples').sort()).toEqual([
+      'acks-side-by-side.json',
+      'idle-consumers.json',
+      'last-replica-standing.json',
+      'leader-failover.json',
+      'rebalance.json',
+      'unclean-leader-election.json',
+      'zombie-consumer.json',
+    ]);
   });
 
   it('leader-failover: the crashed leader is replaced from the ISR and no acknowledged write is lost', () => {
@@ -45,5 +53,33 @@ describe('examples/', () => {
     const { result } = run('last-replica-standing.json');
     expect(result.checkers.anomalies['final-read-loss']).toBeGreaterThan(0);
     expect(result.invariants.every((invariant) => invariant.valid)).toBe(true);
+  });
+
+  it('rebalance: the group rebalances when a member joins, leaves and crashes, and every record is processed', () => {
+    const { result } = run('rebalance.json');
+    expect(result.valid).toBe(true);
+    const generations = result.groupLog.filter((e) => e.group === 'generation');
+    const sizes = generations.map((e) => (e.group === 'generation' ? Object.keys(e.assignments).length : 0));
+    // 1 member, then the joiner, then all four, then three after the graceful leave, then two after the crash.
+    expect(sizes.slice(0, 5)).toEqual([1, 2, 4, 3, 2]);
+    expect(result.checkers.anomalies['unprocessed']).toBeUndefined();
+  });
+
+  it('idle-consumers: members beyond the partition count get nothing until an active one crashes', () => {
+    const { result } = run('idle-consumers.json');
+    expect(result.valid).toBe(true);
+    const [first, second] = result.groupLog.filter((e) => e.group === 'generation');
+    const idle = (e: typeof first) => (e?.group === 'generation' ? Object.values(e.assignments).filter((a) => a.length === 0).length : -1);
+    expect(idle(first)).toBe(2);
+    expect(idle(second)).toBe(1);
+    expect(second?.timeMs).toBeGreaterThan(15_000);
+  });
+
+  it("zombie-consumer: a consumer paused past its session is replaced, and its commit on waking is refused", () => {
+    const { result } = run('zombie-consumer.json');
+    expect(result.valid).toBe(true);
+    const refused = result.history.filter((op) => op.process === 'consumer-1' && op.f === 'commit' && op.type === 'fail' && op.timeMs >= 22_000);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(result.checkers.anomalies['stale-generation-commit']).toBeUndefined();
   });
 });

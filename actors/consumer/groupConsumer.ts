@@ -230,7 +230,8 @@ export function onGroupAnswer(state: ConsumerState, answer: GroupResponseMessage
   delete inflight[answer.correlationId];
   out.push({ kind: 'cancel', id: `consumer.request:${answer.correlationId}` });
   const next: ConsumerState = { ...state, inflight };
-  if (next.status !== 'subscribed') return next;
+  // After close only the commits close sent still matter: their outcome completes the history's operation.
+  if (next.status !== 'subscribed') return answer.type === 'offsetCommit.response' ? recordCommitOutcome(next, answer.body, sent, out).state : next;
   const m = next.membership;
   switch (answer.type) {
     case 'joinGroup.response': {
@@ -290,17 +291,29 @@ function onSyncAnswer(state: ConsumerState, body: SyncGroupResponse, out: Out): 
 function onCommitAnswer(state: ConsumerState, body: { partitions: readonly { topic: string; partition: number; errorCode: string }[] }, sent: { memberId: string; generationId: number; commit?: { request: OffsetCommitRequest; operationId: number } }, _nowMs: number, out: Out): ConsumerState {
   const commit = sent.commit;
   if (commit === undefined) return state;
-  const outcome = applyCommitResponse(state.offsets, commit.request, body as Parameters<typeof applyCommitResponse>[2]);
-  const offsets = Object.fromEntries(commit.request.offsets.map((p) => [topicPartitionKey(p.topic, p.partition), p.offset]));
-  const value = { offsets, memberId: commit.request.memberId, generation: commit.request.generationId };
-  out.push({ kind: 'note', data: { history: 'complete', id: commit.operationId, type: outcome.failed.length === 0 ? 'ok' : 'fail', value } });
-  let next: ConsumerState = { ...state, offsets: outcome.state };
+  const { state: recorded, outcome } = recordCommitOutcome(state, body, sent, out);
+  let next = recorded;
   if (outcome.groupError !== null) {
     const m = next.membership;
     const result = onGroupError(m, outcome.groupError, sent, 'OffsetCommit');
     next = carryOut({ ...next, membership: result.state }, result.effects, m, out, false);
   }
   return unblock(next, commit.operationId, out);
+}
+
+// The commit's answer goes into the offsets and completes its history operation.
+function recordCommitOutcome(
+  state: ConsumerState,
+  body: { partitions: readonly { topic: string; partition: number; errorCode: string }[] },
+  sent: { commit?: { request: OffsetCommitRequest; operationId: number } },
+  out: Out,
+): { state: ConsumerState; outcome: ReturnType<typeof applyCommitResponse> } {
+  const commit = sent.commit as { request: OffsetCommitRequest; operationId: number };
+  const outcome = applyCommitResponse(state.offsets, commit.request, body as Parameters<typeof applyCommitResponse>[2]);
+  const offsets = Object.fromEntries(commit.request.offsets.map((p) => [topicPartitionKey(p.topic, p.partition), p.offset]));
+  const value = { offsets, memberId: commit.request.memberId, generation: commit.request.generationId };
+  out.push({ kind: 'note', data: { history: 'complete', id: commit.operationId, type: outcome.failed.length === 0 ? 'ok' : 'fail', value } });
+  return { state: { ...state, offsets: outcome.state }, outcome };
 }
 
 // A revocation's commit is answered (or given up on): the effects held behind it run now, inside the poll.

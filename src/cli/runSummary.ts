@@ -1,5 +1,8 @@
 // The text `kafka-sim run` prints: what happened (faults and leader changes on a timeline), how the clients
 // fared (sends by outcome, produce latency percentiles in virtual time, reads), and the verdicts.
+import { controllerDefaults } from '../../actors/controller/controllerDefaults.ts';
+import { CONSUMER_OFFSETS_TOPIC } from '../../actors/coordinator/groupMessages.ts';
+import { coordinatorPartition } from '../protocol/coordinatorPartition.ts';
 import type { LeaderNote } from '../checker/ClusterSample.ts';
 import type { History } from '../history/History.ts';
 import type { NodeNote } from '../kernel/NodeHost.ts';
@@ -81,12 +84,13 @@ export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderC
   for (const op of result.history) if (op.f === 'poll' && op.type === 'ok') for (const r of op.value.records) polled.add(r.value);
   const timeline = [
     ...result.appliedFaults.map((f) => ({ atMs: f.atMs, text: `fault   ${describe(f.fault)}${f.applied === undefined ? ' (no node for that role: skipped)' : f.applied === f.fault ? '' : ` -> ${describe(f.applied)}`}` })),
-    ...leaderChanges.map((c) => ({ atMs: c.atMs, text: `leader  ${c.partition}: broker ${c.broker} in epoch ${c.leaderEpoch}` })),
+    ...leaderChanges.flatMap((c) => leaderLine(scenario, c)),
+    ...generationChanges(result),
   ].sort((a, b) => a.atMs - b.atMs);
   const verdicts = result.checkers.results.map((r) => `  ${r.valid === true ? 'ok     ' : r.valid === false ? 'FAILED ' : 'unknown'} ${r.checker}${Object.keys(r.anomalies).length > 0 ? `: ${JSON.stringify(r.anomalies)}` : ''}`);
   const invariants = result.invariants.map((r) => `  ${r.valid ? 'ok     ' : 'FAILED '} ${r.invariant}${r.valid ? '' : ` (${r.violations})`}`);
   return [
-    `kafka-sim run (seed ${JSON.stringify(scenario.seed)}): ${scenario.brokers} brokers, ${scenario.topics.map((t) => `${t.name} ${t.partitions}x RF ${t.replicationFactor} min ISR ${t.minInsyncReplicas ?? 1}`).join(', ')}; ${scenario.producers.length} producers, ${scenario.readers.length} readers; ${(result.virtualMs / 1000).toFixed(1)} virtual s in ${(wallMs / 1000).toFixed(1)} s${scenario.weakenings.length > 0 ? `; weakenings: ${scenario.weakenings.join(', ')}` : ''}`,
+    `kafka-sim run (seed ${JSON.stringify(scenario.seed)}): ${scenario.brokers} brokers, ${scenario.topics.map((t) => `${t.name} ${t.partitions}x RF ${t.replicationFactor} min ISR ${t.minInsyncReplicas ?? 1}`).join(', ')}; ${scenario.producers.length} producers, ${scenario.readers.length} readers${scenario.consumers.length > 0 ? `, ${scenario.consumers.length} group consumers` : ''}; ${(result.virtualMs / 1000).toFixed(1)} virtual s in ${(wallMs / 1000).toFixed(1)} s${scenario.weakenings.length > 0 ? `; weakenings: ${scenario.weakenings.join(', ')}` : ''}`,
     '',
     'timeline (virtual ms):',
     ...timeline.map((e) => `  ${ms(e.atMs).padStart(9)}  ${e.text}`),
@@ -97,6 +101,7 @@ export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderC
       (p) => `  ${p.producer} (acks=${p.acks}): ${p.ok} acknowledged${p.lost > 0 ? `, ${p.lost} of them LOST` : ''}, ${p.fail} failed, ${p.info} unknown${p.info > 0 ? ` (${p.infoWritten} of those written)` : ''}`,
     ),
     `final read: ${result.finalReadComplete ? 'every reader read every partition to its high watermark' : 'INCOMPLETE'}`,
+    ...consumerLines(scenario, result),
     '',
     'checkers:',
     ...verdicts,
@@ -105,6 +110,47 @@ export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderC
     '',
     `verdict: ${result.valid === true ? 'valid' : result.valid === false ? 'VIOLATIONS' : 'unknown'}; traceHash ${result.traceHash}`,
   ].join('\n');
+}
+
+// A leader change; for `__consumer_offsets`, only the partitions that coordinate a group of the run, as the
+// coordinator moving.
+function leaderLine(scenario: ResolvedScenario, change: LeaderChange): Array<{ atMs: number; text: string }> {
+  const prefix = `${CONSUMER_OFFSETS_TOPIC}-`;
+  if (!change.partition.startsWith(prefix)) {
+    return [{ atMs: change.atMs, text: `leader  ${change.partition}: broker ${change.broker} in epoch ${change.leaderEpoch}` }];
+  }
+  const partition = Number(change.partition.slice(prefix.length));
+  const count = (scenario.controller?.offsetsTopicNumPartitions as number | undefined) ?? controllerDefaults.offsetsTopicNumPartitions;
+  const groups = [...new Set(scenario.consumers.map((c) => c.groupId))].filter((g) => coordinatorPartition(g, count) === partition);
+  if (groups.length === 0) return [];
+  return [{ atMs: change.atMs, text: `coordinator of ${groups.join(', ')}: broker ${change.broker} (${change.partition}, epoch ${change.leaderEpoch})` }];
+}
+
+// Each completed rebalance: the group, its generation and assignor, and who got which partitions (by node).
+function generationChanges(result: RunResult): Array<{ atMs: number; text: string }> {
+  const nodeOf = new Map<string, string>();
+  for (const e of result.groupLog) if (e.group === 'owned' && e.memberId !== '') nodeOf.set(e.memberId, e.node);
+  return result.groupLog.flatMap((e) => {
+    if (e.group !== 'generation') return [];
+    const members = Object.entries(e.assignments).map(([memberId, partitions]) => `${nodeOf.get(memberId) ?? memberId} [${partitions.join(', ')}]`);
+    return [{ atMs: e.timeMs, text: `group   ${e.groupId} generation ${e.generation} (${e.protocolName ?? 'none'}, by ${e.node}): ${members.join('; ') || 'no members'}` }];
+  });
+}
+
+// Per group consumer: records processed (and how many of them more than once in the group), commits.
+function consumerLines(scenario: ResolvedScenario, result: RunResult): string[] {
+  if (scenario.consumers.length === 0) return [];
+  const seen = new Map<string, number>();
+  for (const e of result.groupLog) if (e.group === 'processed') seen.set(`${e.groupId} ${e.value}`, (seen.get(`${e.groupId} ${e.value}`) ?? 0) + 1);
+  const again = [...seen.values()].filter((n) => n > 1).length;
+  const lines = [`consumers: ${seen.size} distinct records processed, ${again} of them more than once (at-least-once)`];
+  for (const consumer of scenario.consumers) {
+    const processed = result.groupLog.filter((e) => e.group === 'processed' && e.node === consumer.id).length;
+    const commits = { ok: 0, fail: 0, info: 0 };
+    for (const op of result.history) if (op.f === 'commit' && op.type !== 'invoke' && op.process === consumer.id) commits[op.type]++;
+    lines.push(`  ${consumer.id} (group ${consumer.groupId}): ${processed} records processed; commits ${commits.ok} ok, ${commits.fail} failed, ${commits.info} unknown`);
+  }
+  return lines;
 }
 
 // Virtual times have sub-millisecond latencies in them; a tenth of a millisecond is enough to read.
