@@ -347,8 +347,17 @@ function carryOut(state: ConsumerState, effects: readonly MembershipEffect[], de
     const effect = effects[i] as MembershipEffect;
     const isCallback = effect.type === 'revokePartitions' || effect.type === 'losePartitions' || effect.type === 'assignPartitions';
     if (isCallback && (!inPoll || next.blockingCommit !== null)) {
-      const rest = effects.slice(i).map((e): QueuedEffect => ({ effect: e, memberId: e.type === 'revokePartitions' ? decidedIn.memberId : as.memberId, generationId: e.type === 'revokePartitions' ? decidedIn.generationId : as.generationId }));
-      return { ...next, queued: [...next.queued, ...rest] };
+      let rest = effects.slice(i);
+      let { membership } = next;
+      // A member still in its generation that must rejoin after the callbacks (a cooperative revocation) stays
+      // STABLE and keeps heartbeating until its next poll, which runs the callbacks and then the join, as Java's
+      // requestRejoin leaves it to the poll thread. Sending the JoinGroup now would leave it silent meanwhile.
+      if (membership.state === 'PREPARING_REBALANCE' && membership.generationId >= 0 && rest.some((e) => e.type === 'joinGroup')) {
+        rest = rest.filter((e) => e.type !== 'joinGroup');
+        membership = { ...requestRejoin(membership, 'need to revoke partitions and re-join'), state: 'STABLE' };
+      }
+      const queued = rest.map((e): QueuedEffect => ({ effect: e, memberId: e.type === 'revokePartitions' ? decidedIn.memberId : as.memberId, generationId: e.type === 'revokePartitions' ? decidedIn.generationId : as.generationId }));
+      return { ...next, membership, queued: [...next.queued, ...queued] };
     }
     next = carryOutOne(next, { effect, memberId: effect.type === 'revokePartitions' ? decidedIn.memberId : as.memberId, generationId: effect.type === 'revokePartitions' ? decidedIn.generationId : as.generationId }, out);
     if (next.blockingCommit !== null && i + 1 < effects.length) {

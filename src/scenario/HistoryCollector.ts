@@ -40,6 +40,11 @@ export class HistoryCollector {
     return notes$.subscribe((note) => this.observe(note));
   }
 
+  /** The history so far, with operations still open left open (the run goes on). */
+  snapshot(): History {
+    return [...this.recorder.operations()];
+  }
+
   /** Ends the history: every operation still open completes as `info` at `atMs`. */
   finish(atMs: number): History {
     for (const node of new Set([...this.open.keys()].map((key) => key.slice(0, key.indexOf('#'))))) this.abandon(node, Math.max(atMs, this.lastTimeMs));

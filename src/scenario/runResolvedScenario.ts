@@ -95,12 +95,19 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   const groups = new GroupObserver(consumers, partitionCount);
   const monitor = new InvariantMonitor();
   const finishedReads = new Set<string>();
+  // A note a collector cannot take (a client broke the history's rules) is a bug in the run: RxJS would report it
+  // later, asynchronously, so it is kept and thrown from the run itself as soon as the World stops.
+  let observerError: unknown;
   world.notes$.subscribe((note) => {
-    collector.observe(note);
-    groups.observe(note);
-    const data = note.data as Partial<LeaderNote> & { readToEnd?: string };
-    if (data.invariant === 'leader') monitor.observeLeader(data as LeaderNote, note.atMs);
-    if (data.readToEnd === 'done') finishedReads.add(note.node);
+    try {
+      collector.observe(note);
+      groups.observe(note);
+      const data = note.data as Partial<LeaderNote> & { readToEnd?: string };
+      if (data.invariant === 'leader') monitor.observeLeader(data as LeaderNote, note.atMs);
+      if (data.readToEnd === 'done') finishedReads.add(note.node);
+    } catch (error) {
+      observerError ??= error;
+    }
   });
   buildCluster(world, scenario, brokerIds);
   const offsetsPartitions = consumers.length === 0 ? undefined : offsetsTopicOf(scenario).numPartitions;
@@ -117,6 +124,7 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   const sample = () => monitor.observeSample(sampleCluster(world, brokerIds));
   let nextSampleMs = scenario.invariantSampleMs;
   const runTo = (targetMs: number) => {
+    if (observerError !== undefined) throw observerError;
     while (nextSampleMs <= targetMs) {
       world.runFor(nextSampleMs - world.now);
       sample();
@@ -168,11 +176,12 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   const allRead = () => scenario.readers.every((reader) => finishedReads.has(reader.id));
   while (!allRead() && world.now < deadlineMs) runTo(Math.min(deadlineMs, nextSampleMs));
   // The groups' members drain their lag: every record the final read found is processed by some member.
-  const expected = groups.expectedRecords(collector.finish(world.now), finalReadStartMs, scenario.readers.map((r) => r.id));
+  const expected = groups.expectedRecords(collector.snapshot(), finalReadStartMs, scenario.readers.map((r) => r.id));
   const drainDeadlineMs = world.now + durations.finalReadMs;
   while (!groups.hasProcessed(expected) && world.now < drainDeadlineMs) runTo(Math.min(drainDeadlineMs, nextSampleMs));
   sample();
 
+  if (observerError !== undefined) throw observerError;
   const history = collector.finish(world.now);
   let checkers = withFinalReadLoss(checkAll(history), finalReadLoss(history, finalReadStartMs));
   if (consumers.length > 0) checkers = withGroupCheckers(checkers, world, brokerIds, groups, history, expected);
