@@ -20,6 +20,8 @@ export interface PropertyCheckOptions {
   capsuleDir?: string;
   /** The scenarios to explore instead of the property's own (e.g. replication properties over group scenarios). */
   scenarios?: fc.Arbitrary<RunnableScenario>;
+  /** Called after every run (exploring, then shrinking) with whether the property held in it: progress reports. */
+  onRun?: (held: boolean) => void;
 }
 
 /** A counterexample: the (shrunk) scenario, what it broke, and its capsule. */
@@ -47,7 +49,11 @@ export interface PropertyCheckResult {
 /** Checks `property` over scenarios with `weakenings` switched on. */
 export function checkProperty(property: PropertyName, weakenings: readonly WeakeningName[], options: PropertyCheckOptions): PropertyCheckResult {
   const details = fc.check(
-    fc.property(options.scenarios ?? propertyArbitrary(property, weakenings), (scenario) => propertyViolations(property, runResolvedScenario(scenario)).length === 0),
+    fc.property(options.scenarios ?? propertyArbitrary(property, weakenings), (scenario) => {
+      const held = propertyViolations(property, runResolvedScenario(scenario)).length === 0;
+      options.onRun?.(held);
+      return held;
+    }),
     { numRuns: options.numRuns, seed: options.seed, endOnFailure: options.shrink === false },
   );
   const base = { property, weakenings: [...weakenings], runsToFind: details.numRuns, shrinks: details.numShrinks };

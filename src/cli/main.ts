@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { SimulationError } from '../kernel/SimulationError.ts';
 import { formatKernelDemo, runKernelDemo } from './kernelDemo.ts';
 import { CapsuleInputError, readCapsule, replay } from './replayCommand.ts';
+import { checkCommand, CheckInputError } from './checkCommand.ts';
+import { progressBar } from './progressBar.ts';
 import { loadScenario, runAndDescribe, ScenarioInputError } from './runCommand.ts';
 
 const USAGE = `Usage: kafka-sim <command> [options]
@@ -11,11 +13,16 @@ const USAGE = `Usage: kafka-sim <command> [options]
 Commands:
   run [FILE] [--seed S] [--json]     run a scenario file, or the embedded default scenario, and print its story
   replay CAPSULE [--json]            run a replay capsule again; exit 3 if its traceHash differs
+  check [--property P|all] [--weaken W] [--runs N] [--seed S] [--json]
+                                     explore scenarios for properties with fast-check, shrink a failure to a capsule
   kernel-demo [--seed S] [--ms N]    the simulation kernel alone: a ping/pong fixture under faults
 
 Options:
   --seed S   the run's seed (a number or a string; overrides the scenario's)
   --ms N     kernel-demo: virtual milliseconds to run (default 10000)
+  --property check: a property name, or all (default: the weakening's property, or all)
+  --weaken   check: a weakening to switch on (its property must then fail)
+  --runs N   check: runs per property (default 100)
   --json     print the result as one JSON object
   --help     show this help`;
 
@@ -30,6 +37,9 @@ function main(argv: string[]): number {
       options: {
         seed: { type: 'string' },
         ms: { type: 'string' },
+        property: { type: 'string' },
+        weaken: { type: 'string' },
+        runs: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -44,6 +54,9 @@ function main(argv: string[]): number {
   }
   const [command = 'run', ...rest] = positionals;
   try {
+    if (command !== 'check' && (values.property !== undefined || values.weaken !== undefined || values.runs !== undefined)) {
+      throw new UsageError('--property, --weaken and --runs are options of check');
+    }
     if (command === 'replay') {
       if (rest.length !== 1) throw new UsageError(`replay takes one capsule file, got ${rest.length === 0 ? 'none' : `"${rest.join(' ')}"`}`);
       const outcome = replay(readCapsule(rest[0] as string));
@@ -58,7 +71,18 @@ function main(argv: string[]): number {
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
     }
-    if (command !== 'kernel-demo') throw new UsageError(`unknown command "${command}"; commands: run, replay, kernel-demo`);
+    if (command === 'check') {
+      if (rest.length > 0) throw new UsageError(`check takes no file, got "${rest.join(' ')}"`);
+      const seed = values.seed === undefined ? 1 : Number(values.seed);
+      if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed for check must be an integer (fast-check's seed), got ${JSON.stringify(values.seed)}`);
+      const runs = values.runs === undefined ? 100 : Number(values.runs);
+      if (!Number.isSafeInteger(runs) || runs < 1) throw new UsageError(`--runs must be an integer >= 1, got ${JSON.stringify(values.runs)}`);
+      const progress = process.stderr.isTTY && !values.json ? progressBar() : undefined;
+      const outcome = checkCommand({ property: values.property, weaken: values.weaken, runs, seed, capsuleDir: 'reports/capsules', ...(progress ? { progress } : {}) });
+      process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
+      return outcome.exitCode;
+    }
+    if (command !== 'kernel-demo') throw new UsageError(`unknown command "${command}"; commands: run, replay, check, kernel-demo`);
     if (rest.length > 0) throw new UsageError(`kernel-demo takes no file, got "${rest.join(' ')}"`);
     const seed = parseSeed(values.seed);
     const ms = parseMs(values.ms);
@@ -69,7 +93,7 @@ function main(argv: string[]): number {
     return 0;
   } catch (err) {
     if (err instanceof UsageError) return usageError(err.message);
-    if (err instanceof CapsuleInputError || err instanceof ScenarioInputError) {
+    if (err instanceof CapsuleInputError || err instanceof ScenarioInputError || err instanceof CheckInputError) {
       process.stderr.write(`kafka-sim: ${err.message}\n`);
       return 2;
     }

@@ -1,0 +1,91 @@
+// `kafka-sim check [--property NAME|all] [--weaken NAME] [--runs N] [--seed S] [--json]`: fast-check explores
+// scenarios for each property (with the weakening switched on, if one is named), shrinks the first failure and
+// writes its replay capsule. Exit 0 when every property held, 1 when a counterexample was found.
+import { checkProperty, describeCounterexample, type PropertyCheckResult } from '../../properties/checkProperty.ts';
+import { groupPropertyNames, replicationPropertyNames } from '../../properties/replicationProperties.ts';
+import { weakeningNames, weakenings, type PropertyName, type WeakeningName } from '../scenario/weakenings.ts';
+
+/** Bad input to `check`: an unknown property or weakening, a bad count. The message says what is allowed. */
+export class CheckInputError extends Error {}
+
+/** What `check` is asked to do. */
+export interface CheckOptions {
+  property: string | undefined;
+  weaken: string | undefined;
+  runs: number;
+  seed: number;
+  capsuleDir: string;
+  /** Told when each property starts (with its run budget) and after every run: a progress display. */
+  progress?: { start(property: string, runs: number): void; run(): void; stop(): void };
+}
+
+/** Every property `check` knows, in report order. */
+export const checkablePropertyNames: readonly PropertyName[] = [...replicationPropertyNames, ...groupPropertyNames];
+
+/** The properties and weakening a `check` invocation names, checked. */
+export function resolveCheck(property: string | undefined, weaken: string | undefined): { properties: PropertyName[]; weakening: WeakeningName | null } {
+  if (weaken !== undefined && !(weakeningNames as readonly string[]).includes(weaken)) {
+    throw new CheckInputError(`--weaken: got ${JSON.stringify(weaken)}, allowed: one of ${weakeningNames.join(', ')}`);
+  }
+  const weakening = (weaken ?? null) as WeakeningName | null;
+  if (property === undefined) return { properties: weakening === null ? [...checkablePropertyNames] : [weakenings[weakening].breaks], weakening };
+  if (property === 'all') return { properties: [...checkablePropertyNames], weakening };
+  if (!(checkablePropertyNames as readonly string[]).includes(property)) {
+    throw new CheckInputError(`--property: got ${JSON.stringify(property)}, allowed: all, or one of ${checkablePropertyNames.join(', ')}`);
+  }
+  return { properties: [property as PropertyName], weakening };
+}
+
+/** The outcome of `check`: its exit code, its text and its JSON. */
+export interface CheckOutcome {
+  exitCode: 0 | 1;
+  text: string;
+  json: Record<string, unknown>;
+}
+
+/** Runs the checks and describes them. */
+export function checkCommand(options: CheckOptions): CheckOutcome {
+  const { properties, weakening } = resolveCheck(options.property, options.weaken);
+  const results: PropertyCheckResult[] = properties.map((property) => {
+    options.progress?.start(property, options.runs);
+    try {
+      return checkProperty(property, weakening === null ? [] : [weakening], {
+        numRuns: options.runs,
+        seed: options.seed,
+        capsuleDir: options.capsuleDir,
+        ...(options.progress === undefined ? {} : { onRun: () => options.progress?.run() }),
+      });
+    } finally {
+      options.progress?.stop();
+    }
+  });
+  const ok = results.every((r) => r.ok);
+  const entries = results.map((r) => ({
+    property: r.property,
+    weakening,
+    runs: r.runsToFind,
+    ok: r.ok,
+    counterexample:
+      r.counterexample === null
+        ? null
+        : {
+            capsulePath: r.counterexample.capsulePath ?? null,
+            traceHash: r.counterexample.traceHash,
+            faults: r.counterexample.faults,
+            operations: r.counterexample.records,
+            violations: r.counterexample.violations,
+            shrinks: r.shrinks,
+          },
+  }));
+  const first = entries.find((e) => !e.ok) ?? entries[0];
+  const json =
+    entries.length === 1 && first !== undefined
+      ? { ...first, seed: options.seed }
+      : { property: options.property ?? 'all', weakening, runs: options.runs, seed: options.seed, ok, counterexample: first?.ok === false ? first.counterexample : null, results: entries };
+  const text = [
+    `kafka-sim check: ${properties.length} ${properties.length === 1 ? 'property' : 'properties'}, ${options.runs} runs each, seed ${options.seed}${weakening === null ? '' : `, weakening ${weakening} (${weakenings[weakening].bug})`}`,
+    ...results.map(describeCounterexample),
+    `verdict: ${ok ? 'every property held' : 'COUNTEREXAMPLE found'}`,
+  ].join('\n');
+  return { exitCode: ok ? 0 : 1, text, json };
+}

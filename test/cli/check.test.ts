@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
+
+function cli(cwd: string, ...args: string[]) {
+  const out = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd });
+  return { status: out.status, stdout: out.stdout, stderr: out.stderr };
+}
+
+describe('kafka-sim check', () => {
+  it('finds and shrinks a counterexample for a weakening, writes its capsule, and replay reproduces it (exit 1)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-sim-check-'));
+    const out = cli(dir, 'check', '--property', 'group-at-least-once', '--weaken', 'commit-before-processing', '--runs', '40', '--json');
+    expect(out.status).toBe(1);
+    const json = JSON.parse(out.stdout);
+    expect(json).toMatchObject({ property: 'group-at-least-once', weakening: 'commit-before-processing', ok: false });
+    expect(json.runs).toBeLessThanOrEqual(40);
+    expect(json.counterexample.violations.join(' ')).toContain('unprocessed');
+    const replay = JSON.parse(cli(dir, 'replay', json.counterexample.capsulePath, '--json').stdout);
+    expect(replay.traceHash).toBe(json.counterexample.traceHash);
+    expect(replay.valid).toBe(false);
+  });
+
+  it('exits 0 when the property holds over the runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-sim-check-'));
+    const out = cli(dir, 'check', '--property', 'committed-offsets', '--runs', '3', '--seed', '5', '--json');
+    expect(out.status).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ property: 'committed-offsets', weakening: null, runs: 3, ok: true, counterexample: null });
+  });
+
+  it('exits 2 naming the value and what is allowed for an unknown property, weakening or run count', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-sim-check-'));
+    const property = cli(dir, 'check', '--property', 'fairness');
+    expect(property.status).toBe(2);
+    expect(property.stderr).toContain('--property: got "fairness", allowed: all, or one of no-loss');
+    const weakening = cli(dir, 'check', '--weaken', 'acks-2');
+    expect(weakening.status).toBe(2);
+    expect(weakening.stderr).toContain('--weaken: got "acks-2", allowed: one of acks-1');
+    expect(cli(dir, 'check', '--runs', '0').stderr).toContain('--runs must be an integer >= 1, got "0"');
+    expect(cli(dir, 'run', '--runs', '5').stderr).toContain('--property, --weaken and --runs are options of check');
+  });
+});
