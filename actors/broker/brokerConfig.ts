@@ -23,6 +23,8 @@ export interface BrokerWeakenings {
    * zombie consumer (one that paused past its session and lost its partitions) overwrites the new owner's offsets.
    */
   readonly noGenerationFencing: boolean;
+  /** Bug C3 (KAFKA-8500): a static member rejoining during a rebalance keeps the old member id (see joinGroup). */
+  readonly staticMemberIdNotReplaced: boolean;
 }
 
 /** The broker's settings. */
@@ -83,7 +85,7 @@ export const brokerConfigDefaults: BrokerConfig = {
   offsetCommitTimeoutMs: 5_000, // offsets.commit.timeout.ms (how long a coordinator append waits for the ISR)
   // No Kafka setting: Kafka loads a partition's groups on a background thread, in time that grows with the log.
   offsetsLoadTimeMs: 100,
-  weakenings: { truncateToHighWatermark: false, noFetchEpochFencing: false, noGenerationFencing: false },
+  weakenings: { truncateToHighWatermark: false, noFetchEpochFencing: false, noGenerationFencing: false, staticMemberIdNotReplaced: false },
 };
 
 /** The broker's effective `min.insync.replicas` for a topic. */

@@ -79,7 +79,8 @@ export function serveGroupRequest(state: BrokerState, request: GroupRequestMessa
     case 'joinGroup.request': {
       let nextMemberId = state.coordinator.nextMemberId;
       const newMemberIdSuffix = () => `${state.brokerEpoch}-${nextMemberId++}`;
-      const result = joinGroup(group, request.body, { nowMs, config: coordinatorConfigOf(config), newMemberIdSuffix });
+      const options = { nowMs, config: coordinatorConfigOf(config), newMemberIdSuffix, staticMemberIdNotReplaced: config.weakenings.staticMemberIdNotReplaced };
+      const result = joinGroup(group, request.body, options);
       const counted = { ...state, coordinator: { ...state.coordinator, nextMemberId } };
       return applyResult(counted, partition, group, result, { requester, respond: (body) => ({ type: 'joinGroup.response', correlationId: request.correlationId, body }) }, nowMs, out);
     }

@@ -397,8 +397,14 @@ function carryOutOne(state: ConsumerState, queued: QueuedEffect, out: Out): Cons
       return state.coordinator === null ? state : sendGroup(state, 'leaveGroup', effect.request, queued, out);
     case 'findCoordinator':
       return ensureCoordinator({ ...state, coordinator: null }, out);
-    case 'fatal':
-      return { ...state, status: 'failed' };
+    case 'fatal': {
+      // KafkaConsumer throws from poll(); the application closes it and its partitions are lost to it.
+      const owned = state.owned.partitions.map((key): TopicPartition => {
+        const separator = key.lastIndexOf('-');
+        return [key.slice(0, separator), Number(key.slice(separator + 1))];
+      });
+      return reportOwned(removePartitions({ ...state, status: 'failed', phase: 'waiting', round: null, queued: [] }, owned), out);
+    }
     case 'revokePartitions': {
       const before = state.nextOperationId;
       let next = commitRevoked(state, effect.partitions, queued, out);

@@ -45,6 +45,12 @@ export interface JoinGroupOptions {
   readonly config: CoordinatorConfig;
   /** The suffix of a new member id, `clientId-<suffix>`: Kafka's random UUID, here drawn from the seeded Rng. */
   readonly newMemberIdSuffix: () => string;
+  /**
+   * Weakening (bug C3, KAFKA-8500): a static member that joins again with an empty member id while the group is
+   * rebalancing takes its instance id's current member id instead of a new one, so the old process is not fenced
+   * and both consume the same assignment.
+   */
+  readonly staticMemberIdNotReplaced?: boolean;
 }
 
 /**
@@ -83,6 +89,9 @@ function newMemberJoin(group: GroupMetadata, request: JoinGroupRequest, options:
   if (request.groupInstanceId !== undefined) {
     const oldMemberId = staticMemberId(group, request.groupInstanceId);
     if (oldMemberId === undefined) return addMemberAndRebalance(group, newMemberId, request, options);
+    if (options.staticMemberIdNotReplaced === true && group.state !== 'Stable') {
+      return currentMemberJoin(group, { ...request, memberId: oldMemberId }, options);
+    }
     return updateStaticMemberAndRebalance(group, { oldMemberId, newMemberId, request }, rebalanceOptions(options));
   }
   if (request.requireKnownMemberId ?? true) {

@@ -16,13 +16,16 @@ const startupMs = 5_000;
 const safetyMs = 30_000;
 const GROUP = 'g';
 
+type Membership = 'dynamic' | 'static' | 'twin';
+
 // The assignors a group is drawn with: each of Kafka's four alone (cooperative-sticky alone is COOPERATIVE).
 const strategies: readonly AssignmentStrategy[][] = [['range'], ['roundrobin'], ['sticky'], ['cooperative-sticky']];
 
 /**
  * Consumer-group scenarios as structure that shrinks: 3 brokers, one topic (1-4 partitions, RF 3, min ISR 2),
  * one acks=all producer, a group of 1-4 consumers with one assignor (eager or cooperative) that join at drawn
- * times and may close early (one always runs to the end), short session and poll timeouts, records that take
+ * times and may close early (one always runs to the end), dynamic or static members (sometimes two processes with
+ * one group.instance.id), short session and poll timeouts, records that take
  * drawn time to process, and membership faults: a consumer crashing and restarting, pausing past its session
  * (a zombie when it wakes), cut off from the cluster, and the group's coordinator crashing, pausing or cut off.
  */
@@ -40,6 +43,9 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
       consumers: fc.array(consumer, { minLength: 1, maxLength: 4 }),
       strategy: fc.constantFrom(...strategies),
       processingTimeMs: fc.constantFrom(5, 50, 200),
+      // Static membership (KIP-345): none, every member with its own group.instance.id, or the last consumer
+      // started with the first one's instance id (a replacement deployed while the first still runs).
+      membership: fc.constantFrom<Membership>('dynamic', 'dynamic', 'static', 'twin'),
       autoCommitIntervalMs: fc.constantFrom(500, 2_000, 5_000),
     })
     .chain((shape) => {
@@ -57,9 +63,16 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
         ],
         readers: [{ id: 'reader-1', topics: ['events'], settings: { requestTimeoutMs: 5_000 } }],
         consumers: shape.consumers.map((c, i) => {
-          const startMs = startupMs + c.startSec * 1_000;
+          const last = shape.consumers.length - 1;
+          const twin = shape.membership === 'twin' && i > 0 && i === last;
+          // The replacement is deployed as another member joins (so the group may be rebalancing), and the
+          // member it replaces runs to the end too: whichever is fenced, one of them is left to drain the group.
+          const startSec = twin ? (shape.consumers[Math.min(1, last - 1)]?.startSec ?? c.startSec) : c.startSec;
+          const startMs = startupMs + startSec * 1_000;
+          const groupInstanceId = shape.membership === 'dynamic' ? undefined : `instance-${twin ? 1 : i + 1}`;
           // The last consumer runs to the end, so the group has someone to drain it after the heal.
-          const stopMs = i === shape.consumers.length - 1 || c.stopSec === undefined ? undefined : Math.min(safetyMs, startMs + c.stopSec * 1_000);
+          const runsToTheEnd = i === last || (shape.membership === 'twin' && i === 0) || c.stopSec === undefined;
+          const stopMs = runsToTheEnd ? undefined : Math.min(safetyMs, startMs + (c.stopSec ?? 0) * 1_000);
           return {
             id: consumerIds[i] as string,
             groupId: GROUP,
@@ -76,6 +89,7 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
               processingTimeMs: shape.processingTimeMs,
               maxPollRecords: 50,
               requestTimeoutMs: 5_000,
+              ...(groupInstanceId === undefined ? {} : { groupInstanceId }),
             },
           };
         }),

@@ -52,14 +52,27 @@ export interface GenerationNote {
   assignments: Record<string, string[]>;
 }
 
+/**
+ * A coordinator gave a static member's instance id a new member id (KIP-345): the process that held the old one
+ * is fenced (FENCED_INSTANCE_ID on its next request) and is no longer a member, of this generation or any.
+ */
+export interface ReplacedNote {
+  group: 'replaced';
+  groupId: string;
+  generation: number;
+  groupInstanceId: string;
+  oldMemberId: string;
+  newMemberId: string;
+}
+
 /** A group note, as a machine emits it in `{ type: 'note', data }`. */
-export type GroupNote = OwnershipNote | ProcessedNote | CommitAcceptedNote | GenerationNote;
+export type GroupNote = OwnershipNote | ProcessedNote | CommitAcceptedNote | GenerationNote | ReplacedNote;
 
 /** True when a note's data is a group note. */
 export function isGroupNote(data: unknown): data is GroupNote {
   if (data === null || typeof data !== 'object') return false;
   const kind = (data as { group?: unknown }).group;
-  return kind === 'owned' || kind === 'processed' || kind === 'commitAccepted' || kind === 'generation';
+  return kind === 'owned' || kind === 'processed' || kind === 'commitAccepted' || kind === 'generation' || kind === 'replaced';
 }
 
 /** A group note with where and when it was emitted. */

@@ -40,6 +40,7 @@ export function roleConfigs(input: {
       truncateToHighWatermark: on.has('truncate-to-high-watermark'),
       noFetchEpochFencing: on.has('no-fetch-epoch-fencing'),
       noGenerationFencing: on.has('no-generation-fencing'),
+      staticMemberIdNotReplaced: on.has('static-member-id-not-replaced'),
     },
   };
   const controller: Partial<ControllerConfig> = {

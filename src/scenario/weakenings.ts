@@ -61,6 +61,13 @@ export const weakenings = {
     description:
       "the group coordinator stores an OffsetCommit without checking the member or its generation: a zombie consumer that paused past its session commits over its partitions' new owner (and the committed offset may go backwards)",
   },
+  'static-member-id-not-replaced': {
+    name: 'static-member-id-not-replaced',
+    bug: 'C3',
+    breaks: 'single-owner',
+    description:
+      'a static member (group.instance.id) that joins with an empty member id while its group rebalances takes the current member id of its instance id instead of a new one (KAFKA-8500): the process it replaces is not fenced, and both consume one assignment',
+  },
   'commit-before-processing': {
     name: 'commit-before-processing',
     bug: 'C4',

@@ -3,7 +3,8 @@
 // protocol revokes everything before rejoining and the cooperative one (KIP-429) revokes a moving partition in
 // one generation and assigns it in the next, so no two members of one generation ever hold it at once.
 // Members of different generations never conflict here: a zombie still working in an older generation is not in
-// the current one, and keeping it from doing harm is commit fencing's job (see staleCommits.ts).
+// the current one, and keeping it from doing harm is commit fencing's job (see staleCommits.ts). Nor does a static
+// member whose member id the coordinator has given away (`replaced`, KIP-345): it is fenced, no longer a member.
 import type { GroupLog } from '../../history/GroupNote.ts';
 import { checkResult, type CheckResult } from '../CheckResult.ts';
 
@@ -32,15 +33,25 @@ interface Snapshot {
 /** Finds partitions owned by two members of one generation at once. */
 export function singleOwner(log: GroupLog): CheckResult {
   const snapshots = new Map<string, Snapshot>();
+  /** `groupId memberId` of member ids a static replacement took away. */
+  const replaced = new Set<string>();
   const reported = new Set<string>();
   const cases: DoubleOwnershipCase[] = [];
   let evidence = false;
   for (const entry of log) {
     if (entry.group === 'down') snapshots.delete(entry.node);
+    if (entry.group === 'replaced') {
+      replaced.add(`${entry.groupId} ${entry.oldMemberId}`);
+      for (const [node, snapshot] of snapshots) {
+        if (snapshot.groupId === entry.groupId && snapshot.memberId === entry.oldMemberId) snapshots.set(node, { ...snapshot, partitions: new Set() });
+      }
+    }
     if (entry.group !== 'owned') continue;
     evidence ||= entry.partitions.length > 0;
-    // A snapshot without a generation (-1: not yet, or no longer, in the group) owns nothing.
-    const partitions = new Set(entry.generation < 0 ? [] : entry.partitions);
+    // A snapshot without a generation (-1: not yet, or no longer, in the group), or of a replaced member id, owns
+    // nothing as far as the group is concerned.
+    const member = entry.generation >= 0 && !replaced.has(`${entry.groupId} ${entry.memberId}`);
+    const partitions = new Set(member ? entry.partitions : []);
     const mine: Snapshot = { groupId: entry.groupId, memberId: entry.memberId, generation: entry.generation, partitions };
     snapshots.set(entry.node, mine);
     for (const [other, theirs] of snapshots) {

@@ -3,7 +3,8 @@ import { emptyGroup, memberOf } from '../../../actors/coordinator/GroupMetadata.
 import { heartbeat } from '../../../actors/coordinator/heartbeat.ts';
 import { expireDeadlines } from '../../../actors/coordinator/sessionExpiry.ts';
 import { syncGroup } from '../../../actors/coordinator/syncGroup.ts';
-import { completeRebalance, config, counter, join, joinAnswer, joinNew, rebalanceTimeoutMs, responseOf, stableGroup } from './coordinatorFixtures.ts';
+import { joinGroup } from '../../../actors/coordinator/joinGroup.ts';
+import { completeRebalance, config, counter, join, joinAnswer, joinNew, joinRequest, rebalanceTimeoutMs, responseOf, stableGroup } from './coordinatorFixtures.ts';
 
 const afterDelay = config.groupInitialRebalanceDelayMs;
 
@@ -206,6 +207,23 @@ describe('joinGroup: static members (KIP-345)', () => {
     const zombie = heartbeat(rejoin.state, { memberId: 'i2-2', groupInstanceId: 'i2', generationId: 1 }, 10_001);
     expect(zombie.response?.errorCode).toBe('FENCED_INSTANCE_ID');
     expect(join(rejoin.state, { ...staticJoin('i2'), memberId: 'i2-2' }, 10_001).response?.errorCode).toBe('FENCED_INSTANCE_ID');
+  });
+
+  it('a static member joining again during a rebalance gets a new id, and the old one is fenced', () => {
+    const ids = counter();
+    const preparing = join(emptyGroup('g'), staticJoin('i1'), 0, ids).state;
+    const second = join(preparing, staticJoin('i1'), 1, ids);
+    expect(second.state.staticMembers.i1).toBe('i1-2');
+    expect(join(second.state, { ...staticJoin('i1'), memberId: 'i1-1' }, 2).response?.errorCode).toBe('FENCED_INSTANCE_ID');
+  });
+
+  it('keeps the old id for a static member joining during a rebalance under static-member-id-not-replaced (bug C3)', () => {
+    const ids = counter();
+    const preparing = join(emptyGroup('g'), staticJoin('i1'), 0, ids).state;
+    const options = { nowMs: 1, config, newMemberIdSuffix: ids, staticMemberIdNotReplaced: true };
+    const second = joinGroup(preparing, joinRequest(staticJoin('i1')), options);
+    expect(second.state.staticMembers.i1).toBe('i1-1');
+    expect(second.effects).toContainEqual({ type: 'parkJoin', memberId: 'i1-1' });
   });
 
   it('a rejoining static leader that supports skipping assignment learns it leads but must not assign (KIP-814)', () => {

@@ -28,6 +28,11 @@ export class GroupLogBuilder {
     return this.push({ group: 'owned', node, groupId: this.groupId, memberId, generation, partitions });
   }
 
+  /** The coordinator gave static instance `groupInstanceId` the member id `newMemberId` in place of `oldMemberId`. */
+  replaced(coordinator: string, generation: number, groupInstanceId: string, oldMemberId: string, newMemberId: string): this {
+    return this.push({ group: 'replaced', node: coordinator, groupId: this.groupId, generation, groupInstanceId, oldMemberId, newMemberId });
+  }
+
   /** Processes `offsets` of `key` in order, each with the value `<key>@<offset>`. */
   processed(node: string, memberId: string, generation: number, key: string, offsets: number[]): this {
     const { topic, partition } = parseKey(key);

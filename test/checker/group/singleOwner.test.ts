@@ -25,6 +25,20 @@ describe('singleOwner', () => {
     expect(singleOwner(b.log).valid).toBe(true);
   });
 
+  it('does not count a static member whose member id was given to its replacement (it is fenced, KIP-345)', () => {
+    const b = new GroupLogBuilder()
+      .owned('c1', 'i-1-a', 3, ['orders-1'])
+      .replaced('broker-1', 3, 'i-1', 'i-1-a', 'i-1-b')
+      .owned('c2', 'i-1-b', 3, ['orders-1'])
+      .owned('c1', 'i-1-a', 3, ['orders-1']);
+    expect(singleOwner(b.log).valid).toBe(true);
+  });
+
+  it('flags two processes that share one member id in one generation (bug C3, KAFKA-8500)', () => {
+    const b = new GroupLogBuilder().owned('c1', 'i-1-a', 3, ['orders-1']).owned('c2', 'i-1-a', 3, ['orders-1']);
+    expect(singleOwner(b.log).anomalies).toEqual({ 'double-ownership': 1 });
+  });
+
   it('ends ownership when the node goes down', () => {
     const b = new GroupLogBuilder().owned('c1', 'm-1', 3, ['orders-1']).down('c1').owned('c2', 'm-2', 3, ['orders-1']);
     expect(singleOwner(b.log).valid).toBe(true);
