@@ -5,6 +5,7 @@ import { SimulationError } from '../kernel/SimulationError.ts';
 import { formatKernelDemo, runKernelDemo } from './kernelDemo.ts';
 import { CapsuleInputError, readCapsule, replay } from './replayCommand.ts';
 import { checkCommand, CheckInputError } from './checkCommand.ts';
+import { formatMatrix, runMatrix } from './matrixCommand.ts';
 import { progressBar } from './progressBar.ts';
 import { loadScenario, runAndDescribe, ScenarioInputError } from './runCommand.ts';
 
@@ -15,6 +16,8 @@ Commands:
   replay CAPSULE [--json]            run a replay capsule again; exit 3 if its traceHash differs
   check [--property P|all] [--weaken W] [--runs N] [--seed S] [--json]
                                      explore scenarios for properties with fast-check, shrink a failure to a capsule
+  matrix [--runs N] [--seed S] [--json]
+                                     every weakening against its property, every property with none
   kernel-demo [--seed S] [--ms N]    the simulation kernel alone: a ping/pong fixture under faults
 
 Options:
@@ -54,9 +57,10 @@ function main(argv: string[]): number {
   }
   const [command = 'run', ...rest] = positionals;
   try {
-    if (command !== 'check' && (values.property !== undefined || values.weaken !== undefined || values.runs !== undefined)) {
-      throw new UsageError('--property, --weaken and --runs are options of check');
+    if (command !== 'check' && (values.property !== undefined || values.weaken !== undefined)) {
+      throw new UsageError('--property and --weaken are options of check');
     }
+    if (command !== 'check' && command !== 'matrix' && values.runs !== undefined) throw new UsageError('--runs is an option of check and matrix');
     if (command === 'replay') {
       if (rest.length !== 1) throw new UsageError(`replay takes one capsule file, got ${rest.length === 0 ? 'none' : `"${rest.join(' ')}"`}`);
       const outcome = replay(readCapsule(rest[0] as string));
@@ -71,18 +75,26 @@ function main(argv: string[]): number {
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
     }
+    if (command === 'matrix') {
+      if (rest.length > 0) throw new UsageError(`matrix takes no file, got "${rest.join(' ')}"`);
+      const seed = parseCheckSeed(values.seed);
+      const runs = parseRuns(values.runs, 200);
+      const show = process.stderr.isTTY && !values.json;
+      const rows = runMatrix({ runs, seed, capsuleDir: 'reports/capsules', wallClockMs: () => performance.now(), ...(show ? { onRow: (label: string) => process.stderr.write(`checking ${label} ...\n`) } : {}) });
+      const ok = rows.every((r) => r.ok);
+      process.stdout.write(values.json ? `${JSON.stringify({ runs, seed, ok, rows })}\n` : `${formatMatrix(rows, runs, seed)}\n`);
+      return ok ? 0 : 1;
+    }
     if (command === 'check') {
       if (rest.length > 0) throw new UsageError(`check takes no file, got "${rest.join(' ')}"`);
-      const seed = values.seed === undefined ? 1 : Number(values.seed);
-      if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed for check must be an integer (fast-check's seed), got ${JSON.stringify(values.seed)}`);
-      const runs = values.runs === undefined ? 100 : Number(values.runs);
-      if (!Number.isSafeInteger(runs) || runs < 1) throw new UsageError(`--runs must be an integer >= 1, got ${JSON.stringify(values.runs)}`);
+      const seed = parseCheckSeed(values.seed);
+      const runs = parseRuns(values.runs, 100);
       const progress = process.stderr.isTTY && !values.json ? progressBar() : undefined;
       const outcome = checkCommand({ property: values.property, weaken: values.weaken, runs, seed, capsuleDir: 'reports/capsules', ...(progress ? { progress } : {}) });
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
     }
-    if (command !== 'kernel-demo') throw new UsageError(`unknown command "${command}"; commands: run, replay, check, kernel-demo`);
+    if (command !== 'kernel-demo') throw new UsageError(`unknown command "${command}"; commands: run, replay, check, matrix, kernel-demo`);
     if (rest.length > 0) throw new UsageError(`kernel-demo takes no file, got "${rest.join(' ')}"`);
     const seed = parseSeed(values.seed);
     const ms = parseMs(values.ms);
@@ -109,6 +121,19 @@ function parseSeed(raw: string | undefined): number | string {
   if (raw === undefined) return 1;
   if (raw.length === 0) throw new UsageError('--seed must be a number or a non-empty string, got ""');
   return /^-?\d+$/.test(raw) ? Number(raw) : raw;
+}
+
+// fast-check's seed: an integer.
+function parseCheckSeed(raw: string | undefined): number {
+  const seed = raw === undefined ? 1 : Number(raw);
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed for check and matrix must be an integer (fast-check's seed), got ${JSON.stringify(raw)}`);
+  return seed;
+}
+
+function parseRuns(raw: string | undefined, fallback: number): number {
+  const runs = raw === undefined ? fallback : Number(raw);
+  if (!Number.isSafeInteger(runs) || runs < 1) throw new UsageError(`--runs must be an integer >= 1, got ${JSON.stringify(raw)}`);
+  return runs;
 }
 
 function parseMs(raw: string | undefined): number {

@@ -42,6 +42,7 @@ describe('kafka-sim check', () => {
     expect(weakening.status).toBe(2);
     expect(weakening.stderr).toContain('--weaken: got "acks-2", allowed: one of acks-1');
     expect(cli(dir, 'check', '--runs', '0').stderr).toContain('--runs must be an integer >= 1, got "0"');
-    expect(cli(dir, 'run', '--runs', '5').stderr).toContain('--property, --weaken and --runs are options of check');
+    expect(cli(dir, 'run', '--weaken', 'acks-1').stderr).toContain('--property and --weaken are options of check');
+    expect(cli(dir, 'run', '--runs', '5').stderr).toContain('--runs is an option of check and matrix');
   });
 });

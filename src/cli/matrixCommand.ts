@@ -1,0 +1,117 @@
+// `kafka-sim matrix [--runs N] [--seed S] [--json]`: every weakening against the property it must break, and every
+// property with no weakening. A weakening is caught when fast-check finds a counterexample within the runs (then
+// shrunk, its capsule written); a rare one (see weakenings.ts) that the runs miss is still caught if its committed
+// counterexample (properties/counterexamples/) breaks the property. Exit 1 when a weakening is not caught or a
+// property fails with no weakening: the matrix is the claim that the properties can fail and do not.
+import { readFileSync } from 'node:fs';
+import { checkProperty } from '../../properties/checkProperty.ts';
+import { propertyViolations } from '../../properties/replicationProperties.ts';
+import { replayCapsule, type ReplayCapsule } from '../scenario/capsule.ts';
+import { weakeningNames, weakenings, type PropertyName, type WeakeningName } from '../scenario/weakenings.ts';
+import { checkablePropertyNames } from './checkCommand.ts';
+
+/** One row of the matrix. */
+export interface MatrixRow {
+  weakening: WeakeningName | null;
+  bug: string | null;
+  property: PropertyName;
+  /** For a weakening: whether it was caught (by the runs, or by its committed counterexample). For none: whether the property held. */
+  ok: boolean;
+  caughtBy: 'runs' | 'committed counterexample' | null;
+  runs: number;
+  seconds: number;
+  shrunkFaults: number | null;
+  shrunkRecords: number | null;
+  violations: string[];
+  capsulePath: string | null;
+}
+
+/** What `matrix` is asked to do; `wallClockMs` times each check (the CLI's clock, not the simulation's). */
+export interface MatrixOptions {
+  runs: number;
+  seed: number;
+  capsuleDir: string;
+  wallClockMs: () => number;
+  /** Told as each row starts and ends. */
+  onRow?: (label: string) => void;
+}
+
+/** Runs the matrix. */
+export function runMatrix(options: MatrixOptions): MatrixRow[] {
+  const rows: MatrixRow[] = [];
+  for (const name of weakeningNames) rows.push(weakeningRow(name, options));
+  for (const property of checkablePropertyNames) rows.push(propertyRow(property, options));
+  return rows;
+}
+
+function weakeningRow(name: WeakeningName, options: MatrixOptions): MatrixRow {
+  const weakening = weakenings[name];
+  options.onRow?.(`${name} -> ${weakening.breaks}`);
+  const started = options.wallClockMs();
+  const check = checkProperty(weakening.breaks, [name], { numRuns: options.runs, seed: options.seed, capsuleDir: options.capsuleDir });
+  const ce = check.counterexample;
+  let caughtBy: MatrixRow['caughtBy'] = ce === null ? null : 'runs';
+  let violations = ce?.violations ?? [];
+  if (ce === null && 'rare' in weakening) {
+    const capsule = JSON.parse(readFileSync(`properties/counterexamples/${name}.json`, 'utf8')) as ReplayCapsule;
+    violations = propertyViolations(weakening.breaks, replayCapsule(capsule).result);
+    if (violations.length > 0) caughtBy = 'committed counterexample';
+  }
+  return {
+    weakening: name,
+    bug: weakening.bug,
+    property: weakening.breaks,
+    ok: caughtBy !== null,
+    caughtBy,
+    runs: check.runsToFind,
+    seconds: Number(((options.wallClockMs() - started) / 1000).toFixed(1)),
+    shrunkFaults: ce?.faults ?? null,
+    shrunkRecords: ce?.records ?? null,
+    violations,
+    capsulePath: ce?.capsulePath ?? null,
+  };
+}
+
+function propertyRow(property: PropertyName, options: MatrixOptions): MatrixRow {
+  options.onRow?.(`${property} (no weakening)`);
+  const started = options.wallClockMs();
+  const check = checkProperty(property, [], { numRuns: options.runs, seed: options.seed, capsuleDir: options.capsuleDir });
+  const ce = check.counterexample;
+  return {
+    weakening: null,
+    bug: null,
+    property,
+    ok: check.ok,
+    caughtBy: null,
+    runs: check.runsToFind,
+    seconds: Number(((options.wallClockMs() - started) / 1000).toFixed(1)),
+    shrunkFaults: ce?.faults ?? null,
+    shrunkRecords: ce?.records ?? null,
+    violations: ce?.violations ?? [],
+    capsulePath: ce?.capsulePath ?? null,
+  };
+}
+
+/** The matrix as a text table. */
+export function formatMatrix(rows: readonly MatrixRow[], runs: number, seed: number): string {
+  const header = ['weakening', 'bug', 'property', 'result', 'runs', 'seconds', 'shrunk to'];
+  const body = rows.map((r) => [
+    r.weakening ?? '(none)',
+    r.bug ?? '',
+    r.property,
+    r.weakening === null ? (r.ok ? 'held' : 'FAILED') : r.ok ? (r.caughtBy === 'runs' ? 'caught' : 'caught (committed counterexample)') : 'NOT CAUGHT',
+    String(r.runs),
+    String(r.seconds),
+    r.shrunkFaults === null ? '' : `${r.shrunkFaults} faults, ${r.shrunkRecords} records`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const ok = rows.every((r) => r.ok);
+  return [
+    `kafka-sim matrix: ${runs} runs per check, seed ${seed}`,
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...body.map(line),
+    `verdict: ${ok ? 'every weakening caught, every property held' : 'FAILED'}`,
+  ].join('\n');
+}

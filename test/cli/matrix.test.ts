@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { formatMatrix, type MatrixRow } from '../../src/cli/matrixCommand.ts';
+
+const row = (overrides: Partial<MatrixRow>): MatrixRow => ({
+  weakening: 'acks-1',
+  bug: 'R2',
+  property: 'no-loss',
+  ok: true,
+  caughtBy: 'runs',
+  runs: 4,
+  seconds: 12.5,
+  shrunkFaults: 2,
+  shrunkRecords: 30,
+  violations: ['lost-write (1)'],
+  capsulePath: 'reports/capsules/x.json',
+  ...overrides,
+});
+
+describe('formatMatrix', () => {
+  it('lists each weakening with its property, how it was caught, the runs, the seconds and the shrunk size', () => {
+    const text = formatMatrix(
+      [
+        row({}),
+        row({ weakening: 'truncate-to-high-watermark', bug: 'R3/R4', property: 'log-matching', caughtBy: 'committed counterexample', runs: 200, shrunkFaults: null, shrunkRecords: null }),
+        row({ weakening: null, bug: null, property: 'ordering', caughtBy: null, runs: 200, shrunkFaults: null, shrunkRecords: null }),
+      ],
+      200,
+      1,
+    );
+    expect(text).toMatch(/acks-1 +R2 +no-loss +caught +4 +12.5 +2 faults, 30 records/);
+    expect(text).toMatch(/truncate-to-high-watermark +R3\/R4 +log-matching +caught \(committed counterexample\) +200/);
+    expect(text).toMatch(/\(none\) +ordering +held +200/);
+    expect(text).toMatch(/verdict: every weakening caught, every property held$/);
+  });
+
+  it('fails the verdict when a weakening is not caught or a property fails without one', () => {
+    expect(formatMatrix([row({ ok: false, caughtBy: null })], 10, 1)).toMatch(/NOT CAUGHT[\s\S]*verdict: FAILED$/);
+    expect(formatMatrix([row({ weakening: null, ok: false })], 10, 1)).toMatch(/FAILED[\s\S]*verdict: FAILED$/);
+  });
+});
