@@ -403,6 +403,7 @@ function carryOutOne(state: ConsumerState, queued: QueuedEffect, out: Out): Cons
         const separator = key.lastIndexOf('-');
         return [key.slice(0, separator), Number(key.slice(separator + 1))];
       });
+      out.push({ kind: 'note', data: { group: 'failed', groupId: state.groupId, memberId: state.membership.memberId, errorCode: effect.errorCode } });
       return reportOwned(removePartitions({ ...state, status: 'failed', phase: 'waiting', round: null, queued: [] }, owned), out);
     }
     case 'revokePartitions': {

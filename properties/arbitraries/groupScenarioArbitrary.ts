@@ -95,7 +95,8 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
         }),
         broker: { replicaLagTimeMaxMs: 5_000, replicaSocketTimeoutMs: 5_000, groupInitialRebalanceDelayMs: 500 },
         controller: { offsetsTopicNumPartitions: 3 },
-        faults: schedule.map((fault) => ({ ...fault, atMs: fault.atMs + startupMs })),
+        // A window still open when the safety phase ends is closed by the liveness phase (heal, restart, resume).
+        faults: schedule.map((fault) => ({ ...fault, atMs: fault.atMs + startupMs })).filter((fault) => fault.atMs < safetyMs),
         weakenings: [...(constraints.weakenings ?? [])],
         durations: { startupMs, safetyMs, quietMs: 30_000, finalReadMs: 30_000 },
         invariantSampleMs: 500,

@@ -56,7 +56,10 @@ export function replicationScenarioArbitrary(constraints: ReplicationScenarioCon
         maxWindows: constraints.maxFaultWindows ?? 4,
         maxDurationMs: 12_000,
         powerLoss: constraints.powerLoss ?? false,
-      }).map((schedule) => schedule.map((fault) => ({ ...fault, atMs: fault.atMs + startupMs })));
+      })
+        // A window still open when the safety phase ends is closed by the liveness phase (heal, restart, resume),
+        // so every fault falls inside the safety phase, as a scenario file's must (and a capsule's, to replay).
+        .map((schedule) => schedule.map((fault) => ({ ...fault, atMs: fault.atMs + startupMs })).filter((fault) => fault.atMs < safetyMs));
       return faults.map((schedule): RunnableScenario => ({
         seed: shape.seed,
         brokers: shape.brokers,

@@ -12,8 +12,10 @@ import { loadScenario, runAndDescribe, ScenarioInputError } from './runCommand.t
 const USAGE = `Usage: kafka-sim <command> [options]
 
 Commands:
-  run [FILE] [--seed S] [--json]     run a scenario file, or the embedded default scenario, and print its story
-  replay CAPSULE [--json]            run a replay capsule again; exit 3 if its traceHash differs
+  run [FILE] [--seed S] [--json] [--report OUT.html] [--mermaid OUT.md]
+                                     run a scenario file, or the embedded default scenario, and print its story
+  replay CAPSULE [--json] [--report OUT.html] [--mermaid OUT.md]
+                                     run a replay capsule again; exit 3 if its traceHash differs
   check [--property P|all] [--weaken W] [--runs N] [--seed S] [--json]
                                      explore scenarios for properties with fast-check, shrink a failure to a capsule
   matrix [--runs N] [--seed S] [--json]
@@ -27,6 +29,8 @@ Options:
   --weaken   check: a weakening to switch on (its property must then fail)
   --runs N   check: runs per property (default 100)
   --json     print the result as one JSON object
+  --report   run, replay: write a self-contained HTML report of the run
+  --mermaid  run, replay: write a Mermaid sequence diagram of the messages around the failure
   --help     show this help`;
 
 class UsageError extends Error {}
@@ -43,6 +47,8 @@ function main(argv: string[]): number {
         property: { type: 'string' },
         weaken: { type: 'string' },
         runs: { type: 'string' },
+        report: { type: 'string' },
+        mermaid: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -61,9 +67,12 @@ function main(argv: string[]): number {
       throw new UsageError('--property and --weaken are options of check');
     }
     if (command !== 'check' && command !== 'matrix' && values.runs !== undefined) throw new UsageError('--runs is an option of check and matrix');
+    if (command !== 'run' && command !== 'replay' && (values.report !== undefined || values.mermaid !== undefined)) {
+      throw new UsageError('--report and --mermaid are options of run and replay');
+    }
     if (command === 'replay') {
       if (rest.length !== 1) throw new UsageError(`replay takes one capsule file, got ${rest.length === 0 ? 'none' : `"${rest.join(' ')}"`}`);
-      const outcome = replay(readCapsule(rest[0] as string));
+      const outcome = replay(readCapsule(rest[0] as string), { report: values.report, mermaid: values.mermaid });
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
     }
@@ -71,7 +80,7 @@ function main(argv: string[]): number {
       if (rest.length > 1) throw new UsageError(`run takes at most one scenario file, got "${rest.join(' ')}"`);
       if (values.ms !== undefined) throw new UsageError('--ms is for kernel-demo; a scenario sets its own durations');
       const scenario = loadScenario(rest[0], values.seed === undefined ? undefined : parseSeed(values.seed));
-      const outcome = runAndDescribe(scenario, 'reports/capsules', () => performance.now());
+      const outcome = runAndDescribe(scenario, 'reports/capsules', () => performance.now(), { report: values.report, mermaid: values.mermaid });
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
     }

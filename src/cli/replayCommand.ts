@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { CAPSULE_FORMAT_VERSION, replayCapsule, type ReplayCapsule } from '../scenario/capsule.ts';
 import { ScenarioError } from '../scenario/ScenarioError.ts';
 import { validateScenario } from '../scenario/validateScenario.ts';
+import type { World } from '../kernel/World.ts';
+import { reportOfRun } from '../report/reportOfRun.ts';
+import { writeReports, type ReportPaths } from './runCommand.ts';
 
 /** What a replay printed and how the command exits: 0 valid run, 1 violations reproduced, 3 another trace. */
 export interface ReplayOutcome {
@@ -42,9 +45,12 @@ export function readCapsule(path: string): ReplayCapsule {
   return capsule as ReplayCapsule;
 }
 
-/** Replays a capsule and describes the outcome. */
-export function replay(capsule: ReplayCapsule): ReplayOutcome {
-  const { result, sameTrace } = replayCapsule(capsule);
+/** Replays a capsule and describes the outcome; writes the reports asked for. */
+export function replay(capsule: ReplayCapsule, reports: ReportPaths = {}): ReplayOutcome {
+  const wantsReport = reports.report !== undefined || reports.mermaid !== undefined;
+  let world: World | undefined;
+  const { result, sameTrace } = replayCapsule(capsule, { trace: wantsReport ? 'full' : 'hash', onWorld: (w) => (world = w) });
+  const written = wantsReport && world !== undefined ? writeReports(reportOfRun(capsule.scenario, result, world), reports) : [];
   const anomalies = Object.entries(result.checkers.anomalies).map(([name, count]) => `${name} (${count})`);
   const invariants = result.invariants.filter((i) => !i.valid).map((i) => `${i.invariant} (${i.violations})`);
   const found = [...anomalies, ...invariants];
@@ -54,10 +60,11 @@ export function replay(capsule: ReplayCapsule): ReplayOutcome {
     `traceHash ${result.traceHash} ${sameTrace ? '(same as recorded)' : `DIFFERS from recorded ${capsule.traceHash}`}`,
     `verdict: ${result.valid === false ? 'violations' : result.valid === true ? 'valid' : 'unknown'}${found.length > 0 ? `: ${found.join(', ')}` : ''}`,
     `recorded: ${capsule.violations.length > 0 ? capsule.violations.join(', ') : 'none'}`,
+    ...written.map((path) => `report: ${path}`),
   ];
   return {
     exitCode,
     text: lines.join('\n'),
-    json: { traceHash: result.traceHash, recordedTraceHash: capsule.traceHash, sameTrace, valid: result.valid, anomalies: result.checkers.anomalies, invariants: result.invariants, recordedViolations: capsule.violations },
+    json: { traceHash: result.traceHash, recordedTraceHash: capsule.traceHash, sameTrace, valid: result.valid, anomalies: result.checkers.anomalies, invariants: result.invariants, recordedViolations: capsule.violations, reports: written },
   };
 }

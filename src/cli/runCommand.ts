@@ -1,7 +1,12 @@
 // `kafka-sim run [file]`: runs a scenario file (or the embedded default scenario) and prints its story. A run
 // that finds a violation, or whose simulation fails, writes its replay capsule.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { World } from '../kernel/World.ts';
+import { reportOfRun } from '../report/reportOfRun.ts';
+import type { ReportModel } from '../report/ReportModel.ts';
+import { renderHtml } from '../report/renderHtml.ts';
+import { renderMermaid } from '../report/renderMermaid.ts';
 import { SimulationError } from '../kernel/SimulationError.ts';
 import type { NodeNote } from '../kernel/NodeHost.ts';
 import { makeCapsule } from '../scenario/capsule.ts';
@@ -46,13 +51,32 @@ export function loadScenario(file: string | undefined, seed: number | string | u
   }
 }
 
-/** Runs a checked scenario and describes it; writes a capsule under `capsuleDir` when it finds a violation. */
-export function runAndDescribe(scenario: ResolvedScenario, capsuleDir: string, wallClockMs: () => number): RunOutcome {
+/** Where to write the run's reports, if anywhere. */
+export interface ReportPaths {
+  /** A self-contained HTML report. */
+  report?: string | undefined;
+  /** A Markdown file with a Mermaid sequence diagram of the messages around the failure. */
+  mermaid?: string | undefined;
+}
+
+/**
+ * Runs a checked scenario and describes it; writes a capsule under `capsuleDir` when it finds a violation, and
+ * the reports asked for.
+ */
+export function runAndDescribe(scenario: ResolvedScenario, capsuleDir: string, wallClockMs: () => number, reports: ReportPaths = {}): RunOutcome {
   const notes: NodeNote[] = [];
   const started = wallClockMs();
+  const wantsReport = reports.report !== undefined || reports.mermaid !== undefined;
   let result;
+  let world: World | undefined;
   try {
-    result = runResolvedScenario(scenario, { onWorld: (world) => world.notes$.subscribe((note) => notes.push(note)) });
+    result = runResolvedScenario(scenario, {
+      trace: wantsReport ? 'full' : 'hash',
+      onWorld: (w) => {
+        world = w;
+        w.notes$.subscribe((note) => notes.push(note));
+      },
+    });
   } catch (err) {
     if (!(err instanceof SimulationError)) throw err;
     const capsulePath = writeCapsule(capsuleDir, scenario, { traceHash: '' }, [`simulation failed: ${err.message}`]);
@@ -61,6 +85,8 @@ export function runAndDescribe(scenario: ResolvedScenario, capsuleDir: string, w
   const wallMs = wallClockMs() - started;
   const leaderChanges = leaderChangesFrom(notes);
   let text = formatRun(scenario, result, leaderChanges, wallMs);
+  const written = wantsReport && world !== undefined ? writeReports(reportOfRun(scenario, result, world), reports) : [];
+  for (const path of written) text += `\nreport: ${path}`;
   const violations = [
     ...Object.entries(result.checkers.anomalies).map(([name, count]) => `${name} (${count})`),
     ...result.invariants.filter((i) => !i.valid).map((i) => `${i.invariant} (${i.violations})`),
@@ -82,8 +108,24 @@ export function runAndDescribe(scenario: ResolvedScenario, capsuleDir: string, w
     faults: result.appliedFaults,
     leaderChanges,
     capsulePath,
+    reports: written,
   };
   return { exitCode: result.valid === false ? 1 : 0, text, json };
+}
+
+/** Writes the reports asked for; returns their paths. */
+export function writeReports(model: ReportModel, reports: ReportPaths): string[] {
+  const written: string[] = [];
+  for (const [path, render] of [
+    [reports.report, renderHtml],
+    [reports.mermaid, renderMermaid],
+  ] as const) {
+    if (path === undefined) continue;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, render(model));
+    written.push(path);
+  }
+  return written;
 }
 
 function writeCapsule(dir: string, scenario: ResolvedScenario, result: { traceHash: string }, violations: string[]): string {

@@ -65,14 +65,25 @@ export interface ReplacedNote {
   newMemberId: string;
 }
 
+/**
+ * A consumer stopped on an error it cannot recover from (KafkaConsumer throws from poll(): FENCED_INSTANCE_ID,
+ * INCONSISTENT_GROUP_PROTOCOL, ...). It owns nothing from then on and is not restarted.
+ */
+export interface FailedNote {
+  group: 'failed';
+  groupId: string;
+  memberId: string;
+  errorCode: string;
+}
+
 /** A group note, as a machine emits it in `{ type: 'note', data }`. */
-export type GroupNote = OwnershipNote | ProcessedNote | CommitAcceptedNote | GenerationNote | ReplacedNote;
+export type GroupNote = OwnershipNote | ProcessedNote | CommitAcceptedNote | GenerationNote | ReplacedNote | FailedNote;
 
 /** True when a note's data is a group note. */
 export function isGroupNote(data: unknown): data is GroupNote {
   if (data === null || typeof data !== 'object') return false;
   const kind = (data as { group?: unknown }).group;
-  return kind === 'owned' || kind === 'processed' || kind === 'commitAccepted' || kind === 'generation' || kind === 'replaced';
+  return kind === 'owned' || kind === 'processed' || kind === 'commitAccepted' || kind === 'generation' || kind === 'replaced' || kind === 'failed';
 }
 
 /** A group note with where and when it was emitted. */

@@ -15,6 +15,8 @@ type ObservedConsumer = Pick<ConsumerSpec, 'groupId' | 'topics' | 'stopMs'> & { 
 export class GroupObserver {
   private readonly entries: Array<GroupLogEntry | NodeDownEntry> = [];
   private readonly processed = new Set<string>();
+  /** Consumers stopped by a fatal error (and not restarted since). */
+  private readonly failed = new Set<string>();
   private readonly consumerIds: ReadonlySet<string>;
 
   constructor(
@@ -30,6 +32,8 @@ export class GroupObserver {
     if (!isGroupNote(data)) return;
     this.entries.push({ ...data, node: note.node, timeMs: note.atMs });
     if (data.group === 'processed') this.processed.add(recordKey(data));
+    if (data.group === 'failed') this.failed.add(note.node);
+    if (data.group === 'owned' && data.generation >= 0) this.failed.delete(note.node);
   }
 
   /** A consumer node crashed (or lost power) at `timeMs`: it owns nothing from then on. */
@@ -47,9 +51,12 @@ export class GroupObserver {
     return Object.fromEntries(this.consumers.map((c) => [c.id, c.groupId]));
   }
 
-  /** The groups with a member that runs to the end (one that never closes). */
+  /**
+   * The groups with a member that runs to the end: one that never closes and was not stopped by a fatal error
+   * (a group whose every such member failed has nobody left to drain it).
+   */
   activeGroups(): string[] {
-    return [...new Set(this.consumers.filter((c) => c.stopMs === undefined).map((c) => c.groupId))];
+    return [...new Set(this.consumers.filter((c) => c.stopMs === undefined && !this.failed.has(c.id)).map((c) => c.groupId))];
   }
 
   /** The partition keys each group subscribes to (the union of its members' topics). */
