@@ -41,6 +41,10 @@ export { murmur2, toPositive } from './protocol/murmur2.ts';
 export { partitionForKey } from './protocol/partitionForKey.ts';
 /** The `__consumer_offsets` partition whose leader coordinates a group. */
 export { coordinatorPartition } from './protocol/coordinatorPartition.ts';
+/** The group leader's partition assignors (range, roundrobin, sticky, cooperative-sticky), with Java's member order. */
+export { assignPartitions, assignmentStrategies } from '../actors/assignors/assignPartitions.ts';
+export type { AssignmentStrategy } from '../actors/assignors/assignPartitions.ts';
+export type { Assignment, AssignmentInput, AssignorMember } from '../actors/assignors/AssignmentInput.ts';
 /** Java's `String.hashCode`. */
 export { javaStringHashCode } from './protocol/javaStringHashCode.ts';
 /** Kafka's error table: `{ type, code, retriable }` by name. */
@@ -63,7 +67,7 @@ export { ScenarioError } from './scenario/ScenarioError.ts';
 export type { ScenarioIssue } from './scenario/ScenarioError.ts';
 /** The default phases of a run (startup, safety, quiet, final read). */
 export { defaultDurations } from './scenario/Scenario.ts';
-export type { Durations, KeySpec, ProducerSpec, ReaderSpec, Scenario, TopicSpec, WorkloadSpec } from './scenario/Scenario.ts';
+export type { AdminOperation, ConsumerSpec, Durations, KeySpec, ProducerSpec, ReaderSpec, Scenario, TopicSpec, WorkloadSpec } from './scenario/Scenario.ts';
 /** The weakenings (known Kafka bugs as switches), each with the property it must break. */
 export { weakeningNames, weakenings } from './scenario/weakenings.ts';
 export type { PropertyName, Weakening, WeakeningName } from './scenario/weakenings.ts';
@@ -72,6 +76,8 @@ export { CAPSULE_FORMAT_VERSION, makeCapsule, replayCapsule } from './scenario/c
 export type { ReplayCapsule } from './scenario/capsule.ts';
 /** The Jepsen-style operation history clients record. */
 export type { History, Operation, OperationFunction, OperationType } from './history/History.ts';
+/** The rebalance log of consumer groups (RunResult.groupLog). */
+export type { GroupLog, GroupLogEntry, GroupNote } from './history/GroupNote.ts';
 /** The checkers' and invariants' verdicts. */
 export type { CheckResult } from './checker/CheckResult.ts';
 export type { CheckAllResult } from './checker/checkAll.ts';

@@ -7,6 +7,7 @@ import type { ConsumerConfig } from './consumerDefaults.ts';
 import type { Membership, MembershipEffect } from './membership.ts';
 import type { OffsetTracking } from './offsetTracking.ts';
 import type { Processing } from './processing.ts';
+import type { StaleClaim } from './staleOwnedPartitions.ts';
 
 // The group consumer machine's state as plain data, and the effects its rules ask for (the broker's pattern:
 // rules take a state and push effects, the machine turns them into emitted and delayed events).
@@ -35,7 +36,10 @@ export const consumerClientDefaults: ConsumerClientSettings = {
 export interface ConsumerWeakenings {
   /** Bug C4: commit the polled positions as soon as a poll returns, before the records are processed. */
   readonly commitBeforeProcessing: boolean;
-  /** Bug C2 (KAFKA-12984): the leader's cooperative assignor trusts every member's ownedPartitions, stale or not. */
+  /**
+   * Bug C2 (KAFKA-12984 with KAFKA-13406's client): a member kicked out of its generation still claims what it
+   * owned when it rejoins, and the leader trusts every claim as current (see staleOwnedPartitions.ts).
+   */
   readonly trustStaleOwnedPartitions: boolean;
 }
 
@@ -93,6 +97,8 @@ export interface ConsumerState {
   readonly queued: readonly QueuedEffect[];
   /** The OffsetCommit the queued effects wait for (a revocation commits before the member rejoins). */
   readonly blockingCommit: number | null;
+  /** Bug C2's client only: partitions lost with a generation that the next JoinGroup still claims. */
+  readonly staleClaim: StaleClaim | null;
   /** The partitions the member consumes now, as last reported, and the membership it holds them in. */
   readonly owned: { readonly partitions: readonly string[]; readonly memberId: string; readonly generationId: number };
   readonly nextCorrelationId: number;

@@ -141,6 +141,7 @@ function bootState(input: ConsumerInput): ConsumerState {
     round: null,
     queued: [],
     blockingCommit: null,
+    staleClaim: null,
     owned: { partitions: [], memberId: '', generationId: -1 },
     nextCorrelationId: 0,
     nextOperationId: 0,

@@ -20,6 +20,7 @@ import { isRejoinNeeded, heartbeatRequest, requestRejoin, startJoin, type Member
 import { onGroupError, onHeartbeatResponse, onJoinGroupResponse, onSyncGroupResponse } from './membershipResponses.ts';
 import { closeMembership, isPollTimeoutExpired, onPollTimeout, recordPoll } from './leaveGroup.ts';
 import { rebalanceProtocolFor } from './rebalanceProtocol.ts';
+import { trustEveryClaim, withStaleClaim } from './staleOwnedPartitions.ts';
 import { applyCommitResponse, autoCommitDone, isAutoCommitDue, offsetsToCommit } from './offsetCommits.ts';
 import { applyLatestOffset, applyOffsetFetch, onPartitionsAssigned, onPartitionsRemoved, recordProcessed } from './offsetTracking.ts';
 import { dropPartitions, enqueuePolled, finishRecord, isProcessingIdle, pollValue, startNextRecord } from './processing.ts';
@@ -267,19 +268,15 @@ export function onGroupAnswer(state: ConsumerState, answer: GroupResponseMessage
 function onJoinAnswer(state: ConsumerState, body: JoinGroupResponse, out: Out): ConsumerState {
   const m = state.membership;
   const partitionsPerTopic = Object.fromEntries(m.topics.filter((t) => state.partitionCounts[t] !== undefined).map((t) => [t, state.partitionCounts[t] as number]));
-  const trusting = state.weakenings.trustStaleOwnedPartitions ? { ...body, members: body.members.map(trustStale) } : body;
-  const result = onJoinGroupResponse(m, trusting, { config: state.config, partitionsPerTopic });
+  let result = onJoinGroupResponse(m, body, { config: state.config, partitionsPerTopic });
+  if (state.weakenings.trustStaleOwnedPartitions) {
+    const effects = result.effects.map((e) => (e.type === 'syncGroup' ? { ...e, request: { ...e.request, assignments: trustEveryClaim(body.members, e.request.assignments) } } : e));
+    result = { ...result, effects };
+  }
   const leads = body.errorCode === 'NONE' && body.leaderId === body.memberId && !body.skipAssignment;
   const next = leads ? { ...state, assignedCounts: partitionsPerTopic } : state;
   if (body.errorCode === 'COORDINATOR_LOAD_IN_PROGRESS') out.push(timer('consumer.poll', state.client.retryBackoffMs, { type: 'consumer.poll' }));
   return carryOut({ ...next, membership: result.state }, result.effects, m, out, false);
-}
-
-// Bug C2 (KAFKA-12984): every member's claim counts as current, so a member that missed a generation and still
-// lists partitions someone else now owns keeps them without the hand-over the cooperative protocol requires.
-function trustStale(member: JoinGroupResponse['members'][number]): JoinGroupResponse['members'][number] {
-  const { generation: _ignored, ...metadata } = member.metadata;
-  return { ...member, metadata };
 }
 
 function onSyncAnswer(state: ConsumerState, body: SyncGroupResponse, out: Out): ConsumerState {
@@ -383,7 +380,8 @@ function carryOutOne(state: ConsumerState, queued: QueuedEffect, out: Out): Cons
   switch (effect.type) {
     case 'joinGroup': {
       if (state.coordinator === null) return ensureCoordinator({ ...state, membership: { ...requestRejoin(state.membership, 'coordinator unknown'), state: 'UNJOINED' } }, out);
-      const next = sendGroup(state, 'joinGroup', effect.request, queued, out);
+      const request = state.staleClaim === null ? effect.request : withStaleClaim(effect.request, state.staleClaim);
+      const next = sendGroup(state, 'joinGroup', request, queued, out);
       return { ...next, joinCorrelationId: next.nextCorrelationId - 1 };
     }
     case 'syncGroup': {
@@ -412,11 +410,14 @@ function carryOutOne(state: ConsumerState, queued: QueuedEffect, out: Out): Cons
       next = reportOwned(removePartitions(next, effect.partitions), out);
       return next.nextOperationId !== before ? { ...next, blockingCommit: before } : next;
     }
-    case 'losePartitions':
-      return reportOwned(removePartitions(state, effect.partitions), out);
+    case 'losePartitions': {
+      // Bug C2's client: what was lost is still claimed at the next join (see staleOwnedPartitions.ts).
+      const staleClaim = state.weakenings.trustStaleOwnedPartitions ? { partitions: effect.partitions, generationId: state.owned.generationId } : null;
+      return reportOwned(removePartitions({ ...state, staleClaim }, effect.partitions), out);
+    }
     case 'assignPartitions': {
       const assigned = onPartitionsAssigned(state.offsets, effect.partitions);
-      let next: ConsumerState = { ...state, offsets: assigned.state, owned: { ...state.owned, memberId: queued.memberId, generationId: queued.generationId } };
+      let next: ConsumerState = { ...state, staleClaim: null, offsets: assigned.state, owned: { ...state.owned, memberId: queued.memberId, generationId: queued.generationId } };
       next = { ...next, owned: { ...next.owned, partitions: [...next.owned.partitions, ...effect.partitions.map(([t, p]) => topicPartitionKey(t, p))] } };
       for (const e of assigned.effects) if (e.type === 'offsetFetch' && next.coordinator !== null) next = sendGroup(next, 'offsetFetch', e.request, queued, out);
       return reportOwned(next, out);

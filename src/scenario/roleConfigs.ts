@@ -54,8 +54,7 @@ export function roleConfigs(input: {
   }
   const consumerWeakenings: ConsumerWeakenings = {
     commitBeforeProcessing: on.has('commit-before-processing'),
-    // Bug C2's switch is not a scenario weakening yet: no run has shown it breaking single-owner (see README).
-    trustStaleOwnedPartitions: false,
+    trustStaleOwnedPartitions: on.has('cooperative-trusts-stale-owned-partitions'),
   };
   return { broker, controller, producerOverrides, consumerWeakenings };
 }

@@ -61,6 +61,13 @@ export const weakenings = {
     description:
       "the group coordinator stores an OffsetCommit without checking the member or its generation: a zombie consumer that paused past its session commits over its partitions' new owner (and the committed offset may go backwards)",
   },
+  'cooperative-trusts-stale-owned-partitions': {
+    name: 'cooperative-trusts-stale-owned-partitions',
+    bug: 'C2',
+    breaks: 'single-owner',
+    description:
+      "a member kicked out of its generation still claims the partitions it lost when it rejoins, and the group leader trusts every claim as current (KAFKA-12984, with the client behaviour KAFKA-13406 fixed): the stale claimant takes a partition at once while its new owner still consumes it, both in one generation",
+  },
   'static-member-id-not-replaced': {
     name: 'static-member-id-not-replaced',
     bug: 'C3',
