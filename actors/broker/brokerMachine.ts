@@ -14,7 +14,7 @@ import type {
   ProduceRequest,
 } from '../../src/protocol/messages.ts';
 import { CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
-import { send } from '../../src/protocol/send.ts';
+import { enqueueRoleEffect } from '../roleEffects.ts';
 import type { FindCoordinatorRequest, GroupMessage, GroupRequestMessage } from '../coordinator/groupMessages.ts';
 import { applyMetadataRecords } from './applyMetadata.ts';
 import { brokerConfigDefaults, type BrokerConfig, type BrokerWeakenings } from './brokerConfig.ts';
@@ -59,8 +59,7 @@ type BrokerEvent =
 
 type Rule = (state: BrokerState, event: BrokerEvent, nowMs: number, out: BrokerEffect[]) => BrokerState;
 
-// Runs a rule and carries out its effects. A timer is cancelled before it is set again, since XState keeps
-// a pending delayed event when another is scheduled under the same id.
+// Runs a rule and carries out its effects (actors/roleEffects.ts; a persist writes the broker's logs).
 function step(rule: Rule) {
   return enqueueActions<BrokerContext, BrokerEvent, undefined, BrokerEvent, never, never, never, never, HostEmitted>(
     ({ context, event, enqueue }) => {
@@ -68,24 +67,8 @@ function step(rule: Rule) {
       const next = rule(context.state, event, context.now(), out);
       if (next !== context.state) enqueue.assign({ state: next });
       for (const effect of out) {
-        switch (effect.kind) {
-          case 'send':
-            enqueue.emit(send(effect.to, effect.message as KafkaMessage));
-            break;
-          case 'persist':
-            enqueue.emit({ type: 'persist', data: brokerDisk(next), fsync: effect.fsync });
-            break;
-          case 'timer':
-            enqueue.cancel(effect.id);
-            enqueue.raise(effect.event, { id: effect.id, delay: effect.delayMs });
-            break;
-          case 'cancel':
-            enqueue.cancel(effect.id);
-            break;
-          case 'note':
-            enqueue.emit({ type: 'note', data: effect.data });
-            break;
-        }
+        if (effect.kind === 'persist') enqueue.emit({ type: 'persist', data: brokerDisk(next), fsync: effect.fsync });
+        else enqueueRoleEffect(enqueue, effect);
       }
     },
   );

@@ -1,7 +1,7 @@
 import { enqueueActions, setup } from 'xstate';
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
 import type { FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse } from '../../src/protocol/messages.ts';
-import { send } from '../../src/protocol/send.ts';
+import { enqueueRoleEffect } from '../roleEffects.ts';
 import type { FindCoordinatorResponse, GroupMessage, GroupResponseMessage } from '../coordinator/groupMessages.ts';
 import { resolveConsumerConfig, type ConsumerSettings } from './consumerDefaults.ts';
 import {
@@ -78,24 +78,8 @@ function step(rule: Rule) {
       const next = rule(context.state, event, context.now(), out);
       if (next !== context.state) enqueue.assign({ state: next });
       for (const effect of out) {
-        switch (effect.kind) {
-          case 'send':
-            enqueue.emit(send(effect.to, effect.message as KafkaMessage));
-            break;
-          case 'persist':
-            enqueue.emit({ type: 'persist', data: effect.data, fsync: true });
-            break;
-          case 'timer':
-            enqueue.cancel(effect.id);
-            enqueue.raise(effect.event, { id: effect.id, delay: effect.delayMs });
-            break;
-          case 'cancel':
-            enqueue.cancel(effect.id);
-            break;
-          case 'note':
-            enqueue.emit({ type: 'note', data: effect.data });
-            break;
-        }
+        if (effect.kind === 'persist') enqueue.emit({ type: 'persist', data: effect.data, fsync: true });
+        else enqueueRoleEffect(enqueue, effect);
       }
     },
   );
