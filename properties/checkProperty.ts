@@ -22,6 +22,12 @@ export interface PropertyCheckOptions {
   scenarios?: fc.Arbitrary<RunnableScenario>;
   /** Called after every run (exploring, then shrinking) with whether the property held in it: progress reports. */
   onRun?: (held: boolean) => void;
+  /**
+   * The most shrinking runs after the first failure (default: no limit). Each is a whole simulation run, and a
+   * group scenario can take hundreds; past the budget the smallest failure found so far is kept. Counted, not
+   * timed, so the result does not depend on the machine.
+   */
+  maxShrinks?: number;
 }
 
 /** A counterexample: the (shrunk) scenario, what it broke, and its capsule. */
@@ -48,9 +54,15 @@ export interface PropertyCheckResult {
 
 /** Checks `property` over scenarios with `weakenings` switched on. */
 export function checkProperty(property: PropertyName, weakenings: readonly WeakeningName[], options: PropertyCheckOptions): PropertyCheckResult {
+  let failed = false;
+  let shrinkRuns = 0;
   const details = fc.check(
     fc.property(options.scenarios ?? propertyArbitrary(property, weakenings), (scenario) => {
+      // Past the shrink budget a candidate counts as passing without running, so fast-check stops descending.
+      if (failed && options.maxShrinks !== undefined && shrinkRuns >= options.maxShrinks) return true;
+      if (failed) shrinkRuns++;
       const held = propertyViolations(property, runResolvedScenario(scenario)).length === 0;
+      if (!held) failed = true;
       options.onRun?.(held);
       return held;
     }),

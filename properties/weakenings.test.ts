@@ -37,7 +37,7 @@ describe('weakenings (known Kafka bugs) break their properties', () => {
 
   it('shrinks a counterexample and writes a capsule that replays to the same traceHash and violation (acks-1)', () => {
     const capsuleDir = join(tmpdir(), `kafka-sim-capsules-${process.pid}`);
-    const check = checkProperty('no-loss', ['acks-1'], { numRuns: 60, seed: 1, capsuleDir });
+    const check = checkProperty('no-loss', ['acks-1'], { numRuns: 60, seed: 1, capsuleDir, maxShrinks: 60 });
     expect(check.ok).toBe(false);
     const ce = check.counterexample;
     expect(ce?.capsulePath).toBeDefined();

@@ -15,6 +15,8 @@ export interface CheckOptions {
   runs: number;
   seed: number;
   capsuleDir: string;
+  /** The most shrinking runs after the first failure. */
+  maxShrinks: number;
   /** Told when each property starts (with its run budget) and after every run: a progress display. */
   progress?: { start(property: string, runs: number): void; run(): void; stop(): void };
 }
@@ -53,6 +55,7 @@ export function checkCommand(options: CheckOptions): CheckOutcome {
         numRuns: options.runs,
         seed: options.seed,
         capsuleDir: options.capsuleDir,
+        maxShrinks: options.maxShrinks,
         ...(options.progress === undefined ? {} : { onRun: () => options.progress?.run() }),
       });
     } finally {

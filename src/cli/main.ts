@@ -16,9 +16,9 @@ Commands:
                                      run a scenario file, or the embedded default scenario, and print its story
   replay CAPSULE [--json] [--report OUT.html] [--mermaid OUT.md]
                                      run a replay capsule again; exit 3 if its traceHash differs
-  check [--property P|all] [--weaken W] [--runs N] [--seed S] [--json]
+  check [--property P|all] [--weaken W] [--runs N] [--seed S] [--max-shrinks N] [--json]
                                      explore scenarios for properties with fast-check, shrink a failure to a capsule
-  matrix [--runs N] [--seed S] [--json]
+  matrix [--runs N] [--seed S] [--max-shrinks N] [--json]
                                      every weakening against its property, every property with none
   kernel-demo [--seed S] [--ms N]    the simulation kernel alone: a ping/pong fixture under faults
 
@@ -27,7 +27,8 @@ Options:
   --ms N     kernel-demo: virtual milliseconds to run (default 10000)
   --property check: a property name, or all (default: the weakening's property, or all)
   --weaken   check: a weakening to switch on (its property must then fail)
-  --runs N   check: runs per property (default 100)
+  --runs N   check, matrix: runs per property (default 100 for check, 200 for matrix)
+  --max-shrinks N  check, matrix: the most shrinking runs after a failure (default 100)
   --json     print the result as one JSON object
   --report   run, replay: write a self-contained HTML report of the run
   --mermaid  run, replay: write a Mermaid sequence diagram of the messages around the failure
@@ -48,6 +49,7 @@ function main(argv: string[]): number {
         weaken: { type: 'string' },
         runs: { type: 'string' },
         report: { type: 'string' },
+        'max-shrinks': { type: 'string' },
         mermaid: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -66,7 +68,9 @@ function main(argv: string[]): number {
     if (command !== 'check' && (values.property !== undefined || values.weaken !== undefined)) {
       throw new UsageError('--property and --weaken are options of check');
     }
-    if (command !== 'check' && command !== 'matrix' && values.runs !== undefined) throw new UsageError('--runs is an option of check and matrix');
+    if (command !== 'check' && command !== 'matrix' && (values.runs !== undefined || values['max-shrinks'] !== undefined)) {
+      throw new UsageError('--runs and --max-shrinks are options of check and matrix');
+    }
     if (command !== 'run' && command !== 'replay' && (values.report !== undefined || values.mermaid !== undefined)) {
       throw new UsageError('--report and --mermaid are options of run and replay');
     }
@@ -89,7 +93,8 @@ function main(argv: string[]): number {
       const seed = parseCheckSeed(values.seed);
       const runs = parseRuns(values.runs, 200);
       const show = process.stderr.isTTY && !values.json;
-      const rows = runMatrix({ runs, seed, capsuleDir: 'reports/capsules', wallClockMs: () => performance.now(), ...(show ? { onRow: (label: string) => process.stderr.write(`checking ${label} ...\n`) } : {}) });
+      const maxShrinks = parseRuns(values['max-shrinks'], 100, '--max-shrinks');
+      const rows = runMatrix({ runs, seed, capsuleDir: 'reports/capsules', maxShrinks, wallClockMs: () => performance.now(), ...(show ? { onRow: (label: string) => process.stderr.write(`checking ${label} ...\n`) } : {}) });
       const ok = rows.every((r) => r.ok);
       process.stdout.write(values.json ? `${JSON.stringify({ runs, seed, ok, rows })}\n` : `${formatMatrix(rows, runs, seed)}\n`);
       return ok ? 0 : 1;
@@ -99,7 +104,8 @@ function main(argv: string[]): number {
       const seed = parseCheckSeed(values.seed);
       const runs = parseRuns(values.runs, 100);
       const progress = process.stderr.isTTY && !values.json ? progressBar() : undefined;
-      const outcome = checkCommand({ property: values.property, weaken: values.weaken, runs, seed, capsuleDir: 'reports/capsules', ...(progress ? { progress } : {}) });
+      const maxShrinks = parseRuns(values['max-shrinks'], 100, '--max-shrinks');
+      const outcome = checkCommand({ property: values.property, weaken: values.weaken, runs, seed, maxShrinks, capsuleDir: 'reports/capsules', ...(progress ? { progress } : {}) });
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
     }
@@ -139,9 +145,9 @@ function parseCheckSeed(raw: string | undefined): number {
   return seed;
 }
 
-function parseRuns(raw: string | undefined, fallback: number): number {
+function parseRuns(raw: string | undefined, fallback: number, name = '--runs'): number {
   const runs = raw === undefined ? fallback : Number(raw);
-  if (!Number.isSafeInteger(runs) || runs < 1) throw new UsageError(`--runs must be an integer >= 1, got ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(runs) || runs < 1) throw new UsageError(`${name} must be an integer >= 1, got ${JSON.stringify(raw)}`);
   return runs;
 }
 

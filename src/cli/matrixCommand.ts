@@ -31,6 +31,8 @@ export interface MatrixOptions {
   runs: number;
   seed: number;
   capsuleDir: string;
+  /** The most shrinking runs after each first failure. */
+  maxShrinks: number;
   wallClockMs: () => number;
   /** Told as each row starts and ends. */
   onRow?: (label: string) => void;
@@ -48,7 +50,7 @@ function weakeningRow(name: WeakeningName, options: MatrixOptions): MatrixRow {
   const weakening = weakenings[name];
   options.onRow?.(`${name} -> ${weakening.breaks}`);
   const started = options.wallClockMs();
-  const check = checkProperty(weakening.breaks, [name], { numRuns: options.runs, seed: options.seed, capsuleDir: options.capsuleDir });
+  const check = checkProperty(weakening.breaks, [name], { numRuns: options.runs, seed: options.seed, capsuleDir: options.capsuleDir, maxShrinks: options.maxShrinks });
   const ce = check.counterexample;
   let caughtBy: MatrixRow['caughtBy'] = ce === null ? null : 'runs';
   let violations = ce?.violations ?? [];
@@ -75,7 +77,7 @@ function weakeningRow(name: WeakeningName, options: MatrixOptions): MatrixRow {
 function propertyRow(property: PropertyName, options: MatrixOptions): MatrixRow {
   options.onRow?.(`${property} (no weakening)`);
   const started = options.wallClockMs();
-  const check = checkProperty(property, [], { numRuns: options.runs, seed: options.seed, capsuleDir: options.capsuleDir });
+  const check = checkProperty(property, [], { numRuns: options.runs, seed: options.seed, capsuleDir: options.capsuleDir, maxShrinks: options.maxShrinks });
   const ce = check.counterexample;
   return {
     weakening: null,

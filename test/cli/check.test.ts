@@ -15,12 +15,13 @@ function cli(cwd: string, ...args: string[]) {
 describe('kafka-sim check', () => {
   it('finds and shrinks a counterexample for a weakening, writes its capsule, and replay reproduces it (exit 1)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kafka-sim-check-'));
-    const out = cli(dir, 'check', '--property', 'group-at-least-once', '--weaken', 'commit-before-processing', '--runs', '40', '--json');
+    const out = cli(dir, 'check', '--property', 'no-loss', '--weaken', 'acks-1', '--runs', '40', '--max-shrinks', '60', '--json');
     expect(out.status).toBe(1);
     const json = JSON.parse(out.stdout);
-    expect(json).toMatchObject({ property: 'group-at-least-once', weakening: 'commit-before-processing', ok: false });
+    expect(json).toMatchObject({ property: 'no-loss', weakening: 'acks-1', ok: false });
     expect(json.runs).toBeLessThanOrEqual(40);
-    expect(json.counterexample.violations.join(' ')).toContain('unprocessed');
+    expect(json.counterexample.shrinks).toBeGreaterThan(0);
+    expect(json.counterexample.violations.join(' ')).toContain('final-read-loss');
     const replay = JSON.parse(cli(dir, 'replay', json.counterexample.capsulePath, '--json').stdout);
     expect(replay.traceHash).toBe(json.counterexample.traceHash);
     expect(replay.valid).toBe(false);
@@ -43,6 +44,6 @@ describe('kafka-sim check', () => {
     expect(weakening.stderr).toContain('--weaken: got "acks-2", allowed: one of acks-1');
     expect(cli(dir, 'check', '--runs', '0').stderr).toContain('--runs must be an integer >= 1, got "0"');
     expect(cli(dir, 'run', '--weaken', 'acks-1').stderr).toContain('--property and --weaken are options of check');
-    expect(cli(dir, 'run', '--runs', '5').stderr).toContain('--runs is an option of check and matrix');
+    expect(cli(dir, 'run', '--runs', '5').stderr).toContain('--runs and --max-shrinks are options of check and matrix');
   });
 });
