@@ -28,6 +28,12 @@ export interface PropertyCheckOptions {
    * timed, so the result does not depend on the machine.
    */
   maxShrinks?: number;
+  /**
+   * Start from this run (0-based) instead of exploring from the first: replay it and shrink it if it fails. With
+   * the same seed, run N is the same scenario as in a sequential check, so a sweep split into shards or workers
+   * shrinks exactly what one process would have.
+   */
+  fromRun?: number;
 }
 
 /** A counterexample: the (shrunk) scenario, what it broke, and its capsule. */
@@ -66,9 +72,15 @@ export function checkProperty(property: PropertyName, weakenings: readonly Weake
       options.onRun?.(held);
       return held;
     }),
-    { numRuns: options.numRuns, seed: options.seed, endOnFailure: options.shrink === false },
+    {
+      numRuns: options.numRuns,
+      seed: options.seed,
+      endOnFailure: options.shrink === false,
+      ...(options.fromRun === undefined ? {} : { path: String(options.fromRun) }),
+    },
   );
-  const base = { property, weakenings: [...weakenings], runsToFind: details.numRuns, shrinks: details.numShrinks };
+  const runsToFind = options.fromRun === undefined ? details.numRuns : options.fromRun + 1;
+  const base = { property, weakenings: [...weakenings], runsToFind, shrinks: details.numShrinks };
   const scenario = details.counterexample?.[0];
   if (!details.failed || scenario === undefined) return { ...base, ok: true, counterexample: null };
   const result = runResolvedScenario(scenario);
@@ -93,6 +105,35 @@ export function checkProperty(property: PropertyName, weakenings: readonly Weake
     writeFileSync(counterexample.capsulePath, `${JSON.stringify(capsule, null, 2)}\n`);
   }
   return { ...base, ok: false, counterexample };
+}
+
+/**
+ * Runs only the given runs of a check (0-based, each as run N of a sequential check with the same seed), in
+ * ascending order, without shrinking; stops at the first that fails. What a shard or a worker does.
+ */
+export function exploreRuns(
+  property: PropertyName,
+  weakenings: readonly WeakeningName[],
+  options: { seed: number; runs: readonly number[]; onRun?: (held: boolean) => void },
+): { ran: number; firstFailure: number | null } {
+  const predicate = fc.property(propertyArbitrary(property, weakenings), (scenario) => {
+    const held = propertyViolations(property, runResolvedScenario(scenario)).length === 0;
+    options.onRun?.(held);
+    return held;
+  });
+  let ran = 0;
+  for (const run of [...options.runs].sort((a, b) => a - b)) {
+    ran++;
+    if (fc.check(predicate, { seed: options.seed, numRuns: 1, path: String(run), endOnFailure: true }).failed) return { ran, firstFailure: run };
+  }
+  return { ran, firstFailure: null };
+}
+
+/** The runs of shard `index` of `count` over `numRuns` runs: every count-th, starting at index (0-based). */
+export function shardRuns(numRuns: number, index: number, count: number): number[] {
+  const runs: number[] = [];
+  for (let run = index; run < numRuns; run += count) runs.push(run);
+  return runs;
 }
 
 /** A failure's story in a few lines: what broke, the shrunk scenario's size, and how to replay it. */

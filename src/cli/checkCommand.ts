@@ -17,6 +17,13 @@ export interface CheckOptions {
   capsuleDir: string;
   /** The most shrinking runs after the first failure. */
   maxShrinks: number;
+  /**
+   * Where the exploration already happened (shards or workers): per property, the first failing run, or null
+   * when every run held. A failing run is shrunk here, as a sequential check would have.
+   */
+  explored?: ReadonlyMap<PropertyName, number | null>;
+  /** Start from this run: replay it and shrink it (a shard's or a merge's first failure). */
+  fromRun?: number;
   /** Told when each property starts (with its run budget) and after every run: a progress display. */
   progress?: { start(property: string, runs: number): void; run(): void; stop(): void };
 }
@@ -49,6 +56,9 @@ export interface CheckOutcome {
 export function checkCommand(options: CheckOptions): CheckOutcome {
   const { properties, weakening } = resolveCheck(options.property, options.weaken);
   const results: PropertyCheckResult[] = properties.map((property) => {
+    const explored = options.explored?.get(property);
+    if (explored === null) return { property, weakenings: weakening === null ? [] : [weakening], runsToFind: options.runs, shrinks: 0, ok: true, counterexample: null };
+    const fromRun = explored ?? options.fromRun;
     options.progress?.start(property, options.runs);
     try {
       return checkProperty(property, weakening === null ? [] : [weakening], {
@@ -56,6 +66,7 @@ export function checkCommand(options: CheckOptions): CheckOutcome {
         seed: options.seed,
         capsuleDir: options.capsuleDir,
         maxShrinks: options.maxShrinks,
+        ...(fromRun === undefined ? {} : { fromRun }),
         ...(options.progress === undefined ? {} : { onRun: () => options.progress?.run() }),
       });
     } finally {

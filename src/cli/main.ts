@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { SimulationError } from '../kernel/SimulationError.ts';
 import { formatKernelDemo, runKernelDemo } from './kernelDemo.ts';
 import { CapsuleInputError, readCapsule, replay } from './replayCommand.ts';
-import { checkCommand, CheckInputError } from './checkCommand.ts';
+import { checkCommand, CheckInputError, resolveCheck } from './checkCommand.ts';
+import { exploreWithWorkers, mergeShards, parseShard, runShard } from './checkSharding.ts';
+import type { PropertyName } from '../scenario/weakenings.ts';
 import { formatMatrix, runMatrix } from './matrixCommand.ts';
 import { progressBar } from './progressBar.ts';
 import { loadScenario, runAndDescribe, ScenarioInputError } from './runCommand.ts';
@@ -16,7 +18,7 @@ Commands:
                                      run a scenario file, or the embedded default scenario, and print its story
   replay CAPSULE [--json] [--report OUT.html] [--mermaid OUT.md]
                                      run a replay capsule again; exit 3 if its traceHash differs
-  check [--property P|all] [--weaken W] [--runs N] [--seed S] [--max-shrinks N] [--json]
+  check [--property P|all] [--weaken W] [--runs N] [--seed S] [--max-shrinks N] [--workers N | --shard i/n | --merge FILE... | --from-run N] [--json]
                                      explore scenarios for properties with fast-check, shrink a failure to a capsule
   matrix [--runs N] [--seed S] [--max-shrinks N] [--json]
                                      every weakening against its property, every property with none
@@ -29,6 +31,10 @@ Options:
   --weaken   check: a weakening to switch on (its property must then fail)
   --runs N   check, matrix: runs per property (default 100 for check, 200 for matrix)
   --max-shrinks N  check, matrix: the most shrinking runs after a failure (default 100)
+  --workers N      check: explore the runs on N worker threads (same answer as one)
+  --shard i/n      check: explore only every n-th run from run i (0 <= i < n); prints JSON lines, no shrinking
+  --merge FILE...  check: merge shards' JSON lines; prints the first failing run and how to shrink it
+  --from-run N     check: replay run N (0-based) and shrink it
   --json     print the result as one JSON object
   --report   run, replay: write a self-contained HTML report of the run
   --mermaid  run, replay: write a Mermaid sequence diagram of the messages around the failure
@@ -36,7 +42,7 @@ Options:
 
 class UsageError extends Error {}
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -50,6 +56,10 @@ function main(argv: string[]): number {
         runs: { type: 'string' },
         report: { type: 'string' },
         'max-shrinks': { type: 'string' },
+        shard: { type: 'string' },
+        workers: { type: 'string' },
+        merge: { type: 'boolean' },
+        'from-run': { type: 'string' },
         mermaid: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -65,8 +75,8 @@ function main(argv: string[]): number {
   }
   const [command = 'run', ...rest] = positionals;
   try {
-    if (command !== 'check' && (values.property !== undefined || values.weaken !== undefined)) {
-      throw new UsageError('--property and --weaken are options of check');
+    if (command !== 'check' && (values.property !== undefined || values.weaken !== undefined || values.shard !== undefined || values.workers !== undefined || values.merge !== undefined || values['from-run'] !== undefined)) {
+      throw new UsageError('--property, --weaken, --shard, --workers, --merge and --from-run are options of check');
     }
     if (command !== 'check' && command !== 'matrix' && (values.runs !== undefined || values['max-shrinks'] !== undefined)) {
       throw new UsageError('--runs and --max-shrinks are options of check and matrix');
@@ -100,12 +110,48 @@ function main(argv: string[]): number {
       return ok ? 0 : 1;
     }
     if (command === 'check') {
-      if (rest.length > 0) throw new UsageError(`check takes no file, got "${rest.join(' ')}"`);
+      if (rest.length > 0 && values.merge !== true) throw new UsageError(`check takes no file (except with --merge), got "${rest.join(' ')}"`);
       const seed = parseCheckSeed(values.seed);
       const runs = parseRuns(values.runs, 100);
+      if (values.merge === true) {
+        if (rest.length === 0) throw new UsageError('--merge takes the shards\' JSON lines files, got none');
+        const merged = mergeShards(rest);
+        const lines = merged.map((m) =>
+          values.json
+            ? JSON.stringify(m)
+            : `${m.property}${m.weakening === null ? '' : ` with ${m.weakening}`}: ${m.ok ? `held over ${m.ran} runs` : `FAILED at run ${m.firstFailure}`} (${m.shards} shards, seed ${m.seed})${m.ok ? '' : `; shrink it: npx kafka-sim check --property ${m.property}${m.weakening === null ? '' : ` --weaken ${m.weakening}`} --seed ${m.seed} --runs ${m.runs} --from-run ${m.firstFailure}`}`,
+        );
+        process.stdout.write(`${lines.join('\n')}\n`);
+        return merged.every((m) => m.ok) ? 0 : 1;
+      }
+      if (values.shard !== undefined) {
+        const { index, count } = parseShard(values.shard);
+        const { properties, weakening } = resolveCheck(values.property, values.weaken);
+        const results = properties.map((property) => runShard(property, weakening, { seed, runs, index, count }));
+        process.stdout.write(`${results.map((r) => JSON.stringify(r)).join('\n')}\n`);
+        return results.every((r) => r.firstFailure === null) ? 0 : 1;
+      }
+      let explored: Map<PropertyName, number | null> | undefined;
+      const workers = values.workers === undefined ? 1 : parseRuns(values.workers, 1, '--workers');
+      if (workers > 1) {
+        const { properties, weakening } = resolveCheck(values.property, values.weaken);
+        explored = new Map();
+        for (const property of properties) explored.set(property, await exploreWithWorkers(property, weakening, { seed, runs, workers }));
+      }
+      const fromRun = values['from-run'] === undefined ? undefined : parseRunIndex(values['from-run']);
       const progress = process.stderr.isTTY && !values.json ? progressBar() : undefined;
       const maxShrinks = parseRuns(values['max-shrinks'], 100, '--max-shrinks');
-      const outcome = checkCommand({ property: values.property, weaken: values.weaken, runs, seed, maxShrinks, capsuleDir: 'reports/capsules', ...(progress ? { progress } : {}) });
+      const outcome = checkCommand({
+        property: values.property,
+        weaken: values.weaken,
+        runs,
+        seed,
+        maxShrinks,
+        capsuleDir: 'reports/capsules',
+        ...(explored === undefined ? {} : { explored }),
+        ...(fromRun === undefined ? {} : { fromRun }),
+        ...(progress ? { progress } : {}),
+      });
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
     }
@@ -151,6 +197,13 @@ function parseRuns(raw: string | undefined, fallback: number, name = '--runs'): 
   return runs;
 }
 
+// A run's index in a check (0-based).
+function parseRunIndex(raw: string): number {
+  const run = Number(raw);
+  if (!Number.isSafeInteger(run) || run < 0 || raw.trim() === '') throw new UsageError(`--from-run must be an integer >= 0, got ${JSON.stringify(raw)}`);
+  return run;
+}
+
 function parseMs(raw: string | undefined): number {
   if (raw === undefined) return 10_000;
   const ms = Number(raw);
@@ -163,4 +216,4 @@ function usageError(message: string): number {
   return 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

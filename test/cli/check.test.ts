@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,30 @@ describe('kafka-sim check', () => {
     expect(weakening.status).toBe(2);
     expect(weakening.stderr).toContain('--weaken: got "acks-2", allowed: one of acks-1');
     expect(cli(dir, 'check', '--runs', '0').stderr).toContain('--runs must be an integer >= 1, got "0"');
-    expect(cli(dir, 'run', '--weaken', 'acks-1').stderr).toContain('--property and --weaken are options of check');
+    expect(cli(dir, 'run', '--weaken', 'acks-1').stderr).toContain('--property, --weaken, --shard, --workers, --merge and --from-run are options of check');
     expect(cli(dir, 'run', '--runs', '5').stderr).toContain('--runs and --max-shrinks are options of check and matrix');
+  });
+
+  it('gives the same counterexample on two worker threads, and from merged shards, as in one process', { timeout: 120_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-sim-check-'));
+    const args = ['check', '--property', 'group-at-least-once', '--weaken', 'commit-before-processing', '--runs', '12', '--max-shrinks', '5', '--json'];
+    const sequential = JSON.parse(cli(dir, ...args).stdout);
+    const workers = JSON.parse(cli(dir, ...args, '--workers', '2').stdout);
+    expect(sequential.ok).toBe(false);
+    expect(workers.runs).toBe(sequential.runs);
+    expect(workers.counterexample.traceHash).toBe(sequential.counterexample.traceHash);
+    const shards = ['0/2', '1/2'].map((shard) => cli(dir, ...args, '--shard', shard));
+    expect(shards.map((s) => s.status).sort()).toEqual([0, 1]);
+    const files = shards.map((s, i) => {
+      const file = join(dir, `shard-${i}.jsonl`);
+      writeFileSync(file, s.stdout);
+      return file;
+    });
+    const merged = cli(dir, 'check', '--merge', ...files, '--json');
+    expect(merged.status).toBe(1);
+    const firstFailure = JSON.parse(merged.stdout).firstFailure as number;
+    expect(firstFailure).toBe(sequential.runs - 1);
+    const fromRun = JSON.parse(cli(dir, ...args, '--from-run', String(firstFailure)).stdout);
+    expect(fromRun.counterexample.traceHash).toBe(sequential.counterexample.traceHash);
   });
 });
