@@ -20,7 +20,7 @@ Commands:
                                      run a replay capsule again; exit 3 if its traceHash differs
   check [--property P|all] [--weaken W] [--runs N] [--seed S] [--max-shrinks N] [--workers N | --shard i/n | --merge FILE... | --from-run N] [--json]
                                      explore scenarios for properties with fast-check, shrink a failure to a capsule
-  matrix [--runs N] [--seed S] [--max-shrinks N] [--json]
+  matrix [--runs N] [--seed S] [--max-shrinks N] [--full] [--json]
                                      every weakening against its property, every property with none
   kernel-demo [--seed S] [--ms N]    the simulation kernel alone: a ping/pong fixture under faults
 
@@ -35,6 +35,7 @@ Options:
   --shard i/n      check: explore only every n-th run from run i (0 <= i < n); prints JSON lines, no shrinking
   --merge FILE...  check: merge shards' JSON lines; prints the first failing run and how to shrink it
   --from-run N     check: replay run N (0-based) and shrink it
+  --full           matrix: every weakening against every property, not only its own
   --json     print the result as one JSON object
   --report   run, replay: write a self-contained HTML report of the run
   --mermaid  run, replay: write a Mermaid sequence diagram of the messages around the failure
@@ -59,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
         shard: { type: 'string' },
         workers: { type: 'string' },
         merge: { type: 'boolean' },
+        full: { type: 'boolean' },
         'from-run': { type: 'string' },
         mermaid: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -104,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
       const runs = parseRuns(values.runs, 200);
       const show = process.stderr.isTTY && !values.json;
       const maxShrinks = parseRuns(values['max-shrinks'], 100, '--max-shrinks');
-      const rows = runMatrix({ runs, seed, capsuleDir: 'reports/capsules', maxShrinks, wallClockMs: () => performance.now(), ...(show ? { onRow: (label: string) => process.stderr.write(`checking ${label} ...\n`) } : {}) });
+      const rows = runMatrix({ runs, seed, capsuleDir: 'reports/capsules', maxShrinks, full: values.full === true, wallClockMs: () => performance.now(), ...(show ? { onRow: (label: string) => process.stderr.write(`checking ${label} ...\n`) } : {}) });
       const ok = rows.every((r) => r.ok);
       process.stdout.write(values.json ? `${JSON.stringify({ runs, seed, ok, rows })}\n` : `${formatMatrix(rows, runs, seed)}\n`);
       return ok ? 0 : 1;

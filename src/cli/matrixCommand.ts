@@ -36,12 +36,22 @@ export interface MatrixOptions {
   wallClockMs: () => number;
   /** Told as each row starts and ends. */
   onRow?: (label: string) => void;
+  /**
+   * Every weakening against every property, not only the one it must break. The other cells only inform (a
+   * weakening may break more than its own property); they do not change the verdict.
+   */
+  full?: boolean;
 }
 
 /** Runs the matrix. */
 export function runMatrix(options: MatrixOptions): MatrixRow[] {
   const rows: MatrixRow[] = [];
-  for (const name of weakeningNames) rows.push(weakeningRow(name, options));
+  for (const name of weakeningNames) {
+    rows.push(weakeningRow(name, options));
+    if (options.full === true) {
+      for (const property of checkablePropertyNames) if (property !== weakenings[name].breaks) rows.push(crossRow(name, property, options));
+    }
+  }
   for (const property of checkablePropertyNames) rows.push(propertyRow(property, options));
   return rows;
 }
@@ -55,7 +65,8 @@ function weakeningRow(name: WeakeningName, options: MatrixOptions): MatrixRow {
   let caughtBy: MatrixRow['caughtBy'] = ce === null ? null : 'runs';
   let violations = ce?.violations ?? [];
   if (ce === null && 'rare' in weakening) {
-    const capsule = JSON.parse(readFileSync(`properties/counterexamples/${name}.json`, 'utf8')) as ReplayCapsule;
+    const file = new URL(`../../properties/counterexamples/${name}.json`, import.meta.url);
+    const capsule = JSON.parse(readFileSync(file, 'utf8')) as ReplayCapsule;
     violations = propertyViolations(weakening.breaks, replayCapsule(capsule).result);
     if (violations.length > 0) caughtBy = 'committed counterexample';
   }
@@ -70,6 +81,27 @@ function weakeningRow(name: WeakeningName, options: MatrixOptions): MatrixRow {
     shrunkFaults: ce?.faults ?? null,
     shrunkRecords: ce?.records ?? null,
     violations,
+    capsulePath: ce?.capsulePath ?? null,
+  };
+}
+
+// A weakening against a property it is not paired with: whether that breaks too (informative, always ok).
+function crossRow(name: WeakeningName, property: PropertyName, options: MatrixOptions): MatrixRow {
+  options.onRow?.(`${name} -> ${property} (cross)`);
+  const started = options.wallClockMs();
+  const check = checkProperty(property, [name], { numRuns: options.runs, seed: options.seed, capsuleDir: options.capsuleDir, maxShrinks: options.maxShrinks });
+  const ce = check.counterexample;
+  return {
+    weakening: name,
+    bug: weakenings[name].bug,
+    property,
+    ok: true,
+    caughtBy: ce === null ? null : 'runs',
+    runs: check.runsToFind,
+    seconds: Number(((options.wallClockMs() - started) / 1000).toFixed(1)),
+    shrunkFaults: ce?.faults ?? null,
+    shrunkRecords: ce?.records ?? null,
+    violations: ce?.violations ?? [],
     capsulePath: ce?.capsulePath ?? null,
   };
 }
@@ -101,7 +133,7 @@ export function formatMatrix(rows: readonly MatrixRow[], runs: number, seed: num
     r.weakening ?? '(none)',
     r.bug ?? '',
     r.property,
-    r.weakening === null ? (r.ok ? 'held' : 'FAILED') : r.ok ? (r.caughtBy === 'runs' ? 'caught' : 'caught (committed counterexample)') : 'NOT CAUGHT',
+    resultText(r),
     String(r.runs),
     String(r.seconds),
     r.shrunkFaults === null ? '' : `${r.shrunkFaults} faults, ${r.shrunkRecords} records`,
@@ -116,4 +148,11 @@ export function formatMatrix(rows: readonly MatrixRow[], runs: number, seed: num
     ...body.map(line),
     `verdict: ${ok ? 'every weakening caught, every property held' : 'FAILED'}`,
   ].join('\n');
+}
+
+function resultText(r: MatrixRow): string {
+  if (r.weakening === null) return r.ok ? 'held' : 'FAILED';
+  if (r.property !== weakenings[r.weakening].breaks) return r.caughtBy === null ? 'held (cross)' : 'broken too (cross)';
+  if (!r.ok) return 'NOT CAUGHT';
+  return r.caughtBy === 'runs' ? 'caught' : 'caught (committed counterexample)';
 }

@@ -33,6 +33,13 @@ describe('formatMatrix', () => {
     expect(text).toMatch(/verdict: every weakening caught, every property held$/);
   });
 
+  it('marks the cross cells of --full (a weakening against another property) as information only', () => {
+    const text = formatMatrix([row({ property: 'ordering', caughtBy: null }), row({ property: 'log-matching', caughtBy: 'runs' })], 10, 1);
+    expect(text).toMatch(/acks-1 +R2 +ordering +held \(cross\)/);
+    expect(text).toMatch(/acks-1 +R2 +log-matching +broken too \(cross\)/);
+    expect(text).toMatch(/verdict: every weakening caught, every property held$/);
+  });
+
   it('fails the verdict when a weakening is not caught or a property fails without one', () => {
     expect(formatMatrix([row({ ok: false, caughtBy: null })], 10, 1)).toMatch(/NOT CAUGHT[\s\S]*verdict: FAILED$/);
     expect(formatMatrix([row({ weakening: null, ok: false })], 10, 1)).toMatch(/FAILED[\s\S]*verdict: FAILED$/);
