@@ -118,4 +118,13 @@ describe('consumer groups', () => {
     expect(result.groupLog.filter((e) => e.group === 'generation').length).toBeGreaterThan(2);
     expect(processedWhileOwningNothing).toBe(0);
   });
+
+  it('replays byte for byte: the same seed gives the same traceHash and rebalance log, another seed another hash', () => {
+    const scenario = groupScenario({ consumerCount: 3, faults: [{ atMs: 12_000, kind: 'crash', node: 'coordinator:billing' }, { atMs: 18_000, kind: 'restart', node: 'coordinator:billing' }] });
+    const first = run(scenario);
+    const second = run(scenario);
+    expect(second.traceHash).toBe(first.traceHash);
+    expect(second.groupLog).toEqual(first.groupLog);
+    expect(run({ ...scenario, seed: 8 }).traceHash).not.toBe(first.traceHash);
+  });
 });
