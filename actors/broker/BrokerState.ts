@@ -1,7 +1,7 @@
 import type { MetadataImage } from '../controller/metadataImage.ts';
 import { emptyMetadataImage } from '../controller/metadataImage.ts';
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
-import type { FetchRequest, KafkaMessage } from '../../src/protocol/messages.ts';
+import { parseTopicPartitionKey, type FetchRequest, type KafkaMessage } from '../../src/protocol/messages.ts';
 import type { GroupMessage } from '../coordinator/groupMessages.ts';
 import { emptyCoordinatorHost, type CoordinatorHostState } from './CoordinatorHostState.ts';
 import type { BrokerConfig } from './brokerConfig.ts';
@@ -112,9 +112,9 @@ export interface BrokerDisk {
 export function bootBrokerState(brokerId: number, incarnationId: string, config: BrokerConfig, disk: BrokerDisk | undefined): BrokerState {
   const partitions: Record<string, PartitionReplica> = {};
   for (const [key, log] of Object.entries(disk?.logs ?? {})) {
-    const separator = key.lastIndexOf('-');
+    const { topic, partition } = parseTopicPartitionKey(key);
     // A log saved at a writeback may share its batch array with later appends (reuseBatches): cut it to its end.
-    const replica = newReplica(key.slice(0, separator), Number(key.slice(separator + 1)), trimToLogEnd(log));
+    const replica = newReplica(topic, partition, trimToLogEnd(log));
     partitions[key] = replica;
   }
   return {

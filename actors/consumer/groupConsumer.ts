@@ -13,9 +13,9 @@ import { applyFetchResponse, applyListOffsetsResponse, planPoll, type AnswerOutc
 import { readerPartition } from '../reader/ReaderPartition.ts';
 import type { LogRecord } from '../../src/history/History.ts';
 import type { FetchResponse, ListOffsetsResponse, MetadataResponse } from '../../src/protocol/messages.ts';
-import { topicPartitionKey } from '../../src/protocol/messages.ts';
+import { parseTopicPartitionKey, topicPartitionKey } from '../../src/protocol/messages.ts';
 import { brokerNodeId } from '../../src/protocol/nodeIds.ts';
-import type { ConsumerEffect, ConsumerState, QueuedEffect } from './ConsumerState.ts';
+import type { ConsumerEffect, ConsumerState, ConsumerTimerEvent, QueuedEffect } from './ConsumerState.ts';
 import { isRejoinNeeded, heartbeatRequest, requestRejoin, startJoin, type Membership, type MembershipEffect } from './membership.ts';
 import { onGroupError, onHeartbeatResponse, onJoinGroupResponse, onSyncGroupResponse } from './membershipResponses.ts';
 import { closeMembership, isPollTimeoutExpired, onPollTimeout, recordPoll } from './leaveGroup.ts';
@@ -92,8 +92,8 @@ function startRound(state: ConsumerState, out: Out): ConsumerState {
   const keys = Object.keys(state.offsets.positions).filter((key) => knownLeader(state.leaders, key) !== undefined);
   if (keys.length === 0) return waitAndPollAgain(state, out);
   const assignment = keys.map((key) => {
-    const separator = key.lastIndexOf('-');
-    return readerPartition(key.slice(0, separator), Number(key.slice(separator + 1)));
+    const { topic, partition } = parseTopicPartitionKey(key);
+    return readerPartition(topic, partition);
   });
   const operationId = state.nextOperationId;
   const plan = planPoll({
@@ -210,10 +210,7 @@ function sendCommit(state: ConsumerState, offsets: Readonly<Record<string, numbe
     memberId: as.memberId,
     ...(groupInstanceId === undefined ? {} : { groupInstanceId }),
     generationId: as.generationId,
-    offsets: Object.entries(offsets).map(([key, offset]) => {
-      const separator = key.lastIndexOf('-');
-      return { topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), offset };
-    }),
+    offsets: Object.entries(offsets).map(([key, offset]) => ({ ...parseTopicPartitionKey(key), offset })),
   };
   const operationId = state.nextOperationId;
   out.push({ kind: 'note', data: { history: 'invoke', id: operationId, f: 'commit', value: { offsets: { ...offsets }, memberId: as.memberId, generation: as.generationId } } });
@@ -398,8 +395,8 @@ function carryOutOne(state: ConsumerState, queued: QueuedEffect, out: Out): Cons
     case 'fatal': {
       // KafkaConsumer throws from poll(); the application closes it and its partitions are lost to it.
       const owned = state.owned.partitions.map((key): TopicPartition => {
-        const separator = key.lastIndexOf('-');
-        return [key.slice(0, separator), Number(key.slice(separator + 1))];
+        const { topic, partition } = parseTopicPartitionKey(key);
+        return [topic, partition];
       });
       out.push({ kind: 'note', data: { group: 'failed', groupId: state.groupId, memberId: state.membership.memberId, errorCode: effect.errorCode } });
       return reportOwned(removePartitions({ ...state, status: 'failed', phase: 'waiting', round: null, queued: [] }, owned), out);
@@ -444,10 +441,7 @@ function reportOwned(state: ConsumerState, out: Out): ConsumerState {
 
 // The OffsetFetch failed (coordinator moved or loading): ask again once the coordinator is known.
 function refetchOffsets(state: ConsumerState, errorCode: string, out: Out): ConsumerState {
-  const partitions = state.offsets.awaitingOffsetFetch.map((key) => {
-    const separator = key.lastIndexOf('-');
-    return { topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)) };
-  });
+  const partitions = state.offsets.awaitingOffsetFetch.map(parseTopicPartitionKey);
   let next = state;
   if (errorCode === 'NOT_COORDINATOR' || errorCode === 'COORDINATOR_NOT_AVAILABLE') next = ensureCoordinator({ ...next, coordinator: null }, out);
   if (partitions.length === 0 || next.coordinator === null) return next;
@@ -582,6 +576,6 @@ function sendGroup<B>(
   return { ...state, inflight, nextCorrelationId: correlationId + 1 };
 }
 
-function timer(id: string, delayMs: number, event: ConsumerEffect extends infer E ? (E extends { kind: 'timer'; event: infer T } ? T : never) : never): ConsumerEffect {
+function timer(id: string, delayMs: number, event: ConsumerTimerEvent): ConsumerEffect {
   return { kind: 'timer', id, delayMs: Math.max(0, delayMs), event };
 }

@@ -4,7 +4,7 @@
 // counterexample (properties/counterexamples/) breaks the property. Exit 1 when a weakening is not caught or a
 // property fails with no weakening: the matrix is the claim that the properties can fail and do not.
 import { readFileSync } from 'node:fs';
-import { checkProperty } from '../../properties/checkProperty.ts';
+import { checkProperty, type PropertyCheckResult } from '../../properties/checkProperty.ts';
 import { propertyViolations } from '../../properties/replicationProperties.ts';
 import { replayCapsule, type ReplayCapsule } from '../scenario/capsule.ts';
 import { weakeningNames, weakenings, type PropertyName, type WeakeningName } from '../scenario/weakenings.ts';
@@ -56,74 +56,59 @@ export function runMatrix(options: MatrixOptions): MatrixRow[] {
   return rows;
 }
 
-function weakeningRow(name: WeakeningName, options: MatrixOptions): MatrixRow {
-  const weakening = weakenings[name];
-  options.onRow?.(`${name} -> ${weakening.breaks}`);
+// One cell: `property` checked with `name` switched on (or none), timed; `judge` says whether the cell is ok and
+// how its weakening was caught.
+function cell(
+  name: WeakeningName | null,
+  property: PropertyName,
+  options: MatrixOptions,
+  judge: (check: PropertyCheckResult) => Pick<MatrixRow, 'ok' | 'caughtBy' | 'violations'>,
+): MatrixRow {
   const started = options.wallClockMs();
-  const check = checkProperty(weakening.breaks, [name], { numRuns: options.runs, seed: options.seed, capsuleDir: options.capsuleDir, maxShrinks: options.maxShrinks });
+  const check = checkProperty(property, name === null ? [] : [name], {
+    numRuns: options.runs,
+    seed: options.seed,
+    capsuleDir: options.capsuleDir,
+    maxShrinks: options.maxShrinks,
+  });
   const ce = check.counterexample;
-  let caughtBy: MatrixRow['caughtBy'] = ce === null ? null : 'runs';
-  let violations = ce?.violations ?? [];
-  if (ce === null && 'rare' in weakening) {
-    const file = new URL(`../../properties/counterexamples/${name}.json`, import.meta.url);
-    const capsule = JSON.parse(readFileSync(file, 'utf8')) as ReplayCapsule;
-    violations = propertyViolations(weakening.breaks, replayCapsule(capsule).result);
-    if (violations.length > 0) caughtBy = 'committed counterexample';
-  }
   return {
     weakening: name,
-    bug: weakening.bug,
-    property: weakening.breaks,
-    ok: caughtBy !== null,
-    caughtBy,
+    bug: name === null ? null : weakenings[name].bug,
+    property,
+    ...judge(check),
     runs: check.runsToFind,
     seconds: Number(((options.wallClockMs() - started) / 1000).toFixed(1)),
     shrunkFaults: ce?.faults ?? null,
     shrunkRecords: ce?.records ?? null,
-    violations,
     capsulePath: ce?.capsulePath ?? null,
   };
+}
+
+// A weakening against the property it must break: caught by the runs, or (a rare one) by its committed
+// counterexample.
+function weakeningRow(name: WeakeningName, options: MatrixOptions): MatrixRow {
+  const weakening = weakenings[name];
+  options.onRow?.(`${name} -> ${weakening.breaks}`);
+  return cell(name, weakening.breaks, options, (check) => {
+    if (check.counterexample !== null) return { ok: true, caughtBy: 'runs', violations: check.counterexample.violations };
+    if (!('rare' in weakening)) return { ok: false, caughtBy: null, violations: [] };
+    const file = new URL(`../../properties/counterexamples/${name}.json`, import.meta.url);
+    const capsule = JSON.parse(readFileSync(file, 'utf8')) as ReplayCapsule;
+    const violations = propertyViolations(weakening.breaks, replayCapsule(capsule).result);
+    return { ok: violations.length > 0, caughtBy: violations.length > 0 ? 'committed counterexample' : null, violations };
+  });
 }
 
 // A weakening against a property it is not paired with: whether that breaks too (informative, always ok).
 function crossRow(name: WeakeningName, property: PropertyName, options: MatrixOptions): MatrixRow {
   options.onRow?.(`${name} -> ${property} (cross)`);
-  const started = options.wallClockMs();
-  const check = checkProperty(property, [name], { numRuns: options.runs, seed: options.seed, capsuleDir: options.capsuleDir, maxShrinks: options.maxShrinks });
-  const ce = check.counterexample;
-  return {
-    weakening: name,
-    bug: weakenings[name].bug,
-    property,
-    ok: true,
-    caughtBy: ce === null ? null : 'runs',
-    runs: check.runsToFind,
-    seconds: Number(((options.wallClockMs() - started) / 1000).toFixed(1)),
-    shrunkFaults: ce?.faults ?? null,
-    shrunkRecords: ce?.records ?? null,
-    violations: ce?.violations ?? [],
-    capsulePath: ce?.capsulePath ?? null,
-  };
+  return cell(name, property, options, (check) => ({ ok: true, caughtBy: check.counterexample === null ? null : 'runs', violations: check.counterexample?.violations ?? [] }));
 }
 
 function propertyRow(property: PropertyName, options: MatrixOptions): MatrixRow {
   options.onRow?.(`${property} (no weakening)`);
-  const started = options.wallClockMs();
-  const check = checkProperty(property, [], { numRuns: options.runs, seed: options.seed, capsuleDir: options.capsuleDir, maxShrinks: options.maxShrinks });
-  const ce = check.counterexample;
-  return {
-    weakening: null,
-    bug: null,
-    property,
-    ok: check.ok,
-    caughtBy: null,
-    runs: check.runsToFind,
-    seconds: Number(((options.wallClockMs() - started) / 1000).toFixed(1)),
-    shrunkFaults: ce?.faults ?? null,
-    shrunkRecords: ce?.records ?? null,
-    violations: ce?.violations ?? [],
-    capsulePath: ce?.capsulePath ?? null,
-  };
+  return cell(null, property, options, (check) => ({ ok: check.ok, caughtBy: null, violations: check.counterexample?.violations ?? [] }));
 }
 
 /** The matrix as a text table. */

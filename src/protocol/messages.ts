@@ -231,6 +231,12 @@ export function topicPartitionKey(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
 
+/** The topic and partition of a key `topicPartitionKey` made (the last '-' separates them: topics may hold '-'). */
+export function parseTopicPartitionKey(key: string): { topic: string; partition: number } {
+  const separator = key.lastIndexOf('-');
+  return { topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)) };
+}
+
 /** A partition's registration as the wire's PartitionState (metadata responses, AlterPartition responses). */
 export function partitionState(
   topic: string,

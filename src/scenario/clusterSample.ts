@@ -7,6 +7,7 @@ import type { FinalGroup } from '../checker/group/groupConvergence.ts';
 import type { World } from '../kernel/World.ts';
 import type { NodeStatus } from '../kernel/NodeHost.ts';
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
+import { parseTopicPartitionKey } from '../protocol/messages.ts';
 
 /** A broker's state, or undefined while it is down. */
 export function brokerStateOf(world: World, brokerId: number): BrokerState | undefined {
@@ -83,9 +84,7 @@ export function clusterState(world: World, brokerIds: readonly number[]): Cluste
  * live broker's metadata image has them (what a client's metadata request would say).
  */
 export function partitionView(world: World, brokerIds: readonly number[], key: string): { replicas: readonly number[]; leader: number } | undefined {
-  const separator = key.lastIndexOf('-');
-  const topic = key.slice(0, separator);
-  const partition = Number(key.slice(separator + 1));
+  const { topic, partition } = parseTopicPartitionKey(key);
   const images = [
     (world.snapshot(CONTROLLER_NODE_ID)?.context as { image?: MetadataImage } | undefined)?.image,
     ...brokerIds.map((id) => brokerStateOf(world, id)?.image),
