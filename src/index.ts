@@ -17,7 +17,7 @@ export { ArgumentError } from './kernel/argumentError.ts';
 /** The machine contract: what a machine gets as input and what it emits. */
 export type { NodeInput, HostEmitted, NodeNote, NodeStatus } from './kernel/NodeHost.ts';
 /** Messages, envelopes and the bus events that `world.events$` streams. */
-export type { Message, Envelope, BusEvent } from './kernel/Bus.ts';
+export type { Message, Envelope, BusEvent, ConnectionResetMessage } from './kernel/Bus.ts';
 /** The network model's settings: latency distributions, loss, duplication, reordering. */
 export { defaultLinkConfig } from './kernel/networkModel.ts';
 export type { Latency, LatencySpike, LinkConfig, LinkOverride, NetworkConfig } from './kernel/networkModel.ts';

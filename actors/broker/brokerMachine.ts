@@ -1,4 +1,5 @@
 import { enqueueActions, raise, setup } from 'xstate';
+import type { ConnectionResetMessage } from '../../src/kernel/Bus.ts';
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
 import type {
   AlterPartitionResponse,
@@ -13,13 +14,13 @@ import type {
   MetadataRequest,
   ProduceRequest,
 } from '../../src/protocol/messages.ts';
-import { CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
+import { brokerIdOf, CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
 import { enqueueRoleEffect } from '../roleEffects.ts';
 import type { FindCoordinatorRequest, GroupMessage, GroupRequestMessage } from '../coordinator/groupMessages.ts';
 import { applyMetadataRecords } from './applyMetadata.ts';
 import { brokerConfigDefaults, type BrokerConfig, type BrokerWeakenings } from './brokerConfig.ts';
 import { bootBrokerState, brokerDisk, type BrokerDisk, type BrokerEffect, type BrokerState, type BrokerTimerEvent } from './BrokerState.ts';
-import { onFollowerFetchBackoff, onFollowerFetchResponse, onFollowerFetchTimeout } from './followerFetcher.ts';
+import { onFollowerConnectionReset, onFollowerFetchBackoff, onFollowerFetchResponse, onFollowerFetchTimeout } from './followerFetcher.ts';
 import { onAlterPartitionResponse, onAlterPartitionTimeout, shrinkLaggingIsrs } from './isrChanges.ts';
 import {
   onCoordinatorAppended,
@@ -52,7 +53,7 @@ interface BrokerContext {
 }
 
 type BrokerEvent =
-  | ((KafkaMessage | GroupMessage) & { from: string })
+  | ((KafkaMessage | GroupMessage | ConnectionResetMessage) & { from: string })
   | BrokerTimerEvent
   | { type: 'broker.isrCheck' }
   | { type: 'broker.writeback' };
@@ -124,6 +125,10 @@ export const brokerMachine = setup({
     onProduce: step((state, event, _now, out) => serveProduce(state, as<ProduceRequest>(event), out)),
     onFetch: step((state, event, nowMs, out) => serveFetch(state, as<FetchRequest>(event), nowMs, out)),
     onFetchResponse: step((state, event, _now, out) => onFollowerFetchResponse(state, as<FetchResponse>(event), out)),
+    onConnectionReset: step((state, event, _now, out) => {
+      const leaderId = brokerIdOf((event as { from: string }).from);
+      return leaderId === undefined ? state : onFollowerConnectionReset(state, leaderId, out);
+    }),
     onMetadataRequest: step((state, event, _now, out) => serveMetadata(state, as<MetadataRequest>(event), out)),
     onInitProducerId: step((state, event, _now, out) => serveInitProducerId(state, as<InitProducerIdRequest>(event), out)),
     onListOffsets: step((state, event, _now, out) => serveListOffsets(state, as<ListOffsetsRequest>(event), out)),
@@ -183,6 +188,7 @@ export const brokerMachine = setup({
     'produce.request': { actions: 'onProduce' },
     'fetch.request': { actions: 'onFetch' },
     'fetch.response': { actions: 'onFetchResponse' },
+    'connection.reset': { actions: 'onConnectionReset' },
     'metadata.request': { actions: 'onMetadataRequest' },
     'initProducerId.request': { actions: 'onInitProducerId' },
     'listOffsets.request': { actions: 'onListOffsets' },

@@ -89,6 +89,20 @@ export function onFollowerFetchTimeout(state: BrokerState, key: string, correlat
   return sendFollowerFetch(withReplica(state, { ...replica, fetchCorrelationId: -1 }), key, out);
 }
 
+/**
+ * The network reset the connection to a leader (a message on it was lost): every fetch outstanding on it failed,
+ * and each of those partitions fetches again after replica.fetch.backoff.ms, as the fetcher does after a disconnect.
+ */
+export function onFollowerConnectionReset(state: BrokerState, leaderId: number, out: BrokerEffect[]): BrokerState {
+  let next = state;
+  for (const [key, replica] of Object.entries(state.partitions)) {
+    if (replica.leader !== leaderId || replica.fetchCorrelationId === -1) continue;
+    out.push({ kind: 'cancel', id: `follower-fetch:${key}` });
+    next = backOff(withReplica(next, { ...replica, fetchCorrelationId: -1 }), key, out);
+  }
+  return next;
+}
+
 /** replica.fetch.backoff.ms after an error: fetch again if nothing else has started a fetch meanwhile. */
 export function onFollowerFetchBackoff(state: BrokerState, key: string, out: BrokerEffect[]): BrokerState {
   const replica = state.partitions[key];

@@ -1,3 +1,4 @@
+import type { ConnectionResetMessage } from '../../src/kernel/Bus.ts';
 import { enqueueActions, setup } from 'xstate';
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
 import type { FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse } from '../../src/protocol/messages.ts';
@@ -25,6 +26,7 @@ import {
   onPollTimeoutTick,
   onRecordProcessed,
   onRequestTimeout,
+  onConnectionReset,
   onRoundTimeout,
   poll,
   subscribe,
@@ -62,7 +64,7 @@ interface ConsumerContext {
 }
 
 type ConsumerEvent =
-  | ((KafkaMessage | GroupMessage) & { from: string })
+  | ((KafkaMessage | GroupMessage | ConnectionResetMessage) & { from: string })
   | ConsumerTimerEvent
   | { type: 'client.subscribe'; from: string }
   | { type: 'client.close'; from: string }
@@ -156,6 +158,7 @@ export const consumerMachine = setup({
     onMetadataTick: step((state, _event, _now, out) => onMetadataTick(state, out)),
     onFindCoordinatorTick: step((state, _event, _now, out) => onFindCoordinatorTick(state, out)),
     onRequestTimeout: step((state, event, nowMs, out) => onRequestTimeout(state, (event as { correlationId: number }).correlationId, nowMs, out)),
+    onConnectionReset: step((state, event, nowMs, out) => onConnectionReset(state, (event as { from: string }).from, nowMs, out)),
     onMetadataResponse: step((state, event, _now, out) => onMetadataResponse(state, as<MetadataResponse>(event), out)),
     onFindCoordinatorResponse: step((state, event, _now, out) => onFindCoordinatorResponse(state, as<FindCoordinatorResponse>(event), out)),
     onFetchResponse: step((state, event, nowMs, out) => onFetchAnswer(state, as<FetchResponse>(event), nowMs, out)),
@@ -198,6 +201,7 @@ export const consumerMachine = setup({
     'consumer.metadata': { actions: 'onMetadataTick' },
     'consumer.findCoordinator': { actions: 'onFindCoordinatorTick' },
     'consumer.requestTimeout': { actions: 'onRequestTimeout' },
+    'connection.reset': { actions: 'onConnectionReset' },
     'metadata.response': { actions: 'onMetadataResponse' },
     'findCoordinator.response': { actions: 'onFindCoordinatorResponse' },
     'fetch.response': { actions: 'onFetchResponse' },

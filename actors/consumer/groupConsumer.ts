@@ -14,7 +14,7 @@ import { readerPartition } from '../reader/ReaderPartition.ts';
 import type { LogRecord } from '../../src/history/History.ts';
 import type { FetchResponse, ListOffsetsResponse, MetadataResponse } from '../../src/protocol/messages.ts';
 import { parseTopicPartitionKey, topicPartitionKey } from '../../src/protocol/messages.ts';
-import { brokerNodeId } from '../../src/protocol/nodeIds.ts';
+import { brokerIdOf, brokerNodeId } from '../../src/protocol/nodeIds.ts';
 import type { ConsumerEffect, ConsumerState, ConsumerTimerEvent, QueuedEffect } from './ConsumerState.ts';
 import { isRejoinNeeded, heartbeatRequest, requestRejoin, startJoin, type Membership, type MembershipEffect } from './membership.ts';
 import { onGroupError, onHeartbeatResponse, onJoinGroupResponse, onSyncGroupResponse } from './membershipResponses.ts';
@@ -325,6 +325,17 @@ export function onRequestTimeout(state: ConsumerState, correlationId: number, no
   const partitions = sent.commit?.request.offsets ?? [];
   const answer = groupErrorAnswer(sent.api, correlationId, 'COORDINATOR_NOT_AVAILABLE', { memberId: sent.memberId, partitions });
   return onGroupAnswer(state, answer, nowMs, out);
+}
+
+/**
+ * The network reset the connection to a broker (a message on it was lost). Group requests to the coordinator fail
+ * at once, oldest first, as `NetworkClient` fails every request to a disconnected node; fetches wait for their round.
+ */
+export function onConnectionReset(state: ConsumerState, from: string, nowMs: number, out: Out): ConsumerState {
+  if (state.coordinator === null || brokerIdOf(from) !== state.coordinator) return state;
+  let next = state;
+  for (const id of Object.keys(state.inflight).map(Number).sort((a, b) => a - b)) next = onRequestTimeout(next, id, nowMs, out);
+  return next;
 }
 
 // ---- Membership effects ----

@@ -54,6 +54,16 @@ export function onInitProducerIdResponse(ctx: ProducerContext, response: InitPro
   return { ...next, acc, initProducerId: { failedAttempts: 0, retryAtMs: null } };
 }
 
+/**
+ * The network reset a connection to a broker (a message on it was lost): `NetworkClient` fails every request on it
+ * with a disconnect, as when the producer closes it after a timeout. The batches are retried in sequence order on
+ * the new connection.
+ */
+export function onConnectionReset(ctx: ProducerContext, event: { from: string }, out: Outbox): ProducerContext {
+  const node = brokerIdOf(event.from);
+  return node === undefined ? ctx : disconnect(ctx, node, out);
+}
+
 function matchRequest<K extends InFlightRequest['kind']>(
   ctx: ProducerContext,
   response: { correlationId: number; from: string },

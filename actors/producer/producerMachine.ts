@@ -1,21 +1,23 @@
 import { enqueueActions, setup } from 'xstate';
+import type { ConnectionResetMessage } from '../../src/kernel/Bus.ts';
 import type { HostEmitted } from '../../src/kernel/NodeHost.ts';
 import type { ClientSend } from '../../src/protocol/clientCommands.ts';
 import type { InitProducerIdResponse, MetadataResponse, ProduceResponse } from '../../src/protocol/messages.ts';
 import { acceptSend } from './acceptSend.ts';
-import { onInitProducerIdResponse, onMetadataResponse, onProduceResponse } from './handleResponses.ts';
+import { onConnectionReset, onInitProducerIdResponse, onMetadataResponse, onProduceResponse } from './handleResponses.ts';
 import { createProducerContext } from './producerContext.ts';
 import type { Outbox, ProducerContext, ProducerInput } from './producerContext.ts';
 import { nextWakeupMs, runOnce, wakeupDelayMs } from './sender.ts';
 
 export type { ProducerContext, ProducerInput } from './producerContext.ts';
 
-/** What the producer reacts to: the application's sends, broker responses, and its own wake-up timer. */
+/** What the producer reacts to: the application's sends, broker responses, connection resets and its wake-up timer. */
 export type ProducerEvent =
   | (ClientSend & { from: string })
   | (MetadataResponse & { from: string })
   | (InitProducerIdResponse & { from: string })
   | (ProduceResponse & { from: string })
+  | (ConnectionResetMessage & { from: string })
   | { type: 'sender.wakeup' };
 
 // The one delayed event the producer schedules; cancelled and set again whenever the next deadline moves.
@@ -64,6 +66,7 @@ export const producerMachine = setup({
     'metadata.response': { actions: 'step' },
     'initProducerId.response': { actions: 'step' },
     'produce.response': { actions: 'step' },
+    'connection.reset': { actions: 'step' },
     'sender.wakeup': { actions: 'step' },
   },
   initial: 'awaitingProducerId',
@@ -85,6 +88,8 @@ function handleEvent(ctx: ProducerContext, event: ProducerEvent | { type: 'xstat
       return onInitProducerIdResponse(ctx, event, out);
     case 'produce.response':
       return onProduceResponse(ctx, event, out);
+    case 'connection.reset':
+      return onConnectionReset(ctx, event, out);
     default:
       // Boot and the wake-up timer: the Sender pass alone.
       return ctx;

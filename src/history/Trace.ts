@@ -3,8 +3,8 @@ import { asciiBytes, JsonLineWriter } from './JsonLineWriter.ts';
 import { stableStringify } from './stableStringify.ts';
 import { writeStableJson } from './writeStableJson.ts';
 
-/** Why a message did not reach its destination. */
-export type DropReason = 'partition' | 'loss' | 'crashed' | 'unknown-destination';
+/** Why a message did not reach its destination (`reset`: it followed a lost message on its connection). */
+export type DropReason = 'partition' | 'loss' | 'crashed' | 'unknown-destination' | 'reset';
 
 /**
  * One line of the trace. `t` is virtual time in ms; `id` numbers envelopes in send order. Nothing here may

@@ -10,9 +10,17 @@ import {
   type DeliveryPlan,
   type LinkConfig,
   type LinkOverride,
+  type ConnectionModel,
   type LinkState,
   type NetworkConfig,
 } from './networkModel.ts';
+
+/** The message a node gets when a connection to or from `from` was reset (a lost message broke it). */
+export interface ConnectionResetMessage extends Message {
+  type: 'connection.reset';
+}
+
+const CONNECTION_RESET: ConnectionResetMessage = { type: 'connection.reset' };
 
 /** What travels between nodes: a plain JSON-safe object with a `type`. */
 export interface Message {
@@ -30,6 +38,13 @@ export interface Envelope {
   /** The destination's incarnation when the message left: a restarted node never sees its past life's mail. */
   readonly toIncarnation: number;
   readonly duplicate: boolean;
+  /** The sender's connection on this link when the message left (see ConnectionModel). */
+  readonly connection: number;
+  /**
+   * A `connection.reset` the network itself sends: `peer` goes to the sender of a broken connection and opens
+   * it again when delivered; `local` tells the receiver that detected the break, at once.
+   */
+  readonly reset?: 'peer' | 'local';
 }
 
 /** What `events$` reports for every envelope. */
@@ -58,6 +73,7 @@ export class Bus {
   private readonly configuredLinks = new Map<string, LinkOverride>();
   private readonly faultLinks = new Map<string, LinkOverride>();
   private readonly defaults: LinkConfig;
+  private readonly connections: ConnectionModel;
   private readonly subject = new Subject<BusEvent>();
   private cut: CutTest | undefined;
   private nextId = 0;
@@ -72,6 +88,7 @@ export class Bus {
     network: NetworkConfig = {},
   ) {
     this.defaults = resolveLinkConfig(defaultLinkConfig, network.defaults);
+    this.connections = network.connections ?? 'tcp';
     for (const link of network.links ?? []) {
       const { from, to, ...override } = link;
       this.configuredLinks.set(linkKey(from, to), override);
@@ -92,7 +109,12 @@ export class Bus {
   send(from: string, to: string, message: Message): number {
     const endpoint = this.routes.get(to);
     if (endpoint === undefined) throw new Error(`unknown destination "${to}" (known: ${[...this.routes.keys()].join(', ')})`);
+    return this.transmit(from, to, message, endpoint, undefined);
+  }
+
+  private transmit(from: string, to: string, message: Message, endpoint: Endpoint, reset: 'peer' | undefined): number {
     const now = this.clock.now;
+    const link = this.link(from, to);
     const envelope: Envelope = {
       id: this.nextId++,
       from,
@@ -101,10 +123,12 @@ export class Bus {
       sentAtMs: now,
       toIncarnation: endpoint.incarnation,
       duplicate: false,
+      connection: link.connection,
+      ...(reset === undefined ? {} : { reset }),
     };
     this.trace.sent(now, envelope.id, from, to, message);
     this.publish('sent', envelope);
-    const plan = planDelivery(this.link(from, to), this.rng, now, this.plan);
+    const plan = planDelivery(link, this.rng, now, this.plan);
     if (plan.dropped !== undefined) {
       this.reportDropped(envelope, plan.dropped);
       return envelope.id;
@@ -123,12 +147,38 @@ export class Bus {
   reportDelivered(envelope: Envelope): void {
     this.trace.delivered(this.clock.now, envelope.id, envelope.to);
     this.publish('delivered', envelope);
+    // The sender of a broken connection has been told: what it sends from now on goes on a new one.
+    if (envelope.reset === 'peer') this.reopen(this.link(envelope.to, envelope.from));
   }
 
   /** Records that an envelope was lost, and why. */
   reportDropped(envelope: Envelope, reason: DropReason): void {
     this.trace.write({ t: this.clock.now, kind: 'dropped', id: envelope.id, to: envelope.to, reason });
     this.publish('dropped', envelope, reason);
+    if (this.connections === 'datagram') return;
+    if (envelope.reset === 'peer') {
+      this.link(envelope.to, envelope.from).resetInFlight = false;
+      return;
+    }
+    if (envelope.reset !== undefined || envelope.duplicate || reason === 'reset') return;
+    // A lost message breaks its connection; one lost after a reset belonged to a connection already dead.
+    const link = this.link(envelope.from, envelope.to);
+    if (envelope.connection === link.connection) link.broken = true;
+  }
+
+  /**
+   * A restarted node opens new connections: messages it sent before the crash still arrive, unless their
+   * connection was already broken.
+   */
+  restartConnectionsFrom(from: string): void {
+    const row = this.links.get(from);
+    if (row === undefined) return;
+    for (const link of row.values()) {
+      if (link.broken) link.deadBelow = link.connection + 1;
+      link.connection++;
+      link.broken = false;
+      link.resetInFlight = false;
+    }
   }
 
   /** Sets the partition in force (undefined heals it). Messages already in flight across a new cut are lost. */
@@ -166,8 +216,58 @@ export class Bus {
       this.reportDropped(envelope, 'partition');
       return;
     }
+    if (this.connections === 'tcp' && envelope.reset === undefined && this.followsLoss(envelope)) return;
     (this.routes.get(envelope.to) as Endpoint).receive(envelope);
   };
+
+  /**
+   * Drops a message sent on a dead connection, or after a loss on a broken one. The first such arrival is how
+   * TCP's receiver finds the hole: it tells its own node at once and the sender through the network, and the
+   * connection opens again when the sender has heard.
+   */
+  private followsLoss(envelope: Envelope): boolean {
+    const link = this.link(envelope.from, envelope.to);
+    const dead = envelope.connection < link.deadBelow;
+    if (!dead && !(link.broken && envelope.connection === link.connection)) return false;
+    this.reportDropped(envelope, 'reset');
+    if (dead || envelope.duplicate || link.resetInFlight) return true;
+    link.resetInFlight = true;
+    const sender = this.routes.get(envelope.from);
+    if (sender !== undefined) this.transmit(envelope.to, envelope.from, CONNECTION_RESET, sender, 'peer');
+    this.tellReceiver(envelope);
+    return true;
+  }
+
+  // The receiving node learns of the reset with no network in between: its own TCP stack found the hole.
+  private tellReceiver(lost: Envelope): void {
+    const now = this.clock.now;
+    const endpoint = this.routes.get(lost.to) as Endpoint;
+    const notice: Envelope = {
+      id: this.nextId++,
+      from: lost.from,
+      to: lost.to,
+      message: CONNECTION_RESET,
+      sentAtMs: now,
+      toIncarnation: endpoint.incarnation,
+      duplicate: false,
+      connection: lost.connection,
+      reset: 'local',
+    };
+    this.trace.sent(now, notice.id, notice.from, notice.to, notice.message);
+    this.publish('sent', notice);
+    this.clock.scheduleAt(now, this.arriveLocal, notice);
+  }
+
+  private readonly arriveLocal = (envelope: Envelope): void => {
+    (this.routes.get(envelope.to) as Endpoint).receive(envelope);
+  };
+
+  private reopen(link: LinkState): void {
+    link.deadBelow = link.connection + 1;
+    link.connection++;
+    link.broken = false;
+    link.resetInFlight = false;
+  }
 
   private link(from: string, to: string): LinkState {
     let row = this.links.get(from);
@@ -177,7 +277,15 @@ export class Bus {
     }
     let link = row.get(to);
     if (link === undefined) {
-      link = { config: this.resolve(from, to), cut: this.cut?.(from, to) ?? false, lastArrivalMs: 0 };
+      link = {
+        config: this.resolve(from, to),
+        cut: this.cut?.(from, to) ?? false,
+        lastArrivalMs: 0,
+        connection: 0,
+        deadBelow: 0,
+        broken: false,
+        resetInFlight: false,
+      };
       row.set(to, link);
     }
     return link;

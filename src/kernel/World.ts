@@ -309,6 +309,7 @@ export class World {
         return true;
       case 'restart':
         if (status !== 'down') return false;
+        this.bus.restartConnectionsFrom(host.id);
         host.start();
         return true;
       case 'pause':
@@ -346,7 +347,10 @@ export class World {
 function validateNetwork(network: NetworkConfig | undefined): NetworkConfig {
   if (network === undefined) return {};
   if (network === null || typeof network !== 'object') {
-    throw new ArgumentError('createWorld', 'network', network, 'an object { defaults?, links? }');
+    throw new ArgumentError('createWorld', 'network', network, 'an object { connections?, defaults?, links? }');
+  }
+  if (network.connections !== undefined && network.connections !== 'tcp' && network.connections !== 'datagram') {
+    throw new ArgumentError('createWorld', 'network.connections', network.connections, "'tcp' or 'datagram'");
   }
   if (network.defaults !== undefined) validateLinkOverride('createWorld: network.defaults', network.defaults as Record<string, unknown>);
   if (network.links !== undefined && !Array.isArray(network.links)) {

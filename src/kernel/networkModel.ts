@@ -25,8 +25,19 @@ export interface LinkConfig {
 /** Per-link overrides, as scenarios and `link` faults give them. */
 export type LinkOverride = Partial<LinkConfig>;
 
+/**
+ * What a lost message does to the messages after it on the same directed link.
+ * - `tcp` (default): the link is a connection, as Kafka's are. A loss breaks it: later messages on it are dropped
+ *   (`reset`) until the sender has been told, by a `connection.reset` message from the peer, and opens a new one.
+ *   A receiver never sees a message whose predecessor on the connection was lost.
+ * - `datagram`: each message lives or dies alone; a later one may arrive after an earlier one was lost.
+ */
+export type ConnectionModel = 'tcp' | 'datagram';
+
 /** The network part of `createWorld`'s options. */
 export interface NetworkConfig {
+  /** `tcp` (default) or `datagram`: see ConnectionModel. */
+  connections?: ConnectionModel;
   /** Applies to every link without an override. */
   defaults?: LinkOverride;
   /** Directed links with their own settings. */
@@ -40,6 +51,14 @@ export interface LinkState {
   cut: boolean;
   /** When the last FIFO message on this link arrives; later messages arrive no earlier. */
   lastArrivalMs: number;
+  /** The sender's current connection on this link; envelopes carry the number they were sent on. */
+  connection: number;
+  /** Connections below this number were reset: what is still in flight on them is dropped. */
+  deadBelow: number;
+  /** A message of the current connection was lost: what follows it on the connection is dropped. */
+  broken: boolean;
+  /** A `connection.reset` is on its way to the sender. */
+  resetInFlight: boolean;
 }
 
 /**

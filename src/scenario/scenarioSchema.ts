@@ -116,6 +116,7 @@ const controllerSettingsSchema = strictObject({
 // The shape only: validateLinkOverride checks the link settings themselves (faultRules.ts).
 const linkSettings = z.record(z.string(), z.unknown(), { error: 'an object of link settings' });
 const networkSchema = strictObject({
+  connections: oneOf(['tcp', 'datagram']).optional(),
   defaults: linkSettings.optional(),
   links: z
     .array(z.looseObject({ from: nodeId, to: nodeId }), { error: 'an array of { from, to, ...link settings }' })

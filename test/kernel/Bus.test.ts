@@ -63,7 +63,7 @@ describe('Bus', () => {
     expect(nodes.b.received).toEqual([
       {
         atMs: 15,
-        envelope: { id: 0, from: 'a', to: 'b', message: { type: 'ping', n: 1 }, sentAtMs: 5, toIncarnation: 1, duplicate: false },
+        envelope: { id: 0, from: 'a', to: 'b', message: { type: 'ping', n: 1 }, sentAtMs: 5, toIncarnation: 1, duplicate: false, connection: 0 },
       },
     ]);
     expect(nodes.a.received.map((r) => [r.atMs, r.envelope.from, r.envelope.message.type])).toEqual([[15, 'c', 'pong']]);
@@ -184,7 +184,7 @@ describe('Bus', () => {
   });
 
   it('drops messages across a partition at send time, and heal lets them through again', () => {
-    const { bus, nodes, events, run } = rig();
+    const { bus, nodes, events, run } = rig({ connections: 'datagram', defaults: { latency: { kind: 'constant', ms: 10 } } });
     bus.setPartition(compilePartition('test', { groups: [['a'], ['b']] }, new Set(['a', 'b', 'c'])));
     bus.send('a', 'b', { type: 'blocked' });
     bus.send('a', 'c', { type: 'free' });
@@ -196,6 +196,104 @@ describe('Bus', () => {
     bus.send('a', 'b', { type: 'after-heal' });
     run();
     expect(nodes.b.received.map((r) => r.envelope.message.type)).toEqual(['after-heal']);
+  });
+
+  describe('tcp connections (the default)', () => {
+    const received = (endpoint: RecordingEndpoint) => endpoint.received.map((r) => [r.atMs, r.envelope.from, r.envelope.message.type]);
+
+    it('drops what follows a lost message on its link, resets the connection at both ends, then lets new messages through', () => {
+      const { bus, clock, nodes, events, run } = rig();
+      bus.setPartition(compilePartition('test', { groups: [['a'], ['b']] }, new Set(['a', 'b', 'c'])));
+      bus.send('a', 'b', { type: 'lost' });
+      bus.heal();
+      bus.send('a', 'b', { type: 'after-hole' }); // arrives at 10, behind a hole: the receiver finds the break
+      bus.send('a', 'c', { type: 'other-link' });
+      run();
+      expect(received(nodes.b)).toEqual([[10, 'a', 'connection.reset']]);
+      expect(received(nodes.a)).toEqual([[20, 'b', 'connection.reset']]);
+      expect(received(nodes.c)).toEqual([[10, 'a', 'other-link']]);
+      expect(events.filter((e) => e.kind === 'dropped').map((e) => [e.envelope.id, e.reason])).toEqual([
+        [0, 'partition'],
+        [1, 'reset'],
+      ]);
+      clock.advanceTo(25);
+      bus.send('a', 'b', { type: 'new-connection' });
+      run();
+      expect(received(nodes.b).at(-1)).toEqual([35, 'a', 'new-connection']);
+    });
+
+    it('drops what the sender sends before it has heard of the reset, and what was still in flight on the old connection', () => {
+      const { bus, clock, nodes, events, run } = rig();
+      bus.setPartition(compilePartition('test', { oneWay: { from: ['a'], to: ['b'] } }, new Set(['a', 'b', 'c'])));
+      bus.send('a', 'b', { type: 'lost' });
+      bus.setPartition(undefined);
+      bus.send('a', 'b', { type: 'hole-found' }); // arrives at 10: reset sent back, a hears at 20
+      clock.advanceTo(5);
+      bus.send('a', 'b', { type: 'before-a-hears' }); // arrives at 15 on the broken connection
+      while (clock.step(15));
+      clock.advanceTo(15);
+      bus.send('a', 'b', { type: 'still-old' }); // arrives at 25, after a reopened at 20
+      run();
+      expect(received(nodes.b).filter(([, , type]) => type !== 'connection.reset')).toEqual([]);
+      expect(events.filter((e) => e.kind === 'dropped').map((e) => [e.envelope.message.type, e.reason])).toEqual([
+        ['lost', 'partition'],
+        ['hole-found', 'reset'],
+        ['before-a-hears', 'reset'],
+        ['still-old', 'reset'],
+      ]);
+      // One reset per break, not one per dropped message.
+      expect(events.filter((e) => e.kind === 'sent' && e.envelope.reset === 'peer')).toHaveLength(1);
+    });
+
+    it('sends the reset again when the first one is lost', () => {
+      const { bus, clock, nodes, run } = rig();
+      bus.setPartition(compilePartition('test', { groups: [['a'], ['b']] }, new Set(['a', 'b', 'c'])));
+      bus.send('a', 'b', { type: 'lost' });
+      bus.setPartition(compilePartition('test', { oneWay: { from: ['b'], to: ['a'] } }, new Set(['a', 'b', 'c'])));
+      bus.send('a', 'b', { type: 'hole-found' }); // its reset back to a is cut
+      run();
+      expect(received(nodes.a)).toEqual([]);
+      bus.heal();
+      clock.advanceTo(100);
+      bus.send('a', 'b', { type: 'retry' });
+      run();
+      expect(received(nodes.a)).toEqual([[120, 'b', 'connection.reset']]);
+    });
+
+    it('leaves a link without losses alone: in-flight messages of a restarted sender still arrive', () => {
+      const { bus, clock, nodes, run } = rig();
+      bus.send('a', 'b', { type: 'before-crash' });
+      clock.advanceTo(5);
+      bus.restartConnectionsFrom('a');
+      bus.send('a', 'b', { type: 'after-restart' });
+      run();
+      expect(received(nodes.b)).toEqual([
+        [10, 'a', 'before-crash'],
+        [15, 'a', 'after-restart'],
+      ]);
+    });
+
+    it('gives a restarted sender a new connection, dropping the rest of a broken one', () => {
+      const { bus, clock, nodes, run } = rig();
+      bus.setPartition(compilePartition('test', { groups: [['a'], ['b']] }, new Set(['a', 'b', 'c'])));
+      bus.send('a', 'b', { type: 'lost' });
+      bus.setPartition(undefined);
+      bus.send('a', 'b', { type: 'behind-the-hole' });
+      clock.advanceTo(5);
+      bus.restartConnectionsFrom('a');
+      bus.send('a', 'b', { type: 'new-life' });
+      run();
+      expect(received(nodes.b)).toEqual([[15, 'a', 'new-life']]);
+    });
+
+    it('breaks the connection on random loss too, but not when a duplicate copy is lost', () => {
+      const { bus, nodes, run } = rig({ defaults: { latency: { kind: 'constant', ms: 10 }, dropProbability: 1 } });
+      bus.send('a', 'b', { type: 'lost' });
+      bus.setLinkFault('a', 'b', { dropProbability: 0 });
+      bus.send('a', 'b', { type: 'behind-the-hole' });
+      run();
+      expect(received(nodes.b)).toEqual([[10, 'a', 'connection.reset']]);
+    });
   });
 
   it('drops at arrival a message already in flight when a partition starts', () => {

@@ -246,7 +246,8 @@ describe('partitions', () => {
     expect(ctx(world, 'ponger').pingsAnswered).toBe(0);
     world.heal();
     world.runFor(550); // pings at 600..1000
-    expect(ctx(world, 'ponger').pingsAnswered).toBe(5);
+    // The losses broke the connection: the first ping after the heal finds the hole and resets it, the rest get through.
+    expect(ctx(world, 'ponger').pingsAnswered).toBe(4);
   });
 });
 
