@@ -58,6 +58,11 @@ export interface BusEvent {
 /** The receiving side of a node, as the bus sees it. */
 export interface Endpoint {
   readonly incarnation: number;
+  /**
+   * Whether the node's machine is up, so that a message to a dead process (or to a past life of the node) is
+   * refused with a connection reset, as an operating system answers a closed port. Absent: up.
+   */
+  readonly machineUp?: boolean;
   /** Takes a delivery; reports `delivered` or `dropped` back through the bus, now or (when paused) later. */
   receive(envelope: Envelope): void;
 }
@@ -164,6 +169,30 @@ export class Bus {
     // A lost message breaks its connection; one lost after a reset belonged to a connection already dead.
     const link = this.link(envelope.from, envelope.to);
     if (envelope.connection === link.connection) link.broken = true;
+    // A process that is gone, on a machine that is up: its operating system refuses the connection at once.
+    if (reason === 'crashed' && link.broken && !link.resetInFlight && this.routes.get(envelope.to)?.machineUp !== false) {
+      const sender = this.routes.get(envelope.from);
+      if (sender === undefined) return;
+      link.resetInFlight = true;
+      this.transmit(envelope.to, envelope.from, CONNECTION_RESET, sender, 'peer');
+    }
+  }
+
+  /**
+   * A process crash: the node's operating system closes its sockets, so every peer it had a connection with gets a
+   * `connection.reset`, after whatever the node sent before it (a power loss sends nothing; peers time out).
+   */
+  closeConnectionsOf(node: string): void {
+    if (this.connections === 'datagram') return;
+    const peers = new Set<string>(this.links.get(node)?.keys() ?? []);
+    for (const [from, row] of this.links) if (row.has(node)) peers.add(from);
+    peers.delete(node);
+    for (const peer of [...peers].sort()) {
+      const endpoint = this.routes.get(peer);
+      if (endpoint === undefined) continue;
+      this.link(peer, node).resetInFlight = true;
+      this.transmit(node, peer, CONNECTION_RESET, endpoint, 'peer');
+    }
   }
 
   /**
@@ -230,7 +259,8 @@ export class Bus {
     const dead = envelope.connection < link.deadBelow;
     if (!dead && !(link.broken && envelope.connection === link.connection)) return false;
     this.reportDropped(envelope, 'reset');
-    if (dead || envelope.duplicate || link.resetInFlight) return true;
+    // A machine without power finds no hole: the sender learns from its own timeouts.
+    if (dead || envelope.duplicate || link.resetInFlight || this.routes.get(envelope.to)?.machineUp === false) return true;
     link.resetInFlight = true;
     const sender = this.routes.get(envelope.from);
     if (sender !== undefined) this.transmit(envelope.to, envelope.from, CONNECTION_RESET, sender, 'peer');

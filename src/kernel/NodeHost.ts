@@ -65,6 +65,7 @@ type Held = { kind: 'delivery'; envelope: Envelope } | { kind: 'timer'; event: s
 export class NodeHost implements Endpoint {
   private actor: Actor<AnyStateMachine> | undefined;
   private statusNow: NodeStatus = 'down';
+  private powerLost = false;
   private incarnationNow = 0;
   // While the node is up these hold references to the machine's data; once it is down, deep copies.
   private durableDisk: unknown = undefined;
@@ -112,10 +113,16 @@ export class NodeHost implements Endpoint {
     return this.statusNow === 'down' ? structuredClone(this.pageCacheDisk) : this.copyDisk(this.pageCacheDisk);
   }
 
+  /** Whether the machine answers at the network level: false only while it is down from a power loss. */
+  get machineUp(): boolean {
+    return !this.powerLost;
+  }
+
   /** Boots the machine from disk. */
   start(): void {
     this.incarnationNow++;
     this.statusNow = 'up';
+    this.powerLost = false;
     this.lastStateKey = undefined;
     this.lastNodes = undefined;
     this.world.trace.write({ t: this.world.clock.now, kind: 'node', node: this.id, event: 'started' });
@@ -159,6 +166,7 @@ export class NodeHost implements Endpoint {
   /** A crash that also loses every write not fsynced. */
   powerLoss(): void {
     this.crash();
+    this.powerLost = true;
     this.pageCacheDisk = this.durableDisk;
   }
 

@@ -302,6 +302,7 @@ export class World {
       case 'crash':
         if (status === 'down') return false;
         host.crash();
+        this.bus.closeConnectionsOf(host.id);
         return true;
       case 'powerLoss':
         if (status === 'down') return false;

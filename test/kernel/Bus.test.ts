@@ -286,6 +286,31 @@ describe('Bus', () => {
       expect(received(nodes.b)).toEqual([[15, 'a', 'new-life']]);
     });
 
+    it('refuses a message to a dead process on a live machine at once, and stays silent for a machine without power', () => {
+      for (const machineUp of [true, false]) {
+        const { bus, nodes, run } = rig();
+        const dead: Endpoint = { incarnation: 1, machineUp, receive: (envelope) => bus.reportDropped(envelope, 'crashed') };
+        bus.register('b', dead);
+        bus.send('a', 'b', { type: 'to-the-dead' });
+        bus.send('a', 'b', { type: 'behind-it' });
+        run();
+        expect(received(nodes.a)).toEqual(machineUp ? [[20, 'b', 'connection.reset']] : []);
+      }
+    });
+
+    it('tells every peer of a crashed process that its connection closed, after what the process had sent', () => {
+      const { bus, nodes, run } = rig();
+      bus.send('a', 'b', { type: 'request' });
+      bus.send('b', 'c', { type: 'push' });
+      bus.closeConnectionsOf('b');
+      run();
+      expect(received(nodes.a)).toEqual([[10, 'b', 'connection.reset']]);
+      expect(received(nodes.c)).toEqual([
+        [10, 'b', 'push'],
+        [10, 'b', 'connection.reset'],
+      ]);
+    });
+
     it('breaks the connection on random loss too, but not when a duplicate copy is lost', () => {
       const { bus, nodes, run } = rig({ defaults: { latency: { kind: 'constant', ms: 10 }, dropProbability: 1 } });
       bus.send('a', 'b', { type: 'lost' });
