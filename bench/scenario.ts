@@ -225,6 +225,26 @@ export function runScenarioBench(options: { quick: boolean }) {
   };
 }
 
+/**
+ * 1,000,000 records produced (two producers, 500,000 each) and read back by one reader, for the heap target: the
+ * peak of heapUsed sampled every few thousand deliveries, after a full GC before the run.
+ */
+export function runMillionRecords() {
+  const scenario = { ...standardScenario(500_000), readers: [{ id: 'reader-1', topics: [TOPIC] }] };
+  const run = timedRun(scenario, true);
+  const counts = recordCounts(run.result);
+  return {
+    records: { sent: 1_000_000, acked: counts.acked, read: counts.read },
+    valid: run.result.valid,
+    finalReadComplete: run.result.finalReadComplete,
+    wallSeconds: Number(run.wallSeconds.toFixed(1)),
+    virtualSeconds: run.result.virtualMs / 1000,
+    deliveries: run.deliveries,
+    peakHeapMB: mb(run.peakHeapUsed),
+    maxRssMB: mb(process.resourceUsage().maxRSS * 1024),
+  };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const quick = process.argv.includes('--quick');
   const kernel = process.argv.includes('--with-kernel') ? runKernelBench({ quick }) : undefined;

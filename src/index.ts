@@ -83,6 +83,10 @@ export type { CheckResult } from './checker/CheckResult.ts';
 export type { CheckAllResult } from './checker/checkAll.ts';
 export type { InvariantResult } from './checker/InvariantMonitor.ts';
 
+/** Experiments that measure Kafka's textbook claims: tables, plots (SVG through Vega-Lite) and verdicts. */
+export { experiments, experimentNames, markdownReport, markdownTable, plotSpec, renderSvg } from './experiments/index.ts';
+export type { Experiment, ExperimentOptions, ExperimentPlot, ExperimentResult, ExperimentTable } from './experiments/index.ts';
+
 // A fixture protocol for trying the World (not a Kafka role).
 /** Ping/pong machines under the machine contract, with `after` timers and persisted state. */
 export { pingerMachine, pongerMachine } from './fixtures/pingPong.ts';

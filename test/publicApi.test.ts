@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignPartitions, coordinatorPartition } from '../src/index.ts';
+import { assignPartitions, coordinatorPartition, experimentNames, experiments } from '../src/index.ts';
 
 // The pure group helpers the package exports (issue: assignors and coordinator placement usable without a run).
 describe('public group helpers', () => {
@@ -27,5 +27,15 @@ describe('public group helpers', () => {
 
   it('coordinatorPartition is abs(String.hashCode) mod the partition count', () => {
     expect(coordinatorPartition('testgroup', 50)).toBe(27);
+  });
+});
+
+describe('public experiments', () => {
+  it('lists the seven experiments, each with a name, a title and the claim it measures', () => {
+    expect(experimentNames).toEqual(['keys', 'acks', 'ordering', 'group-sizing', 'rebalance', 'failover', 'scaling']);
+    for (const experiment of experiments) {
+      expect(experiment.title.length).toBeGreaterThan(10);
+      expect(experiment.claim.length).toBeGreaterThan(40);
+    }
   });
 });

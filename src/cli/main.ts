@@ -7,6 +7,7 @@ import { CapsuleInputError, readCapsule, replay } from './replayCommand.ts';
 import { checkCommand, CheckInputError, resolveCheck } from './checkCommand.ts';
 import { exploreWithWorkers, mergeShards, parseShard, runShard } from './checkSharding.ts';
 import type { PropertyName } from '../scenario/weakenings.ts';
+import { ExperimentInputError, formatExperiment, resolveExperiments, runExperiments } from './experimentCommand.ts';
 import { formatMatrix, runMatrix } from './matrixCommand.ts';
 import { progressBar } from './progressBar.ts';
 import { loadScenario, runAndDescribe, ScenarioInputError } from './runCommand.ts';
@@ -22,6 +23,10 @@ Commands:
                                      explore scenarios for properties with fast-check, shrink a failure to a capsule
   matrix [--runs N] [--seed S] [--max-shrinks N] [--full] [--json]
                                      every weakening against its property, every property with none
+  experiment NAME|all [--out DIR] [--seeds N] [--quick] [--json]
+                                     measure one of Kafka's textbook claims over seeds: a table (Markdown, JSON)
+                                     and an SVG plot in DIR (default reports/experiments); NAME is one of keys,
+                                     acks, ordering, group-sizing, rebalance, failover, scaling
   kernel-demo [--seed S] [--ms N]    the simulation kernel alone: a ping/pong fixture under faults
 
 Options:
@@ -36,6 +41,9 @@ Options:
   --merge FILE...  check: merge shards' JSON lines; prints the first failing run and how to shrink it
   --from-run N     check: replay run N (0-based) and shrink it
   --full           matrix: every weakening against every property, not only its own
+  --out DIR  experiment: where to write the tables and plots (default reports/experiments)
+  --seeds N  experiment: seeds to average over (default 10, or 2 with --quick)
+  --quick    experiment: fewer and smaller runs, for a first look
   --json     print the result as one JSON object
   --report   run, replay: write a self-contained HTML report of the run
   --mermaid  run, replay: write a Mermaid sequence diagram of the messages around the failure
@@ -63,6 +71,9 @@ async function main(argv: string[]): Promise<number> {
         full: { type: 'boolean' },
         'from-run': { type: 'string' },
         mermaid: { type: 'string' },
+        out: { type: 'string' },
+        seeds: { type: 'string' },
+        quick: { type: 'boolean' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -85,6 +96,24 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command !== 'run' && command !== 'replay' && (values.report !== undefined || values.mermaid !== undefined)) {
       throw new UsageError('--report and --mermaid are options of run and replay');
+    }
+    if (command !== 'experiment' && (values.out !== undefined || values.seeds !== undefined || values.quick !== undefined)) {
+      throw new UsageError('--out, --seeds and --quick are options of experiment');
+    }
+    if (command === 'experiment') {
+      if (values.seed !== undefined) throw new UsageError('experiment runs seeds 1..N: use --seeds N, not --seed');
+      const names = resolveExperiments(rest);
+      const seeds = values.seeds === undefined ? undefined : parseRuns(values.seeds, 10, '--seeds');
+      const show = process.stderr.isTTY && !values.json;
+      const written = await runExperiments({
+        names,
+        outDir: values.out ?? 'reports/experiments',
+        seeds,
+        quick: values.quick === true,
+        ...(show ? { onRun: (label: string) => process.stderr.write(`  ${label}\n`) } : {}),
+      });
+      process.stdout.write(values.json ? `${JSON.stringify(written.map((w) => ({ ...w.result, files: w.files })))}\n` : `${written.map(formatExperiment).join('\n\n')}\n`);
+      return 0;
     }
     if (command === 'replay') {
       if (rest.length !== 1) throw new UsageError(`replay takes one capsule file, got ${rest.length === 0 ? 'none' : `"${rest.join(' ')}"`}`);
@@ -157,7 +186,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
     }
-    if (command !== 'kernel-demo') throw new UsageError(`unknown command "${command}"; commands: run, replay, check, matrix, kernel-demo`);
+    if (command !== 'kernel-demo') throw new UsageError(`unknown command "${command}"; commands: run, replay, check, matrix, experiment, kernel-demo`);
     if (rest.length > 0) throw new UsageError(`kernel-demo takes no file, got "${rest.join(' ')}"`);
     const seed = parseSeed(values.seed);
     const ms = parseMs(values.ms);
@@ -168,7 +197,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof UsageError) return usageError(err.message);
-    if (err instanceof CapsuleInputError || err instanceof ScenarioInputError || err instanceof CheckInputError) {
+    if (err instanceof CapsuleInputError || err instanceof ScenarioInputError || err instanceof CheckInputError || err instanceof ExperimentInputError) {
       process.stderr.write(`kafka-sim: ${err.message}\n`);
       return 2;
     }
