@@ -83,6 +83,8 @@ export interface ConsumerState {
   // The coordinator.
   readonly coordinator: number | null;
   readonly findInFlight: number | null;
+  /** The broker the FindCoordinator in flight went to. */
+  readonly findTo: number | null;
   readonly findAttempts: number;
   /** When the coordinator last answered a heartbeat (or completed a join): the client's side of the session. */
   readonly lastHeartbeatOkMs: number;

@@ -118,6 +118,7 @@ function bootState(input: ConsumerInput): ConsumerState {
     assignedCounts: null,
     coordinator: null,
     findInFlight: null,
+    findTo: null,
     findAttempts: 0,
     lastHeartbeatOkMs: nowMs,
     inflight: {},

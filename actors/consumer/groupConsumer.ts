@@ -328,12 +328,18 @@ export function onRequestTimeout(state: ConsumerState, correlationId: number, no
 }
 
 /**
- * The network reset the connection to a broker (a message on it was lost). Group requests to the coordinator fail
- * at once, oldest first, as `NetworkClient` fails every request to a disconnected node; fetches wait for their round.
+ * The network reset the connection to a broker (a message on it was lost, or the broker's process died). A
+ * FindCoordinator to it fails and is tried again after retry.backoff.ms; group requests to the coordinator fail at
+ * once, oldest first, as `NetworkClient` fails every request to a disconnected node. Fetches wait for their round.
  */
 export function onConnectionReset(state: ConsumerState, from: string, nowMs: number, out: Out): ConsumerState {
-  if (state.coordinator === null || brokerIdOf(from) !== state.coordinator) return state;
+  const node = brokerIdOf(from);
   let next = state;
+  if (next.findInFlight !== null && next.findTo === node) {
+    out.push(timer('consumer.findCoordinator', next.client.retryBackoffMs, { type: 'consumer.findCoordinator' }));
+    next = { ...next, findInFlight: null, findTo: null };
+  }
+  if (next.coordinator === null || node !== next.coordinator) return next;
   for (const id of Object.keys(state.inflight).map(Number).sort((a, b) => a - b)) next = onRequestTimeout(next, id, nowMs, out);
   return next;
 }
@@ -535,7 +541,7 @@ export function ensureCoordinator(state: ConsumerState, out: Out): ConsumerState
   const correlationId = state.nextCorrelationId;
   out.push({ kind: 'send', to: brokerNodeId(broker), message: { type: 'findCoordinator.request', correlationId, groupId: state.groupId } });
   out.push(timer('consumer.findCoordinator', state.client.requestTimeoutMs, { type: 'consumer.findCoordinator' }));
-  return { ...state, findInFlight: correlationId, findAttempts: state.findAttempts + 1, nextCorrelationId: correlationId + 1 };
+  return { ...state, findInFlight: correlationId, findTo: broker, findAttempts: state.findAttempts + 1, nextCorrelationId: correlationId + 1 };
 }
 
 /** FindCoordinator answered: the coordinator is known, or the lookup is tried again after retry.backoff.ms. */

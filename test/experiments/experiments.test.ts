@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { acksExperiment } from '../../src/experiments/acksExperiment.ts';
 import { failoverExperiment } from '../../src/experiments/failoverExperiment.ts';
+import { groupSizingExperiment } from '../../src/experiments/groupSizingExperiment.ts';
 import { keysExperiment } from '../../src/experiments/keysExperiment.ts';
 import { orderingExperiment } from '../../src/experiments/orderingExperiment.ts';
 import type { ExperimentResult } from '../../src/experiments/Experiment.ts';
@@ -47,6 +48,22 @@ describe('experiments', () => {
       expect(windowMs).toBeGreaterThan(0.8 * expected);
       expect(windowMs).toBeLessThan(expected + 4_000);
     }
+    expect(result.verdict.agrees).toBe(true);
+  });
+
+  it('group-sizing: members beyond the partition count idle, throughput stops growing, an idle member takes over', { timeout: 300_000 }, () => {
+    const result = groupSizingExperiment.run(quick);
+    expect(result.table.rows.map((r) => [r.size, r.active, r.idle])).toEqual([
+      [1, 1, 0],
+      [3, 3, 0],
+      [6, 6, 0],
+      [8, 6, 2],
+    ]);
+    const throughput = (size: number) => Number(row(result, 'size', size).throughput);
+    expect(throughput(3)).toBeGreaterThan(2 * throughput(1));
+    expect(throughput(8)).toBeLessThan(1.1 * throughput(6));
+    // The crashed owner's partition moves after session.timeout.ms (10 s), not before.
+    expect(Number(row(result, 'size', 8).takeover)).toBeGreaterThan(10_000);
     expect(result.verdict.agrees).toBe(true);
   });
 });

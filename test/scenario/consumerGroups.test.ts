@@ -127,4 +127,16 @@ describe('consumer groups', () => {
     expect(second.groupLog).toEqual(first.groupLog);
     expect(run({ ...scenario, seed: 8 }).traceHash).not.toBe(first.traceHash);
   });
+
+  it("finds the next coordinator soon after the coordinator's process crashes: the closed connection tells the consumers", () => {
+    const crashAtMs = 12_000;
+    const result = run(groupScenario({ consumerCount: 2, faults: [{ atMs: crashAtMs, kind: 'crash', node: 'coordinator:billing' }] }));
+    expect(result.valid).toBe(true);
+    const coordinatorBefore = result.groupLog.filter((e) => e.group === 'generation' && e.timeMs < crashAtMs).at(-1)?.node;
+    // Both members commit to another broker well before request.timeout.ms (30 s) would have told them anything: the
+    // new coordinator is elected when the crashed broker misses its session (9 s), and the members' lookups, failed
+    // at once by the reset connection, are retried every retry.backoff.ms until it answers.
+    const committers = new Set(result.groupLog.filter((e) => e.group === 'commitAccepted' && e.node !== coordinatorBefore && e.timeMs > crashAtMs && e.timeMs < crashAtMs + 15_000).map((e) => (e.group === 'commitAccepted' ? e.memberId : '')));
+    expect(committers.size).toBe(2);
+  });
 });
