@@ -11,7 +11,8 @@ export type RoleEffect<E> =
   | { kind: 'send'; to: string; message: { type: string } }
   | { kind: 'timer'; id: string; delayMs: number; event: E }
   | { kind: 'cancel'; id: string }
-  | { kind: 'note'; data: unknown };
+  | { kind: 'note'; data: unknown }
+  | { kind: 'disconnect'; to: string };
 
 /** The part of XState's `enqueue` the effects need. */
 export interface EffectQueue<E> {
@@ -35,6 +36,9 @@ export function enqueueRoleEffect<E>(enqueue: EffectQueue<E>, effect: RoleEffect
       break;
     case 'note':
       enqueue.emit({ type: 'note', data: effect.data });
+      break;
+    case 'disconnect':
+      enqueue.emit({ type: 'disconnect', to: effect.to });
       break;
   }
 }

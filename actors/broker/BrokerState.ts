@@ -101,7 +101,8 @@ export type BrokerEffect =
   | { kind: 'persist'; fsync: boolean }
   | { kind: 'timer'; id: string; delayMs: number; event: BrokerTimerEvent }
   | { kind: 'cancel'; id: string }
-  | { kind: 'note'; data: unknown };
+  | { kind: 'note'; data: unknown }
+  | { kind: 'disconnect'; to: string };
 
 /** What the broker keeps on disk: its replica logs. */
 export interface BrokerDisk {

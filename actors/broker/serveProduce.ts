@@ -21,8 +21,12 @@ import { releaseParkedFetches } from './serveFetch.ts';
 export function serveProduce(state: BrokerState, request: ProduceRequest & { from: string }, out: BrokerEffect[]): BrokerState {
   const replica = replicaOf(state, request.topic, request.partition);
   const answer = (baseOffset: number, errorCode?: KafkaErrorType): BrokerState => {
-    // acks=0: no response at all (Kafka closes the connection on an error instead; the client cannot tell).
-    if (request.acks === 0) return state;
+    // acks=0: no response at all. On an error Kafka closes the connection instead (KafkaApis.handleProduceRequest),
+    // which is how an acks=0 producer learns to refresh its metadata.
+    if (request.acks === 0) {
+      if (errorCode !== undefined) out.push({ kind: 'disconnect', to: request.from });
+      return state;
+    }
     const response: ProduceResponse = {
       type: 'produce.response',
       correlationId: request.correlationId,

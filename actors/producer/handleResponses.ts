@@ -3,9 +3,9 @@ import { brokerIdOf } from '../../src/protocol/nodeIds.ts';
 import { appendWaitingSends } from './acceptSend.ts';
 import { requestCompleted } from './completeBatch.ts';
 import { setProducerIdAndEpoch } from './idempotentSequences.ts';
-import { removeRequest, requestOf } from './producerContext.ts';
+import { connectionLost, connectionWorks, removeRequest, requestOf } from './producerContext.ts';
 import type { InFlightRequest, Outbox, ProducerContext } from './producerContext.ts';
-import { updateMetadata } from './producerMetadata.ts';
+import { requestMetadataUpdate, updateMetadata } from './producerMetadata.ts';
 import { disconnect, requestFailed } from './sender.ts';
 import { settleBatch } from './settleBatch.ts';
 
@@ -61,7 +61,10 @@ export function onInitProducerIdResponse(ctx: ProducerContext, response: InitPro
  */
 export function onConnectionReset(ctx: ProducerContext, event: { from: string }, out: Outbox): ProducerContext {
   const node = brokerIdOf(event.from);
-  return node === undefined ? ctx : disconnect(ctx, node, out);
+  if (node === undefined) return ctx;
+  // `DefaultMetadataUpdater#handleServerDisconnect`: a disconnect may mean stale metadata, so ask for an update.
+  const next = connectionLost(disconnect(ctx, node, out), node);
+  return { ...next, metadata: requestMetadataUpdate(next.metadata) };
 }
 
 function matchRequest<K extends InFlightRequest['kind']>(
@@ -72,6 +75,12 @@ function matchRequest<K extends InFlightRequest['kind']>(
   const request = requestOf(ctx, response.correlationId);
   if (request === undefined || request.kind !== kind || brokerIdOf(response.from) !== request.node) return undefined;
   return request as Extract<InFlightRequest, { kind: K }>;
+}
+
+/** An answer from a broker: the producer's connection to it works. */
+export function answeredBy(ctx: ProducerContext, from: string): ProducerContext {
+  const node = brokerIdOf(from);
+  return node === undefined ? ctx : connectionWorks(ctx, node);
 }
 
 // An older request on the same connection is still unanswered: its response (or the request) was lost.

@@ -60,6 +60,30 @@ export interface ProducerContext {
   readonly initProducerId: { readonly failedAttempts: number; readonly retryAtMs: number | null };
   /** When the wake-up timer is set to fire; null when none is set. */
   readonly wakeupAtMs: number | null;
+  /** Brokers whose connection was reset: when the producer may connect again, and how many resets in a row. */
+  readonly reconnect: Readonly<Record<number, { readonly atMs: number; readonly failures: number }>>;
+}
+
+/** `reconnect.backoff.ms` and `reconnect.backoff.max.ms` (Kafka's defaults; the jitter is left out). */
+const RECONNECT_BACKOFF_MS = 50;
+const RECONNECT_BACKOFF_MAX_MS = 1_000;
+
+/**
+ * A broker's connection was reset: `NetworkClient` connects again only after `reconnect.backoff.ms`, doubling with
+ * each reset in a row up to `reconnect.backoff.max.ms`. Until then nothing is drained to it.
+ */
+export function connectionLost(ctx: ProducerContext, node: number): ProducerContext {
+  const failures = (ctx.reconnect[node]?.failures ?? 0) + 1;
+  const backoffMs = Math.min(RECONNECT_BACKOFF_MS * 2 ** (failures - 1), RECONNECT_BACKOFF_MAX_MS);
+  return { ...ctx, reconnect: { ...ctx.reconnect, [node]: { atMs: ctx.now() + backoffMs, failures } } };
+}
+
+/** A broker answered: its connection works, and the next reset starts the backoff afresh. */
+export function connectionWorks(ctx: ProducerContext, node: number): ProducerContext {
+  if (ctx.reconnect[node] === undefined) return ctx;
+  const reconnect = { ...ctx.reconnect };
+  delete reconnect[node];
+  return { ...ctx, reconnect };
 }
 
 /** What a step emits, in order: sends to brokers and history notes. */
@@ -93,13 +117,31 @@ export function createProducerContext(input: ProducerInput): ProducerContext {
     waitingForMetadata: [],
     initProducerId: { failedAttempts: 0, retryAtMs: null },
     wakeupAtMs: null,
+    reconnect: {},
   };
 }
 
-/** The broker to ask for metadata or a producer id: the known brokers, or the bootstrap ones before any metadata. */
-export function pickBroker(ctx: ProducerContext): number {
+/**
+ * The broker to ask for metadata or a producer id: the known brokers, or the bootstrap ones before any metadata, in
+ * turn from the rotation, skipping brokers in reconnect backoff (`NetworkClient#leastLoadedNode`). Undefined while
+ * every one of them is backing off: the request waits.
+ */
+export function pickBroker(ctx: ProducerContext): number | undefined {
   const candidates = ctx.metadata.brokers.length > 0 ? ctx.metadata.brokers : ctx.bootstrapBrokers;
-  return candidates[ctx.nodeRotation % candidates.length] ?? (ctx.bootstrapBrokers[0] as number);
+  const nowMs = ctx.now();
+  for (let i = 0; i < candidates.length; i++) {
+    const node = candidates[(ctx.nodeRotation + i) % candidates.length] as number;
+    if ((ctx.reconnect[node]?.atMs ?? 0) <= nowMs) return node;
+  }
+  return undefined;
+}
+
+/** When `pickBroker` will have a broker: now, or when the first reconnect backoff ends. */
+export function brokerAvailableAtMs(ctx: ProducerContext): number {
+  const nowMs = ctx.now();
+  if (pickBroker(ctx) !== undefined) return nowMs;
+  const candidates = ctx.metadata.brokers.length > 0 ? ctx.metadata.brokers : ctx.bootstrapBrokers;
+  return Math.min(...candidates.map((node) => ctx.reconnect[node]?.atMs ?? nowMs));
 }
 
 /** The next correlation id, and the context that has used it. */

@@ -4,7 +4,7 @@ import type { HostEmitted } from '../../src/kernel/NodeHost.ts';
 import type { ClientSend } from '../../src/protocol/clientCommands.ts';
 import type { InitProducerIdResponse, MetadataResponse, ProduceResponse } from '../../src/protocol/messages.ts';
 import { acceptSend } from './acceptSend.ts';
-import { onConnectionReset, onInitProducerIdResponse, onMetadataResponse, onProduceResponse } from './handleResponses.ts';
+import { answeredBy, onConnectionReset, onInitProducerIdResponse, onMetadataResponse, onProduceResponse } from './handleResponses.ts';
 import { createProducerContext } from './producerContext.ts';
 import type { Outbox, ProducerContext, ProducerInput } from './producerContext.ts';
 import { nextWakeupMs, runOnce, wakeupDelayMs } from './sender.ts';
@@ -83,11 +83,11 @@ function handleEvent(ctx: ProducerContext, event: ProducerEvent | { type: 'xstat
     case 'client.send':
       return acceptSend(ctx, event, out);
     case 'metadata.response':
-      return onMetadataResponse(ctx, event, out);
+      return onMetadataResponse(answeredBy(ctx, event.from), event, out);
     case 'initProducerId.response':
-      return onInitProducerIdResponse(ctx, event, out);
+      return onInitProducerIdResponse(answeredBy(ctx, event.from), event, out);
     case 'produce.response':
-      return onProduceResponse(ctx, event, out);
+      return onProduceResponse(answeredBy(ctx, event.from), event, out);
     case 'connection.reset':
       return onConnectionReset(ctx, event, out);
     default:

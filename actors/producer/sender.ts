@@ -5,7 +5,7 @@ import { expireWaitingSends, nextWaitingSendExpiryMs } from './acceptSend.ts';
 import { completeBatch, requestCompleted } from './completeBatch.ts';
 import { invariant } from './invariant.ts';
 import type { ProducerBatch } from './ProducerBatch.ts';
-import { addRequest, pickBroker, removeRequest, takeCorrelationId } from './producerContext.ts';
+import { addRequest, brokerAvailableAtMs, pickBroker, removeRequest, takeCorrelationId } from './producerContext.ts';
 import type { InFlightRequest, Outbox, ProducerContext } from './producerContext.ts';
 import { leaderOf, metadataRequestFailed, nextMetadataUpdateMs, requestMetadataUpdate } from './producerMetadata.ts';
 import { drain, ready } from './recordAccumulator.ts';
@@ -36,8 +36,15 @@ export function nextWakeupMs(ctx: ProducerContext): number | null {
   if (readyCheckDelayMs !== null) times.push(nowMs + readyCheckDelayMs);
   const requests = Object.values(ctx.requests);
   for (const request of requests) times.push(request.deadlineMs);
-  if (!requests.some((request) => request.kind === 'metadata')) times.push(nextMetadataUpdateMs(ctx.metadata, ctx.config));
-  if (needsProducerId(ctx) && !requests.some((request) => request.kind === 'initProducerId')) times.push(ctx.initProducerId.retryAtMs);
+  for (const { atMs } of Object.values(ctx.reconnect)) if (atMs > nowMs) times.push(atMs);
+  // Metadata and InitProducerId wait, besides their own backoff, for a broker out of reconnect backoff.
+  const brokerAtMs = brokerAvailableAtMs(ctx);
+  const metadataDueMs = nextMetadataUpdateMs(ctx.metadata, ctx.config);
+  if (!requests.some((request) => request.kind === 'metadata') && metadataDueMs !== null) times.push(Math.max(metadataDueMs, brokerAtMs));
+  if (needsProducerId(ctx) && !requests.some((request) => request.kind === 'initProducerId')) {
+    const retryAtMs = ctx.initProducerId.retryAtMs;
+    if (retryAtMs !== null || brokerAtMs > nowMs) times.push(Math.max(retryAtMs ?? nowMs, brokerAtMs));
+  }
   const due = times.filter((time): time is number => time !== null);
   if (due.length === 0) return null;
   const wakeupMs = Math.min(...due);
@@ -156,8 +163,9 @@ function maybeSendMetadataRequest(ctx: ProducerContext, out: Outbox): ProducerCo
   if (Object.values(ctx.requests).some((request) => request.kind === 'metadata')) return ctx;
   const dueMs = nextMetadataUpdateMs(ctx.metadata, ctx.config);
   if (dueMs === null || dueMs > ctx.now()) return ctx;
+  const node = pickBroker(ctx);
+  if (node === undefined) return ctx;
   const [correlationId, next] = takeCorrelationId(ctx);
-  const node = pickBroker(next);
   const message: MetadataRequest = { type: 'metadata.request', correlationId, topics: [...next.metadata.topics] };
   out.push(sendToBroker(node, message));
   return addRequest(next, correlationId, { kind: 'metadata', node, deadlineMs: next.now() + next.config.requestTimeoutMs });
@@ -168,8 +176,9 @@ function maybeSendInitProducerId(ctx: ProducerContext, out: Outbox): ProducerCon
   if (!needsProducerId(ctx) || Object.values(ctx.requests).some((request) => request.kind === 'initProducerId')) return ctx;
   const retryAtMs = ctx.initProducerId.retryAtMs;
   if (retryAtMs !== null && retryAtMs > ctx.now()) return ctx;
+  const node = pickBroker(ctx);
+  if (node === undefined) return ctx;
   const [correlationId, next] = takeCorrelationId(ctx);
-  const node = pickBroker(next);
   const message: InitProducerIdRequest = { type: 'initProducerId.request', correlationId };
   out.push(sendToBroker(node, message));
   return addRequest(next, correlationId, { kind: 'initProducerId', node, deadlineMs: next.now() + next.config.requestTimeoutMs });
@@ -188,6 +197,7 @@ function sendOptions(ctx: ProducerContext): SendOptions {
     maxInFlightRequestsPerConnection: config.maxInFlightRequestsPerConnection,
     maxRequestSize: config.maxRequestSize,
     enableIdempotence: config.enableIdempotence,
+    connectableAtMs: (node) => ctx.reconnect[node]?.atMs ?? 0,
   };
 }
 

@@ -178,6 +178,15 @@ export class Bus {
     }
   }
 
+  /** A node closes its connection with `peer`: the peer gets a `connection.reset`, after what the node sent before. */
+  disconnect(node: string, peer: string): void {
+    const endpoint = this.routes.get(peer);
+    if (endpoint === undefined) throw new Error(`unknown peer "${peer}"`);
+    if (this.connections === 'datagram') return;
+    this.link(peer, node).resetInFlight = true;
+    this.transmit(node, peer, CONNECTION_RESET, endpoint, 'peer');
+  }
+
   /**
    * A process crash: the node's operating system closes its sockets, so every peer it had a connection with gets a
    * `connection.reset`, after whatever the node sent before it (a power loss sends nothing; peers time out).

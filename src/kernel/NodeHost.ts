@@ -29,7 +29,9 @@ export interface NodeInput {
 export type HostEmitted =
   | { type: 'send'; to: string; message: Message }
   | { type: 'persist'; data: unknown; fsync?: boolean }
-  | { type: 'note'; data: unknown };
+  | { type: 'note'; data: unknown }
+  /** Closes the connection with `to`: the peer gets a `connection.reset` (after what this node sent before). */
+  | { type: 'disconnect'; to: string };
 
 /** A note a machine emitted (a history operation, an observation for checkers), as the World streams it. */
 export interface NodeNote {
@@ -139,6 +141,7 @@ export class NodeHost implements Endpoint {
     actor.on('send', (event) => this.onSend(event as HostEmitted & { type: 'send' }));
     actor.on('persist', (event) => this.onPersist(event as HostEmitted & { type: 'persist' }));
     actor.on('note', (event) => this.onNote(event as HostEmitted & { type: 'note' }));
+    actor.on('disconnect', (event) => this.onDisconnect(event as HostEmitted & { type: 'disconnect' }));
     actor.subscribe({
       next: (snapshot) => this.onSnapshot(snapshot),
       error: (err) => this.world.fail(this.id, this.currentEvent, err),
@@ -269,6 +272,16 @@ export class NodeHost implements Endpoint {
       this.bus.send(this.id, event.to, message);
     } catch (err) {
       // Emit handlers run inside XState, which would rethrow from a real setTimeout: fail the run here instead.
+      this.world.fail(this.id, this.currentEvent, err);
+    }
+  }
+
+  private onDisconnect(event: { to: unknown }): void {
+    if (this.statusNow === 'down') return;
+    try {
+      if (typeof event.to !== 'string' || !this.bus.has(event.to)) throw new Error(`emitted disconnect with "to" = ${JSON.stringify(event.to)}, expected a node id`);
+      this.bus.disconnect(this.id, event.to);
+    } catch (err) {
       this.world.fail(this.id, this.currentEvent, err);
     }
   }

@@ -167,6 +167,27 @@ describe('producerMachine: retries', () => {
     expect(produceRequests(events).length).toBeGreaterThanOrEqual(3);
   });
 
+  it("a broker's process crash resets the connection: the request fails at once, metadata is refreshed, and the producer stays off that broker for reconnect.backoff.ms", () => {
+    const { world, history, events, send } = scenario({ settings: { acks: 1, requestTimeoutMs: 30_000, retryBackoffMs: 1, retryBackoffMaxMs: 1 }, faults: { neverAnswer: true } });
+    send('v0', 'alpha');
+    world.runFor(100);
+    world.crash('broker-1');
+    world.restart('broker-1');
+    world.runFor(2_000);
+    const reset = events.find((e) => e.kind === 'delivered' && e.envelope.to === PRODUCER && e.envelope.message.type === 'connection.reset');
+    expect(reset?.atMs).toBeGreaterThan(100);
+    const resetAt = reset?.atMs as number;
+    const after = events.filter((e) => e.kind === 'sent' && e.envelope.from === PRODUCER && e.atMs >= resetAt);
+    // Metadata is asked for at once, within retry.backoff.ms of the last update (not after metadata.max.age.ms).
+    expect(after.find((e) => e.envelope.message.type === 'metadata.request')?.atMs).toBeLessThan(resetAt + 150);
+    // With retry.backoff.ms at 1 ms, the retry still waits for the reconnect backoff (50 ms); nor does it wait for
+    // request.timeout.ms (30 s).
+    const retry = after.find((e) => e.envelope.message.type === 'produce.request');
+    expect(retry?.atMs).toBeGreaterThanOrEqual(resetAt + 50);
+    expect(retry?.atMs).toBeLessThan(resetAt + 200);
+    expect(completions(history)).toEqual([]);
+  });
+
   it('idempotence: a retried batch whose first response was lost gets its original offsets, and is stored once', () => {
     const { world, history, events, send } = scenario({ settings: { requestTimeoutMs: 500 }, faults: { dropFirstResponses: 1 } });
     send('v0', null, 0);
