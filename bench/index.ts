@@ -49,7 +49,7 @@ const kernel = runKernelBench({ quick });
 const scenario = runScenarioBench({ quick });
 
 // Property runs per second, each property over its own arbitrary, no weakening.
-const propertyRuns = quick ? 4 : 100;
+const propertyRuns = quick ? 3 : 100;
 const properties = [...replicationPropertyNames, ...groupPropertyNames].map((property: PropertyName) => {
   const from = performance.now();
   const check = checkProperty(property, [], { numRuns: propertyRuns, seed: SEED });
@@ -59,7 +59,7 @@ const properties = [...replicationPropertyNames, ...groupPropertyNames].map((pro
 });
 
 // Every weakening against its property: runs and seconds to the first failure, then a bounded shrink.
-const weakeningBudget = quick ? 8 : 2_000;
+const weakeningBudget = quick ? 5 : 2_000;
 const maxShrinks = quick ? 0 : 100;
 const weakeningRows = weakeningNames.map((name) => {
   const { breaks } = weakenings[name];

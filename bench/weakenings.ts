@@ -8,19 +8,29 @@ import { checkProperty } from '../properties/checkProperty.ts';
 import { groupPropertyNames, replicationPropertyNames } from '../properties/replicationProperties.ts';
 import { weakeningNames, weakenings } from '../src/scenario/weakenings.ts';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '2000' },
-    seed: { type: 'string', default: '1' },
-    properties: { type: 'boolean', default: false },
-    /** Only these weakenings (comma-separated); `none` for none. */
-    only: { type: 'string' },
-    /** With --properties, only these properties (comma-separated). */
-    property: { type: 'string' },
-  },
-});
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '2000' },
+      seed: { type: 'string', default: '1' },
+      properties: { type: 'boolean', default: false },
+      /** Only these weakenings (comma-separated); `none` for none. */
+      only: { type: 'string' },
+      /** With --properties, only these properties (comma-separated). */
+      property: { type: 'string' },
+    },
+  }));
+} catch (err) {
+  process.stderr.write(`bench:weakenings: ${(err as Error).message}\nusage: npm run bench:weakenings [-- --runs N --seed S --only W,... --properties --property P,...]\n`);
+  process.exit(2);
+}
 const runs = Number(values.runs);
 const seed = Number(values.seed);
+if (!Number.isSafeInteger(runs) || runs < 1 || !Number.isSafeInteger(seed)) {
+  process.stderr.write(`bench:weakenings: --runs must be an integer >= 1 and --seed an integer, got ${values.runs} and ${values.seed}\n`);
+  process.exit(2);
+}
 
 const matrix = weakeningNames
   .filter((name) => values.only === undefined || values.only.split(',').includes(name))

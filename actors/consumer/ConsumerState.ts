@@ -78,6 +78,8 @@ export interface ConsumerState {
   readonly knownBrokers: readonly number[];
   readonly metadataAttempts: number;
   readonly metadataInFlight: number | null;
+  /** The broker the Metadata request in flight went to. */
+  readonly metadataTo: number | null;
   /** The partition counts the leader assigned with: a change makes it rebalance (Java's assignmentSnapshot). */
   readonly assignedCounts: Readonly<Record<string, number>> | null;
   // The coordinator.

@@ -89,7 +89,8 @@ function step(rule: Rule) {
 
 const clientSettingNames = Object.keys(consumerClientDefaults) as (keyof ConsumerClientSettings)[];
 
-function bootState(input: ConsumerInput): ConsumerState {
+/** A consumer's state at boot, before it subscribes (exported for the rules' tests). */
+export function bootState(input: ConsumerInput): ConsumerState {
   const settings = input.settings ?? {};
   const client: Record<string, number> = { ...consumerClientDefaults };
   const groupSettings: Record<string, unknown> = {};
@@ -115,6 +116,7 @@ function bootState(input: ConsumerInput): ConsumerState {
     knownBrokers: [...input.bootstrapBrokers],
     metadataAttempts: 0,
     metadataInFlight: null,
+    metadataTo: null,
     assignedCounts: null,
     coordinator: null,
     findInFlight: null,

@@ -329,7 +329,7 @@ export function onRequestTimeout(state: ConsumerState, correlationId: number, no
 
 /**
  * The network reset the connection to a broker (a message on it was lost, or the broker's process died). A
- * FindCoordinator to it fails and is tried again after retry.backoff.ms; group requests to the coordinator fail at
+ * FindCoordinator or Metadata request to it fails and is tried again after retry.backoff.ms; group requests to the coordinator fail at
  * once, oldest first, as `NetworkClient` fails every request to a disconnected node. Fetches wait for their round.
  */
 export function onConnectionReset(state: ConsumerState, from: string, nowMs: number, out: Out): ConsumerState {
@@ -338,6 +338,10 @@ export function onConnectionReset(state: ConsumerState, from: string, nowMs: num
   if (next.findInFlight !== null && next.findTo === node) {
     out.push(timer('consumer.findCoordinator', next.client.retryBackoffMs, { type: 'consumer.findCoordinator' }));
     next = { ...next, findInFlight: null, findTo: null };
+  }
+  if (next.metadataInFlight !== null && next.metadataTo === node) {
+    // The metadata timer asks the next broker, and no longer waits for the lost answer.
+    out.push(timer('consumer.metadata', next.client.retryBackoffMs, { type: 'consumer.metadata' }));
   }
   if (next.coordinator === null || node !== next.coordinator) return next;
   for (const id of Object.keys(state.inflight).map(Number).sort((a, b) => a - b)) next = onRequestTimeout(next, id, nowMs, out);
@@ -505,7 +509,7 @@ export function requestMetadata(state: ConsumerState, out: Out): ConsumerState {
   const correlationId = state.nextCorrelationId;
   out.push({ kind: 'send', to: brokerNodeId(broker), message: { type: 'metadata.request', correlationId, topics: [...state.membership.topics] } });
   out.push(timer('consumer.metadata', state.client.requestTimeoutMs, { type: 'consumer.metadata' }));
-  return { ...state, metadataInFlight: correlationId, metadataAttempts: state.metadataAttempts + 1, nextCorrelationId: correlationId + 1 };
+  return { ...state, metadataInFlight: correlationId, metadataTo: broker, metadataAttempts: state.metadataAttempts + 1, nextCorrelationId: correlationId + 1 };
 }
 
 /** The metadata timer: a request that got no answer is dropped and another goes out. */
@@ -526,7 +530,8 @@ export function onMetadataResponse(state: ConsumerState, response: MetadataRespo
   const partitionCounts = { ...state.partitionCounts, ...counts };
   let next: ConsumerState = { ...state, leaders, partitionCounts, metadataInFlight: null, knownBrokers: response.brokers.length > 0 ? response.brokers : state.knownBrokers };
   const assigned = next.assignedCounts;
-  if (assigned !== null && next.membership.isLeader && Object.entries(counts).some(([topic, n]) => assigned[topic] !== undefined && assigned[topic] !== n)) {
+  // A topic the leader did not know when it assigned counts as 0 partitions: learning of it changes the snapshot too.
+  if (assigned !== null && next.membership.isLeader && Object.entries(counts).some(([topic, n]) => next.membership.topics.includes(topic) && (assigned[topic] ?? 0) !== n)) {
     next = { ...next, membership: requestRejoin(next.membership, 'partitions changed'), assignedCounts: null };
   }
   const leaderless = response.partitions.some((p) => p.leader < 0) || Object.keys(response.topicErrors).length > 0;

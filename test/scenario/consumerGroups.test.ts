@@ -139,4 +139,36 @@ describe('consumer groups', () => {
     const committers = new Set(result.groupLog.filter((e) => e.group === 'commitAccepted' && e.node !== coordinatorBefore && e.timeMs > crashAtMs && e.timeMs < crashAtMs + 15_000).map((e) => (e.group === 'commitAccepted' ? e.memberId : '')));
     expect(committers.size).toBe(2);
   });
+
+  it('a consumer that starts as a broker restarts still gets every partition and processes every record', () => {
+    // Found by group-at-least-once (run 101, seed 7): the consumer's first Metadata request went to the restarting
+    // broker and was refused; it joined, led and assigned before it knew a partition, and (two bugs) neither asked
+    // again before request.timeout.ms nor rejoined when the partitions appeared (test/actors/consumer/
+    // groupConsumerRules.test.ts has both rules).
+    const result = run({
+      seed: 1593640734,
+      brokers: 3,
+      topics: [{ name: 'events', partitions: 2, replicationFactor: 3, minInsyncReplicas: 2 }],
+      producers: [{ settings: { requestTimeoutMs: 5_000, deliveryTimeoutMs: 30_000 }, workload: { topic: 'events', records: 33, ratePerSec: 2.2, keys: { kind: 'keyspace', size: 16 } } }],
+      readers: [{ topics: ['events'], settings: { requestTimeoutMs: 5_000 } }],
+      consumers: [
+        {
+          groupId: 'g',
+          topics: ['events'],
+          startMs: 18_000,
+          settings: { partitionAssignmentStrategy: ['roundrobin'], autoOffsetReset: 'earliest', sessionTimeoutMs: 6_000, heartbeatIntervalMs: 1_000, maxPollIntervalMs: 15_000, autoCommitIntervalMs: 500, processingTimeMs: 50, maxPollRecords: 50, requestTimeoutMs: 5_000, groupInstanceId: 'instance-1' },
+        },
+      ],
+      controller: { offsetsTopicNumPartitions: 3 },
+      broker: { replicaLagTimeMaxMs: 5_000, replicaSocketTimeoutMs: 5_000, groupInitialRebalanceDelayMs: 500 },
+      durations: { startupMs: 5_000, safetyMs: 30_000, quietMs: 30_000, finalReadMs: 30_000 },
+      faults: [
+        { atMs: 5_000, kind: 'crash', node: 'coordinator:g' },
+        { atMs: 18_000, kind: 'restart', node: 'coordinator:g' },
+      ],
+    });
+    const last = result.groupLog.filter((e) => e.group === 'generation').at(-1);
+    expect(last?.group === 'generation' ? Object.values(last.assignments).flat().sort() : []).toEqual(['events-0', 'events-1']);
+    expect(result.valid).toBe(true);
+  });
 });
