@@ -70,7 +70,17 @@ export function serveGroupRequest(state: BrokerState, request: GroupRequestMessa
   const partition = coordinatorPartition(request.groupId, numPartitions);
   const shard = state.coordinator.shards[partition];
   if (shard === undefined) return refuse('NOT_COORDINATOR');
-  if (!shard.loaded) return refuse('COORDINATOR_LOAD_IN_PROGRESS');
+  if (!shard.loaded) {
+    // GroupCoordinator's answers while the group loads: a SyncGroup's rebalance was lost with the old coordinator,
+    // so the member is sent back to JoinGroup (REBALANCE_IN_PROGRESS, which every client knows); a Heartbeat is
+    // answered blindly; the other requests are asked to come back.
+    if (request.type === 'syncGroup.request') return refuse('REBALANCE_IN_PROGRESS');
+    if (request.type === 'heartbeat.request') {
+      out.push({ kind: 'send', to: request.from, message: { type: 'heartbeat.response', correlationId: request.correlationId, body: { errorCode: 'NONE' } } });
+      return state;
+    }
+    return refuse('COORDINATOR_LOAD_IN_PROGRESS');
+  }
   const group = shard.groups[request.groupId] ?? emptyGroup(request.groupId, nowMs);
   const requester: Requester = { to: request.from, correlationId: request.correlationId };
   const { config } = state;

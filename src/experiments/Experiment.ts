@@ -32,6 +32,8 @@ export interface ExperimentPlot {
   yTitle: string;
   /** A log scale for x (partition counts from 1 to 1,000). */
   xLog?: boolean;
+  /** A symmetric log scale for y, which shows 0 and counts that differ by orders of magnitude on one axis. */
+  ySymlog?: boolean;
   seriesTitle?: string;
   points: Array<{ x: string | number; y: number; low?: number; high?: number; series?: string }>;
 }

@@ -90,7 +90,8 @@ export const acksExperiment: Experiment = {
         title: 'Acknowledged records lost to leader crashes',
         kind: 'bar',
         xTitle: 'acks',
-        yTitle: 'acknowledged but lost (records per run)',
+        yTitle: 'acknowledged but lost (records per run, symlog scale)',
+        ySymlog: true,
         points: rows.map((r) => ({ x: `acks=${r.acks}`, y: round(r.lost.mean, 2), low: round(r.lost.low, 2), high: round(r.lost.high, 2) })),
       },
       verdict: {

@@ -82,7 +82,7 @@ export const groupSizingExperiment: Experiment = {
       },
       verdict: {
         agrees,
-        summary: `${rows.map((r) => `${r.size} consumers: ${round(r.active.mean, 1)} active, ${formatEstimate(r.throughput, 0)} records/s`).join('; ')}. Beyond ${PARTITIONS} consumers the extra members own nothing and throughput stops growing; ${rows.filter((r) => r.takeover !== undefined).map((r) => `with ${r.size}, an idle member took partition 0 over ${formatEstimate(r.takeover as ReturnType<typeof estimate>, 0)} ms after its owner crashed`).join('; ')} (session.timeout.ms 10 s, then a rebalance).`,
+        summary: `${rows.map((r) => `${r.size} consumer${r.size === 1 ? '' : 's'}: ${round(r.active.mean, 1)} active, ${formatEstimate(r.throughput, 0)} records/s`).join('; ')}. Beyond ${PARTITIONS} consumers the extra members own nothing and throughput stops growing; ${rows.filter((r) => r.takeover !== undefined).map((r) => `with ${r.size}, an idle member took partition 0 over ${formatEstimate(r.takeover as ReturnType<typeof estimate>, 0)} ms after its owner crashed`).join('; ')} (session.timeout.ms 10 s, then a rebalance).`,
       },
     });
   },

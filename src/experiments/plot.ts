@@ -15,7 +15,8 @@ export function plotSpec(plot: ExperimentPlot): TopLevelSpec {
     : { field: 'x', type: 'quantitative' as const, title: plot.xTitle, ...(plot.xLog ? { scale: { type: 'log' as const } } : {}) };
   const color = hasSeries ? { field: 'series', type: 'nominal' as const, title: plot.seriesTitle ?? '', sort: null, legend: { labelLimit: 400 } } : undefined;
   const offset = categorical && hasSeries ? { xOffset: { field: 'series', type: 'nominal' as const, sort: null } } : {};
-  const y = { field: 'y', type: 'quantitative' as const, title: plot.yTitle };
+  const symlog = plot.ySymlog ? { scale: { type: 'symlog' as const }, axis: { values: [0, 1, 10, 100, 1_000, 10_000, 100_000] } } : {};
+  const y = { field: 'y', type: 'quantitative' as const, title: plot.yTitle, ...symlog };
   const main = {
     mark: categorical ? { type: 'bar' as const } : { type: 'line' as const, point: true },
     encoding: { x, y, ...(color ? { color } : {}), ...offset },
@@ -26,7 +27,7 @@ export function plotSpec(plot: ExperimentPlot): TopLevelSpec {
       mark: { type: 'errorbar' as const, ticks: true },
       encoding: {
         x,
-        y: { field: 'low', type: 'quantitative' as const, title: plot.yTitle },
+        y: { ...y, field: 'low' },
         y2: { field: 'high' },
         ...(color ? { color } : {}),
         ...offset,

@@ -47,5 +47,6 @@ export function round(value: number, digits = 2): number {
 
 /** `mean [low, high]` as a table cell. */
 export function formatEstimate(e: Estimate, digits = 2): string {
-  return e.n === 1 || e.low === e.high ? `${round(e.mean, digits)}` : `${round(e.mean, digits)} [${round(e.low, digits)}, ${round(e.high, digits)}]`;
+  const [mean, low, high] = [round(e.mean, digits), round(e.low, digits), round(e.high, digits)];
+  return low === high ? `${mean}` : `${mean} [${low}, ${high}]`;
 }

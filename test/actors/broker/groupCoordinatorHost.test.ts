@@ -53,6 +53,15 @@ describe('groupCoordinatorHost', () => {
     expect(ask(state, join).answers[0]?.body).toMatchObject({ errorCode: 'COORDINATOR_LOAD_IN_PROGRESS' });
   });
 
+  it('while loading, sends a SyncGroup back to JoinGroup (REBALANCE_IN_PROGRESS) and answers a Heartbeat blindly, as Kafka does', () => {
+    const { state } = leaderOfOffsets();
+    const sync: GroupRequestMessage = { type: 'syncGroup.request', correlationId: 3, groupId: 'billing', body: { memberId: 'm', generationId: 1, assignments: {} } } as unknown as GroupRequestMessage;
+    const heartbeat: GroupRequestMessage = { type: 'heartbeat.request', correlationId: 4, groupId: 'billing', body: { memberId: 'm', generationId: 1 } } as unknown as GroupRequestMessage;
+    expect(ask(state, sync).answers[0]).toMatchObject({ type: 'syncGroup.response', body: { errorCode: 'REBALANCE_IN_PROGRESS' } });
+    expect(ask(state, heartbeat).answers[0]).toMatchObject({ type: 'heartbeat.response', correlationId: 4, body: { errorCode: 'NONE' } });
+    expect(ask(state, adminCommit).answers[0]).toMatchObject({ type: 'offsetCommit.response', body: { partitions: [{ errorCode: 'COORDINATOR_LOAD_IN_PROGRESS' }] } });
+  });
+
   it('serves the group once loaded: a new member is given an id with MEMBER_ID_REQUIRED', () => {
     const loaded = onCoordinatorLoaded(leaderOfOffsets().state, 0, 0, 500, []);
     const body = ask(loaded, join).answers[0]?.body;
