@@ -57,6 +57,22 @@ describe('kafka-sim experiment', () => {
     }
   });
 
+  it('every plot the README shows opens in a browser with its title and both axis titles', { timeout: 60_000 }, async () => {
+    const docs = fileURLToPath(new URL('../../docs/experiments/', import.meta.url));
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      for (const name of ['keys', 'acks', 'ordering', 'group-sizing', 'rebalance', 'failover', 'scaling']) {
+        const { plot } = JSON.parse(readFileSync(join(docs, `${name}.json`), 'utf8'));
+        await page.goto(pathToFileURL(join(docs, `${name}.svg`)).href);
+        const texts = await page.locator('text').allTextContents();
+        expect(texts, name).toEqual(expect.arrayContaining([plot.title, plot.xTitle, plot.yTitle]));
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('prints JSON with --json', () => {
     const json = cli('experiment', 'ordering', '--quick', '--seeds', '1', '--out', dir, '--json');
     expect(json.status).toBe(0);
