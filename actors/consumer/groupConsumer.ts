@@ -329,8 +329,9 @@ export function onRequestTimeout(state: ConsumerState, correlationId: number, no
 
 /**
  * The network reset the connection to a broker (a message on it was lost, or the broker's process died). A
- * FindCoordinator or Metadata request to it fails and is tried again after retry.backoff.ms; group requests to the coordinator fail at
- * once, oldest first, as `NetworkClient` fails every request to a disconnected node. Fetches wait for their round.
+ * FindCoordinator or Metadata request to it fails and is tried again after retry.backoff.ms; group requests to the
+ * coordinator fail at once, oldest first, as `NetworkClient` fails every request to a disconnected node. Fetches
+ * wait for their round.
  */
 export function onConnectionReset(state: ConsumerState, from: string, nowMs: number, out: Out): ConsumerState {
   const node = brokerIdOf(from);

@@ -127,7 +127,7 @@ export function createProducerContext(input: ProducerInput): ProducerContext {
  * every one of them is backing off: the request waits.
  */
 export function pickBroker(ctx: ProducerContext): number | undefined {
-  const candidates = ctx.metadata.brokers.length > 0 ? ctx.metadata.brokers : ctx.bootstrapBrokers;
+  const candidates = brokerCandidates(ctx);
   const nowMs = ctx.now();
   for (let i = 0; i < candidates.length; i++) {
     const node = candidates[(ctx.nodeRotation + i) % candidates.length] as number;
@@ -140,8 +140,12 @@ export function pickBroker(ctx: ProducerContext): number | undefined {
 export function brokerAvailableAtMs(ctx: ProducerContext): number {
   const nowMs = ctx.now();
   if (pickBroker(ctx) !== undefined) return nowMs;
-  const candidates = ctx.metadata.brokers.length > 0 ? ctx.metadata.brokers : ctx.bootstrapBrokers;
-  return Math.min(...candidates.map((node) => ctx.reconnect[node]?.atMs ?? nowMs));
+  return Math.min(...brokerCandidates(ctx).map((node) => ctx.reconnect[node]?.atMs ?? nowMs));
+}
+
+// The known brokers, or the bootstrap ones before any metadata.
+function brokerCandidates(ctx: ProducerContext): readonly number[] {
+  return ctx.metadata.brokers.length > 0 ? ctx.metadata.brokers : ctx.bootstrapBrokers;
 }
 
 /** The next correlation id, and the context that has used it. */

@@ -82,6 +82,8 @@ export class Bus {
   private readonly subject = new Subject<BusEvent>();
   private cut: CutTest | undefined;
   private nextId = 0;
+  /** Set when a connection first breaks: until then no delivery needs its link looked up at arrival. */
+  private connectionsDisturbed = false;
   private readonly plan: DeliveryPlan = { dropped: undefined, firstMs: 0, secondMs: undefined };
   /** Every envelope event: sent, delivered, dropped, duplicated. */
   readonly events$: Observable<BusEvent> = this.subject.asObservable();
@@ -153,7 +155,7 @@ export class Bus {
     this.trace.delivered(this.clock.now, envelope.id, envelope.to);
     this.publish('delivered', envelope);
     // The sender of a broken connection has been told: what it sends from now on goes on a new one.
-    if (envelope.reset === 'peer') this.reopen(this.link(envelope.to, envelope.from));
+    if (envelope.reset === 'peer') this.reopen(this.link(envelope.to, envelope.from), true);
   }
 
   /** Records that an envelope was lost, and why. */
@@ -168,23 +170,21 @@ export class Bus {
     if (envelope.reset !== undefined || envelope.duplicate || reason === 'reset') return;
     // A lost message breaks its connection; one lost after a reset belonged to a connection already dead.
     const link = this.link(envelope.from, envelope.to);
-    if (envelope.connection === link.connection) link.broken = true;
+    if (envelope.connection === link.connection) {
+      link.broken = true;
+      this.connectionsDisturbed = true;
+    }
     // A process that is gone, on a machine that is up: its operating system refuses the connection at once.
     if (reason === 'crashed' && link.broken && !link.resetInFlight && this.routes.get(envelope.to)?.machineUp !== false) {
-      const sender = this.routes.get(envelope.from);
-      if (sender === undefined) return;
-      link.resetInFlight = true;
-      this.transmit(envelope.to, envelope.from, CONNECTION_RESET, sender, 'peer');
+      this.sendReset(envelope.to, envelope.from);
     }
   }
 
   /** A node closes its connection with `peer`: the peer gets a `connection.reset`, after what the node sent before. */
   disconnect(node: string, peer: string): void {
-    const endpoint = this.routes.get(peer);
-    if (endpoint === undefined) throw new Error(`unknown peer "${peer}"`);
+    if (!this.routes.has(peer)) throw new Error(`unknown peer "${peer}"`);
     if (this.connections === 'datagram') return;
-    this.link(peer, node).resetInFlight = true;
-    this.transmit(node, peer, CONNECTION_RESET, endpoint, 'peer');
+    this.sendReset(node, peer);
   }
 
   /**
@@ -196,12 +196,7 @@ export class Bus {
     const peers = new Set<string>(this.links.get(node)?.keys() ?? []);
     for (const [from, row] of this.links) if (row.has(node)) peers.add(from);
     peers.delete(node);
-    for (const peer of [...peers].sort()) {
-      const endpoint = this.routes.get(peer);
-      if (endpoint === undefined) continue;
-      this.link(peer, node).resetInFlight = true;
-      this.transmit(node, peer, CONNECTION_RESET, endpoint, 'peer');
-    }
+    for (const peer of [...peers].sort()) this.sendReset(node, peer);
   }
 
   /**
@@ -211,12 +206,7 @@ export class Bus {
   restartConnectionsFrom(from: string): void {
     const row = this.links.get(from);
     if (row === undefined) return;
-    for (const link of row.values()) {
-      if (link.broken) link.deadBelow = link.connection + 1;
-      link.connection++;
-      link.broken = false;
-      link.resetInFlight = false;
-    }
+    for (const link of row.values()) this.reopen(link, link.broken);
   }
 
   /** Sets the partition in force (undefined heals it). Messages already in flight across a new cut are lost. */
@@ -254,7 +244,7 @@ export class Bus {
       this.reportDropped(envelope, 'partition');
       return;
     }
-    if (this.connections === 'tcp' && envelope.reset === undefined && this.followsLoss(envelope)) return;
+    if (this.connectionsDisturbed && envelope.reset === undefined && this.followsLoss(envelope)) return;
     (this.routes.get(envelope.to) as Endpoint).receive(envelope);
   };
 
@@ -270,11 +260,18 @@ export class Bus {
     this.reportDropped(envelope, 'reset');
     // A machine without power finds no hole: the sender learns from its own timeouts.
     if (dead || envelope.duplicate || link.resetInFlight || this.routes.get(envelope.to)?.machineUp === false) return true;
-    link.resetInFlight = true;
-    const sender = this.routes.get(envelope.from);
-    if (sender !== undefined) this.transmit(envelope.to, envelope.from, CONNECTION_RESET, sender, 'peer');
+    this.sendReset(envelope.to, envelope.from);
     this.tellReceiver(envelope);
     return true;
+  }
+
+  // `from` resets its connection with `to`: a `connection.reset` goes to `to` (after what `from` sent before), and
+  // `to`'s own link back to `from` opens again when it arrives.
+  private sendReset(from: string, to: string): void {
+    const endpoint = this.routes.get(to);
+    if (endpoint === undefined) return;
+    this.link(to, from).resetInFlight = true;
+    this.transmit(from, to, CONNECTION_RESET, endpoint, 'peer');
   }
 
   // The receiving node learns of the reset with no network in between: its own TCP stack found the hole.
@@ -301,8 +298,12 @@ export class Bus {
     (this.routes.get(envelope.to) as Endpoint).receive(envelope);
   };
 
-  private reopen(link: LinkState): void {
-    link.deadBelow = link.connection + 1;
+  // A new connection on the link; with `dropInFlight`, what is still in flight on the old one is dropped at arrival.
+  private reopen(link: LinkState, dropInFlight: boolean): void {
+    if (dropInFlight) {
+      link.deadBelow = link.connection + 1;
+      this.connectionsDisturbed = true;
+    }
     link.connection++;
     link.broken = false;
     link.resetInFlight = false;
