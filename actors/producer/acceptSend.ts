@@ -9,14 +9,24 @@ import { completeSendNote, invokeNote } from './sendHistory.ts';
 // The application's side of KafkaProducer#send (`doSend`): record the invocation, wait for the topic's metadata,
 // check the record, choose its partition and append it to the accumulator. The Sender (sender.ts) takes it from there.
 
+/**
+ * What a send did, and whether it wakes the Sender. As in `KafkaProducer#doSend`, a record appended to an open batch
+ * that is not full leaves the Sender asleep until its next deadline: nothing it would do has changed. A new batch,
+ * a full one, a topic waiting for metadata or a failed send wakes it.
+ */
+export interface AcceptedSend {
+  readonly ctx: ProducerContext;
+  readonly wakesSender: boolean;
+}
+
 /** A `client.send` arrived: invoke it in the history, then append it now or once its topic's metadata is known. */
-export function acceptSend(ctx: ProducerContext, send: ClientSend, out: Outbox): ProducerContext {
+export function acceptSend(ctx: ProducerContext, send: ClientSend, out: Outbox): AcceptedSend {
   const id = ctx.nextOperationId;
   out.push(invokeNote(id, send));
   const next = { ...ctx, nextOperationId: id + 1 };
   if (partitionCount(next.metadata, send.topic) === undefined) {
     const waiting = { id, send, sinceMs: ctx.now() };
-    return { ...next, metadata: addTopic(next.metadata, send.topic), waitingForMetadata: [...next.waitingForMetadata, waiting] };
+    return { ctx: { ...next, metadata: addTopic(next.metadata, send.topic), waitingForMetadata: [...next.waitingForMetadata, waiting] }, wakesSender: true };
   }
   return appendSend(next, id, send, out);
 }
@@ -27,7 +37,7 @@ export function appendWaitingSends(ctx: ProducerContext, out: Outbox): ProducerC
   const stillWaiting = [];
   for (const waiting of ctx.waitingForMetadata) {
     if (partitionCount(next.metadata, waiting.send.topic) === undefined) stillWaiting.push(waiting);
-    else next = appendSend(next, waiting.id, waiting.send, out);
+    else next = appendSend(next, waiting.id, waiting.send, out).ctx;
   }
   return { ...next, waitingForMetadata: stillWaiting };
 }
@@ -50,7 +60,7 @@ export function nextWaitingSendExpiryMs(ctx: ProducerContext): number | null {
   return oldest === undefined ? null : oldest.sinceMs + ctx.config.maxBlockMs;
 }
 
-function appendSend(ctx: ProducerContext, id: number, send: ClientSend, out: Outbox): ProducerContext {
+function appendSend(ctx: ProducerContext, id: number, send: ClientSend, out: Outbox): AcceptedSend {
   const numPartitions = partitionCount(ctx.metadata, send.topic) as number;
   const explicit = send.partition;
   // KafkaProducer#partition throws for a partition outside [0, numPartitions); doSend's ensureValidRecordSize throws
@@ -59,7 +69,7 @@ function appendSend(ctx: ProducerContext, id: number, send: ClientSend, out: Out
   const tooLarge = RECORD_BATCH_OVERHEAD_BYTES + recordSizeBytes(send.key, send.value) > ctx.config.maxRequestSize;
   if (badPartition || tooLarge) {
     out.push(completeSendNote(id, 'fail', send));
-    return ctx;
+    return { ctx, wakesSender: true };
   }
   const topicView = { topic: send.topic, key: send.key, partition: explicit, numPartitions, availablePartitions: availablePartitions(ctx.metadata, send.topic) };
   const options = { partitioner: ctx.config.partitioner, draw: ctx.draw };
@@ -73,5 +83,5 @@ function appendSend(ctx: ProducerContext, id: number, send: ClientSend, out: Out
     choice = choosePartition(moved, topicView, options);
   }
   const appended = append(ctx.acc, { ...record, partition: choice.partition }, { nowMs: ctx.now(), batchSize: ctx.config.batchSize });
-  return { ...ctx, partitioner: choice.state, acc: appended.acc };
+  return { ctx: { ...ctx, partitioner: choice.state, acc: appended.acc }, wakesSender: appended.newBatchCreated || appended.batchIsFull };
 }

@@ -28,7 +28,8 @@ const WAKEUP_ID = 'sender.wakeup';
  * the event's own handling (acceptSend.ts, handleResponses.ts), then one pass of the Sender (sender.ts: timeouts,
  * delivery expiry, drain, metadata, InitProducerId). The step's sends and history notes are emitted in order, and
  * one wake-up timer is set for the earliest deadline the Sender reported (linger, backoff, request and delivery
- * timeouts, metadata age), the way the Sender thread sleeps in `NetworkClient#poll(timeout)`.
+ * timeouts, metadata age), the way the Sender thread sleeps in `NetworkClient#poll(timeout)`. As in Kafka, a send that only
+ * joins an open batch does not wake the Sender (acceptSend.ts): that step skips the pass.
  *
  * States only show progress: `awaitingProducerId` until an idempotent producer has its id (it drains nothing
  * before), then `sending`. The producer keeps nothing on disk: a restarted producer is a new client with a new
@@ -47,7 +48,19 @@ export const producerMachine = setup({
   actions: {
     step: enqueueActions(({ context, event, enqueue }) => {
       const out: Outbox = [];
-      const handled = handleEvent(event.type === 'sender.wakeup' ? { ...context, wakeupAtMs: null } : context, event as ProducerEvent, out);
+      let handled: ProducerContext;
+      if (event.type === 'client.send') {
+        const accepted = acceptSend(context, event, out);
+        if (!accepted.wakesSender && context.now() < (context.wakeupAtMs ?? Infinity)) {
+          // The Sender sleeps on: no deadline is due before its wake-up, and the append changed nothing it reads.
+          enqueue.assign(() => accepted.ctx);
+          for (const emitted of out) enqueue.emit(emitted);
+          return;
+        }
+        handled = accepted.ctx;
+      } else {
+        handled = handleEvent(event.type === 'sender.wakeup' ? { ...context, wakeupAtMs: null } : context, event, out);
+      }
       const next = runOnce(handled, out);
       const wakeupAtMs = nextWakeupMs(next);
       enqueue.assign(() => ({ ...next, wakeupAtMs }));
@@ -78,10 +91,8 @@ export const producerMachine = setup({
   },
 });
 
-function handleEvent(ctx: ProducerContext, event: ProducerEvent | { type: 'xstate.init' }, out: Outbox): ProducerContext {
+function handleEvent(ctx: ProducerContext, event: Exclude<ProducerEvent, { type: 'client.send' }> | { type: 'xstate.init' }, out: Outbox): ProducerContext {
   switch (event.type) {
-    case 'client.send':
-      return acceptSend(ctx, event, out);
     case 'metadata.response':
       return onMetadataResponse(answeredBy(ctx, event.from), event, out);
     case 'initProducerId.response':

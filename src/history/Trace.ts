@@ -133,9 +133,19 @@ function writeEntry(out: JsonLineWriter, entry: TraceEntry): void {
       out.ms(entry.t);
       out.raw('}');
       return;
-    default:
-      out.text(stableStringify(entry));
+    case 'note':
+      // Roles note every history operation: one or two per record.
+      if (entry.data === undefined) break;
+      out.ascii(NOTE_DATA);
+      writeStableJson(out, entry.data);
+      out.ascii(NOTE_NODE);
+      out.string(entry.node);
+      out.ascii(LINE_T);
+      out.ms(entry.t);
+      out.ascii(CLOSE);
+      return;
   }
+  out.text(stableStringify(entry));
 }
 
 // The fixed parts of the lines written on every delivery, as bytes: copying them beats encoding the
@@ -149,6 +159,8 @@ const LINE_ID = asciiBytes('{"id":');
 const DELIVERED_T = asciiBytes(',"kind":"delivered","t":');
 const DUPLICATED_T = asciiBytes(',"kind":"duplicated","t":');
 const CLOSE = asciiBytes('}');
+const NOTE_DATA = asciiBytes('{"data":');
+const NOTE_NODE = asciiBytes(',"kind":"note","node":');
 
 function writeSent(out: JsonLineWriter, t: number, id: number, from: string, to: string, message: unknown): void {
   out.ascii(SENT_FROM);

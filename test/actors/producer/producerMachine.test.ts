@@ -226,6 +226,25 @@ describe('producerMachine: batching and flow control', () => {
     expect(lingerRun(0).requests).toHaveLength(3);
   });
 
+  it('a record that opens a second batch wakes the Sender before the linger passes; one that only joins a batch does not', () => {
+    // batch.size fits two of these records; the linger alone would hold them for 10 s. The third opens a new batch,
+    // which makes the first one full (RecordAccumulator#ready: more than one batch in the queue).
+    const run = scenario({ settings: { lingerMs: 10_000, batchSize: 200 } });
+    run.send('warm-up', null, 0);
+    run.world.runFor(20_000);
+    const value = (i: number) => `v${i}-${'x'.repeat(40)}`;
+    run.send(value(0), null, 0);
+    run.world.runFor(5);
+    const afterOne = produceRequests(run.events).filter((p) => p.atMs >= 20_000);
+    run.send(value(1), null, 0);
+    run.send(value(2), null, 0);
+    run.world.runFor(5);
+    const requests = produceRequests(run.events).filter((p) => p.atMs >= 20_000);
+    expect(afterOne).toHaveLength(0);
+    expect(requests.map((p) => p.request.batch.records.map((r) => r.value))).toEqual([[value(0), value(1)]]);
+    expect(requests[0]?.atMs).toBeLessThan(20_000 + 10);
+  });
+
   function maxOutstanding(maxInFlightRequestsPerConnection: number): { max: number; ok: number } {
     const network: NetworkConfig = { defaults: { latency: { kind: 'constant', ms: 20 } } };
     const run = scenario({ partitions: 10, network, settings: { acks: 1, maxInFlightRequestsPerConnection } });
