@@ -70,6 +70,12 @@ export interface BrokerState {
   /** -1 until the controller accepts the registration. */
   readonly brokerEpoch: number;
   readonly isFenced: boolean;
+  /**
+   * Whether the broker has caught up with the metadata log since it booted (its first heartbeat answer after
+   * registering). Until then its listeners are closed, as `BrokerServer` enables request processing only after the
+   * initial catch-up: every request is refused with a connection reset.
+   */
+  readonly caughtUp: boolean;
   readonly image: MetadataImage;
   /** Partitions with a replica here, by `topic-partition`. */
   readonly partitions: Readonly<Record<string, PartitionReplica>>;
@@ -124,6 +130,7 @@ export function bootBrokerState(brokerId: number, incarnationId: string, config:
     incarnationId,
     brokerEpoch: -1,
     isFenced: true,
+    caughtUp: false,
     image: emptyMetadataImage(),
     partitions,
     nextProducerIdSequence: 0,

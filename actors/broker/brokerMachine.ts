@@ -3,6 +3,7 @@ import type { ConnectionResetMessage } from '../../src/kernel/Bus.ts';
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
 import type {
   AlterPartitionResponse,
+  ApiVersionsRequest,
   BrokerHeartbeatResponse,
   BrokerRegisterResponse,
   FetchRequest,
@@ -31,7 +32,7 @@ import {
   syncCoordinatorShards,
 } from './groupCoordinatorHost.ts';
 import { flush } from './partitionLog.ts';
-import { serveInitProducerId, serveListOffsets, serveMetadata } from './serveClientRequests.ts';
+import { serveApiVersions, serveInitProducerId, serveListOffsets, serveMetadata } from './serveClientRequests.ts';
 import { onParkedFetchTimeout, serveFetch } from './serveFetch.ts';
 import { onProduceTimeout, serveProduce } from './serveProduce.ts';
 
@@ -77,6 +78,15 @@ function step(rule: Rule) {
 
 const as = <E>(event: BrokerEvent) => event as unknown as E & { from: string };
 
+// A request rule behind the broker's listeners: before the initial catch-up the connection is refused instead.
+function serve(rule: Rule): Rule {
+  return (state, event, nowMs, out) => {
+    if (state.caughtUp) return rule(state, event, nowMs, out);
+    out.push({ kind: 'disconnect', to: (event as { from: string }).from });
+    return state;
+  };
+}
+
 export const brokerMachine = setup({
   types: {
     input: {} as BrokerInput,
@@ -113,25 +123,26 @@ export const brokerMachine = setup({
       const response = as<BrokerHeartbeatResponse>(event);
       if (response.brokerEpoch !== state.brokerEpoch) return state;
       const next = applyMetadataRecords(state, response.fromOffset, response.records, nowMs, out);
-      return syncCoordinatorShards({ ...next, isFenced: response.isFenced }, out);
+      return syncCoordinatorShards({ ...next, isFenced: response.isFenced, caughtUp: true }, out);
     }),
     forgetEpoch: step((state) => ({ ...state, brokerEpoch: -1, isFenced: true })),
     onMetadataRecords: step((state, event, nowMs, out) => {
       const push = as<MetadataRecordsPush>(event);
       return syncCoordinatorShards(applyMetadataRecords(state, push.fromOffset, push.records, nowMs, out), out);
     }),
-    onFindCoordinator: step((state, event, _now, out) => serveFindCoordinator(state, as<FindCoordinatorRequest>(event), out)),
-    onGroupRequest: step((state, event, nowMs, out) => serveGroupRequest(state, as<GroupRequestMessage>(event), nowMs, out)),
-    onProduce: step((state, event, _now, out) => serveProduce(state, as<ProduceRequest>(event), out)),
-    onFetch: step((state, event, nowMs, out) => serveFetch(state, as<FetchRequest>(event), nowMs, out)),
+    onFindCoordinator: step(serve((state, event, _now, out) => serveFindCoordinator(state, as<FindCoordinatorRequest>(event), out))),
+    onGroupRequest: step(serve((state, event, nowMs, out) => serveGroupRequest(state, as<GroupRequestMessage>(event), nowMs, out))),
+    onProduce: step(serve((state, event, _now, out) => serveProduce(state, as<ProduceRequest>(event), out))),
+    onFetch: step(serve((state, event, nowMs, out) => serveFetch(state, as<FetchRequest>(event), nowMs, out))),
     onFetchResponse: step((state, event, _now, out) => onFollowerFetchResponse(state, as<FetchResponse>(event), out)),
     onConnectionReset: step((state, event, _now, out) => {
       const leaderId = brokerIdOf((event as { from: string }).from);
       return leaderId === undefined ? state : onFollowerConnectionReset(state, leaderId, out);
     }),
-    onMetadataRequest: step((state, event, _now, out) => serveMetadata(state, as<MetadataRequest>(event), out)),
-    onInitProducerId: step((state, event, _now, out) => serveInitProducerId(state, as<InitProducerIdRequest>(event), out)),
-    onListOffsets: step((state, event, _now, out) => serveListOffsets(state, as<ListOffsetsRequest>(event), out)),
+    onMetadataRequest: step(serve((state, event, _now, out) => serveMetadata(state, as<MetadataRequest>(event), out))),
+    onApiVersions: step(serve((state, event, _now, out) => serveApiVersions(state, as<ApiVersionsRequest>(event), out))),
+    onInitProducerId: step(serve((state, event, _now, out) => serveInitProducerId(state, as<InitProducerIdRequest>(event), out))),
+    onListOffsets: step(serve((state, event, _now, out) => serveListOffsets(state, as<ListOffsetsRequest>(event), out))),
     onAlterPartitionResponse: step((state, event, _now, out) => onAlterPartitionResponse(state, as<AlterPartitionResponse>(event), out)),
     onTimer: step((state, event, nowMs, out) => {
       const timer = event as BrokerTimerEvent;
@@ -190,6 +201,7 @@ export const brokerMachine = setup({
     'fetch.response': { actions: 'onFetchResponse' },
     'connection.reset': { actions: 'onConnectionReset' },
     'metadata.request': { actions: 'onMetadataRequest' },
+    'apiVersions.request': { actions: 'onApiVersions' },
     'initProducerId.request': { actions: 'onInitProducerId' },
     'listOffsets.request': { actions: 'onListOffsets' },
     'partition.alter.response': { actions: 'onAlterPartitionResponse' },

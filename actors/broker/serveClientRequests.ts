@@ -1,13 +1,19 @@
 import { allPartitions, isActiveBroker, topicOf } from '../controller/metadataImage.ts';
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
-import type { InitProducerIdRequest, ListOffsetsRequest, MetadataRequest, PartitionState } from '../../src/protocol/messages.ts';
+import type { ApiVersionsRequest, InitProducerIdRequest, ListOffsetsRequest, MetadataRequest, PartitionState } from '../../src/protocol/messages.ts';
 import { partitionState } from '../../src/protocol/messages.ts';
 import type { BrokerEffect, BrokerState } from './BrokerState.ts';
 import { replicaOf } from './BrokerState.ts';
 import { checkCurrentLeaderEpoch } from './epochFencing.ts';
 
-// The requests clients send any broker: Metadata (answered from this broker's metadata image, which may lag the
-// controller's), InitProducerId and ListOffsets.
+// The requests clients send any broker: ApiVersions (a new connection's handshake), Metadata (answered from this
+// broker's metadata image, which may lag the controller's), InitProducerId and ListOffsets.
+
+/** ApiVersions: the connection is ready. */
+export function serveApiVersions(state: BrokerState, request: ApiVersionsRequest & { from: string }, out: BrokerEffect[]): BrokerState {
+  out.push({ kind: 'send', to: request.from, message: { type: 'apiVersions.response', correlationId: request.correlationId } });
+  return state;
+}
 
 /** Metadata: the unfenced brokers, and the partitions of the requested topics (all topics when none is named). */
 export function serveMetadata(state: BrokerState, request: MetadataRequest & { from: string }, out: BrokerEffect[]): BrokerState {

@@ -1,4 +1,4 @@
-import type { InitProducerIdResponse, MetadataResponse, ProduceResponse } from '../../src/protocol/messages.ts';
+import type { ApiVersionsResponse, InitProducerIdResponse, MetadataResponse, ProduceResponse } from '../../src/protocol/messages.ts';
 import { brokerIdOf } from '../../src/protocol/nodeIds.ts';
 import { appendWaitingSends } from './acceptSend.ts';
 import { requestCompleted } from './completeBatch.ts';
@@ -20,6 +20,15 @@ import { settleBatch } from './settleBatch.ts';
 // next; the producer then does what Kafka would: it closes the connection and every request on it fails unanswered.
 // Without this, a lost response followed by acknowledged later batches leaves the lost one outside the broker's
 // five-batch duplicate window, to be retried into OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout.
+
+/** An apiVersions.response: the handshake is done, and the connection takes requests. */
+export function onApiVersionsResponse(ctx: ProducerContext, response: ApiVersionsResponse & { from: string }, out: Outbox): ProducerContext {
+  const request = matchRequest(ctx, response, 'apiVersions');
+  if (request === undefined) return ctx;
+  const next = removeRequest(ctx, response.correlationId);
+  if (response.errorCode !== undefined && response.errorCode !== 'NONE') return disconnect(next, request.node, out);
+  return { ...next, connections: { ...next.connections, [request.node]: 'ready' } };
+}
 
 /** A produce.response: settle its batch (ok, retry or give up). */
 export function onProduceResponse(ctx: ProducerContext, response: ProduceResponse & { from: string }, out: Outbox): ProducerContext {

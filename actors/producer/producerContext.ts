@@ -26,6 +26,7 @@ export interface ProducerInput extends NodeInput {
 
 /** A request on the wire, by correlation id, with the time its `request.timeout.ms` passes. */
 export type InFlightRequest =
+  | { readonly kind: 'apiVersions'; readonly node: number; readonly deadlineMs: number }
   | { readonly kind: 'metadata'; readonly node: number; readonly deadlineMs: number }
   | { readonly kind: 'initProducerId'; readonly node: number; readonly deadlineMs: number }
   | { readonly kind: 'produce'; readonly node: number; readonly deadlineMs: number; readonly batchId: number };
@@ -60,6 +61,11 @@ export interface ProducerContext {
   readonly initProducerId: { readonly failedAttempts: number; readonly retryAtMs: number | null };
   /** When the wake-up timer is set to fire; null when none is set. */
   readonly wakeupAtMs: number | null;
+  /**
+   * The producer's connections: `connecting` from the ApiVersions handshake's request until its answer, then
+   * `ready`. Nothing but the handshake goes to a broker without a ready connection; a reset or a timeout removes it.
+   */
+  readonly connections: Readonly<Record<number, 'connecting' | 'ready'>>;
   /** Brokers whose connection was reset: when the producer may connect again, and how many resets in a row. */
   readonly reconnect: Readonly<Record<number, { readonly atMs: number; readonly failures: number }>>;
 }
@@ -117,30 +123,50 @@ export function createProducerContext(input: ProducerInput): ProducerContext {
     waitingForMetadata: [],
     initProducerId: { failedAttempts: 0, retryAtMs: null },
     wakeupAtMs: null,
+    connections: {},
     reconnect: {},
   };
 }
 
 /**
- * The broker to ask for metadata or a producer id: the known brokers, or the bootstrap ones before any metadata, in
- * turn from the rotation, skipping brokers in reconnect backoff (`NetworkClient#leastLoadedNode`). Undefined while
- * every one of them is backing off: the request waits.
+ * The broker to ask for metadata or a producer id (`NetworkClient#leastLoadedNode`): the known brokers, or the
+ * bootstrap ones before any metadata, in turn from the rotation; the first with a ready connection, else the first
+ * connecting, else the first not in reconnect backoff. Undefined while every one of them is backing off: the
+ * request waits.
  */
 export function pickBroker(ctx: ProducerContext): number | undefined {
   const candidates = brokerCandidates(ctx);
   const nowMs = ctx.now();
-  for (let i = 0; i < candidates.length; i++) {
-    const node = candidates[(ctx.nodeRotation + i) % candidates.length] as number;
-    if ((ctx.reconnect[node]?.atMs ?? 0) <= nowMs) return node;
-  }
-  return undefined;
+  const inTurn = candidates.map((_, i) => candidates[(ctx.nodeRotation + i) % candidates.length] as number);
+  return (
+    inTurn.find((node) => ctx.connections[node] === 'ready') ??
+    inTurn.find((node) => ctx.connections[node] === 'connecting') ??
+    inTurn.find((node) => (ctx.reconnect[node]?.atMs ?? 0) <= nowMs)
+  );
 }
 
-/** When `pickBroker` will have a broker: now, or when the first reconnect backoff ends. */
-export function brokerAvailableAtMs(ctx: ProducerContext): number {
+/**
+ * When `pickBroker`'s broker can take a request: now, or when the first reconnect backoff ends; null while its
+ * connection is being set up (its handshake's answer or timeout decides).
+ */
+export function brokerAvailableAtMs(ctx: ProducerContext): number | null {
   const nowMs = ctx.now();
-  if (pickBroker(ctx) !== undefined) return nowMs;
+  const node = pickBroker(ctx);
+  if (node !== undefined) return ctx.connections[node] === 'connecting' ? null : nowMs;
   return Math.min(...brokerCandidates(ctx).map((node) => ctx.reconnect[node]?.atMs ?? nowMs));
+}
+
+/** Whether the producer may send requests to a broker: its connection's handshake is done. */
+export function isConnected(ctx: ProducerContext, node: number): boolean {
+  return ctx.connections[node] === 'ready';
+}
+
+/** The connection to a broker is gone (reset, or closed after a timeout): the next request opens a new one. */
+export function forgetConnection(ctx: ProducerContext, node: number): ProducerContext {
+  if (ctx.connections[node] === undefined) return ctx;
+  const connections = { ...ctx.connections };
+  delete connections[node];
+  return { ...ctx, connections };
 }
 
 // The known brokers, or the bootstrap ones before any metadata.

@@ -2,9 +2,9 @@ import { enqueueActions, setup } from 'xstate';
 import type { ConnectionResetMessage } from '../../src/kernel/Bus.ts';
 import type { HostEmitted } from '../../src/kernel/NodeHost.ts';
 import type { ClientSend } from '../../src/protocol/clientCommands.ts';
-import type { InitProducerIdResponse, MetadataResponse, ProduceResponse } from '../../src/protocol/messages.ts';
+import type { ApiVersionsResponse, InitProducerIdResponse, MetadataResponse, ProduceResponse } from '../../src/protocol/messages.ts';
 import { acceptSend } from './acceptSend.ts';
-import { answeredBy, onConnectionReset, onInitProducerIdResponse, onMetadataResponse, onProduceResponse } from './handleResponses.ts';
+import { answeredBy, onApiVersionsResponse, onConnectionReset, onInitProducerIdResponse, onMetadataResponse, onProduceResponse } from './handleResponses.ts';
 import { createProducerContext } from './producerContext.ts';
 import type { Outbox, ProducerContext, ProducerInput } from './producerContext.ts';
 import { nextWakeupMs, runOnce, wakeupDelayMs } from './sender.ts';
@@ -15,6 +15,7 @@ export type { ProducerContext, ProducerInput } from './producerContext.ts';
 export type ProducerEvent =
   | (ClientSend & { from: string })
   | (MetadataResponse & { from: string })
+  | (ApiVersionsResponse & { from: string })
   | (InitProducerIdResponse & { from: string })
   | (ProduceResponse & { from: string })
   | (ConnectionResetMessage & { from: string })
@@ -77,6 +78,7 @@ export const producerMachine = setup({
   on: {
     'client.send': { actions: 'step' },
     'metadata.response': { actions: 'step' },
+    'apiVersions.response': { actions: 'step' },
     'initProducerId.response': { actions: 'step' },
     'produce.response': { actions: 'step' },
     'connection.reset': { actions: 'step' },
@@ -95,6 +97,8 @@ function handleEvent(ctx: ProducerContext, event: Exclude<ProducerEvent, { type:
   switch (event.type) {
     case 'metadata.response':
       return onMetadataResponse(answeredBy(ctx, event.from), event, out);
+    case 'apiVersions.response':
+      return onApiVersionsResponse(answeredBy(ctx, event.from), event, out);
     case 'initProducerId.response':
       return onInitProducerIdResponse(answeredBy(ctx, event.from), event, out);
     case 'produce.response':

@@ -108,8 +108,8 @@ export interface SendOptions {
   readonly maxRequestSize: number;
   readonly enableIdempotence: boolean;
   readonly flush?: boolean;
-  /** When a leader's connection may be used again after a reset (the Sender skips leaders not ready yet). */
-  readonly connectableAtMs?: (node: number) => number;
+  /** Whether a leader's connection is ready (the Sender drains nothing to a leader it is still connecting to). */
+  readonly isConnected?: (node: number) => boolean;
 }
 
 /** Leaders with something to send, when to look again, topics whose partitions lack a known leader. */
@@ -182,7 +182,7 @@ export function drain(
   if (options.enableIdempotence && acc.producerIdAndEpoch === null) return { acc, requests };
   for (const node of ready(acc, options).readyNodes) {
     if ((ownValue(state.inFlightRequests, node) ?? 0) >= options.maxInFlightRequestsPerConnection) continue;
-    if (options.connectableAtMs !== undefined && options.nowMs < options.connectableAtMs(node)) continue;
+    if (options.isConnected !== undefined && !options.isConnected(node)) continue;
     const batches: ProducerBatch[] = [];
     let sizeBytes = 0;
     for (const [key, queue] of sortedEntries(state.queues)) {

@@ -1,11 +1,11 @@
 import type { HostEmitted } from '../../src/kernel/NodeHost.ts';
-import type { InitProducerIdRequest, KafkaMessage, MetadataRequest, ProduceRequest } from '../../src/protocol/messages.ts';
+import type { ApiVersionsRequest, InitProducerIdRequest, KafkaMessage, MetadataRequest, ProduceRequest } from '../../src/protocol/messages.ts';
 import { brokerNodeId } from '../../src/protocol/nodeIds.ts';
 import { expireWaitingSends, nextWaitingSendExpiryMs } from './acceptSend.ts';
 import { completeBatch, requestCompleted } from './completeBatch.ts';
 import { invariant } from './invariant.ts';
 import type { ProducerBatch } from './ProducerBatch.ts';
-import { addRequest, brokerAvailableAtMs, pickBroker, removeRequest, takeCorrelationId } from './producerContext.ts';
+import { addRequest, brokerAvailableAtMs, forgetConnection, isConnected, pickBroker, removeRequest, takeCorrelationId } from './producerContext.ts';
 import type { InFlightRequest, Outbox, ProducerContext } from './producerContext.ts';
 import { leaderOf, metadataRequestFailed, nextMetadataUpdateMs, requestMetadataUpdate } from './producerMetadata.ts';
 import { drain, ready } from './recordAccumulator.ts';
@@ -38,12 +38,18 @@ export function nextWakeupMs(ctx: ProducerContext): number | null {
   for (const request of requests) times.push(request.deadlineMs);
   for (const { atMs } of Object.values(ctx.reconnect)) if (atMs > nowMs) times.push(atMs);
   // Metadata and InitProducerId wait, besides their own backoff, for a broker out of reconnect backoff.
+  // A broker still connecting (null) is waited for by its handshake's answer or deadline, not by a time of its own.
   const brokerAtMs = brokerAvailableAtMs(ctx);
   const metadataDueMs = nextMetadataUpdateMs(ctx.metadata, ctx.config);
-  if (!requests.some((request) => request.kind === 'metadata') && metadataDueMs !== null) times.push(Math.max(metadataDueMs, brokerAtMs));
+  if (!requests.some((request) => request.kind === 'metadata') && metadataDueMs !== null) {
+    if (brokerAtMs !== null) times.push(Math.max(metadataDueMs, brokerAtMs));
+    else if (metadataDueMs > nowMs) times.push(metadataDueMs);
+  }
   if (needsProducerId(ctx) && !requests.some((request) => request.kind === 'initProducerId')) {
     const retryAtMs = ctx.initProducerId.retryAtMs;
-    if (retryAtMs !== null || brokerAtMs > nowMs) times.push(Math.max(retryAtMs ?? nowMs, brokerAtMs));
+    if (brokerAtMs === null) {
+      if (retryAtMs !== null && retryAtMs > nowMs) times.push(retryAtMs);
+    } else if (retryAtMs !== null || brokerAtMs > nowMs) times.push(Math.max(retryAtMs ?? nowMs, brokerAtMs));
   }
   const due = times.filter((time): time is number => time !== null);
   if (due.length === 0) return null;
@@ -82,7 +88,7 @@ function timeOutRequests(ctx: ProducerContext, out: Outbox): ProducerContext {
 
 /** Closes the connection to a broker: every request on it fails as unanswered, in the order it was sent. */
 export function disconnect(ctx: ProducerContext, node: number, out: Outbox): ProducerContext {
-  let next = ctx;
+  let next = forgetConnection(ctx, node);
   const onNode = Object.entries(ctx.requests).filter(([, request]) => request.node === node);
   for (const [id, request] of onNode.sort(([a], [b]) => Number(a) - Number(b))) {
     next = removeRequest(next, Number(id));
@@ -95,6 +101,9 @@ export function disconnect(ctx: ProducerContext, node: number, out: Outbox): Pro
 export function requestFailed(ctx: ProducerContext, request: InFlightRequest, out: Outbox): ProducerContext {
   const nowMs = ctx.now();
   switch (request.kind) {
+    case 'apiVersions':
+      // The handshake went unanswered: metadata and InitProducerId try the next broker.
+      return { ...ctx, nodeRotation: ctx.nodeRotation + 1 };
     case 'produce':
       return settleBatch({ ...ctx, acc: requestCompleted(ctx.acc, request.node) }, request.batchId, 'NETWORK_EXCEPTION', -1, out);
     case 'metadata':
@@ -118,7 +127,10 @@ export function requestFailed(ctx: ProducerContext, request: InFlightRequest, ou
 function sendProduceRequests(ctx: ProducerContext, out: Outbox): ProducerContext {
   const options = { ...sendOptions(ctx), maxRequestSize: 0 };
   let next = ctx;
-  if (ready(next.acc, options).unknownLeaderTopics.length > 0) next = { ...next, metadata: requestMetadataUpdate(next.metadata) };
+  const readiness = ready(next.acc, options);
+  if (readiness.unknownLeaderTopics.length > 0) next = { ...next, metadata: requestMetadataUpdate(next.metadata) };
+  // `NetworkClient#ready` opens a connection to a leader with something to send; its batches wait for the handshake.
+  for (const node of readiness.readyNodes) if (!isConnected(next, node)) next = connect(next, node, out);
   for (;;) {
     const drained = drain(next.acc, options);
     if (drained.requests.length === 0) return next;
@@ -165,6 +177,7 @@ function maybeSendMetadataRequest(ctx: ProducerContext, out: Outbox): ProducerCo
   if (dueMs === null || dueMs > ctx.now()) return ctx;
   const node = pickBroker(ctx);
   if (node === undefined) return ctx;
+  if (!isConnected(ctx, node)) return connect(ctx, node, out);
   const [correlationId, next] = takeCorrelationId(ctx);
   const message: MetadataRequest = { type: 'metadata.request', correlationId, topics: [...next.metadata.topics] };
   out.push(sendToBroker(node, message));
@@ -178,11 +191,29 @@ function maybeSendInitProducerId(ctx: ProducerContext, out: Outbox): ProducerCon
   if (retryAtMs !== null && retryAtMs > ctx.now()) return ctx;
   const node = pickBroker(ctx);
   if (node === undefined) return ctx;
+  if (!isConnected(ctx, node)) return connect(ctx, node, out);
   const [correlationId, next] = takeCorrelationId(ctx);
   const message: InitProducerIdRequest = { type: 'initProducerId.request', correlationId };
   out.push(sendToBroker(node, message));
   return addRequest(next, correlationId, { kind: 'initProducerId', node, deadlineMs: next.now() + next.config.requestTimeoutMs });
 }
+
+/**
+ * Opens a connection to a broker, unless one is open or opening or the broker is in reconnect backoff: the
+ * ApiVersions handshake, within `socket.connection.setup.timeout.ms`. A dead broker's refusal resets it, a silent
+ * one lets it time out, and in both cases nothing else was sent (an acks=0 batch stays in the accumulator).
+ */
+function connect(ctx: ProducerContext, node: number, out: Outbox): ProducerContext {
+  if (ctx.connections[node] !== undefined || (ctx.reconnect[node]?.atMs ?? 0) > ctx.now()) return ctx;
+  const [correlationId, next] = takeCorrelationId(ctx);
+  const message: ApiVersionsRequest = { type: 'apiVersions.request', correlationId };
+  out.push(sendToBroker(node, message));
+  const connecting = { ...next, connections: { ...next.connections, [node]: 'connecting' as const } };
+  return addRequest(connecting, correlationId, { kind: 'apiVersions', node, deadlineMs: next.now() + CONNECTION_SETUP_TIMEOUT_MS });
+}
+
+/** `socket.connection.setup.timeout.ms` (Kafka's default; the exponential growth to its max is left out). */
+const CONNECTION_SETUP_TIMEOUT_MS = 10_000;
 
 function needsProducerId(ctx: ProducerContext): boolean {
   return ctx.config.enableIdempotence && ctx.acc.producerIdAndEpoch === null;
@@ -197,7 +228,7 @@ function sendOptions(ctx: ProducerContext): SendOptions {
     maxInFlightRequestsPerConnection: config.maxInFlightRequestsPerConnection,
     maxRequestSize: config.maxRequestSize,
     enableIdempotence: config.enableIdempotence,
-    connectableAtMs: (node) => ctx.reconnect[node]?.atMs ?? 0,
+    isConnected: (node) => isConnected(ctx, node),
   };
 }
 

@@ -171,6 +171,20 @@ export function applyListOffsetsResponse(input: AnswerInput, response: ListOffse
   };
 }
 
+/**
+ * The connection to a broker was reset: the round's requests to it get no answer (no records from those partitions
+ * this time), and, as `DefaultMetadataUpdater#handleServerDisconnect` does, the reader asks for fresh metadata.
+ */
+export function failRequestsTo(round: PollRound, to: string): { round: PollRound; failed: number } {
+  const pending: Record<number, PendingRequest> = {};
+  let failed = 0;
+  for (const [id, request] of Object.entries(round.pending)) {
+    if (request.to === to) failed++;
+    else pending[Number(id)] = request;
+  }
+  return { round: failed === 0 ? round : { ...round, pending }, failed };
+}
+
 /** True when every request of the round has been answered. */
 export function isRoundComplete(round: PollRound): boolean {
   return Object.keys(round.pending).length === 0;

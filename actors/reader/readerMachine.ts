@@ -5,7 +5,7 @@
 // The protocol rules are pure functions in this folder; the machine only wires them to events and timers.
 // Longer than most files because the two regions share one context and one setup(); every rule is elsewhere.
 import { assign, enqueueActions, setup } from 'xstate';
-import type { Message } from '../../src/kernel/Bus.ts';
+import type { ConnectionResetMessage, Message } from '../../src/kernel/Bus.ts';
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
 import type { ClientReadToEnd } from '../../src/protocol/clientCommands.ts';
 import type { FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataRequest, MetadataResponse } from '../../src/protocol/messages.ts';
@@ -16,6 +16,7 @@ import { knownLeader, updatePartitionLeaders, type PartitionLeaders } from './pa
 import {
   applyFetchResponse,
   applyListOffsetsResponse,
+  failRequestsTo,
   isRoundCaughtUp,
   isRoundComplete,
   pendingFor,
@@ -44,8 +45,9 @@ export interface ReaderContext {
   /** Brokers the last metadata listed (the bootstrap brokers until then): where metadata requests go. */
   knownBrokers: readonly number[];
   metadataAttempts: number;
-  /** Correlation id of the metadata request in flight. */
+  /** Correlation id of the metadata request in flight, and the broker it went to. */
   metadataRequest: number | undefined;
+  metadataBroker: string | undefined;
   metadataRefreshWanted: boolean;
   /** Metadata responses applied since boot. */
   metadataUpdates: number;
@@ -62,7 +64,8 @@ export type ReaderEvent =
   | (MetadataResponse & { from: string })
   | (FetchResponse & { from: string })
   | (ListOffsetsResponse & { from: string })
-  | (ClientReadToEnd & { from: string });
+  | (ClientReadToEnd & { from: string })
+  | (ConnectionResetMessage & { from: string });
 
 // Kafka's messages are interfaces, which TypeScript does not widen to the bus's indexed Message type by itself.
 function sendEvent(to: string, message: KafkaMessage): HostEmitted {
@@ -94,6 +97,7 @@ export const readerMachine = setup({
       context.round !== undefined &&
       pendingFor(context.round, event) !== undefined,
     isRoundComplete: ({ context }) => context.round !== undefined && isRoundComplete(context.round),
+    isMetadataBrokerReset: ({ context, event }) => event.type === 'connection.reset' && event.from === context.metadataBroker,
   },
   actions: {
     sendMetadataRequest: enqueueActions(({ context, enqueue }) => {
@@ -106,11 +110,18 @@ export const readerMachine = setup({
         nextCorrelationId: correlationId + 1,
         metadataAttempts: context.metadataAttempts + 1,
         metadataRequest: correlationId,
+        metadataBroker: brokerNodeId(broker),
         metadataRefreshWanted: false,
       });
       enqueue.emit(sendEvent(brokerNodeId(broker), message));
     }),
-    abandonMetadataRequest: assign({ metadataRequest: undefined, metadataRefreshWanted: true }),
+    abandonMetadataRequest: assign({ metadataRequest: undefined, metadataBroker: undefined, metadataRefreshWanted: true }),
+    // A reset connection answers nothing more: the poll gives up on what it asked that broker.
+    failRequestsToBroker: assign(({ context, event }) => {
+      if (context.round === undefined || event.type !== 'connection.reset') return {};
+      const { round, failed } = failRequestsTo(context.round, event.from);
+      return failed === 0 ? {} : { round, metadataRefreshWanted: true };
+    }),
     applyMetadata: enqueueActions(({ context, event, enqueue }) => {
       invariant(event.type === 'metadata.response', `applyMetadata on ${event.type}`);
       const leaders = updatePartitionLeaders(context.leaders, event.partitions);
@@ -140,6 +151,7 @@ export const readerMachine = setup({
         leaders,
         knownBrokers: event.brokers.length > 0 ? event.brokers : context.knownBrokers,
         metadataRequest: undefined,
+        metadataBroker: undefined,
         metadataUpdates,
         // A refresh asked while this request was in flight still happens (Java's Metadata#requestVersion).
         metadataRefreshWanted: context.metadataRefreshWanted || !complete,
@@ -225,6 +237,7 @@ export const readerMachine = setup({
       knownBrokers: config.bootstrapBrokers,
       metadataAttempts: 0,
       metadataRequest: undefined,
+      metadataBroker: undefined,
       metadataRefreshWanted: false,
       metadataUpdates: 0,
       consumption: undefined,
@@ -245,6 +258,7 @@ export const readerMachine = setup({
           entry: 'sendMetadataRequest',
           on: {
             'metadata.response': { guard: 'isAwaitedMetadataResponse', target: 'coolingDown', actions: 'applyMetadata' },
+            'connection.reset': { guard: 'isMetadataBrokerReset', target: 'coolingDown', actions: 'abandonMetadataRequest' },
           },
           after: { requestTimeout: { target: 'coolingDown', actions: 'abandonMetadataRequest' } },
         },
@@ -268,6 +282,7 @@ export const readerMachine = setup({
           on: {
             'fetch.response': { guard: 'isAwaitedAnswer', actions: 'applyAnswer' },
             'listOffsets.response': { guard: 'isAwaitedAnswer', actions: 'applyAnswer' },
+            'connection.reset': { actions: 'failRequestsToBroker' },
           },
         },
         pausing: { after: { pollInterval: 'polling' } },

@@ -124,6 +124,22 @@ export interface MetadataResponse {
   topicErrors: Record<string, KafkaErrorType>;
 }
 
+/**
+ * ApiVersionsRequest: the first request a client sends on every new connection (`NetworkClient`'s handshake). The
+ * connection carries nothing else until the answer comes: a broker that refuses or never answers holds the
+ * client's requests back instead of swallowing them.
+ */
+export interface ApiVersionsRequest {
+  type: 'apiVersions.request';
+  correlationId: number;
+}
+
+/** ApiVersionsResponse: the connection is ready (the simulator has one version of each request). */
+export interface ApiVersionsResponse extends WithError {
+  type: 'apiVersions.response';
+  correlationId: number;
+}
+
 /** InitProducerIdRequest (non-transactional): an id and epoch for an idempotent producer. */
 export interface InitProducerIdRequest {
   type: 'initProducerId.request';
@@ -217,6 +233,8 @@ export type KafkaMessage =
   | AlterPartitionResponse
   | MetadataRequest
   | MetadataResponse
+  | ApiVersionsRequest
+  | ApiVersionsResponse
   | InitProducerIdRequest
   | InitProducerIdResponse
   | ProduceRequest

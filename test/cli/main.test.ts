@@ -24,10 +24,10 @@ describe('kafka-sim run', () => {
     expect(out.stdout).toMatch(/verdict: valid; traceHash [0-9a-f]{64}/);
   });
 
-  it('exits 1 and writes a capsule when the scenario shows a violation (acks-1 under the same faults)', () => {
+  it('exits 1 and writes a capsule when the scenario shows a violation (non-idempotent retries under the same faults)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kafka-sim-run-'));
-    const file = join(dir, 'acks1.json');
-    writeFileSync(file, JSON.stringify({ ...defaultScenario, weakenings: ['acks-1'] }));
+    const file = join(dir, 'retries.json');
+    writeFileSync(file, JSON.stringify({ ...defaultScenario, weakenings: ['non-idempotent-retries'] }));
     const out = spawnSync(process.execPath, [bin, 'run', file], { encoding: 'utf8', cwd: dir });
     expect(out.status).toBe(1);
     expect(out.stdout).toMatch(/verdict: VIOLATIONS/);

@@ -4,6 +4,8 @@ import { runScenario } from '../../src/scenario/runScenario.ts';
 // Found by the log-matching property at run 507 of 1,000 (seed 7) and shrunk to these four faults: Kafka 3.9
 // without Eligible Leader Replicas loses acknowledged writes when the last ISR member loses its page cache
 // (bug R12, KIP-966's "last replica standing"). Kept as a story, since it is Kafka's behaviour, not the simulator's.
+// The partition came at 5,020 ms when it was found; the clients' connection handshake (ApiVersions) has since put
+// the first acknowledgements a few milliseconds later, so it comes at 5,100 now, after some writes are in.
 describe('last replica standing (bug R12, Kafka 3.9 without ELR)', () => {
   it('the leader loses power while cut off from its followers: it comes back as the last ISR member with an empty log, is elected again, and the acknowledged writes are gone', () => {
     const result = runScenario({
@@ -19,7 +21,7 @@ describe('last replica standing (bug R12, Kafka 3.9 without ELR)', () => {
       broker: { replicaLagTimeMaxMs: 5_000, replicaSocketTimeoutMs: 5_000, flushIntervalMs: 30_000 },
       faults: [
         // The followers cannot reach the controller: they are fenced and leave the ISR, which keeps only the leader.
-        { atMs: 5_020, kind: 'partition', groups: [['leader:events-0', 'controller'], ['followers:events-0']] },
+        { atMs: 5_100, kind: 'partition', groups: [['leader:events-0', 'controller'], ['followers:events-0']] },
         { atMs: 7_007, kind: 'powerLoss', node: 'leader:events-0' },
         { atMs: 7_008, kind: 'restart', node: 'leader:events-0' },
         { atMs: 14_500, kind: 'heal' },

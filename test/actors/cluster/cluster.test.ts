@@ -220,3 +220,30 @@ describe('the controller', () => {
     expect(cluster.controllerImage().brokers[leader]?.fenced).toBe(true);
   });
 });
+
+describe('a broker that has not caught up with the metadata log', () => {
+  it('refuses every request with a connection reset until its first heartbeat answer, then takes the ApiVersions handshake', () => {
+    const cluster = startCluster();
+    cluster.world.runFor(5_000);
+    const apiVersions = (correlationId: number) => ({ type: 'apiVersions.request', correlationId }) as never;
+    // Restarted at once, the new incarnation is refused (DUPLICATE_BROKER_REGISTRATION) while the old one's session
+    // lasts (broker.session.timeout.ms, 9 s): it cannot catch up, and keeps its listeners closed.
+    cluster.world.crash(brokerNodeId(1));
+    cluster.world.restart(brokerNodeId(1));
+    cluster.world.runFor(1_000);
+    cluster.world.inject(brokerNodeId(1), apiVersions(1));
+    cluster.world.inject(brokerNodeId(1), produce(0, 'early', 0, 2) as never);
+    cluster.world.runFor(100);
+    expect(cluster.broker(1).caughtUp).toBe(false);
+    const early = cluster.replies.filter((m) => m.from === 'broker-1').map((m) => m.type);
+    expect(early.length).toBeGreaterThan(0);
+    expect(new Set(early)).toEqual(new Set(['connection.reset']));
+    expect(cluster.broker(1).partitions['t-0']?.log.logEndOffset ?? 0).toBe(0);
+    cluster.world.runFor(15_000);
+    expect(cluster.broker(1).caughtUp).toBe(true);
+    cluster.world.inject(brokerNodeId(1), apiVersions(3));
+    cluster.world.runFor(100);
+    const later = cluster.replies.filter((m) => m.from === 'broker-1').slice(early.length);
+    expect(later.map((m) => [m.type, (m as { correlationId?: number }).correlationId])).toEqual([['apiVersions.response', 3]]);
+  });
+});

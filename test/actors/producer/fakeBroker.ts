@@ -2,6 +2,7 @@ import { assign, emit, enqueueActions, setup } from 'xstate';
 import type { HostEmitted, NodeInput } from '../../../src/kernel/NodeHost.ts';
 import type { KafkaErrorType } from '../../../src/protocol/errors.ts';
 import type {
+  ApiVersionsRequest,
   InitProducerIdRequest,
   KafkaMessage,
   MetadataRequest,
@@ -59,7 +60,7 @@ interface FakeBrokerContext {
   readonly producerIdsIssued: number;
 }
 
-type Request = (MetadataRequest | InitProducerIdRequest | ProduceRequest) & { from: string };
+type Request = (ApiVersionsRequest | MetadataRequest | InitProducerIdRequest | ProduceRequest) & { from: string };
 
 /** The fake broker. */
 export const fakeBrokerMachine = setup({
@@ -80,6 +81,9 @@ export const fakeBrokerMachine = setup({
     producerIdsIssued: 0,
   }),
   on: {
+    'apiVersions.request': {
+      actions: emit(({ event }) => reply(event.from, { type: 'apiVersions.response', correlationId: event.correlationId })),
+    },
     'metadata.request': {
       actions: emit(({ context, event }) => reply(event.from, metadataResponse(context, event))),
     },

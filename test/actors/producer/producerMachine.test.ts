@@ -126,6 +126,27 @@ describe('producerMachine: acks and history', () => {
     expect(brokerLog(world, 1, partitionForKey('alpha', 6)).map((r) => r.value)).toEqual(['v0']);
   });
 
+  it('opens each connection with the ApiVersions handshake, and sends an acks=0 batch only on a connection that took it', () => {
+    const { world, history, events, send } = scenario({ settings: { acks: 0 } });
+    send('v0', null, 0);
+    world.runFor(1_000);
+    const sent = () => events.filter((e) => e.kind === 'sent' && e.envelope.from === PRODUCER).map((e) => e.envelope.message.type);
+    expect(sent().slice(0, 2)).toEqual(['apiVersions.request', 'metadata.request']);
+    expect(completions(history).map((note) => note.type)).toEqual(['info']);
+    // The broker's process dies: its machine refuses the connection, every time the producer tries again.
+    world.crash(brokerNodeId(1));
+    const before = sent().length;
+    send('held', null, 0);
+    world.runFor(3_000);
+    expect(new Set(sent().slice(before))).toEqual(new Set(['apiVersions.request']));
+    expect(sent().slice(before).length).toBeGreaterThan(2);
+    expect(completions(history)).toHaveLength(1); // not completed: the batch waits in the accumulator
+    world.restart(brokerNodeId(1));
+    world.runFor(3_000);
+    expect(completions(history).map((note) => note.type)).toEqual(['info', 'info']);
+    expect(brokerLog(world, 1, 0).map((r) => r.value)).toEqual(['held']);
+  });
+
   it('invokes each send with a per-boot counter id and completes it ok at its offset', () => {
     const { world, history, send } = scenario({ settings: { lingerMs: 20 } });
     send('v0', null, 2);

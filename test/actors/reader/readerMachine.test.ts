@@ -106,6 +106,22 @@ describe('readerMachine: reading', () => {
     run.world.runFor(1_000);
     expect(offsetsOf(run.readsOf('t-1'))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
+
+  it("ends a poll's fetch at once when the leader's connection is reset, and asks for metadata", () => {
+    const run = startReaderRun({
+      partitions: [partition(0), partition(1, { leader: 2 })],
+      reader: { requestTimeoutMs: 30_000, pollIntervalMs: 50 },
+    });
+    run.world.runFor(500);
+    const metadataBefore = run.sentByReader('metadata.request').length;
+    // broker-2's process dies; its machine refuses the reader's fetches with a reset instead of letting them wait.
+    run.world.crash('broker-2');
+    const pollsBefore = run.okPolls().length;
+    run.world.runFor(1_000);
+    expect(run.deliveredToReader('connection.reset').length).toBeGreaterThan(0);
+    expect(run.okPolls().length - pollsBefore).toBeGreaterThan(5);
+    expect(run.sentByReader('metadata.request').length).toBeGreaterThan(metadataBefore);
+  });
 });
 
 describe('readerMachine: leaders and offsets', () => {
@@ -163,12 +179,16 @@ describe('readerMachine: leaders and offsets', () => {
     run.world.heal();
     run.world.runFor(2_000);
     expect(run.readsOf('t-0')).toHaveLength(10);
-    // The first request timed out (200 ms) and waited retry.backoff.ms (100) before the second; then one every
-    // 500 ms after each answer (network latency adds a few ms).
+    // The first request timed out (200 ms) and waited retry.backoff.ms (100) before the second. After the heal,
+    // broker 1's next answer shows its connection lost the earlier ones: the reset asks for metadata at once
+    // (before the 500 ms age is up). Then one every 500 ms after each answer (network latency adds a few ms).
     const sentAtMs = run.sentByReader('metadata.request').map((e) => e.sentAtMs);
     expect(sentAtMs.slice(0, 2)).toEqual([0, 300]);
+    expect(run.deliveredToReader('connection.reset').length).toBeGreaterThan(0);
+    expect(sentAtMs[2]).toBeGreaterThan(400);
+    expect(sentAtMs[2]).toBeLessThan(300 + 500);
     expect(sentAtMs).toHaveLength(6);
-    for (let i = 2; i < sentAtMs.length; i++) {
+    for (let i = 3; i < sentAtMs.length; i++) {
       const gapMs = (sentAtMs[i] as number) - (sentAtMs[i - 1] as number);
       expect(gapMs).toBeGreaterThanOrEqual(500);
       expect(gapMs).toBeLessThanOrEqual(512);
