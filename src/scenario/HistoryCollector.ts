@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs';
-import { HistoryRecorder, type History } from '../history/History.ts';
+import { HistoryRecorder, type History, type LogRecord } from '../history/History.ts';
 import { isHistoryNote } from '../history/HistoryNote.ts';
 import type { NodeNote } from '../kernel/NodeHost.ts';
 
@@ -16,6 +16,12 @@ export class HistoryCollector {
   /** node -> the boot its latest note came from. */
   private readonly boots = new Map<string, number>();
   private lastTimeMs = 0;
+  /**
+   * One LogRecord object per place in a log (`topic-partition` -> offset), shared by the acknowledged send and every
+   * poll that returned the same record: a record read twice (and sent once) is kept once. A record that differs
+   * from the one kept (the log was truncated and written again there) replaces it.
+   */
+  private readonly records = new Map<string, LogRecord[]>();
 
   /** Feeds one note (notes that are not history notes are ignored). */
   observe(note: NodeNote): void {
@@ -32,7 +38,27 @@ export class HistoryCollector {
     const invokeIndex = this.open.get(key);
     if (invokeIndex === undefined) throw new Error(`history note completes unknown operation ${key}`);
     this.open.delete(key);
-    this.recorder.complete(invokeIndex, note.data.type, note.data.value, note.atMs);
+    const f = this.recorder.operations()[invokeIndex]?.f;
+    this.recorder.complete(invokeIndex, note.data.type, this.shared(f, note.data.type, note.data.value) as never, note.atMs);
+  }
+
+  // The value with its records replaced by the shared ones: an acknowledged send's record, a poll's records.
+  private shared(f: string | undefined, type: string, value: unknown): unknown {
+    if (type !== 'ok' || typeof value !== 'object' || value === null) return value;
+    if (f === 'send' && isLogRecord(value)) return this.intern(value);
+    const records = (value as { records?: unknown }).records;
+    if (f !== 'poll' || !Array.isArray(records) || !records.every(isLogRecord)) return value;
+    return { ...value, records: records.map((record) => this.intern(record)) };
+  }
+
+  private intern(record: LogRecord): LogRecord {
+    const key = `${record.topic}-${record.partition}`;
+    let log = this.records.get(key);
+    if (log === undefined) this.records.set(key, (log = []));
+    const kept = log[record.offset];
+    if (kept !== undefined && kept.key === record.key && kept.value === record.value) return kept;
+    log[record.offset] = record;
+    return record;
   }
 
   /** Subscribes to a note stream. */
@@ -61,4 +87,9 @@ export class HistoryCollector {
       this.open.delete(key);
     }
   }
+}
+
+function isLogRecord(value: unknown): value is LogRecord {
+  const record = value as LogRecord;
+  return typeof record === 'object' && record !== null && typeof record.topic === 'string' && Number.isInteger(record.partition) && Number.isInteger(record.offset) && record.offset >= 0;
 }

@@ -30,7 +30,7 @@ import { HistoryCollector } from './HistoryCollector.ts';
 import { roleConfigs } from './roleConfigs.ts';
 import type { AdminOperation, ConsumerSpec, Durations, ProducerSpec, ReaderSpec, TopicSpec } from './Scenario.ts';
 import type { WeakeningName } from './weakenings.ts';
-import { workloadCalls } from './workload.ts';
+import { mergeByTime, workloadCalls } from './workload.ts';
 
 /** A scenario with every default filled in: what a run and a replay capsule need. */
 export interface RunnableScenario {
@@ -137,14 +137,20 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   // instant). Role targets resolve as each fault applies, and the invariants are sampled after every fault that
   // takes a node down or brings one back. Calls past the safety phase still go out: a workload longer than the
   // phase runs on into the quiet period.
-  const timeline = [
-    ...scenario.faults.map((fault) => ({ atMs: fault.atMs, fault })),
-    ...calls.map((call) => ({ atMs: call.atMs, call })),
-    ...operations.map(({ atMs, topic, totalCount }) => ({
-      atMs,
-      call: { to: CONTROLLER_NODE_ID, command: { type: 'admin.createPartitions', topic, totalCount } },
-    })),
-  ].sort((a, b) => a.atMs - b.atMs);
+  type TimelineItem = { atMs: number; fault: Fault } | { atMs: number; call: { to: string; command: object } };
+  const byTime = (items: TimelineItem[]) => items.sort((a, b) => a.atMs - b.atMs)[Symbol.iterator]();
+  const timeline = mergeByTime<TimelineItem>([
+    byTime(scenario.faults.map((fault) => ({ atMs: fault.atMs, fault }))),
+    (function* () {
+      for (const call of calls) yield { atMs: call.atMs, call };
+    })(),
+    byTime(
+      operations.map(({ atMs, topic, totalCount }) => ({
+        atMs,
+        call: { to: CONTROLLER_NODE_ID, command: { type: 'admin.createPartitions', topic, totalCount } },
+      })),
+    ),
+  ]);
   for (const item of timeline) {
     runTo(item.atMs);
     if ('call' in item) {

@@ -13,26 +13,45 @@ export interface WorkloadCall {
   command: ClientSend;
 }
 
-/** The calls of every producer's workload, in time order (producers in scenario order at equal times). */
+/**
+ * The calls of every producer's workload, in time order (producers in scenario order at equal times). They are made
+ * as the run takes them, so a workload of a million records is never held in memory at once.
+ */
 export function workloadCalls(
   producers: ReadonlyArray<{ id: string; workload: WorkloadSpec }>,
   partitionsOf: (topic: string) => number,
   defaultStartMs: number,
   rng: Rng,
-): WorkloadCall[] {
-  const calls: WorkloadCall[] = [];
-  for (const { id, workload } of producers) {
-    const draw = rng.fork(id);
-    const startMs = workload.startMs ?? defaultStartMs;
-    const intervalMs = 1_000 / workload.ratePerSec;
-    for (let n = 0; n < workload.records; n++) {
-      const atMs = Math.round(startMs + n * intervalMs);
-      const placement = drawPlacement(workload.keys, partitionsOf(workload.topic), draw);
-      calls.push({ atMs, to: id, command: { type: 'client.send', topic: workload.topic, value: `${id}:${n}`, ...placement } });
-    }
+): IterableIterator<WorkloadCall> {
+  return mergeByTime(producers.map(({ id, workload }) => producerCalls(id, workload, partitionsOf(workload.topic), workload.startMs ?? defaultStartMs, rng.fork(id))));
+}
+
+function* producerCalls(id: string, workload: WorkloadSpec, partitions: number, startMs: number, draw: Rng): IterableIterator<WorkloadCall> {
+  const intervalMs = 1_000 / workload.ratePerSec;
+  for (let n = 0; n < workload.records; n++) {
+    const atMs = Math.round(startMs + n * intervalMs);
+    const placement = drawPlacement(workload.keys, partitions, draw);
+    yield { atMs, to: id, command: { type: 'client.send', topic: workload.topic, value: `${id}:${n}`, ...placement } };
   }
-  // A stable sort keeps scenario order between producers whose calls fall at the same instant.
-  return calls.sort((a, b) => a.atMs - b.atMs);
+}
+
+/**
+ * Merges streams that are each in time order into one, as a stable sort of their concatenation would order them:
+ * at equal times, the earlier stream's items first.
+ */
+export function* mergeByTime<T extends { readonly atMs: number }>(streams: ReadonlyArray<Iterator<T>>): IterableIterator<T> {
+  const heads = streams.map((stream) => stream.next());
+  for (;;) {
+    let first = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const head = heads[i] as IteratorResult<T>;
+      if (head.done === true) continue;
+      if (first < 0 || head.value.atMs < (heads[first] as IteratorYieldResult<T>).value.atMs) first = i;
+    }
+    if (first < 0) return;
+    yield (heads[first] as IteratorYieldResult<T>).value;
+    heads[first] = (streams[first] as Iterator<T>).next();
+  }
 }
 
 function drawPlacement(keys: KeySpec, partitions: number, draw: Rng): { key: string | null; partition?: number } {
