@@ -94,7 +94,9 @@ const targets = {
   virtualSecondsPerWallSecond: { target: '>= 100 at 1,000 records/s offered', measured: scenario.virtualSecondsPerWallSecond, met: scenario.virtualSecondsPerWallSecond >= 100 },
   propertyRunsPerSec: { target: '>= 50 for a 200-record scenario with faults', measured: Math.min(...properties.map((p) => p.runsPerSec)), met: properties.every((p) => p.runsPerSec >= 50) },
   weakeningSecondsToFind: { target: '< 10 s each', measured: Number.isFinite(slowestWeakening) ? slowestWeakening : null, met: weakeningRows.every((w) => w.secondsToFind !== null && w.secondsToFind < 10) },
-  ...(millionRecords === undefined ? {} : { millionRecordsHeapMB: { target: '< 1,000 MB', measured: millionRecords.peakHeapMB, met: millionRecords.peakHeapMB < 1_000 } }),
+  ...(millionRecords === undefined
+    ? {}
+    : { millionRecordsHeap: { target: '1,000,000 records in < 1 GB of heap', measured: `${millionRecords.fitsHeapLimit ? 'finished' : 'did not finish'} under a ${millionRecords.heapLimitMB} MB heap cap`, met: millionRecords.fitsHeapLimit && 'valid' in millionRecords && millionRecords.valid === true } }),
 };
 
 const report = {

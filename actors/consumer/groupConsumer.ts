@@ -9,7 +9,7 @@ import type { JoinGroupResponse, SyncGroupResponse } from '../coordinator/Coordi
 import { groupErrorAnswer, type FindCoordinatorResponse, type GroupApi, type GroupRequestMessage, type GroupResponseMessage } from '../coordinator/groupMessages.ts';
 import type { OffsetCommitRequest } from '../coordinator/offsetCommit.ts';
 import { knownLeader, updatePartitionLeaders } from '../reader/partitionLeaders.ts';
-import { applyFetchResponse, applyListOffsetsResponse, planPoll, type AnswerOutcome } from '../reader/pollRound.ts';
+import { applyFetchResponse, applyListOffsetsResponse, failRequestsTo, planPoll, type AnswerOutcome } from '../reader/pollRound.ts';
 import { readerPartition } from '../reader/ReaderPartition.ts';
 import type { LogRecord } from '../../src/history/History.ts';
 import type { FetchResponse, ListOffsetsResponse, MetadataResponse } from '../../src/protocol/messages.ts';
@@ -125,6 +125,15 @@ export function onFetchAnswer(state: ConsumerState, answer: (FetchResponse | Lis
   if (outcome.refreshMetadata) next = requestMetadata(next, out);
   if (Object.keys(outcome.round.pending).length > 0) return next;
   return finishRound(next, nowMs, out);
+}
+
+// The running poll's requests to a broker whose connection was reset: unanswered, so the round may end now.
+function failFetchesTo(state: ConsumerState, to: string, nowMs: number, out: Out): ConsumerState {
+  if (state.round === null || state.phase !== 'fetching') return state;
+  const { round, failed } = failRequestsTo(state.round, to);
+  if (failed === 0) return state;
+  const next = requestMetadata({ ...state, round }, out);
+  return Object.keys(round.pending).length > 0 ? next : finishRound(next, nowMs, out);
 }
 
 /** The poll's time is up: what has arrived is returned, unanswered partitions give nothing this time. */
@@ -330,10 +339,14 @@ export function onRequestTimeout(state: ConsumerState, correlationId: number, no
 /**
  * The network reset the connection to a broker (a message on it was lost, or the broker's process died). A
  * FindCoordinator or Metadata request to it fails and is tried again after retry.backoff.ms; group requests to the
- * coordinator fail at once, oldest first, as `NetworkClient` fails every request to a disconnected node. Fetches
- * wait for their round.
+ * coordinator fail at once, oldest first, as `NetworkClient` fails every request to a disconnected node. The poll's
+ * fetches to it give nothing this time, and fresh metadata is asked for (`handleServerDisconnect`).
  */
 export function onConnectionReset(state: ConsumerState, from: string, nowMs: number, out: Out): ConsumerState {
+  return failFetchesTo(failRequestsOnReset(state, from, nowMs, out), from, nowMs, out);
+}
+
+function failRequestsOnReset(state: ConsumerState, from: string, nowMs: number, out: Out): ConsumerState {
   const node = brokerIdOf(from);
   let next = state;
   if (next.findInFlight !== null && next.findTo === node) {

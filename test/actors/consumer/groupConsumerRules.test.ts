@@ -48,3 +48,25 @@ describe('group consumer: metadata', () => {
     expect(other).toEqual([]);
   });
 });
+
+describe('group consumer: a reset during a poll', () => {
+  it("ends the poll's fetches to that broker at once and asks for metadata; the poll returns when nothing else is pending", () => {
+    const base = consumer();
+    const pending = (partition: number, broker: number) => ({ kind: 'fetch' as const, key: `events-${partition}`, topic: 'events', partition, to: `broker-${broker}`, fetchOffset: 0 });
+    const fetching: ConsumerState = {
+      ...base,
+      phase: 'fetching',
+      offsets: { ...base.offsets, positions: { 'events-0': 0, 'events-1': 0 } },
+      round: { operationId: 5, pending: { 10: pending(0, 1), 11: pending(1, 2) }, records: {}, caughtUp: [] },
+    };
+    const out: ConsumerEffect[] = [];
+    const afterFirst = onConnectionReset(fetching, 'broker-1', 1_000, out);
+    expect(afterFirst.phase).toBe('fetching');
+    expect(Object.keys(afterFirst.round?.pending ?? {})).toEqual(['11']);
+    expect(afterFirst.metadataInFlight).not.toBeNull();
+    expect(out.some((e) => e.kind === 'note')).toBe(false);
+    const afterSecond = onConnectionReset(afterFirst, 'broker-2', 1_000, out);
+    expect(afterSecond.round).toBeNull();
+    expect(out).toContainEqual(expect.objectContaining({ kind: 'note', data: expect.objectContaining({ history: 'complete', id: 5, type: 'ok' }) }));
+  });
+});
