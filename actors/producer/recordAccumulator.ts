@@ -249,8 +249,17 @@ function hasRoom(batch: ProducerBatch, recordBytes: number): boolean {
   return !batch.closed && batch.sizeBytes + recordBytes <= batch.capacityBytes;
 }
 
-function sortedEntries<T>(record: Readonly<Record<string, T>>): Array<[string, T]> {
-  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+// The queues are immutable, and one Sender pass reads the same queues object several times (ready, drain, the
+// wake-up): its sorted entries are computed once per object.
+const sortedCache = new WeakMap<object, Array<[string, unknown]>>();
+
+function sortedEntries<T>(record: Readonly<Record<string, T>>): ReadonlyArray<[string, T]> {
+  let entries = sortedCache.get(record) as Array<[string, T]> | undefined;
+  if (entries === undefined) {
+    entries = Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    sortedCache.set(record, entries);
+  }
+  return entries;
 }
 
 /** An own property of a record, so `constructor` is never mistaken for a partition or node. */

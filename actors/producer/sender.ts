@@ -36,7 +36,10 @@ export function nextWakeupMs(ctx: ProducerContext): number | null {
   if (readyCheckDelayMs !== null) times.push(nowMs + readyCheckDelayMs);
   const requests = Object.values(ctx.requests);
   for (const request of requests) times.push(request.deadlineMs);
-  for (const { atMs } of Object.values(ctx.reconnect)) if (atMs > nowMs) times.push(atMs);
+  for (const node in ctx.reconnect) {
+    const { atMs } = ctx.reconnect[node] as { atMs: number };
+    if (atMs > nowMs) times.push(atMs);
+  }
   // Metadata and InitProducerId wait, besides their own backoff, for a broker out of reconnect backoff.
   // A broker still connecting (null) is waited for by its handshake's answer or deadline, not by a time of its own.
   const brokerAtMs = brokerAvailableAtMs(ctx);
@@ -51,9 +54,9 @@ export function nextWakeupMs(ctx: ProducerContext): number | null {
       if (retryAtMs !== null && retryAtMs > nowMs) times.push(retryAtMs);
     } else if (retryAtMs !== null || brokerAtMs > nowMs) times.push(Math.max(retryAtMs ?? nowMs, brokerAtMs));
   }
-  const due = times.filter((time): time is number => time !== null);
-  if (due.length === 0) return null;
-  const wakeupMs = Math.min(...due);
+  let wakeupMs = Infinity;
+  for (const time of times) if (time !== null && time < wakeupMs) wakeupMs = time;
+  if (wakeupMs === Infinity) return null;
   // Deadlines already due were handled in this pass; only a ready-check delay can round to `now` (see wakeupDelayMs).
   invariant(wakeupMs >= nowMs, `the sender left work due at ${wakeupMs} undone at ${nowMs}`);
   return wakeupMs;
