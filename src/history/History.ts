@@ -133,8 +133,8 @@ export class HistoryRecorder {
   private readonly ops: Operation[] = [];
   /** process -> indexes of its outstanding invocations (several only for sends). */
   private readonly outstanding = new Map<string, Set<number>>();
-  /** invocation index -> index of its completion. */
-  private readonly completions = new Map<number, number>();
+  /** For each invocation, the index of its completion plus one (0: not completed): 4 bytes an operation. */
+  private completions = new Int32Array(1024);
 
   /** Opens an operation; returns its index, which `complete` takes. */
   invoke<F extends OperationFunction>(process: string, f: F, value: InvokeValue<F>, timeMs: number): number {
@@ -178,8 +178,8 @@ export class HistoryRecorder {
         `the index of an invocation, not of a completion (operation ${invokeIndex} is an ${invocation.type} ${invocation.f}; pass the index invoke() returned)`,
       );
     }
-    const completedBy = this.completions.get(invokeIndex);
-    if (completedBy !== undefined) {
+    const completedBy = (this.completions[invokeIndex] ?? 0) - 1;
+    if (completedBy >= 0) {
       throw new ArgumentError(
         where,
         'invokeIndex',
@@ -196,7 +196,12 @@ export class HistoryRecorder {
     // The cast trusts the caller to pass the completion shape for this invocation's `f`: the function is
     // known only at run time, from the invocation.
     this.ops.push({ index, process, type, f, value, timeMs } as Operation);
-    this.completions.set(invokeIndex, index);
+    if (invokeIndex >= this.completions.length) {
+      const grown = new Int32Array(Math.max(this.completions.length * 2, invokeIndex + 1));
+      grown.set(this.completions);
+      this.completions = grown;
+    }
+    this.completions[invokeIndex] = index + 1;
     const open = this.outstanding.get(process);
     open?.delete(invokeIndex);
     if (open?.size === 0) this.outstanding.delete(process);

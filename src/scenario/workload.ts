@@ -28,9 +28,11 @@ export function workloadCalls(
 
 function* producerCalls(id: string, workload: WorkloadSpec, partitions: number, startMs: number, draw: Rng): IterableIterator<WorkloadCall> {
   const intervalMs = 1_000 / workload.ratePerSec;
+  // One string per key of the keyspace, not one per record: a long run keeps every record's key in its history.
+  const keys = new Map<number, string>();
   for (let n = 0; n < workload.records; n++) {
     const atMs = Math.round(startMs + n * intervalMs);
-    const placement = drawPlacement(workload.keys, partitions, draw);
+    const placement = drawPlacement(workload.keys, partitions, draw, keys);
     yield { atMs, to: id, command: { type: 'client.send', topic: workload.topic, value: `${id}:${n}`, ...placement } };
   }
 }
@@ -54,10 +56,14 @@ export function* mergeByTime<T extends { readonly atMs: number }>(streams: Reado
   }
 }
 
-function drawPlacement(keys: KeySpec, partitions: number, draw: Rng): { key: string | null; partition?: number } {
+function drawPlacement(keys: KeySpec, partitions: number, draw: Rng, names: Map<number, string>): { key: string | null; partition?: number } {
   switch (keys.kind) {
-    case 'keyspace':
-      return { key: `k${draw.int(0, keys.size - 1)}` };
+    case 'keyspace': {
+      const n = draw.int(0, keys.size - 1);
+      let key = names.get(n);
+      if (key === undefined) names.set(n, (key = `k${n}`));
+      return { key };
+    }
     case 'null':
       return { key: null };
     case 'explicit-partition':
