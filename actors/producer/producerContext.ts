@@ -137,12 +137,16 @@ export function createProducerContext(input: ProducerInput): ProducerContext {
 export function pickBroker(ctx: ProducerContext): number | undefined {
   const candidates = brokerCandidates(ctx);
   const nowMs = ctx.now();
-  const inTurn = candidates.map((_, i) => candidates[(ctx.nodeRotation + i) % candidates.length] as number);
-  return (
-    inTurn.find((node) => ctx.connections[node] === 'ready') ??
-    inTurn.find((node) => ctx.connections[node] === 'connecting') ??
-    inTurn.find((node) => (ctx.reconnect[node]?.atMs ?? 0) <= nowMs)
-  );
+  let connecting: number | undefined;
+  let connectable: number | undefined;
+  for (let i = 0; i < candidates.length; i++) {
+    const node = candidates[(ctx.nodeRotation + i) % candidates.length] as number;
+    const connection = ctx.connections[node];
+    if (connection === 'ready') return node;
+    if (connection === 'connecting') connecting ??= node;
+    else if ((ctx.reconnect[node]?.atMs ?? 0) <= nowMs) connectable ??= node;
+  }
+  return connecting ?? connectable;
 }
 
 /**

@@ -173,7 +173,7 @@ export function applyListOffsetsResponse(input: AnswerInput, response: ListOffse
 
 /**
  * The connection to a broker was reset: the round's requests to it get no answer (no records from those partitions
- * this time), and, as `DefaultMetadataUpdater#handleServerDisconnect` does, the reader asks for fresh metadata.
+ * this time). `failed` counts them; the caller then asks for fresh metadata, as `handleServerDisconnect` does.
  */
 export function failRequestsTo(round: PollRound, to: string): { round: PollRound; failed: number } {
   const pending: Record<number, PendingRequest> = {};

@@ -137,24 +137,18 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   // instant). Role targets resolve as each fault applies, and the invariants are sampled after every fault that
   // takes a node down or brings one back. Calls past the safety phase still go out: a workload longer than the
   // phase runs on into the quiet period.
-  type TimelineItem = { atMs: number; fault: Fault } | { atMs: number; call: { to: string; command: object } };
+  // Faults first at an instant, then the workload's calls, then the administrator's (a stable merge by time).
+  type TimelineItem = { atMs: number; fault: Fault } | { atMs: number; to: string; command: object };
   const byTime = (items: TimelineItem[]) => items.sort((a, b) => a.atMs - b.atMs)[Symbol.iterator]();
   const timeline = mergeByTime<TimelineItem>([
     byTime(scenario.faults.map((fault) => ({ atMs: fault.atMs, fault }))),
-    (function* () {
-      for (const call of calls) yield { atMs: call.atMs, call };
-    })(),
-    byTime(
-      operations.map(({ atMs, topic, totalCount }) => ({
-        atMs,
-        call: { to: CONTROLLER_NODE_ID, command: { type: 'admin.createPartitions', topic, totalCount } },
-      })),
-    ),
+    calls,
+    byTime(operations.map(({ atMs, topic, totalCount }) => ({ atMs, to: CONTROLLER_NODE_ID, command: { type: 'admin.createPartitions', topic, totalCount } }))),
   ]);
   for (const item of timeline) {
     runTo(item.atMs);
-    if ('call' in item) {
-      world.inject(item.call.to, item.call.command as never);
+    if (!('fault' in item)) {
+      world.inject(item.to, item.command as never);
       continue;
     }
     const applied = targets.resolve(item.fault);
