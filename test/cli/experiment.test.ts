@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { launchBrowser } from '../support/launchBrowser.ts';
 
 const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
 
@@ -37,7 +37,7 @@ describe('kafka-sim experiment', () => {
   });
 
   it('draws a plot that a browser opens, with a title, labelled axes and a legend', { timeout: 60_000 }, async () => {
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
@@ -59,7 +59,7 @@ describe('kafka-sim experiment', () => {
 
   it('every plot the README shows opens in a browser with its title and both axis titles', { timeout: 60_000 }, async () => {
     const docs = fileURLToPath(new URL('../../docs/experiments/', import.meta.url));
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
       for (const name of ['keys', 'acks', 'ordering', 'group-sizing', 'rebalance', 'failover', 'scaling']) {

@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { reportOfRun } from '../../src/report/reportOfRun.ts';
 import { renderHtml } from '../../src/report/renderHtml.ts';
@@ -9,9 +8,10 @@ import { renderMermaid } from '../../src/report/renderMermaid.ts';
 import type { World } from '../../src/kernel/World.ts';
 import { resolveScenario } from '../../src/scenario/resolveScenario.ts';
 import { runResolvedScenario } from '../../src/scenario/runResolvedScenario.ts';
+import { launchBrowser } from '../support/launchBrowser.ts';
 
 // The reports of a run that breaks a property (acks=1 with the leader cut off from its followers): the HTML page
-// opened in a real browser (Debian's Chromium, driven by playwright-core), and the Mermaid diagram.
+// opened in a real browser (the Chromium of @sparticuz/chromium, driven by playwright-core), and the Mermaid diagram.
 function violatingRun() {
   const scenario = resolveScenario({
     seed: 4,
@@ -52,7 +52,7 @@ describe('reports', () => {
     mkdirSync('reports', { recursive: true });
     const file = resolve('reports/test-report.html');
     writeFileSync(file, renderHtml(model));
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    const browser = await launchBrowser();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];
