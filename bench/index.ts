@@ -12,10 +12,10 @@ import fc from 'fast-check';
 import { checkProperty } from '../properties/checkProperty.ts';
 import { groupPropertyNames, propertyArbitrary, replicationPropertyNames } from '../properties/replicationProperties.ts';
 import { groupScenarioArbitrary } from '../properties/arbitraries/groupScenarioArbitrary.ts';
-import type { RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
+import { runResolvedScenario, type RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
 import { weakeningNames, weakenings, type PropertyName } from '../src/scenario/weakenings.ts';
 import { runKernelBench } from './kernel.ts';
-import { runMillionRecords, runScenarioBench } from './scenario.ts';
+import { runIdleClusterBench, runMillionRecords, runScenarioBench } from './scenario.ts';
 
 const SEED = 1;
 
@@ -45,8 +45,19 @@ function scenarioSize(arbitrary: fc.Arbitrary<RunnableScenario>) {
   return { meanRecords: mean(records), meanFaults: mean(faults) };
 }
 
+/** Mean deliveries of a run of the property's arbitrary (a sample of scenarios; deterministic). */
+function deliveriesPerRun(arbitrary: fc.Arbitrary<RunnableScenario>): number {
+  const sample = fc.sample(arbitrary, { numRuns: quick ? 3 : 20, seed: SEED });
+  let deliveries = 0;
+  for (const scenario of sample) {
+    runResolvedScenario(scenario, { onWorld: (world) => world.events$.subscribe((event) => event.kind === 'delivered' && deliveries++) });
+  }
+  return Math.round(deliveries / sample.length);
+}
+
 const kernel = runKernelBench({ quick });
 const scenario = runScenarioBench({ quick });
+const idleCluster = runIdleClusterBench();
 
 // Property runs per second, each property over its own arbitrary, no weakening.
 const propertyRuns = quick ? 3 : 100;
@@ -55,7 +66,18 @@ const properties = [...replicationPropertyNames, ...groupPropertyNames].map((pro
   const check = checkProperty(property, [], { numRuns: propertyRuns, seed: SEED });
   const wall = (performance.now() - from) / 1000;
   const arbitrary = groupPropertyNames.includes(property) ? groupScenarioArbitrary() : propertyArbitrary(property);
-  return { property, runs: check.runsToFind, held: check.ok, seconds: Number(wall.toFixed(2)), runsPerSec: Number((check.runsToFind / wall).toFixed(2)), ...scenarioSize(arbitrary) };
+  const runsPerSec = check.runsToFind / wall;
+  return {
+    property,
+    runs: check.runsToFind,
+    held: check.ok,
+    seconds: Number(wall.toFixed(2)),
+    runsPerSec: Number(runsPerSec.toFixed(2)),
+    // The speed in the kernel's units: runs per second per 100,000 ping-pong deliveries per second measured here.
+    runsPerSecPer100kPingPong: Number((runsPerSec / (scenario.worldDeliveriesPerSec / 100_000)).toFixed(2)),
+    deliveriesPerRun: deliveriesPerRun(arbitrary),
+    ...scenarioSize(arbitrary),
+  };
 });
 
 // Every weakening against its property: runs and seconds to the first failure, then a bounded shrink.
@@ -108,6 +130,7 @@ const report = {
   targets,
   kernel,
   scenario,
+  idleCluster,
   properties: { runsEach: propertyRuns, rows: properties },
   weakenings: { budget: weakeningBudget, maxShrinks, rows: weakeningRows },
   ...(millionRecords === undefined ? {} : { millionRecords }),

@@ -24,6 +24,7 @@ import { runScenario } from '../src/scenario/runScenario.ts';
 import type { RunResult } from '../src/scenario/runResolvedScenario.ts';
 import type { World } from '../src/kernel/World.ts';
 import { measureWorld, runKernelBench } from './kernel.ts';
+import { kafkaDeliveriesPerRecord, kafkaIdleDeliveriesPerSecond } from './requestPattern.ts';
 
 const RATE_PER_SEC = 1_000;
 const KEYSPACE = 1_000;
@@ -62,6 +63,8 @@ export function standardScenario(recordsPerProducer: number): Scenario {
 }
 
 interface RunFigures {
+  /** ProduceRequests the producers sent (counted in the observed run). */
+  produceRequests: number;
   wallSeconds: number;
   /** The process's CPU seconds (user + system, GC threads included): less sensitive to a loaded machine. */
   cpuSeconds: number;
@@ -79,6 +82,7 @@ interface TimedRun extends RunFigures {
 function timedRun(scenario: Scenario, observe: boolean): TimedRun {
   gc?.();
   let deliveries = 0;
+  let produceRequests = 0;
   let peakHeapUsed = process.memoryUsage().heapUsed;
   let lastReadDoneAt = 0;
   const readersDone = new Set<string>();
@@ -91,6 +95,7 @@ function timedRun(scenario: Scenario, observe: boolean): TimedRun {
     });
     if (!observe) return;
     world.events$.subscribe((event) => {
+      if (event.kind === 'sent' && event.envelope.message.type === 'produce.request') produceRequests++;
       if (event.kind !== 'delivered') return;
       deliveries++;
       if (deliveries % HEAP_SAMPLE_EVERY === 0) peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
@@ -103,7 +108,7 @@ function timedRun(scenario: Scenario, observe: boolean): TimedRun {
   const cpu = process.cpuUsage(cpuStart);
   peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
   const simulationEnd = readersDone.size === scenario.readers.length ? lastReadDoneAt : end;
-  return { result, wallSeconds: (end - start) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, simulationSeconds: (simulationEnd - start) / 1000, deliveries, peakHeapUsed };
+  return { result, produceRequests, wallSeconds: (end - start) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, simulationSeconds: (simulationEnd - start) / 1000, deliveries, peakHeapUsed };
 }
 
 /** Records acknowledged to the producers, and distinct records the readers returned (together and each). */
@@ -174,6 +179,8 @@ export function runScenarioBench(options: { quick: boolean }) {
 
   const pick = (f: (round: (typeof perRound)[number]) => number) => median(perRound.map(f));
   const deliveries = perRound[0]?.observed.deliveries ?? 0;
+  const produceRequests = perRound[0]?.observed.produceRequests ?? 0;
+  const records = 2 * recordsPerProducer;
   const wallSeconds = pick((round) => round.unobserved.wallSeconds);
   const simulationSeconds = pick((round) => round.unobserved.simulationSeconds);
   const cpuSeconds = pick((round) => round.unobserved.cpuSeconds);
@@ -197,6 +204,22 @@ export function runScenarioBench(options: { quick: boolean }) {
     finalReadComplete: result.finalReadComplete,
     records: { sent: 2 * recordsPerProducer, ...recordCounts(result) },
     deliveries,
+    // The application's send() calls are method calls on the producer's host, not deliveries.
+    deliveriesPerRecord: Number((deliveries / records).toFixed(3)),
+    produceRequests,
+    recordsPerProduceRequest: Number((records / produceRequests).toFixed(2)),
+    // Kafka's request pattern for the same requests (bench/requestPattern.ts): each ProduceRequest and its
+    // response, the two follower fetches and two reader fetches each append wakes, and the idle traffic meanwhile.
+    kafkaImpliedDeliveriesPerRecord: Number(
+      kafkaDeliveriesPerRecord({
+        shape: STANDARD_SHAPE,
+        produceRequests,
+        records,
+        virtualSeconds: result.virtualMs / 1000,
+        followersPerPartition: 2,
+        consumersPerPartition: 2,
+      }).toFixed(3),
+    ),
     virtualSeconds: result.virtualMs / 1000,
     wallSeconds: Number(wallSeconds.toFixed(2)),
     simulationWallSeconds: Number(simulationSeconds.toFixed(2)),
@@ -223,6 +246,45 @@ export function runScenarioBench(options: { quick: boolean }) {
     ratioSimulationOnlyToKernelPingPong: Number(pick((round) => round.ratioSimulationOnly).toFixed(3)),
     traceHash: result.traceHash,
     gcExposed: typeof gc === 'function',
+  };
+}
+
+// The standard scenario's cluster: 3 brokers each leading 2 of the 6 partitions and following the other 4, so
+// every broker fetches from both others (6 fetcher pairs); 2 readers, each fetching from all 3 leaders.
+const STANDARD_SHAPE = { brokers: 3, fetcherPairs: 6, consumerSessions: 6, groupMembers: 0 } as const;
+
+/**
+ * The standard scenario's cluster with no records flowing: deliveries per virtual second over a minute of idle
+ * time (from 10 s, once leaders are elected and clients connected), beside what Kafka's own request pattern gives
+ * the same cluster (bench/requestPattern.ts: broker heartbeats, follower and reader long-poll fetches).
+ */
+export function runIdleClusterBench() {
+  const idle = standardScenario(0);
+  const fromMs = 10_000;
+  const toMs = 70_000;
+  const scenario = { ...idle, durations: { startupMs: 5_000, safetyMs: toMs, quietMs: 1, finalReadMs: 10_000 } };
+  const byType = new Map<string, number>();
+  let deliveries = 0;
+  runScenario(scenario, {
+    trace: 'hash',
+    onWorld: (world) =>
+      world.events$.subscribe((event) => {
+        if (event.kind !== 'delivered' || event.atMs < fromMs || event.atMs >= toMs) return;
+        deliveries++;
+        byType.set(event.envelope.message.type, (byType.get(event.envelope.message.type) ?? 0) + 1);
+      }),
+  });
+  const seconds = (toMs - fromMs) / 1_000;
+  const kafka = kafkaIdleDeliveriesPerSecond(STANDARD_SHAPE);
+  const perSecond = deliveries / seconds;
+  return {
+    cluster: '3 brokers, 6 partitions RF 3, 2 idle producers, 2 readers (the standard scenario, no records)',
+    virtualSeconds: seconds,
+    deliveriesPerVirtualSecond: Number(perSecond.toFixed(1)),
+    kafkaImpliedPerVirtualSecond: kafka.total,
+    kafkaImpliedParts: kafka.parts,
+    ratioToKafka: Number((perSecond / kafka.total).toFixed(2)),
+    byType: Object.fromEntries([...byType].sort(([a], [b]) => (a < b ? -1 : 1)).map(([type, n]) => [type, Number((n / seconds).toFixed(1))])),
   };
 }
 
@@ -278,7 +340,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.arg
   const quick = process.argv.includes('--quick');
   const kernel = process.argv.includes('--with-kernel') ? runKernelBench({ quick }) : undefined;
   const scenario = runScenarioBench({ quick });
-  console.log(JSON.stringify(kernel === undefined ? scenario : { kernel, scenario }, null, 2));
+  const idleCluster = runIdleClusterBench();
+  console.log(JSON.stringify(kernel === undefined ? { ...scenario, idleCluster } : { kernel, scenario, idleCluster }, null, 2));
   if (scenario.valid !== true || !scenario.finalReadComplete) {
     console.error(`the standard scenario failed: valid ${String(scenario.valid)}, finalReadComplete ${String(scenario.finalReadComplete)}`);
     process.exitCode = 1;

@@ -1,11 +1,13 @@
 import type { MetadataImage } from '../controller/metadataImage.ts';
 import { emptyMetadataImage } from '../controller/metadataImage.ts';
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
-import { parseTopicPartitionKey, type FetchRequest, type KafkaMessage } from '../../src/protocol/messages.ts';
+import { parseTopicPartitionKey, type KafkaMessage } from '../../src/protocol/messages.ts';
 import type { GroupMessage } from '../coordinator/groupMessages.ts';
 import { emptyCoordinatorHost, type CoordinatorHostState } from './CoordinatorHostState.ts';
 import type { BrokerConfig } from './brokerConfig.ts';
 import type { FollowerFetchState } from './isrMembership.ts';
+import { emptyPurgatory, type Purgatory } from './purgatory.ts';
+import type { RequestChannels } from './requestChannels.ts';
 import type { ProducerStates } from './producerState.ts';
 import { rebuildProducerState } from './producerState.ts';
 import type { ReplicaLog } from './ReplicaLog.ts';
@@ -39,27 +41,25 @@ export interface PartitionReplica {
   readonly leaderEpochStartOffset: number;
   /** The ISR proposed by the AlterPartition in flight, or null (one at a time, as AlterPartitionManager). */
   readonly pendingIsr: readonly number[] | null;
-  // Follower side.
-  /** The correlation id of this follower's outstanding fetch, or -1; answers to any other id are stale. */
-  readonly fetchCorrelationId: number;
 }
 
-/** An acks=all Produce waiting for the high watermark to pass its last offset (DelayedProduce). */
-export interface PendingProduce {
-  readonly to: string;
-  readonly correlationId: number;
-  readonly topic: string;
-  readonly partition: number;
-  readonly baseOffset: number;
-  readonly lastOffset: number;
-  /** Set for the group coordinator's own appends: their outcome goes back to the coordinator, not to a client. */
-  readonly appendId?: string;
+/** One partition of a follower fetch in flight: what it asked, so a stale answer can be told apart (bug R13). */
+export interface FetchedPartition {
+  readonly key: string;
+  readonly fetchOffset: number;
+  readonly leaderEpoch: number;
 }
 
-/** A follower fetch that found no new data, held until data arrives or replica.fetch.wait.max.ms (DelayedFetch). */
-export interface ParkedFetch {
-  readonly to: string;
-  readonly request: FetchRequest;
+/**
+ * The follower's fetcher for one leader (Kafka's ReplicaFetcherThread per source broker): one Fetch in flight at a
+ * time covering every partition this broker follows there, partitions held back after an error until a time,
+ * and the whole fetcher held back after a failed request.
+ */
+export interface FetcherState {
+  readonly inFlight: { readonly correlationId: number; readonly partitions: readonly FetchedPartition[] } | null;
+  readonly backoffUntilMs: number;
+  /** Partitions delayed by replica.fetch.backoff.ms after a partition error, until when. */
+  readonly delayedUntilMs: Readonly<Record<string, number>>;
 }
 
 /** The broker's whole state. */
@@ -82,20 +82,25 @@ export interface BrokerState {
   /** Producer ids handed out in this incarnation (serveInitProducerId). */
   readonly nextProducerIdSequence: number;
   readonly nextCorrelationId: number;
-  /** Waiting acks=all produces and parked fetches, by the id of their timeout timer. */
-  readonly pendingProduces: Readonly<Record<string, PendingProduce>>;
-  readonly parkedFetches: Readonly<Record<string, ParkedFetch>>;
+  /** Delayed produces and fetches, by the id of their timeout timer. */
+  readonly purgatory: Purgatory;
+  /** The follower's fetchers, by the id of the leader they fetch from. */
+  readonly fetchers: Readonly<Record<number, FetcherState>>;
+  /** Clients' connections: the request in progress on each, and those waiting behind it (requestChannels.ts). */
+  readonly channels: RequestChannels<BrokerRequest>;
   readonly nextTimerId: number;
   /** The group coordinator hosted for the `__consumer_offsets` partitions this broker leads. */
   readonly coordinator: CoordinatorHostState;
 }
 
+/** A request a client (or a follower) sent this broker, as the machine receives it. */
+export type BrokerRequest = (KafkaMessage | GroupMessage) & { readonly from: string };
+
 /** The timers the rules set; each fires back into the machine as this event. */
 export type BrokerTimerEvent =
-  | { type: 'produce.timeout'; timerId: string }
-  | { type: 'fetch.parkedTimeout'; timerId: string }
-  | { type: 'follower.fetchTimeout'; key: string; correlationId: number }
-  | { type: 'follower.fetchBackoff'; key: string }
+  | { type: 'purgatory.expire'; operationId: string }
+  | { type: 'follower.fetchTimeout'; leaderId: number; correlationId: number }
+  | { type: 'follower.fetchBackoff'; leaderId: number }
   | { type: 'alterPartition.timeout'; key: string; partitionEpoch: number }
   | { type: 'coordinator.loaded'; partition: number; leaderEpoch: number }
   | { type: 'coordinator.deadline'; partition: number }
@@ -135,8 +140,9 @@ export function bootBrokerState(brokerId: number, incarnationId: string, config:
     partitions,
     nextProducerIdSequence: 0,
     nextCorrelationId: 0,
-    pendingProduces: {},
-    parkedFetches: {},
+    purgatory: emptyPurgatory(),
+    fetchers: {},
+    channels: {},
     nextTimerId: 0,
     coordinator: emptyCoordinatorHost(),
   };
@@ -157,7 +163,6 @@ export function newReplica(topic: string, partition: number, log: ReplicaLog): P
     followers: {},
     leaderEpochStartOffset: -1,
     pendingIsr: null,
-    fetchCorrelationId: -1,
   };
 }
 

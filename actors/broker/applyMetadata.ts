@@ -3,11 +3,10 @@ import type { MetadataRecord, PartitionRegistration } from '../../src/protocol/m
 import type { BrokerEffect, BrokerState, FollowerState, PartitionReplica } from './BrokerState.ts';
 import { newReplica, withReplica } from './BrokerState.ts';
 import { sendFollowerFetch, truncateOnBecomingFollower } from './followerFetcher.ts';
-import { advanceHighWatermark, failProduces } from './highWatermarkAdvance.ts';
+import { advanceHighWatermark } from './highWatermarkAdvance.ts';
 import { resetFetchState, unknownFollowerFetchState } from './isrMembership.ts';
 import { assignEpochStartOffset } from './partitionLog.ts';
 import { emptyReplicaLog } from './ReplicaLog.ts';
-import { releaseParkedFetches } from './serveFetch.ts';
 
 // A broker replays the metadata log (KRaft's MetadataLoader / BrokerMetadataPublisher) and applies each
 // partition change to its replicas (ReplicaManager.applyDelta): a new leader epoch naming this broker makes it
@@ -63,7 +62,7 @@ function applyPartition(
     return advanceHighWatermark(withReplica(state, replica), key, out);
   }
   if (registration.leader === state.brokerId) return becomeLeader(state, current, view, nowMs, out);
-  return becomeFollower(state, current, view, out);
+  return becomeFollower(state, current, view, nowMs, out);
 }
 
 // Partition.makeLeader: the new epoch starts at the LEO, followers' positions are forgotten (those in the ISR
@@ -85,7 +84,6 @@ function becomeLeader(
     const reset = resetFetchState(previous, { nowMs, leaderLeo: log.logEndOffset, isNewLeader, isFollowerInIsr: view.isr.includes(replicaId) });
     followers[replicaId] = { ...reset, brokerEpoch: previous.brokerEpoch };
   }
-  out.push({ kind: 'cancel', id: `follower-fetch:${key}` });
   out.push({ kind: 'note', data: { invariant: 'leader', topic: current.topic, partition: current.partition, leaderEpoch: view.leaderEpoch, broker: state.brokerId } });
   const replica: PartitionReplica = {
     ...current,
@@ -94,26 +92,24 @@ function becomeLeader(
     followers,
     leaderEpochStartOffset: log.logEndOffset,
     pendingIsr: null,
-    fetchCorrelationId: -1,
   };
   out.push({ kind: 'persist', fsync: false });
   return advanceHighWatermark(withReplica(state, replica), key, out);
 }
 
-// Partition.makeFollower: waiting produces fail, parked fetches are answered (with NOT_LEADER_OR_FOLLOWER), and
-// the fetcher starts against the new leader (none while the partition has no leader).
+// Partition.makeFollower: the delayed operations on the partition complete (produces with NOT_LEADER_OR_FOLLOWER,
+// fetches with what the follower now has), and the partition joins the fetcher for its new leader (none while the
+// partition has no leader).
 function becomeFollower(
   state: BrokerState,
   current: PartitionReplica,
   view: Pick<PartitionReplica, 'replicas' | 'isr' | 'leader' | 'leaderEpoch' | 'partitionEpoch'>,
+  nowMs: number,
   out: BrokerEffect[],
 ): BrokerState {
   const key = `${current.topic}-${current.partition}`;
-  let next = failProduces(state, key, out);
-  const replica = truncateOnBecomingFollower(next, { ...current, ...view, followers: {}, pendingIsr: null, leaderEpochStartOffset: -1, fetchCorrelationId: -1 });
+  const replica = truncateOnBecomingFollower(state, { ...current, ...view, followers: {}, pendingIsr: null, leaderEpochStartOffset: -1 });
   if (replica.log !== current.log) out.push({ kind: 'persist', fsync: false });
-  next = withReplica(next, replica);
-  next = releaseParkedFetches(next, key, out);
-  out.push({ kind: 'cancel', id: `follower-fetch:${key}` });
-  return sendFollowerFetch(next, key, out);
+  const next = advanceHighWatermark(withReplica(state, replica), key, out);
+  return sendFollowerFetch(next, view.leader, nowMs, out);
 }

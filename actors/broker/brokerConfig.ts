@@ -38,7 +38,9 @@ export interface BrokerConfig {
   readonly replicaFetchWaitMaxMs: number;
   readonly replicaFetchBackoffMs: number;
   readonly replicaSocketTimeoutMs: number;
-  readonly replicaFetchMaxRecords: number;
+  readonly replicaFetchMinBytes: number;
+  readonly replicaFetchMaxBytes: number;
+  readonly replicaFetchResponseMaxBytes: number;
   readonly alterPartitionTimeoutMs: number;
   readonly flushIntervalMs: number;
   /**
@@ -67,11 +69,12 @@ export const brokerConfigDefaults: BrokerConfig = {
   brokerHeartbeatIntervalMs: 2_000, // broker.heartbeat.interval.ms
   // No Kafka setting of this name: a KRaft broker retries registration after its request times out.
   registrationRetryMs: 1_000,
-  replicaFetchWaitMaxMs: 500, // replica.fetch.wait.max.ms (the leader holds an empty follower fetch this long)
+  replicaFetchWaitMaxMs: 500, // replica.fetch.wait.max.ms (the leader holds a follower fetch this long for data)
   replicaFetchBackoffMs: 1_000, // replica.fetch.backoff.ms
   replicaSocketTimeoutMs: 30_000, // replica.socket.timeout.ms (a follower fetch with no answer is abandoned)
-  // replica.fetch.max.bytes is 1 MiB; records here have no size, so the bound is a record count.
-  replicaFetchMaxRecords: 1_000,
+  replicaFetchMinBytes: 1, // replica.fetch.min.bytes
+  replicaFetchMaxBytes: 1_048_576, // replica.fetch.max.bytes (per partition; the first batch may exceed it, KIP-74)
+  replicaFetchResponseMaxBytes: 10_485_760, // replica.fetch.response.max.bytes
   // AlterPartitionManager retries a request that got no answer; this is how long it waits for one.
   alterPartitionTimeoutMs: 5_000,
   // log.flush.interval.ms is unset by default: Kafka never fsyncs per write and leaves the page cache to the

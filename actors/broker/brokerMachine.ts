@@ -3,24 +3,19 @@ import type { ConnectionResetMessage } from '../../src/kernel/Bus.ts';
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
 import type {
   AlterPartitionResponse,
-  ApiVersionsRequest,
   BrokerHeartbeatResponse,
   BrokerRegisterResponse,
-  FetchRequest,
   FetchResponse,
-  InitProducerIdRequest,
   KafkaMessage,
-  ListOffsetsRequest,
   MetadataRecordsPush,
-  MetadataRequest,
-  ProduceRequest,
 } from '../../src/protocol/messages.ts';
 import { brokerIdOf, CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
 import { enqueueRoleEffect } from '../roleEffects.ts';
-import type { FindCoordinatorRequest, GroupMessage, GroupRequestMessage } from '../coordinator/groupMessages.ts';
+import type { GroupMessage } from '../coordinator/groupMessages.ts';
 import { applyMetadataRecords } from './applyMetadata.ts';
 import { brokerConfigDefaults, type BrokerConfig, type BrokerWeakenings } from './brokerConfig.ts';
-import { bootBrokerState, brokerDisk, type BrokerDisk, type BrokerEffect, type BrokerState, type BrokerTimerEvent } from './BrokerState.ts';
+import { bootBrokerState, brokerDisk, type BrokerDisk, type BrokerEffect, type BrokerRequest, type BrokerState, type BrokerTimerEvent } from './BrokerState.ts';
+import { answeredChannels, channelKey, closeChannels, enqueueRequest, finishRequest, isChannelBusy, startRequest } from './requestChannels.ts';
 import { onFollowerConnectionReset, onFollowerFetchBackoff, onFollowerFetchResponse, onFollowerFetchTimeout } from './followerFetcher.ts';
 import { onAlterPartitionResponse, onAlterPartitionTimeout, shrinkLaggingIsrs } from './isrChanges.ts';
 import {
@@ -33,8 +28,9 @@ import {
 } from './groupCoordinatorHost.ts';
 import { flush } from './partitionLog.ts';
 import { serveApiVersions, serveInitProducerId, serveListOffsets, serveMetadata } from './serveClientRequests.ts';
-import { onParkedFetchTimeout, serveFetch } from './serveFetch.ts';
-import { onProduceTimeout, serveProduce } from './serveProduce.ts';
+import { onPurgatoryExpire } from './completeDelayed.ts';
+import { serveFetch } from './delayedFetch.ts';
+import { serveProduce } from './serveProduce.ts';
 
 // A Kafka broker in KRaft mode as an XState machine: it registers with the controller, then heartbeats every
 // broker.heartbeat.interval.ms, replaying the metadata records each answer carries; two periodic tasks, the ISR
@@ -61,12 +57,15 @@ type BrokerEvent =
 
 type Rule = (state: BrokerState, event: BrokerEvent, nowMs: number, out: BrokerEffect[]) => BrokerState;
 
-// Runs a rule and carries out its effects (actors/roleEffects.ts; a persist writes the broker's logs).
+// Runs a rule and carries out its effects (actors/roleEffects.ts; a persist writes the broker's logs). Every
+// response the rule sent frees its client's connection, and the request waiting there is served next
+// (requestChannels.ts), in the same step.
 function step(rule: Rule) {
   return enqueueActions<BrokerContext, BrokerEvent, undefined, BrokerEvent, never, never, never, never, HostEmitted>(
     ({ context, event, enqueue }) => {
       const out: BrokerEffect[] = [];
-      const next = rule(context.state, event, context.now(), out);
+      const nowMs = context.now();
+      const next = serveWaiting(rule(context.state, event, nowMs, out), nowMs, out);
       if (next !== context.state) enqueue.assign({ state: next });
       for (const effect of out) {
         if (effect.kind === 'persist') enqueue.emit({ type: 'persist', data: brokerDisk(next), fsync: effect.fsync });
@@ -78,13 +77,76 @@ function step(rule: Rule) {
 
 const as = <E>(event: BrokerEvent) => event as unknown as E & { from: string };
 
-// A request rule behind the broker's listeners: before the initial catch-up the connection is refused instead.
-function serve(rule: Rule): Rule {
-  return (state, event, nowMs, out) => {
-    if (state.caughtUp) return rule(state, event, nowMs, out);
-    out.push({ kind: 'disconnect', to: (event as { from: string }).from });
+// The requests that waited behind those the effects answered; each may answer more.
+function serveWaiting(state: BrokerState, nowMs: number, out: BrokerEffect[]): BrokerState {
+  let next = state;
+  let index = 0;
+  while (index < out.length) {
+    const answered = answeredChannels(out, index);
+    index = out.length;
+    for (const { key, closed } of answered) {
+      if (closed) {
+        next = { ...next, channels: closeChannels(next.channels, key) };
+        continue;
+      }
+      const finished = finishRequest(next.channels, key);
+      if (finished.channels === next.channels) continue;
+      next = { ...next, channels: finished.channels };
+      if (finished.next !== undefined) next = serveRequest(next, finished.next, nowMs, out);
+    }
+  }
+  return next;
+}
+
+// A client's request: served now if its connection has nothing in progress, else it waits its turn.
+function onRequest(state: BrokerState, event: BrokerEvent, nowMs: number, out: BrokerEffect[]): BrokerState {
+  const request = event as BrokerRequest;
+  const key = channelKey(request.from, request.type);
+  if (isChannelBusy(state.channels, key)) return { ...state, channels: enqueueRequest(state.channels, key, request) };
+  return serveRequest({ ...state, channels: startRequest(state.channels, key) }, request, nowMs, out);
+}
+
+// Serves a request whose channel is now busy with it. A broker that has not caught up with the metadata log keeps
+// its listeners closed: the connection is refused instead. An acks=0 Produce gets no response: its channel frees
+// at once.
+function serveRequest(state: BrokerState, request: BrokerRequest, nowMs: number, out: BrokerEffect[]): BrokerState {
+  if (!state.caughtUp) {
+    out.push({ kind: 'disconnect', to: request.from });
     return state;
-  };
+  }
+  const next = dispatch(state, request, nowMs, out);
+  if (request.type !== 'produce.request' || request.acks !== 0) return next;
+  const finished = finishRequest(next.channels, channelKey(request.from, request.type));
+  const freed = { ...next, channels: finished.channels };
+  return finished.next === undefined ? freed : serveRequest(freed, finished.next, nowMs, out);
+}
+
+function dispatch(state: BrokerState, request: BrokerRequest, nowMs: number, out: BrokerEffect[]): BrokerState {
+  switch (request.type) {
+    case 'produce.request':
+      return serveProduce(state, request, out);
+    case 'fetch.request':
+      return serveFetch(state, request, nowMs, out);
+    case 'metadata.request':
+      return serveMetadata(state, request, out);
+    case 'apiVersions.request':
+      return serveApiVersions(state, request, out);
+    case 'initProducerId.request':
+      return serveInitProducerId(state, request, out);
+    case 'listOffsets.request':
+      return serveListOffsets(state, request, out);
+    case 'findCoordinator.request':
+      return serveFindCoordinator(state, request, out);
+    case 'joinGroup.request':
+    case 'syncGroup.request':
+    case 'heartbeat.request':
+    case 'leaveGroup.request':
+    case 'offsetCommit.request':
+    case 'offsetFetch.request':
+      return serveGroupRequest(state, request, nowMs, out);
+    default:
+      throw new Error(`broker ${state.brokerId}: no rule serves ${request.type}`);
+  }
 }
 
 export const brokerMachine = setup({
@@ -130,31 +192,25 @@ export const brokerMachine = setup({
       const push = as<MetadataRecordsPush>(event);
       return syncCoordinatorShards(applyMetadataRecords(state, push.fromOffset, push.records, nowMs, out), out);
     }),
-    onFindCoordinator: step(serve((state, event, _now, out) => serveFindCoordinator(state, as<FindCoordinatorRequest>(event), out))),
-    onGroupRequest: step(serve((state, event, nowMs, out) => serveGroupRequest(state, as<GroupRequestMessage>(event), nowMs, out))),
-    onProduce: step(serve((state, event, _now, out) => serveProduce(state, as<ProduceRequest>(event), out))),
-    onFetch: step(serve((state, event, nowMs, out) => serveFetch(state, as<FetchRequest>(event), nowMs, out))),
-    onFetchResponse: step((state, event, _now, out) => onFollowerFetchResponse(state, as<FetchResponse>(event), out)),
-    onConnectionReset: step((state, event, _now, out) => {
-      const leaderId = brokerIdOf((event as { from: string }).from);
-      return leaderId === undefined ? state : onFollowerConnectionReset(state, leaderId, out);
+    onFetchResponse: step((state, event, nowMs, out) => onFollowerFetchResponse(state, as<FetchResponse>(event), nowMs, out)),
+    onRequest: step(onRequest),
+    onConnectionReset: step((state, event, nowMs, out) => {
+      // The connection closed: what the peer had waiting here is gone with it, and a fetcher's fetch failed.
+      const { from } = event as { from: string };
+      const next = { ...state, channels: closeChannels(state.channels, from) };
+      const leaderId = brokerIdOf(from);
+      return leaderId === undefined ? next : onFollowerConnectionReset(next, leaderId, nowMs, out);
     }),
-    onMetadataRequest: step(serve((state, event, _now, out) => serveMetadata(state, as<MetadataRequest>(event), out))),
-    onApiVersions: step(serve((state, event, _now, out) => serveApiVersions(state, as<ApiVersionsRequest>(event), out))),
-    onInitProducerId: step(serve((state, event, _now, out) => serveInitProducerId(state, as<InitProducerIdRequest>(event), out))),
-    onListOffsets: step(serve((state, event, _now, out) => serveListOffsets(state, as<ListOffsetsRequest>(event), out))),
     onAlterPartitionResponse: step((state, event, _now, out) => onAlterPartitionResponse(state, as<AlterPartitionResponse>(event), out)),
     onTimer: step((state, event, nowMs, out) => {
       const timer = event as BrokerTimerEvent;
       switch (timer.type) {
-        case 'produce.timeout':
-          return onProduceTimeout(state, timer.timerId, out);
-        case 'fetch.parkedTimeout':
-          return onParkedFetchTimeout(state, timer.timerId, out);
+        case 'purgatory.expire':
+          return onPurgatoryExpire(state, timer.operationId, out);
         case 'follower.fetchTimeout':
-          return onFollowerFetchTimeout(state, timer.key, timer.correlationId, out);
+          return onFollowerFetchTimeout(state, timer.leaderId, timer.correlationId, nowMs, out);
         case 'follower.fetchBackoff':
-          return onFollowerFetchBackoff(state, timer.key, out);
+          return onFollowerFetchBackoff(state, timer.leaderId, nowMs, out);
         case 'alterPartition.timeout':
           return onAlterPartitionTimeout(state, timer.key, timer.partitionEpoch, out);
         case 'coordinator.loaded':
@@ -196,30 +252,29 @@ export const brokerMachine = setup({
   entry: ['scheduleIsrCheck', 'scheduleWriteback'],
   on: {
     'metadata.records': { actions: 'onMetadataRecords' },
-    'produce.request': { actions: 'onProduce' },
-    'fetch.request': { actions: 'onFetch' },
+    'produce.request': { actions: 'onRequest' },
+    'fetch.request': { actions: 'onRequest' },
     'fetch.response': { actions: 'onFetchResponse' },
     'connection.reset': { actions: 'onConnectionReset' },
-    'metadata.request': { actions: 'onMetadataRequest' },
-    'apiVersions.request': { actions: 'onApiVersions' },
-    'initProducerId.request': { actions: 'onInitProducerId' },
-    'listOffsets.request': { actions: 'onListOffsets' },
+    'metadata.request': { actions: 'onRequest' },
+    'apiVersions.request': { actions: 'onRequest' },
+    'initProducerId.request': { actions: 'onRequest' },
+    'listOffsets.request': { actions: 'onRequest' },
     'partition.alter.response': { actions: 'onAlterPartitionResponse' },
-    'produce.timeout': { actions: 'onTimer' },
-    'fetch.parkedTimeout': { actions: 'onTimer' },
+    'purgatory.expire': { actions: 'onTimer' },
     'follower.fetchTimeout': { actions: 'onTimer' },
     'follower.fetchBackoff': { actions: 'onTimer' },
     'alterPartition.timeout': { actions: 'onTimer' },
     'coordinator.loaded': { actions: 'onTimer' },
     'coordinator.deadline': { actions: 'onTimer' },
     'coordinator.appended': { actions: 'onTimer' },
-    'findCoordinator.request': { actions: 'onFindCoordinator' },
-    'joinGroup.request': { actions: 'onGroupRequest' },
-    'syncGroup.request': { actions: 'onGroupRequest' },
-    'heartbeat.request': { actions: 'onGroupRequest' },
-    'leaveGroup.request': { actions: 'onGroupRequest' },
-    'offsetCommit.request': { actions: 'onGroupRequest' },
-    'offsetFetch.request': { actions: 'onGroupRequest' },
+    'findCoordinator.request': { actions: 'onRequest' },
+    'joinGroup.request': { actions: 'onRequest' },
+    'syncGroup.request': { actions: 'onRequest' },
+    'heartbeat.request': { actions: 'onRequest' },
+    'leaveGroup.request': { actions: 'onRequest' },
+    'offsetCommit.request': { actions: 'onRequest' },
+    'offsetFetch.request': { actions: 'onRequest' },
     'broker.isrCheck': { actions: ['checkIsr', 'scheduleIsrCheck'] },
     'broker.writeback': { actions: ['flushLogs', 'scheduleWriteback'] },
   },

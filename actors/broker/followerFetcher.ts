@@ -1,6 +1,6 @@
-import type { FetchResponse } from '../../src/protocol/messages.ts';
-import { brokerNodeId } from '../../src/protocol/nodeIds.ts';
-import type { BrokerEffect, BrokerState, PartitionReplica } from './BrokerState.ts';
+import type { FetchPartition, FetchPartitionResponse, FetchResponse } from '../../src/protocol/messages.ts';
+import { brokerIdOf, brokerNodeId } from '../../src/protocol/nodeIds.ts';
+import type { BrokerEffect, BrokerState, FetchedPartition, FetcherState, PartitionReplica } from './BrokerState.ts';
 import { nextCorrelation, withReplica } from './BrokerState.ts';
 import { truncateToHighWatermark, truncationByLeaderEpoch } from './followerTruncation.ts';
 import { followerHighWatermark } from './highWatermark.ts';
@@ -8,106 +8,111 @@ import { latestEpoch, UNDEFINED_EPOCH } from './leaderEpochCache.ts';
 import { appendAsFollower, isAppendableAsFollower, truncateTo, updateHighWatermark } from './partitionLog.ts';
 import { recordAppend } from './producerState.ts';
 
-// The follower's fetcher (ReplicaFetcherThread / AbstractFetcherThread), one fetch in flight per partition: it
-// fetches from its LEO with the epoch of its last batch (Fetch v12+), truncates when the leader answers with a
-// diverging epoch (KIP-101/279 through KIP-595's fetch path), appends what it gets and fetches again. An answer to
-// any fetch but the outstanding one is stale and dropped (bug R13); a fetch with no answer is abandoned after
-// replica.socket.timeout.ms.
+// The follower's fetchers (ReplicaFetcherThread / AbstractFetcherThread): one per leader this broker follows a
+// partition of, each with one Fetch in flight covering every such partition, long-polled at the leader for
+// replica.fetch.wait.max.ms. Each fetch goes from the replica's LEO with the epoch of its last batch (Fetch v12+);
+// a partition answered with a diverging epoch is truncated (KIP-101/279 through KIP-595's fetch path) and fetched
+// again from there in the next round; one that errs waits replica.fetch.backoff.ms. A partition's answer counts only
+// if the replica is still where the fetch asked from, in the same leader epoch (a stale answer is dropped, bug R13);
+// a fetch with no answer is abandoned after replica.socket.timeout.ms and the fetcher backs off.
 
-/** Sends the next fetch for a partition to its leader, if this broker follows one. */
-export function sendFollowerFetch(state: BrokerState, key: string, out: BrokerEffect[]): BrokerState {
-  const replica = state.partitions[key];
-  if (replica === undefined || replica.leader < 0 || replica.leader === state.brokerId) return state;
-  const [next, correlationId] = nextCorrelation(state);
+const fetchTimerId = (leaderId: number) => `follower-fetch:${leaderId}`;
+const backoffTimerId = (leaderId: number) => `follower-backoff:${leaderId}`;
+const idleFetcher: FetcherState = { inFlight: null, backoffUntilMs: 0, delayedUntilMs: {} };
+
+/** Sends the fetcher's next Fetch to `leaderId`, unless one is in flight, it backs off, or it has nothing to fetch. */
+export function sendFollowerFetch(state: BrokerState, leaderId: number, nowMs: number, out: BrokerEffect[]): BrokerState {
+  if (leaderId < 0 || leaderId === state.brokerId) return state;
+  const fetcher = state.fetchers[leaderId] ?? idleFetcher;
+  if (fetcher.inFlight !== null || fetcher.backoffUntilMs > nowMs) return state;
   const weak = state.config.weakenings;
   // Before KIP-320 a follower's fetch carried no leader epoch, and before Fetch v12 no last fetched epoch: under
   // either weakening the leader cannot see that a follower's log diverged from its own.
   const unfenced = weak.truncateToHighWatermark || weak.noFetchEpochFencing;
-  const lastFetchedEpoch = unfenced ? UNDEFINED_EPOCH : lastBatchEpoch(replica);
+  const partitions: FetchPartition[] = [];
+  const fetched: FetchedPartition[] = [];
+  for (const [key, replica] of Object.entries(state.partitions)) {
+    if (replica.leader !== leaderId || (fetcher.delayedUntilMs[key] ?? 0) > nowMs) continue;
+    partitions.push({
+      topic: replica.topic,
+      partition: replica.partition,
+      fetchOffset: replica.log.logEndOffset,
+      currentLeaderEpoch: weak.noFetchEpochFencing ? -1 : replica.leaderEpoch,
+      lastFetchedEpoch: unfenced ? UNDEFINED_EPOCH : latestEpoch(replica.log.epochCache),
+      partitionMaxBytes: state.config.replicaFetchMaxBytes,
+    });
+    fetched.push({ key, fetchOffset: replica.log.logEndOffset, leaderEpoch: replica.leaderEpoch });
+  }
+  if (partitions.length === 0) return state;
+  const [next, correlationId] = nextCorrelation(state);
+  const { config } = state;
   out.push({
     kind: 'send',
-    to: brokerNodeId(replica.leader),
+    to: brokerNodeId(leaderId),
     message: {
       type: 'fetch.request',
       correlationId,
       replicaId: state.brokerId,
       replicaEpoch: state.brokerEpoch,
-      topic: replica.topic,
-      partition: replica.partition,
-      fetchOffset: replica.log.logEndOffset,
-      currentLeaderEpoch: weak.noFetchEpochFencing ? -1 : replica.leaderEpoch,
-      lastFetchedEpoch,
-      maxRecords: state.config.replicaFetchMaxRecords,
+      maxWaitMs: config.replicaFetchWaitMaxMs,
+      minBytes: config.replicaFetchMinBytes,
+      maxBytes: config.replicaFetchResponseMaxBytes,
+      partitions,
     },
   });
-  out.push({
-    kind: 'timer',
-    id: `follower-fetch:${key}`,
-    delayMs: state.config.replicaSocketTimeoutMs,
-    event: { type: 'follower.fetchTimeout', key, correlationId },
-  });
-  return withReplica(next, { ...replica, fetchCorrelationId: correlationId });
+  out.push({ kind: 'timer', id: fetchTimerId(leaderId), delayMs: config.replicaSocketTimeoutMs, event: { type: 'follower.fetchTimeout', leaderId, correlationId } });
+  return withFetcher(next, leaderId, { ...fetcher, inFlight: { correlationId, partitions: fetched } });
 }
 
-/** Handles the leader's answer to this follower's fetch. */
-export function onFollowerFetchResponse(state: BrokerState, response: FetchResponse, out: BrokerEffect[]): BrokerState {
-  const key = `${response.topic}-${response.partition}`;
-  const replica = state.partitions[key];
-  if (replica === undefined || response.correlationId !== replica.fetchCorrelationId) return state;
-  out.push({ kind: 'cancel', id: `follower-fetch:${key}` });
-  let next: PartitionReplica = { ...replica, fetchCorrelationId: -1 };
-  if (response.divergingEpoch !== undefined) {
-    // KIP-279: cut to where the leader's copy of our last epoch ends, then ask again from there.
-    const truncation = truncationByLeaderEpoch(next.log, response.divergingEpoch);
-    next = truncated(next, truncation.offset);
-    out.push({ kind: 'persist', fsync: false });
-    return sendFollowerFetch(withReplica(state, next), key, out);
+/** Handles the leader's answer to a fetcher's Fetch, partition by partition, then fetches again. */
+export function onFollowerFetchResponse(state: BrokerState, response: FetchResponse & { from: string }, nowMs: number, out: BrokerEffect[]): BrokerState {
+  const leaderId = brokerIdOf(response.from);
+  if (leaderId === undefined) return state;
+  const fetcher = state.fetchers[leaderId];
+  const inFlight = fetcher?.inFlight;
+  if (fetcher === undefined || inFlight == null || inFlight.correlationId !== response.correlationId) return state;
+  out.push({ kind: 'cancel', id: fetchTimerId(leaderId) });
+  let next = withFetcher(state, leaderId, { ...fetcher, inFlight: null });
+  const delayed: string[] = [];
+  for (const answer of response.partitions) {
+    const key = `${answer.topic}-${answer.partition}`;
+    const asked = inFlight.partitions.find((p) => p.key === key);
+    const replica = next.partitions[key];
+    if (asked === undefined || replica === undefined) continue;
+    if (replica.leader !== leaderId || replica.leaderEpoch !== asked.leaderEpoch || replica.log.logEndOffset !== asked.fetchOffset) continue;
+    const outcome = applyPartitionAnswer(replica, answer, out);
+    next = withReplica(next, outcome.replica);
+    if (outcome.delay) delayed.push(key);
   }
-  if (response.errorCode === 'OFFSET_OUT_OF_RANGE') {
-    // The leader's log is shorter than ours and cannot say where our epoch ends: keep only what it has committed.
-    next = truncated(next, Math.min(next.log.logEndOffset, Math.max(0, response.highWatermark)));
-    out.push({ kind: 'persist', fsync: false });
-    return backOff(withReplica(state, next), key, out);
-  }
-  if (response.errorCode !== undefined || !isAppendableAsFollower(next.log, response.batches)) {
-    return backOff(withReplica(state, next), key, out);
-  }
-  if (response.batches.length > 0) {
-    let producerStates = next.producerStates;
-    for (const batch of response.batches) producerStates = recordAppend(producerStates, batch, batch);
-    next = { ...next, log: appendAsFollower(next.log, response.batches, { reuseBatches: true }), producerStates };
-    out.push({ kind: 'persist', fsync: false });
-  }
-  next = { ...next, log: updateHighWatermark(next.log, followerHighWatermark(response.highWatermark, next.log.logEndOffset)) };
-  return sendFollowerFetch(withReplica(state, next), key, out);
+  if (delayed.length > 0) next = delayPartitions(next, leaderId, delayed, nowMs, out);
+  return sendFollowerFetch(next, leaderId, nowMs, out);
 }
 
-/** The outstanding fetch got no answer: try again (the leader may have changed meanwhile). */
-export function onFollowerFetchTimeout(state: BrokerState, key: string, correlationId: number, out: BrokerEffect[]): BrokerState {
-  const replica = state.partitions[key];
-  if (replica === undefined || replica.fetchCorrelationId !== correlationId) return state;
-  return sendFollowerFetch(withReplica(state, { ...replica, fetchCorrelationId: -1 }), key, out);
+/** The fetch got no answer in time: the fetcher backs off, then fetches again (the leader may have changed). */
+export function onFollowerFetchTimeout(state: BrokerState, leaderId: number, correlationId: number, nowMs: number, out: BrokerEffect[]): BrokerState {
+  const fetcher = state.fetchers[leaderId];
+  if (fetcher?.inFlight?.correlationId !== correlationId) return state;
+  return backOff(state, leaderId, nowMs, out);
 }
 
 /**
- * The network reset the connection to a leader (a message on it was lost): every fetch outstanding on it failed,
- * and each of those partitions fetches again after replica.fetch.backoff.ms, as the fetcher does after a disconnect.
+ * The network reset the connection to a leader (a message on it was lost): the fetch on it failed, and the fetcher
+ * fetches again after replica.fetch.backoff.ms, as it does after a disconnect.
  */
-export function onFollowerConnectionReset(state: BrokerState, leaderId: number, out: BrokerEffect[]): BrokerState {
-  let next = state;
-  for (const [key, replica] of Object.entries(state.partitions)) {
-    if (replica.leader !== leaderId || replica.fetchCorrelationId === -1) continue;
-    out.push({ kind: 'cancel', id: `follower-fetch:${key}` });
-    next = backOff(withReplica(next, { ...replica, fetchCorrelationId: -1 }), key, out);
-  }
-  return next;
+export function onFollowerConnectionReset(state: BrokerState, leaderId: number, nowMs: number, out: BrokerEffect[]): BrokerState {
+  if (state.fetchers[leaderId]?.inFlight == null) return state;
+  out.push({ kind: 'cancel', id: fetchTimerId(leaderId) });
+  return backOff(state, leaderId, nowMs, out);
 }
 
-/** replica.fetch.backoff.ms after an error: fetch again if nothing else has started a fetch meanwhile. */
-export function onFollowerFetchBackoff(state: BrokerState, key: string, out: BrokerEffect[]): BrokerState {
-  const replica = state.partitions[key];
-  if (replica === undefined || replica.fetchCorrelationId !== -1) return state;
-  return sendFollowerFetch(state, key, out);
+/** A backoff ended: the fetcher fetches again what is no longer held back. */
+export function onFollowerFetchBackoff(state: BrokerState, leaderId: number, nowMs: number, out: BrokerEffect[]): BrokerState {
+  const fetcher = state.fetchers[leaderId];
+  if (fetcher === undefined) return state;
+  const delayedUntilMs = Object.fromEntries(Object.entries(fetcher.delayedUntilMs).filter(([, untilMs]) => untilMs > nowMs));
+  const next = withFetcher(state, leaderId, { ...fetcher, delayedUntilMs });
+  rearmBackoff(next, leaderId, nowMs, out);
+  return sendFollowerFetch(next, leaderId, nowMs, out);
 }
 
 /**
@@ -119,9 +124,59 @@ export function truncateOnBecomingFollower(state: BrokerState, replica: Partitio
   return truncated(replica, truncateToHighWatermark(replica.log).offset);
 }
 
-function backOff(state: BrokerState, key: string, out: BrokerEffect[]): BrokerState {
-  out.push({ kind: 'timer', id: `follower-backoff:${key}`, delayMs: state.config.replicaFetchBackoffMs, event: { type: 'follower.fetchBackoff', key } });
-  return state;
+// One partition's part of the answer: truncate, append, or hold the partition back for a while.
+function applyPartitionAnswer(replica: PartitionReplica, answer: FetchPartitionResponse, out: BrokerEffect[]): { replica: PartitionReplica; delay: boolean } {
+  if (answer.divergingEpoch !== undefined) {
+    // KIP-279: cut to where the leader's copy of our last epoch ends, then ask again from there.
+    out.push({ kind: 'persist', fsync: false });
+    return { replica: truncated(replica, truncationByLeaderEpoch(replica.log, answer.divergingEpoch).offset), delay: false };
+  }
+  if (answer.errorCode === 'OFFSET_OUT_OF_RANGE') {
+    // The leader's log is shorter than ours and cannot say where our epoch ends: keep only what it has committed.
+    out.push({ kind: 'persist', fsync: false });
+    return { replica: truncated(replica, Math.min(replica.log.logEndOffset, Math.max(0, answer.highWatermark))), delay: true };
+  }
+  if (answer.errorCode !== undefined || !isAppendableAsFollower(replica.log, answer.batches)) return { replica, delay: true };
+  let next = replica;
+  if (answer.batches.length > 0) {
+    let producerStates = next.producerStates;
+    for (const batch of answer.batches) producerStates = recordAppend(producerStates, batch, batch);
+    next = { ...next, log: appendAsFollower(next.log, answer.batches, { reuseBatches: true }), producerStates };
+    out.push({ kind: 'persist', fsync: false });
+  }
+  return { replica: { ...next, log: updateHighWatermark(next.log, followerHighWatermark(answer.highWatermark, next.log.logEndOffset)) }, delay: false };
+}
+
+// AbstractFetcherThread.delayPartitions: the partitions that erred wait replica.fetch.backoff.ms.
+function delayPartitions(state: BrokerState, leaderId: number, keys: readonly string[], nowMs: number, out: BrokerEffect[]): BrokerState {
+  const fetcher = state.fetchers[leaderId] ?? idleFetcher;
+  const untilMs = nowMs + state.config.replicaFetchBackoffMs;
+  const delayedUntilMs = { ...fetcher.delayedUntilMs };
+  for (const key of keys) delayedUntilMs[key] = untilMs;
+  const next = withFetcher(state, leaderId, { ...fetcher, delayedUntilMs });
+  rearmBackoff(next, leaderId, nowMs, out);
+  return next;
+}
+
+// A failed request: every partition of the fetcher waits replica.fetch.backoff.ms.
+function backOff(state: BrokerState, leaderId: number, nowMs: number, out: BrokerEffect[]): BrokerState {
+  const fetcher = state.fetchers[leaderId] ?? idleFetcher;
+  const next = withFetcher(state, leaderId, { ...fetcher, inFlight: null, backoffUntilMs: nowMs + state.config.replicaFetchBackoffMs });
+  rearmBackoff(next, leaderId, nowMs, out);
+  return next;
+}
+
+// One backoff timer per fetcher, set for the earliest time something it holds back may be fetched again.
+function rearmBackoff(state: BrokerState, leaderId: number, nowMs: number, out: BrokerEffect[]): void {
+  const fetcher = state.fetchers[leaderId] ?? idleFetcher;
+  let wakeMs = fetcher.backoffUntilMs > nowMs ? fetcher.backoffUntilMs : Infinity;
+  for (const untilMs of Object.values(fetcher.delayedUntilMs)) if (untilMs > nowMs && untilMs < wakeMs) wakeMs = untilMs;
+  if (wakeMs === Infinity) out.push({ kind: 'cancel', id: backoffTimerId(leaderId) });
+  else out.push({ kind: 'timer', id: backoffTimerId(leaderId), delayMs: wakeMs - nowMs, event: { type: 'follower.fetchBackoff', leaderId } });
+}
+
+function withFetcher(state: BrokerState, leaderId: number, fetcher: FetcherState): BrokerState {
+  return { ...state, fetchers: { ...state.fetchers, [leaderId]: fetcher } };
 }
 
 // Truncation cuts the log and rebuilds the producer state from what is left (Kafka reloads its snapshot).
@@ -131,10 +186,4 @@ function truncated(replica: PartitionReplica, offset: number): PartitionReplica 
   let producerStates = {};
   for (const batch of log.batches) producerStates = recordAppend(producerStates, batch, batch);
   return { ...replica, log, producerStates };
-}
-
-// The latest epoch of the epoch cache, as UnifiedLog.latestEpoch: after becoming leader without writing, a
-// replica's newest epoch has no batch yet, and the leader must still be asked where that epoch ends.
-function lastBatchEpoch(replica: PartitionReplica): number {
-  return latestEpoch(replica.log.epochCache);
 }

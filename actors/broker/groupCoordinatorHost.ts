@@ -1,5 +1,6 @@
 import { coordinatorPartition } from '../../src/protocol/coordinatorPartition.ts';
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
+import { batchSizeBytes } from '../../src/protocol/recordSize.ts';
 import { commitOffsets } from '../coordinator/offsetCommit.ts';
 import { coordinatorDefaults, type CoordinatorConfig } from '../coordinator/coordinatorDefaults.ts';
 import type { CoordinatorResult } from '../coordinator/CoordinatorResult.ts';
@@ -22,15 +23,13 @@ import { fetchOffsets } from '../coordinator/offsetFetch.ts';
 import { expireDeadlines, nextDeadlineMs } from '../coordinator/sessionExpiry.ts';
 import { syncGroup } from '../coordinator/syncGroup.ts';
 import { topicOf } from '../controller/metadataImage.ts';
-import { minInsyncReplicasFor, type BrokerConfig } from './brokerConfig.ts';
+import type { BrokerConfig } from './brokerConfig.ts';
 import type { BrokerEffect, BrokerState } from './BrokerState.ts';
-import { nextTimer, withReplica } from './BrokerState.ts';
+import { nextTimer } from './BrokerState.ts';
 import { parkedKey, type CoordinatorShard, type DeferredAnswer, type Requester } from './CoordinatorHostState.ts';
 import { generationNotes } from './generationNotes.ts';
-import { advanceHighWatermark } from './highWatermarkAdvance.ts';
-import { appendAsLeader } from './partitionLog.ts';
-import { checkProduce } from './produceChecks.ts';
-import { releaseParkedFetches } from './serveFetch.ts';
+import { completeOrDelayProduce } from './delayedProduce.ts';
+import { appendRecords, type PartitionAppendResult } from './leaderAppend.ts';
 
 // The group coordinator inside a broker (GroupCoordinator + GroupMetadataManager): it serves the groups of every
 // `__consumer_offsets` partition this broker leads. Becoming leader starts a load of the partition's log
@@ -253,28 +252,25 @@ function applyResult<R>(
   return withShard(next, { ...shard, appends: { ...shard.appends, [appended.appendId]: answers } }, nowMs, out);
 }
 
-// The group's records as one acks=all batch on the partition this broker leads; its outcome comes back as a
-// `coordinator.appended` event (see answerProduce). Refused at once when not the leader or below min ISR.
+// The group's records as one acks=all batch on the partition this broker leads, through the leader-append path
+// client produces take (ReplicaManager.appendRecords with origin COORDINATOR); its outcome comes back as a
+// `coordinator.appended` event. Refused at once when not the leader or below min ISR.
 function appendGroupRecords(
   state: BrokerState,
   partition: number,
   records: readonly GroupRecord[],
   out: BrokerEffect[],
 ): { state: BrokerState; appendId: string | null; errorCode: Exclude<KafkaErrorType, 'NONE'> } {
-  const key = `${CONSUMER_OFFSETS_TOPIC}-${partition}`;
-  const replica = state.partitions[key];
-  if (replica === undefined || replica.leader !== state.brokerId) return { state, appendId: null, errorCode: 'NOT_COORDINATOR' };
-  const rejected = checkProduce({ acks: -1, isr: replica.isr, minInsyncReplicas: minInsyncReplicasFor(state.config, CONSUMER_OFFSETS_TOPIC), replicationFactor: replica.replicas.length });
-  if (rejected !== undefined) return { state, appendId: null, errorCode: appendError(rejected) };
   const wire = records.map((record) => ({ key: recordKey(record), value: JSON.stringify(record) }));
-  const appended = appendAsLeader(replica.log, wire, { leaderEpoch: replica.leaderEpoch, reuseBatches: true });
-  out.push({ kind: 'persist', fsync: false });
-  let next = releaseParkedFetches(withReplica(state, { ...replica, log: appended.log }), key, out);
-  const [timed, appendId] = nextTimer(next, 'produce');
-  const pending = { to: '', correlationId: -1, topic: CONSUMER_OFFSETS_TOPIC, partition, baseOffset: appended.baseOffset, lastOffset: appended.lastOffset, appendId };
-  next = { ...timed, pendingProduces: { ...timed.pendingProduces, [appendId]: pending } };
-  out.push({ kind: 'timer', id: appendId, delayMs: state.config.offsetCommitTimeoutMs, event: { type: 'produce.timeout', timerId: appendId } });
-  return { state: advanceHighWatermark(next, key, out), appendId, errorCode: 'UNKNOWN_SERVER_ERROR' };
+  const batch = { baseOffset: -1, leaderEpoch: -1, producerId: -1, producerEpoch: -1, baseSequence: -1, sizeInBytes: batchSizeBytes(wire), records: wire };
+  const entries = [{ topic: CONSUMER_OFFSETS_TOPIC, partition, batch }];
+  const { state: appended, results } = appendRecords(state, entries, { requiredAcks: -1, origin: 'coordinator' }, out);
+  const result = results[0] as PartitionAppendResult;
+  if (result.errorCode !== 'NONE') return { state: appended, appendId: null, errorCode: appendError(result.errorCode) };
+  const [counted, appendId] = nextTimer(appended, 'append');
+  const requester = { kind: 'coordinator', appendId } as const;
+  const next = completeOrDelayProduce(counted, results, { requester, requiredAcks: -1, timeoutMs: state.config.offsetCommitTimeoutMs }, out);
+  return { state: next, appendId, errorCode: 'UNKNOWN_SERVER_ERROR' };
 }
 
 // The key a record is compacted by: the group, or the group and partition of a committed offset.

@@ -51,3 +51,9 @@ export function nextHighWatermark(input: LeaderHighWatermarkInput): number {
 export function followerHighWatermark(leaderHighWatermark: number, followerLeo: number): number {
   return Math.max(0, Math.min(leaderHighWatermark, followerLeo));
 }
+
+/** The ISR the leader's HW waits for: the committed ISR plus the members of an AlterPartition in flight. */
+export function maximalIsr(replica: { readonly isr: readonly number[]; readonly pendingIsr: readonly number[] | null }): readonly number[] {
+  if (replica.pendingIsr === null) return replica.isr;
+  return [...new Set([...replica.isr, ...replica.pendingIsr])];
+}

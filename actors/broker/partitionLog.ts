@@ -1,4 +1,5 @@
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
+import { batchSizeBytes } from '../../src/protocol/recordSize.ts';
 import { brokerInvariant } from './brokerInvariant.ts';
 import { assignEpoch, latestEpoch, truncateFromEnd } from './leaderEpochCache.ts';
 import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, batchLastOffset } from './RecordBatch.ts';
@@ -21,6 +22,8 @@ export interface ProducerStamp {
 export interface LeaderAppendOptions extends AppendOptions {
   readonly leaderEpoch: number;
   readonly producer?: ProducerStamp;
+  /** The batch's size as its producer counted it; computed from the records when not given. */
+  readonly sizeInBytes?: number;
 }
 
 /** How an append may treat the log it is given. */
@@ -69,6 +72,7 @@ export function appendAsLeader(log: ReplicaLog, records: readonly WireRecord[], 
     producerId: producer?.producerId ?? NO_PRODUCER_ID,
     producerEpoch: producer?.producerEpoch ?? NO_PRODUCER_EPOCH,
     baseSequence: producer?.baseSequence ?? NO_SEQUENCE,
+    sizeInBytes: options.sizeInBytes ?? batchSizeBytes(records),
     // Copied: the caller's records may be a producer buffer that changes later; the log must not.
     records: records.map((record) => ({ key: record.key, value: record.value })),
   };
@@ -131,26 +135,48 @@ export function assignEpochStartOffset(log: ReplicaLog, leaderEpoch: number): Re
  * Reads whole batches from the one holding `fetchOffset` up to, not including, `maxOffsetExclusive`: the high
  * watermark for consumers, the log end offset for followers (FetchIsolation). A batch that crosses the limit is
  * left out, like the partial batch Kafka's size-bounded read returns and clients drop. A fetch offset between the
- * limit and the LEO reads nothing; one past the LEO (or below 0) is OFFSET_OUT_OF_RANGE. At most `maxRecords`
- * records, but always the first batch when there is one (Kafka's minOneMessage). The first batch may start
- * before `fetchOffset`: consumers skip the records below their position, as Kafka's fetcher does.
+ * limit and the LEO reads nothing; one past the LEO (or below 0) is OFFSET_OUT_OF_RANGE. At most `maxBytes` of
+ * batches, except that `minOneBatch` returns the first batch whatever its size (KIP-74: a fetch always makes
+ * progress). The first batch may start before `fetchOffset`: consumers skip the records below their position, as
+ * Kafka's fetcher does.
  */
-export function readFrom(log: ReplicaLog, fetchOffset: number, maxOffsetExclusive: number, maxRecords = Number.POSITIVE_INFINITY): ReadResult {
+export function readFrom(
+  log: ReplicaLog,
+  fetchOffset: number,
+  maxOffsetExclusive: number,
+  maxBytes = Number.POSITIVE_INFINITY,
+  minOneBatch = true,
+): ReadResult {
   brokerInvariant(
     maxOffsetExclusive >= 0 && maxOffsetExclusive <= log.logEndOffset,
     `readFrom: maxOffsetExclusive must be the HW or the LEO, within [0, ${log.logEndOffset}], got ${maxOffsetExclusive}`,
   );
   if (!Number.isInteger(fetchOffset) || fetchOffset < 0 || fetchOffset > log.logEndOffset) return { error: 'OFFSET_OUT_OF_RANGE' };
   const batches: RecordBatch[] = [];
-  let recordCount = 0;
+  let sizeBytes = 0;
   for (let index = batchIndexAt(log, fetchOffset); index < log.batches.length; index++) {
     const batch = log.batches[index] as RecordBatch;
     if (batchLastOffset(batch) >= maxOffsetExclusive) break;
-    if (batches.length > 0 && recordCount + batch.records.length > maxRecords) break;
+    if (sizeBytes + batch.sizeInBytes > maxBytes && !(batches.length === 0 && minOneBatch)) break;
     batches.push(batch);
-    recordCount += batch.records.length;
+    sizeBytes += batch.sizeInBytes;
   }
   return { batches };
+}
+
+/**
+ * The bytes a fetch from `fetchOffset` could read below `maxOffsetExclusive` (DelayedFetch's `positionDiff`): the
+ * whole batches from the one holding `fetchOffset`, up to `maxBytes`. Zero when there is nothing new.
+ */
+export function bytesAvailable(log: ReplicaLog, fetchOffset: number, maxOffsetExclusive: number, maxBytes: number): number {
+  if (fetchOffset < 0 || fetchOffset >= maxOffsetExclusive) return 0;
+  let sizeBytes = 0;
+  for (let index = batchIndexAt(log, fetchOffset); index < log.batches.length && sizeBytes < maxBytes; index++) {
+    const batch = log.batches[index] as RecordBatch;
+    if (batch.baseOffset >= maxOffsetExclusive) break;
+    sizeBytes += batch.sizeInBytes;
+  }
+  return Math.min(sizeBytes, maxBytes);
 }
 
 /**
@@ -171,7 +197,8 @@ export function truncateTo(log: ReplicaLog, offset: number): ReplicaLog {
   const batches = log.batches.slice(0, index);
   const straddling = log.batches[index];
   if (straddling !== undefined && straddling.baseOffset < offset) {
-    batches.push({ ...straddling, records: straddling.records.slice(0, offset - straddling.baseOffset) });
+    const records = straddling.records.slice(0, offset - straddling.baseOffset);
+    batches.push({ ...straddling, records, sizeInBytes: batchSizeBytes(records) });
   }
   return checked({
     batches,

@@ -1,5 +1,6 @@
 import type { PartitionLeaders } from '../reader/partitionLeaders.ts';
-import type { PollRound } from '../reader/pollRound.ts';
+import { fetchDefaults, type Fetcher, type FetchSettings } from '../client/fetcher.ts';
+import type { ReconnectBackoff } from '../client/reconnectBackoff.ts';
 import type { OffsetCommitRequest } from '../coordinator/offsetCommit.ts';
 import type { GroupApi, GroupMessage } from '../coordinator/groupMessages.ts';
 import type { KafkaMessage } from '../../src/protocol/messages.ts';
@@ -13,22 +14,20 @@ import type { StaleClaim } from './staleOwnedPartitions.ts';
 // rules take a state and push effects, the machine turns them into emitted and delayed events).
 
 /** The consumer's client settings beside the group settings (Java names; times are virtual ms). */
-export interface ConsumerClientSettings {
+export interface ConsumerClientSettings extends FetchSettings {
   readonly requestTimeoutMs: number;
   readonly retryBackoffMs: number;
   readonly metadataMaxAgeMs: number;
-  /** No Kafka setting: how long the application waits before polling again after a poll with no records. */
-  readonly pollIntervalMs: number;
-  /** No Kafka setting: the Duration the application passes to poll(), which bounds how long it waits for fetches. */
+  /** No Kafka setting: the Duration the application passes to poll(), how long it waits for records to arrive. */
   readonly pollTimeoutMs: number;
 }
 
 /** The Java consumer's defaults for the client settings (3.9), and the simulator's poll loop. */
 export const consumerClientDefaults: ConsumerClientSettings = {
+  ...fetchDefaults,
   requestTimeoutMs: 30_000, // request.timeout.ms
   retryBackoffMs: 100, // retry.backoff.ms
   metadataMaxAgeMs: 300_000, // metadata.max.age.ms
-  pollIntervalMs: 100,
   pollTimeoutMs: 1_000,
 };
 
@@ -46,6 +45,8 @@ export interface ConsumerWeakenings {
 /** A group request in flight, by correlation id: which API, and the membership it was sent with. */
 export interface InflightRequest {
   readonly api: GroupApi;
+  /** The broker it went to (the coordinator then). */
+  readonly node: number;
   readonly memberId: string;
   readonly generationId: number;
   /** The commit's request and history operation id, for OffsetCommit. */
@@ -95,8 +96,16 @@ export interface ConsumerState {
   readonly joinCorrelationId: number | null;
   readonly syncCorrelationId: number | null;
   // The application.
-  readonly phase: 'waiting' | 'fetching' | 'processing';
-  readonly round: PollRound | null;
+  /** Between polls, inside poll() (waiting for records or a rebalance), or processing what the last poll returned. */
+  readonly phase: 'waiting' | 'polling' | 'processing';
+  /** The poll() in progress: its history operation id. */
+  readonly poll: { readonly operationId: number } | null;
+  /** Fetches in flight and records fetched but not yet returned by poll() (actors/client/fetcher.ts). */
+  readonly fetcher: Fetcher;
+  /** ListOffsets in flight for offset resets, by correlation id: the partition and the broker asked. */
+  readonly resets: Readonly<Record<number, { readonly key: string; readonly node: number }>>;
+  /** Brokers whose connection broke, kept off for reconnect.backoff.ms (fetches and resets wait). */
+  readonly reconnect: ReconnectBackoff;
   /** Membership effects to carry out in the next poll (rebalance callbacks run in the poll thread). */
   readonly queued: readonly QueuedEffect[];
   /** The OffsetCommit the queued effects wait for (a revocation commits before the member rejoins). */
@@ -112,7 +121,8 @@ export interface ConsumerState {
 /** The timers the rules set; each fires back into the machine as this event. */
 export type ConsumerTimerEvent =
   | { type: 'consumer.poll' }
-  | { type: 'consumer.roundTimeout'; operationId: number }
+  | { type: 'consumer.pollEnd'; operationId: number }
+  | { type: 'consumer.reconnect' }
   | { type: 'consumer.processed' }
   | { type: 'consumer.heartbeat' }
   | { type: 'consumer.pollTimeout' }
@@ -126,4 +136,5 @@ export type ConsumerEffect =
   | { kind: 'persist'; data: { subscribed: boolean } }
   | { kind: 'timer'; id: string; delayMs: number; event: ConsumerTimerEvent }
   | { kind: 'cancel'; id: string }
-  | { kind: 'note'; data: unknown };
+  | { kind: 'note'; data: unknown }
+  | { kind: 'disconnect'; to: string };

@@ -20,20 +20,23 @@ import {
   onFindCoordinatorTick,
   onGroupAnswer,
   onHeartbeatTick,
-  onLatestOffset,
+  answeredBy,
+  continuePoll,
+  onPollEnd,
+  onResetOffset,
   onMetadataResponse,
   onMetadataTick,
   onPollTimeoutTick,
   onRecordProcessed,
-  onRequestTimeout,
+  onRequestExpired,
   onConnectionReset,
-  onRoundTimeout,
   poll,
   subscribe,
 } from './groupConsumer.ts';
 import { initialMembership } from './membership.ts';
 import { emptyOffsetTracking } from './offsetTracking.ts';
 import { idleProcessing } from './processing.ts';
+import { emptyFetcher } from '../client/fetcher.ts';
 
 // Kafka's group consumer (KafkaConsumer.subscribe with the classic protocol) as a World node: the application's
 // poll loop, the heartbeat thread and the network, all in one flat machine whose timers are delayed events with
@@ -77,7 +80,10 @@ function step(rule: Rule) {
   return enqueueActions<ConsumerContext, ConsumerEvent, undefined, ConsumerEvent, never, never, never, never, HostEmitted>(
     ({ context, event, enqueue }) => {
       const out: ConsumerEffect[] = [];
-      const next = rule(context.state, event, context.now(), out);
+      const nowMs = context.now();
+      // A broker's answer shows its connection works: the next failure backs off from the start.
+      const state = 'from' in event && event.type.endsWith('.response') ? answeredBy(context.state, event.from) : context.state;
+      const next = rule(state, event, nowMs, out);
       if (next !== context.state) enqueue.assign({ state: next });
       for (const effect of out) {
         if (effect.kind === 'persist') enqueue.emit({ type: 'persist', data: effect.data, fsync: true });
@@ -127,7 +133,10 @@ export function bootState(input: ConsumerInput): ConsumerState {
     joinCorrelationId: null,
     syncCorrelationId: null,
     phase: 'waiting',
-    round: null,
+    poll: null,
+    fetcher: emptyFetcher(),
+    resets: {},
+    reconnect: {},
     queued: [],
     blockingCommit: null,
     staleClaim: null,
@@ -154,23 +163,21 @@ export const consumerMachine = setup({
     subscribe: step((state, _event, nowMs, out) => subscribe(state, nowMs, out)),
     close: step((state, _event, _now, out) => close(state, out)),
     poll: step((state, _event, nowMs, out) => poll(state, nowMs, out)),
-    onRoundTimeout: step((state, event, nowMs, out) => onRoundTimeout(state, (event as { operationId: number }).operationId, nowMs, out)),
+    onReconnect: step((state, _event, nowMs, out) => continuePoll(state, nowMs, out)),
+    onPollEnd: step((state, event, nowMs, out) => onPollEnd(state, (event as { operationId: number }).operationId, nowMs, out)),
     onProcessed: step((state, _event, nowMs, out) => onRecordProcessed(state, nowMs, out)),
     onHeartbeatTick: step((state, _event, nowMs, out) => onHeartbeatTick(state, nowMs, out)),
     onPollTimeoutTick: step((state, _event, nowMs, out) => onPollTimeoutTick(state, nowMs, out)),
-    onMetadataTick: step((state, _event, _now, out) => onMetadataTick(state, out)),
-    onFindCoordinatorTick: step((state, _event, _now, out) => onFindCoordinatorTick(state, out)),
-    onRequestTimeout: step((state, event, nowMs, out) => onRequestTimeout(state, (event as { correlationId: number }).correlationId, nowMs, out)),
+    onMetadataTick: step((state, _event, nowMs, out) => onMetadataTick(state, nowMs, out)),
+    onFindCoordinatorTick: step((state, _event, nowMs, out) => onFindCoordinatorTick(state, nowMs, out)),
+    // Answers and timeouts wake an open poll(), as every response wakes Java's poll thread (continuePoll).
+    onRequestTimeout: step((state, event, nowMs, out) => continuePoll(onRequestExpired(state, (event as { correlationId: number }).correlationId, nowMs, out), nowMs, out)),
     onConnectionReset: step((state, event, nowMs, out) => onConnectionReset(state, (event as { from: string }).from, nowMs, out)),
-    onMetadataResponse: step((state, event, _now, out) => onMetadataResponse(state, as<MetadataResponse>(event), out)),
-    onFindCoordinatorResponse: step((state, event, _now, out) => onFindCoordinatorResponse(state, as<FindCoordinatorResponse>(event), out)),
+    onMetadataResponse: step((state, event, nowMs, out) => continuePoll(onMetadataResponse(state, as<MetadataResponse>(event), out), nowMs, out)),
+    onFindCoordinatorResponse: step((state, event, nowMs, out) => continuePoll(onFindCoordinatorResponse(state, as<FindCoordinatorResponse>(event), out), nowMs, out)),
     onFetchResponse: step((state, event, nowMs, out) => onFetchAnswer(state, as<FetchResponse>(event), nowMs, out)),
-    onListOffsetsResponse: step((state, event, nowMs, out) => {
-      const response = as<ListOffsetsResponse>(event);
-      if (state.round?.pending[response.correlationId] !== undefined) return onFetchAnswer(state, response, nowMs, out);
-      return onLatestOffset(state, response);
-    }),
-    onGroupAnswer: step((state, event, nowMs, out) => onGroupAnswer(state, as<GroupResponseMessage>(event), nowMs, out)),
+    onListOffsetsResponse: step((state, event, nowMs, out) => onResetOffset(state, as<ListOffsetsResponse>(event), nowMs, out)),
+    onGroupAnswer: step((state, event, nowMs, out) => continuePoll(onGroupAnswer(state, as<GroupResponseMessage>(event), nowMs, out), nowMs, out)),
   },
 }).createMachine({
   id: 'consumer',
@@ -197,7 +204,8 @@ export const consumerMachine = setup({
     'consumer.start': { actions: 'subscribe' },
     'consumer.stop': { actions: 'close' },
     'consumer.poll': { actions: 'poll' },
-    'consumer.roundTimeout': { actions: 'onRoundTimeout' },
+    'consumer.pollEnd': { actions: 'onPollEnd' },
+    'consumer.reconnect': { actions: 'onReconnect' },
     'consumer.processed': { actions: 'onProcessed' },
     'consumer.heartbeat': { actions: 'onHeartbeatTick' },
     'consumer.pollTimeout': { actions: 'onPollTimeoutTick' },

@@ -9,9 +9,8 @@ import type { JoinGroupResponse, SyncGroupResponse } from '../coordinator/Coordi
 import { groupErrorAnswer, type FindCoordinatorResponse, type GroupApi, type GroupRequestMessage, type GroupResponseMessage } from '../coordinator/groupMessages.ts';
 import type { OffsetCommitRequest } from '../coordinator/offsetCommit.ts';
 import { knownLeader, updatePartitionLeaders } from '../reader/partitionLeaders.ts';
-import { applyFetchResponse, applyListOffsetsResponse, failRequestsTo, planPoll, type AnswerOutcome } from '../reader/pollRound.ts';
-import { readerPartition } from '../reader/ReaderPartition.ts';
-import type { LogRecord } from '../../src/history/History.ts';
+import { connectionLost, connectionWorks, isConnectable, nextConnectableMs } from '../client/reconnectBackoff.ts';
+import { collectRecords, discardPartitions, expiredFetches, failFetch, hasBufferedRecords, onFetchResponse, planFetches, type FetchTarget } from '../client/fetcher.ts';
 import type { FetchResponse, ListOffsetsResponse, MetadataResponse } from '../../src/protocol/messages.ts';
 import { parseTopicPartitionKey, topicPartitionKey } from '../../src/protocol/messages.ts';
 import { brokerIdOf, brokerNodeId } from '../../src/protocol/nodeIds.ts';
@@ -22,7 +21,7 @@ import { closeMembership, isPollTimeoutExpired, onPollTimeout, recordPoll } from
 import { rebalanceProtocolFor } from './rebalanceProtocol.ts';
 import { trustEveryClaim, withStaleClaim } from './staleOwnedPartitions.ts';
 import { applyCommitResponse, autoCommitDone, isAutoCommitDue, offsetsToCommit } from './offsetCommits.ts';
-import { applyLatestOffset, applyOffsetFetch, onPartitionsAssigned, onPartitionsRemoved, recordProcessed } from './offsetTracking.ts';
+import { applyLatestOffset, applyOffsetFetch, onPartitionsAssigned, onPartitionsRemoved, recordPolled, recordProcessed, resetOutOfRange } from './offsetTracking.ts';
 import { dropPartitions, enqueuePolled, finishRecord, isProcessingIdle, pollValue, startNextRecord } from './processing.ts';
 
 type Out = ConsumerEffect[];
@@ -56,23 +55,38 @@ export function close(state: ConsumerState, out: Out): ConsumerState {
     if (effect.type === 'leaveGroup' && next.coordinator !== null) next = sendGroup(next, 'leaveGroup', effect.request, m, out);
   }
   next = reportOwned(next, out);
-  for (const id of ['consumer.poll', 'consumer.heartbeat', 'consumer.pollTimeout', 'consumer.processed', 'consumer.metadata', 'consumer.findCoordinator']) out.push({ kind: 'cancel', id });
+  for (const id of ['consumer.poll', 'consumer.pollEnd', 'consumer.reconnect', 'consumer.heartbeat', 'consumer.pollTimeout', 'consumer.processed', 'consumer.metadata', 'consumer.findCoordinator']) out.push({ kind: 'cancel', id });
   out.push({ kind: 'persist', data: { subscribed: false } });
-  return { ...next, status: 'closed', phase: 'waiting', round: null };
+  if (next.poll !== null) out.push({ kind: 'note', data: { history: 'complete', id: next.poll.operationId, type: 'ok', value: pollValue(next.membership, []) } });
+  return { ...next, status: 'closed', phase: 'waiting', poll: null };
 }
 
 // ---- The poll loop ----
 
 /**
- * One poll(): restart the poll timer, run the rebalance callbacks decided since the last poll, join if a rejoin
- * is pending, auto-commit when due, then fetch from the leaders of the partitions with a position. An EAGER member
- * gets no records while it rebalances (it owns nothing then); a COOPERATIVE one keeps fetching what it owns.
+ * The application calls poll(): the max.poll.interval.ms timer restarts, the history's `invoke` goes out, and the
+ * poll runs (continuePoll) until it has records or its timeout passes.
  */
 export function poll(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   if (state.status !== 'subscribed' || state.phase !== 'waiting') return state;
   out.push(timer('consumer.pollTimeout', state.config.maxPollIntervalMs, { type: 'consumer.pollTimeout' }));
-  let next: ConsumerState = { ...state, membership: recordPoll(state.membership, nowMs) };
-  next = runQueued(next, out);
+  const operationId = state.nextOperationId;
+  out.push({ kind: 'note', data: { history: 'invoke', id: operationId, f: 'poll', value: {} } });
+  out.push(timer('consumer.pollEnd', state.client.pollTimeoutMs, { type: 'consumer.pollEnd', operationId }));
+  const next: ConsumerState = { ...state, membership: recordPoll(state.membership, nowMs), phase: 'polling', poll: { operationId }, nextOperationId: operationId + 1 };
+  return continuePoll(next, nowMs, out);
+}
+
+/**
+ * One turn of poll()'s loop (`KafkaConsumer#poll`: `updateAssignmentMetadataIfNeeded`, then `pollForFetches`), run
+ * when the poll begins and again after every event while it is open, as Java's poll thread wakes for every
+ * response: rebalance callbacks decided since the last turn, the coordinator lookup or the join, auto-commit when
+ * due, offset resets; then the records buffered by the fetcher, or fetches to the leaders. An EAGER member gets no
+ * records while it rebalances (it owns nothing then); a COOPERATIVE one keeps fetching what it owns.
+ */
+export function continuePoll(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
+  if (state.status !== 'subscribed' || state.phase !== 'polling') return state;
+  let next = runQueued(state, out);
   if (next.blockingCommit !== null) return next;
   if (next.coordinator === null) next = ensureCoordinator(next, out);
   else if (isRejoinNeeded(next.membership)) {
@@ -81,76 +95,47 @@ export function poll(state: ConsumerState, nowMs: number, out: Out): ConsumerSta
     next = carryOut({ ...next, membership: joined.state }, joined.effects, before, out, true);
     if (next.blockingCommit !== null) return next;
   }
-  if (next.status !== 'subscribed') return next;
+  if (next.status !== 'subscribed' || next.phase !== 'polling') return next;
+  next = failExpiredFetches(next, nowMs, out);
   const eager = rebalanceProtocolFor(next.config.partitionAssignmentStrategy) === 'EAGER';
-  if (eager && next.membership.state !== 'STABLE') return waitAndPollAgain(next, out);
+  if (eager && next.membership.state !== 'STABLE') return next;
   if (!next.weakenings.commitBeforeProcessing && isAutoCommitDue(next.offsets, nowMs, next.config)) next = autoCommit(next, nowMs, out);
-  return startRound(next, out);
+  if (hasBufferedRecords(next.fetcher)) return completePoll(next, nowMs, out);
+  next = sendResets(next, nowMs, out);
+  return sendFetches(next, nowMs, out);
 }
 
-function startRound(state: ConsumerState, out: Out): ConsumerState {
-  const keys = Object.keys(state.offsets.positions).filter((key) => knownLeader(state.leaders, key) !== undefined);
-  if (keys.length === 0) return waitAndPollAgain(state, out);
-  const assignment = keys.map((key) => {
-    const { topic, partition } = parseTopicPartitionKey(key);
-    return readerPartition(topic, partition);
-  });
-  const operationId = state.nextOperationId;
-  const plan = planPoll({
-    state: { assignment, positions: state.offsets.positions, awaitingReset: [] },
-    leaders: state.leaders,
-    operationId,
-    nextCorrelationId: state.nextCorrelationId,
-    maxRecords: shareOfPoll(state, keys.length),
-  });
-  out.push({ kind: 'note', data: { history: 'invoke', id: operationId, f: 'poll', value: {} } });
-  for (const { to, message } of plan.requests) out.push({ kind: 'send', to, message });
-  out.push(timer('consumer.roundTimeout', state.client.pollTimeoutMs, { type: 'consumer.roundTimeout', operationId }));
-  return { ...state, phase: 'fetching', round: plan.round, nextOperationId: operationId + 1, nextCorrelationId: plan.nextCorrelationId };
+/** The poll's timeout passed: it returns what there is (nothing), and the application calls poll() again. */
+export function onPollEnd(state: ConsumerState, operationId: number, nowMs: number, out: Out): ConsumerState {
+  if (state.phase !== 'polling' || state.poll?.operationId !== operationId) return state;
+  return completePoll(state, nowMs, out);
 }
 
-/** A fetch or ListOffsets answer of the running round; the round ends when every request is answered. */
-export function onFetchAnswer(state: ConsumerState, answer: (FetchResponse | ListOffsetsResponse) & { from: string }, nowMs: number, out: Out): ConsumerState {
-  const { round } = state;
-  if (round === null || state.phase !== 'fetching') return state;
-  const request = round.pending[answer.correlationId];
-  if (request === undefined || request.to !== answer.from || !Object.hasOwn(state.offsets.positions, request.key)) return state;
-  const consumption = { assignment: [readerPartition(request.topic, request.partition)], positions: state.offsets.positions, awaitingReset: [] };
-  const input = { state: consumption, round, leaders: state.leaders, maxRecords: shareOfPoll(state, Object.keys(state.offsets.positions).length) };
-  let outcome: AnswerOutcome;
-  if (answer.type === 'fetch.response') outcome = applyFetchResponse(input, answer);
-  else outcome = applyListOffsetsResponse(input, answer);
-  const position = outcome.state.positions[request.key] as number;
-  let next: ConsumerState = { ...state, round: outcome.round, offsets: { ...state.offsets, positions: { ...state.offsets.positions, [request.key]: position } } };
+/** A fetch answer: its records wait in the fetcher's buffer for poll(); errors ask for metadata or reset the position. */
+export function onFetchAnswer(state: ConsumerState, answer: FetchResponse & { from: string }, nowMs: number, out: Out): ConsumerState {
+  const isLeader = (key: string, node: number) => knownLeader(state.leaders, key)?.leader === node;
+  const outcome = onFetchResponse(state.fetcher, answer, state.offsets.positions, isLeader);
+  if (!outcome.matched) return state;
+  let next: ConsumerState = { ...state, fetcher: outcome.fetcher };
+  for (const key of outcome.outOfRange) {
+    const reset = resetOutOfRange(next.offsets, key, next.config.autoOffsetReset);
+    next = { ...next, offsets: reset.state };
+    if (reset.effects.some((effect) => effect.type === 'noOffsetForPartition')) next = carryOutOne(next, { effect: { type: 'fatal', errorCode: 'OFFSET_OUT_OF_RANGE' }, memberId: next.membership.memberId, generationId: next.membership.generationId }, out);
+  }
   if (outcome.refreshMetadata) next = requestMetadata(next, out);
-  if (Object.keys(outcome.round.pending).length > 0) return next;
-  return finishRound(next, nowMs, out);
+  return continuePoll(next, nowMs, out);
 }
 
-// The running poll's requests to a broker whose connection was reset: unanswered, so the round may end now.
-function failFetchesTo(state: ConsumerState, to: string, nowMs: number, out: Out): ConsumerState {
-  if (state.round === null || state.phase !== 'fetching') return state;
-  const { round, failed } = failRequestsTo(state.round, to);
-  if (failed === 0) return state;
-  const next = requestMetadata({ ...state, round }, out);
-  return Object.keys(round.pending).length > 0 ? next : finishRound(next, nowMs, out);
-}
-
-/** The poll's time is up: what has arrived is returned, unanswered partitions give nothing this time. */
-export function onRoundTimeout(state: ConsumerState, operationId: number, nowMs: number, out: Out): ConsumerState {
-  if (state.phase !== 'fetching' || state.round?.operationId !== operationId) return state;
-  return finishRound(state, nowMs, out);
-}
-
-// The poll returns: its records go to the history and the application; positions move past them.
-function finishRound(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
-  const round = state.round;
-  if (round === null) return state;
-  out.push({ kind: 'cancel', id: 'consumer.roundTimeout' });
-  const records: LogRecord[] = Object.keys(state.offsets.positions).flatMap((key) => round.records[key] ?? []);
-  out.push({ kind: 'note', data: { history: 'complete', id: round.operationId, type: 'ok', value: pollValue(state.membership, records) } });
-  let next: ConsumerState = { ...state, round: null };
-  if (records.length === 0) return waitAndPollAgain({ ...next, phase: 'waiting' }, out);
+// poll() returns: at most max.poll.records buffered records; the application processes them one at a time, or,
+// with none, calls poll() again at once.
+function completePoll(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
+  if (state.poll === null) return state;
+  out.push({ kind: 'cancel', id: 'consumer.pollEnd' });
+  const collected = collectRecords(state.fetcher, state.offsets.positions, state.config.maxPollRecords);
+  const records = collected.records;
+  out.push({ kind: 'note', data: { history: 'complete', id: state.poll.operationId, type: 'ok', value: pollValue(state.membership, records) } });
+  let next: ConsumerState = { ...state, fetcher: collected.fetcher, offsets: recordPolled(state.offsets, records), poll: null, phase: 'waiting' };
+  if (records.length === 0) return poll(next, nowMs, out);
   if (next.weakenings.commitBeforeProcessing) next = autoCommit(next, nowMs, out);
   next = { ...next, phase: 'processing', processing: enqueuePolled(next.processing, records) };
   return startProcessing(next, nowMs, out);
@@ -181,15 +166,35 @@ export function onRecordProcessed(state: ConsumerState, nowMs: number, out: Out)
   return { ...next, phase: 'waiting' };
 }
 
-// max.poll.records bounds the whole poll: each partition's fetch gets its share (Java buffers what a fetch
-// returns beyond it for the next poll; here the fetch asks for no more).
-function shareOfPoll(state: ConsumerState, partitions: number): number {
-  return Math.max(1, Math.floor(state.config.maxPollRecords / Math.max(1, partitions)));
+// The fetcher's targets: owned partitions whose start is known and that do not wait for a reset, at their leaders.
+function sendFetches(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
+  const targets: FetchTarget[] = [];
+  const { positions, awaitingReset } = state.offsets;
+  let backingOff = false;
+  for (const key of Object.keys(positions)) {
+    const leader = knownLeader(state.leaders, key);
+    if (leader === undefined || awaitingReset.includes(key)) continue;
+    if (!isConnectable(state.reconnect, leader.leader, nowMs)) {
+      backingOff = true;
+      continue;
+    }
+    const { topic, partition } = parseTopicPartitionKey(key);
+    targets.push({ key, topic, partition, position: positions[key] as number, leader: leader.leader, leaderEpoch: leader.leaderEpoch });
+  }
+  // A leader backing off is fetched from once its backoff ends (the poll wakes then).
+  const wakeMs = backingOff ? nextConnectableMs(state.reconnect, nowMs) : null;
+  if (wakeMs !== null) out.push(timer('consumer.reconnect', wakeMs - nowMs, { type: 'consumer.reconnect' }));
+  const planned = planFetches(state.fetcher, targets, { nowMs, nextCorrelationId: state.nextCorrelationId, requestTimeoutMs: state.client.requestTimeoutMs, settings: state.client });
+  if (planned.requests.length === 0) return state;
+  for (const { node, message } of planned.requests) out.push({ kind: 'send', to: brokerNodeId(node), message });
+  return { ...state, fetcher: planned.fetcher, nextCorrelationId: planned.nextCorrelationId };
 }
 
-function waitAndPollAgain(state: ConsumerState, out: Out): ConsumerState {
-  out.push(timer('consumer.poll', state.client.pollIntervalMs, { type: 'consumer.poll' }));
-  return { ...state, phase: 'waiting' };
+// `NetworkClient#handleTimedOutRequests`, which Java runs inside poll(): a fetch out past request.timeout.ms failed.
+function failExpiredFetches(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
+  let next = state;
+  for (const node of expiredFetches(state.fetcher, nowMs)) next = closeConnection(next, node, nowMs, out);
+  return next;
 }
 
 // ---- Commits ----
@@ -261,7 +266,7 @@ export function onGroupAnswer(state: ConsumerState, answer: GroupResponseMessage
       const result = applyOffsetFetch(next.offsets, answer.body, next.config.autoOffsetReset);
       let after: ConsumerState = { ...next, offsets: result.state };
       for (const effect of result.effects) {
-        if (effect.type === 'listOffsets') after = sendListOffsets(after, effect.topic, effect.partition, out);
+        // listOffsets: the partition waits in awaitingReset; the next turn of poll() sends the ListOffsets.
         if (effect.type === 'noOffsetForPartition') after = { ...after, status: 'failed' };
       }
       return after;
@@ -327,8 +332,25 @@ function unblock(state: ConsumerState, operationId: number, out: Out): ConsumerS
   return next;
 }
 
-/** A group request got no answer in time: it failed as a lost connection does, and the coordinator is looked up again. */
-export function onRequestTimeout(state: ConsumerState, correlationId: number, nowMs: number, out: Out): ConsumerState {
+/**
+ * A group request got no answer within request.timeout.ms: `NetworkClient#handleTimedOutRequests` closes the
+ * connection, so every request on it fails, and the coordinator is looked up again.
+ */
+export function onRequestExpired(state: ConsumerState, correlationId: number, nowMs: number, out: Out): ConsumerState {
+  const sent = state.inflight[correlationId];
+  if (sent === undefined) return state;
+  return closeConnection(state, sent.node, nowMs, out);
+}
+
+// The client closes its connection to a broker (a request on it timed out): the broker forgets what the client had
+// waiting there, and the client fails what was in flight on it, as after a reset.
+function closeConnection(state: ConsumerState, node: number, nowMs: number, out: Out): ConsumerState {
+  out.push({ kind: 'disconnect', to: brokerNodeId(node) });
+  return onConnectionReset(state, brokerNodeId(node), nowMs, out);
+}
+
+// A group request failed without an answer: it is answered as COORDINATOR_NOT_AVAILABLE would be.
+function failGroupRequest(state: ConsumerState, correlationId: number, nowMs: number, out: Out): ConsumerState {
   const sent = state.inflight[correlationId];
   if (sent === undefined) return state;
   const partitions = sent.commit?.request.offsets ?? [];
@@ -343,7 +365,23 @@ export function onRequestTimeout(state: ConsumerState, correlationId: number, no
  * fetches to it give nothing this time, and fresh metadata is asked for (`handleServerDisconnect`).
  */
 export function onConnectionReset(state: ConsumerState, from: string, nowMs: number, out: Out): ConsumerState {
-  return failFetchesTo(failRequestsOnReset(state, from, nowMs, out), from, nowMs, out);
+  const next = failRequestsOnReset(state, from, nowMs, out);
+  const node = brokerIdOf(from);
+  if (node === undefined) return next;
+  // NetworkClient keeps off the broker for reconnect.backoff.ms, whether or not anything was in flight to it.
+  const reconnect = connectionLost(next.reconnect, node, nowMs);
+  const fetcher = failFetch(next.fetcher, node);
+  const resets = Object.fromEntries(Object.entries(next.resets).filter(([, reset]) => reset.node !== node));
+  if (fetcher === next.fetcher && Object.keys(resets).length === Object.keys(next.resets).length) return { ...next, reconnect };
+  return continuePoll(requestMetadata({ ...next, fetcher, resets, reconnect }, out), nowMs, out);
+}
+
+/** A broker answered: its connection works, and the next failure backs off from the start. */
+export function answeredBy(state: ConsumerState, from: string): ConsumerState {
+  const node = brokerIdOf(from);
+  if (node === undefined) return state;
+  const reconnect = connectionWorks(state.reconnect, node);
+  return reconnect === state.reconnect ? state : { ...state, reconnect };
 }
 
 function failRequestsOnReset(state: ConsumerState, from: string, nowMs: number, out: Out): ConsumerState {
@@ -356,9 +394,11 @@ function failRequestsOnReset(state: ConsumerState, from: string, nowMs: number, 
   if (next.metadataInFlight !== null && next.metadataTo === node) {
     // The metadata timer asks the next broker, and no longer waits for the lost answer.
     out.push(timer('consumer.metadata', next.client.retryBackoffMs, { type: 'consumer.metadata' }));
+    next = { ...next, metadataInFlight: null, metadataTo: null };
   }
-  if (next.coordinator === null || node !== next.coordinator) return next;
-  for (const id of Object.keys(state.inflight).map(Number).sort((a, b) => a - b)) next = onRequestTimeout(next, id, nowMs, out);
+  for (const [id, request] of Object.entries(state.inflight).sort(([a], [b]) => Number(a) - Number(b))) {
+    if (request.node === node) next = failGroupRequest(next, Number(id), nowMs, out);
+  }
   return next;
 }
 
@@ -434,7 +474,9 @@ function carryOutOne(state: ConsumerState, queued: QueuedEffect, out: Out): Cons
         return [topic, partition];
       });
       out.push({ kind: 'note', data: { group: 'failed', groupId: state.groupId, memberId: state.membership.memberId, errorCode: effect.errorCode } });
-      return reportOwned(removePartitions({ ...state, status: 'failed', phase: 'waiting', round: null, queued: [] }, owned), out);
+      // poll() throws: the open poll ends without records.
+      if (state.poll !== null) out.push({ kind: 'note', data: { history: 'complete', id: state.poll.operationId, type: 'ok', value: pollValue(state.membership, []) } });
+      return reportOwned(removePartitions({ ...state, status: 'failed', phase: 'waiting', poll: null, queued: [] }, owned), out);
     }
     case 'revokePartitions': {
       const before = state.nextOperationId;
@@ -462,6 +504,7 @@ function removePartitions(state: ConsumerState, partitions: readonly TopicPartit
   return {
     ...state,
     offsets: onPartitionsRemoved(state.offsets, partitions),
+    fetcher: discardPartitions(state.fetcher, keys),
     processing: dropPartitions(state.processing, keys),
     owned: { ...state.owned, partitions: state.owned.partitions.filter((key) => !keys.includes(key)) },
   };
@@ -519,16 +562,27 @@ export function onPollTimeoutTick(state: ConsumerState, nowMs: number, out: Out)
 /** Asks a known broker for the subscribed topics' metadata (one request at a time). */
 export function requestMetadata(state: ConsumerState, out: Out): ConsumerState {
   if (state.metadataInFlight !== null) return state;
-  const broker = state.knownBrokers[state.metadataAttempts % state.knownBrokers.length] as number;
+  const [broker, attempt] = nextBroker(state, state.metadataAttempts);
   const correlationId = state.nextCorrelationId;
   out.push({ kind: 'send', to: brokerNodeId(broker), message: { type: 'metadata.request', correlationId, topics: [...state.membership.topics] } });
   out.push(timer('consumer.metadata', state.client.requestTimeoutMs, { type: 'consumer.metadata' }));
-  return { ...state, metadataInFlight: correlationId, metadataTo: broker, metadataAttempts: state.metadataAttempts + 1, nextCorrelationId: correlationId + 1 };
+  return { ...state, metadataInFlight: correlationId, metadataTo: broker, metadataAttempts: attempt + 1, nextCorrelationId: correlationId + 1 };
+}
+
+// The known brokers in turn from `attempt`, skipping those whose connection broke and that have not answered since
+// while another is there to ask (NetworkClient#leastLoadedNode prefers nodes it is connected to).
+function nextBroker(state: ConsumerState, attempt: number): [number, number] {
+  const brokers = state.knownBrokers;
+  let next = attempt;
+  for (let i = 0; i < brokers.length && state.reconnect[brokers[next % brokers.length] as number] !== undefined; i++) next++;
+  return [brokers[next % brokers.length] as number, next];
 }
 
 /** The metadata timer: a request that got no answer is dropped and another goes out. */
-export function onMetadataTick(state: ConsumerState, out: Out): ConsumerState {
-  return requestMetadata({ ...state, metadataInFlight: null }, out);
+export function onMetadataTick(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
+  // A request still in flight got no answer within request.timeout.ms: its connection is closed.
+  const expired = state.metadataInFlight !== null && state.metadataTo !== null ? closeConnection(state, state.metadataTo, nowMs, out) : state;
+  return requestMetadata({ ...expired, metadataInFlight: null }, out);
 }
 
 /**
@@ -556,11 +610,11 @@ export function onMetadataResponse(state: ConsumerState, response: MetadataRespo
 /** Looks the coordinator up unless it is known or a lookup is in flight. */
 export function ensureCoordinator(state: ConsumerState, out: Out): ConsumerState {
   if (state.coordinator !== null || state.findInFlight !== null || state.status !== 'subscribed') return state;
-  const broker = state.knownBrokers[state.findAttempts % state.knownBrokers.length] as number;
+  const [broker, attempt] = nextBroker(state, state.findAttempts);
   const correlationId = state.nextCorrelationId;
   out.push({ kind: 'send', to: brokerNodeId(broker), message: { type: 'findCoordinator.request', correlationId, groupId: state.groupId } });
   out.push(timer('consumer.findCoordinator', state.client.requestTimeoutMs, { type: 'consumer.findCoordinator' }));
-  return { ...state, findInFlight: correlationId, findTo: broker, findAttempts: state.findAttempts + 1, nextCorrelationId: correlationId + 1 };
+  return { ...state, findInFlight: correlationId, findTo: broker, findAttempts: attempt + 1, nextCorrelationId: correlationId + 1 };
 }
 
 /** FindCoordinator answered: the coordinator is known, or the lookup is tried again after retry.backoff.ms. */
@@ -575,23 +629,45 @@ export function onFindCoordinatorResponse(state: ConsumerState, response: FindCo
 }
 
 /** The lookup timer: try again (another broker). */
-export function onFindCoordinatorTick(state: ConsumerState, out: Out): ConsumerState {
-  return ensureCoordinator({ ...state, findInFlight: null }, out);
+export function onFindCoordinatorTick(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
+  const expired = state.findInFlight !== null && state.findTo !== null ? closeConnection(state, state.findTo, nowMs, out) : state;
+  return ensureCoordinator({ ...expired, findInFlight: null }, out);
 }
 
-function sendListOffsets(state: ConsumerState, topic: string, partition: number, out: Out): ConsumerState {
-  const key = topicPartitionKey(topic, partition);
-  const leader = knownLeader(state.leaders, key);
-  if (leader === undefined) return state;
-  const correlationId = state.nextCorrelationId;
-  out.push({ kind: 'send', to: brokerNodeId(leader.leader), message: { type: 'listOffsets.request', correlationId, topic, partition, timestamp: -1, currentLeaderEpoch: leader.leaderEpoch } });
-  return { ...state, nextCorrelationId: correlationId + 1 };
+// ListOffsets to the leader of each partition waiting for an offset reset, as auto.offset.reset says (earliest:
+// the log start; latest: the high watermark), one in flight per partition (`OffsetFetcher#resetPositionsIfNeeded`).
+function sendResets(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
+  let next = state;
+  const timestamp = state.config.autoOffsetReset === 'earliest' ? -2 : -1;
+  for (const key of state.offsets.awaitingReset) {
+    if (Object.values(next.resets).some((reset) => reset.key === key)) continue;
+    const leader = knownLeader(next.leaders, key);
+    if (leader === undefined || !isConnectable(next.reconnect, leader.leader, nowMs)) continue;
+    const { topic, partition } = parseTopicPartitionKey(key);
+    const correlationId = next.nextCorrelationId;
+    out.push({ kind: 'send', to: brokerNodeId(leader.leader), message: { type: 'listOffsets.request', correlationId, topic, partition, timestamp, currentLeaderEpoch: leader.leaderEpoch } });
+    next = { ...next, nextCorrelationId: correlationId + 1, resets: { ...next.resets, [correlationId]: { key, node: leader.leader } } };
+  }
+  return next;
 }
 
-/** ListOffsets(LATEST) outside a round: the start of a partition under auto.offset.reset=latest. */
-export function onLatestOffset(state: ConsumerState, response: ListOffsetsResponse): ConsumerState {
-  if (response.errorCode !== undefined || response.offset < 0) return state;
-  return { ...state, offsets: applyLatestOffset(state.offsets, topicPartitionKey(response.topic, response.partition), response.offset) };
+/**
+ * A ListOffsets answer: the partition starts at the offset it names, and anything fetched or waiting to be
+ * processed from before the reset is dropped. An error leaves the partition waiting; the next turn of poll() asks
+ * again (after fresh metadata, when the error says so).
+ */
+export function onResetOffset(state: ConsumerState, response: ListOffsetsResponse & { from: string }, nowMs: number, out: Out): ConsumerState {
+  const reset = state.resets[response.correlationId];
+  if (reset === undefined || brokerIdOf(response.from) !== reset.node) return state;
+  const resets = { ...state.resets };
+  delete resets[response.correlationId];
+  let next: ConsumerState = { ...state, resets };
+  if (response.errorCode !== undefined || response.offset < 0) return continuePoll(requestMetadata(next, out), nowMs, out);
+  const offsets = applyLatestOffset(next.offsets, reset.key, response.offset);
+  if (offsets !== next.offsets) {
+    next = { ...next, offsets, fetcher: discardPartitions(next.fetcher, [reset.key]), processing: dropPartitions(next.processing, [reset.key]) };
+  }
+  return continuePoll(next, nowMs, out);
 }
 
 function sendGroup<B>(
@@ -608,7 +684,7 @@ function sendGroup<B>(
   // A JoinGroup may be parked for the whole rebalance timeout (Java waits rebalance.timeout.ms + 5 s for it).
   const timeoutMs = api === 'joinGroup' ? state.config.rebalanceTimeoutMs + 5_000 : state.client.requestTimeoutMs;
   out.push(timer(`consumer.request:${correlationId}`, timeoutMs, { type: 'consumer.requestTimeout', correlationId }));
-  const inflight = { ...state.inflight, [correlationId]: { api, memberId: as.memberId, generationId: as.generationId, ...(commit === undefined ? {} : { commit }) } };
+  const inflight = { ...state.inflight, [correlationId]: { api, node: state.coordinator as number, memberId: as.memberId, generationId: as.generationId, ...(commit === undefined ? {} : { commit }) } };
   return { ...state, inflight, nextCorrelationId: correlationId + 1 };
 }
 

@@ -10,7 +10,7 @@ import type { TopicPartition } from '../assignors/TopicPartition.ts';
 import type { OffsetFetchRequest, OffsetFetchResponse } from '../coordinator/offsetFetch.ts';
 import { advancePosition, positionOf, type FetchPositions } from '../reader/fetchPositions.ts';
 import type { LogRecord } from '../../src/history/History.ts';
-import { topicPartitionKey } from '../../src/protocol/messages.ts';
+import { parseTopicPartitionKey, topicPartitionKey } from '../../src/protocol/messages.ts';
 import type { AutoOffsetReset, ConsumerConfig } from './consumerDefaults.ts';
 import { invariant } from './invariant.ts';
 
@@ -39,7 +39,7 @@ export interface OffsetTracking {
  */
 export type OffsetEffect =
   | { readonly type: 'offsetFetch'; readonly request: OffsetFetchRequest }
-  | { readonly type: 'listOffsets'; readonly topic: string; readonly partition: number; readonly timestamp: -1 }
+  | { readonly type: 'listOffsets'; readonly topic: string; readonly partition: number; readonly timestamp: -1 | -2 }
   | { readonly type: 'noOffsetForPartition'; readonly partitions: readonly string[] };
 
 /** An offset rule's outcome. */
@@ -106,7 +106,20 @@ export function applyOffsetFetch(t: OffsetTracking, response: OffsetFetchRespons
   return { state, effects };
 }
 
-/** ListOffsets(LATEST) answered with the high watermark: the partition starts there. Ignored if not awaited. */
+/**
+ * A fetch found the position outside the log (OFFSET_OUT_OF_RANGE): the partition waits for ListOffsets as
+ * auto.offset.reset says (`earliest`: the log start, `latest`: the high watermark); under `none` there is nothing
+ * to reset to and poll() throws (`noOffsetForPartition`).
+ */
+export function resetOutOfRange(t: OffsetTracking, key: string, reset: AutoOffsetReset): OffsetResult {
+  if (!Object.hasOwn(t.positions, key) || t.awaitingReset.includes(key)) return { state: t, effects: [] };
+  if (reset === 'none') return { state: t, effects: [{ type: 'noOffsetForPartition', partitions: [key] }] };
+  const { topic, partition } = parseTopicPartitionKey(key);
+  const state = { ...t, awaitingReset: [...t.awaitingReset, key] };
+  return { state, effects: [{ type: 'listOffsets', topic, partition, timestamp: reset === 'earliest' ? -2 : -1 }] };
+}
+
+/** ListOffsets answered (the log start or the high watermark): the partition starts there. Ignored if not awaited. */
 export function applyLatestOffset(t: OffsetTracking, key: string, offset: number): OffsetTracking {
   if (!t.awaitingReset.includes(key)) return t;
   invariant(Number.isInteger(offset) && offset >= 0, `ListOffsets answered offset ${offset} for ${key}`);

@@ -1,18 +1,7 @@
 // A batch of records for one partition, as the accumulator keeps it (Kafka's `ProducerBatch`), and the byte and
 // sequence arithmetic that goes with it.
 
-/**
- * Bytes of a v2 record batch header (`DefaultRecordBatch.RECORD_BATCH_OVERHEAD`); every batch starts with them.
- */
-export const RECORD_BATCH_OVERHEAD_BYTES = 61;
-
-/**
- * Bytes a record costs beyond its key and value: Kafka's upper bound `DefaultRecord.MAX_RECORD_OVERHEAD` (the
- * varint length, attributes, timestamp and offset deltas, key and value lengths, header count). Kafka writes
- * varints, so real records are a little smaller; the simulator counts this fixed bound so sizes are exact and easy
- * to reason about, and records carry no headers.
- */
-export const RECORD_OVERHEAD_BYTES = 21;
+export { RECORD_BATCH_OVERHEAD_BYTES, RECORD_OVERHEAD_BYTES, recordSizeBytes } from '../../src/protocol/recordSize.ts';
 
 /** One record in a batch: what the user sent, its size as counted, when it was appended. */
 export interface BatchRecord {
@@ -49,13 +38,7 @@ export interface ProducerBatch {
   readonly maybeWritten: boolean;
 }
 
-const utf8 = new TextEncoder();
 const MAX_INT = 2_147_483_647;
-
-/** The bytes a record adds to a batch: UTF-8 length of key and value plus RECORD_OVERHEAD_BYTES. */
-export function recordSizeBytes(key: string | null, value: string | null): number {
-  return utf8.encode(key ?? '').length + utf8.encode(value ?? '').length + RECORD_OVERHEAD_BYTES;
-}
 
 /** Whether the batch has reached its capacity (`MemoryRecordsBuilder#isFull`). */
 export function isBatchFull(batch: ProducerBatch): boolean {

@@ -118,7 +118,9 @@ function unmute(acc: RecordAccumulator, key: string): RecordAccumulator {
   return acc.muted.includes(key) ? { ...acc, muted: acc.muted.filter((k) => k !== key) } : acc;
 }
 
+// A copy and a delete: V8 runs object rest with a computed key (`{ [id]: _, ...rest }`) many times slower.
 function without(inFlight: Readonly<Record<number, ProducerBatch>>, batchId: number): Record<number, ProducerBatch> {
-  const { [batchId]: _removed, ...rest } = inFlight;
+  const rest = { ...inFlight };
+  delete rest[batchId];
   return rest;
 }

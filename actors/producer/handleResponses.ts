@@ -6,8 +6,10 @@ import { setProducerIdAndEpoch } from './idempotentSequences.ts';
 import { connectionLost, connectionWorks, removeRequest, requestOf } from './producerContext.ts';
 import type { InFlightRequest, Outbox, ProducerContext } from './producerContext.ts';
 import { requestMetadataUpdate, updateMetadata } from './producerMetadata.ts';
-import { disconnect, requestFailed } from './sender.ts';
+import { closeConnection, disconnect, requestFailed } from './sender.ts';
 import { settleBatch } from './settleBatch.ts';
+import { invariant } from './invariant.ts';
+import { ownValue } from './recordAccumulator.ts';
 
 // The producer's handling of broker responses (`Sender#handleProduceResponse`, `DefaultMetadataUpdater#
 // handleSuccessfulResponse`, the idempotent `TransactionManager`'s InitProducerId handler). A response is matched to
@@ -30,20 +32,31 @@ export function onApiVersionsResponse(ctx: ProducerContext, response: ApiVersion
   return { ...next, connections: { ...next.connections, [request.node]: 'ready' } };
 }
 
-/** A produce.response: settle its batch (ok, retry or give up). */
+/**
+ * A produce.response: each partition's batch is settled from its own outcome (ok, retry or give up), in the order
+ * the request carried them (`Sender#handleProduceResponse`).
+ */
 export function onProduceResponse(ctx: ProducerContext, response: ProduceResponse & { from: string }, out: Outbox): ProducerContext {
   const request = matchRequest(ctx, response, 'produce');
   if (request === undefined) return ctx;
-  if (skipsOlderRequest(ctx, response.correlationId, request.node)) return disconnect(ctx, request.node, out);
-  const next = { ...removeRequest(ctx, response.correlationId), acc: requestCompleted(ctx.acc, request.node) };
-  return settleBatch(next, request.batchId, response.errorCode ?? 'NONE', response.baseOffset, out);
+  if (skipsOlderRequest(ctx, response.correlationId, request.node)) return closeConnection(ctx, request.node, out);
+  let next: ProducerContext = { ...removeRequest(ctx, response.correlationId), acc: requestCompleted(ctx.acc, request.node) };
+  for (const batchId of request.batchIds) {
+    const batch = ownValue(next.acc.inFlight, batchId);
+    // A batch that expired while the request was out is done already.
+    if (batch === undefined) continue;
+    const answer = response.partitions.find((p) => p.topic === batch.topic && p.partition === batch.partition);
+    invariant(answer !== undefined, `produce.response ${response.correlationId} from ${response.from} leaves out ${batch.topic}-${batch.partition}`);
+    next = settleBatch(next, batchId, answer.errorCode ?? 'NONE', answer.baseOffset, out);
+  }
+  return next;
 }
 
 /** A metadata.response: update the cache, then append the sends that waited for their topic. */
 export function onMetadataResponse(ctx: ProducerContext, response: MetadataResponse & { from: string }, out: Outbox): ProducerContext {
   const request = matchRequest(ctx, response, 'metadata');
   if (request === undefined) return ctx;
-  if (skipsOlderRequest(ctx, response.correlationId, request.node)) return disconnect(ctx, request.node, out);
+  if (skipsOlderRequest(ctx, response.correlationId, request.node)) return closeConnection(ctx, request.node, out);
   const next = removeRequest(ctx, response.correlationId);
   return appendWaitingSends({ ...next, metadata: updateMetadata(next.metadata, response, next.now()) }, out);
 }
@@ -56,7 +69,7 @@ export function onMetadataResponse(ctx: ProducerContext, response: MetadataRespo
 export function onInitProducerIdResponse(ctx: ProducerContext, response: InitProducerIdResponse & { from: string }, out: Outbox): ProducerContext {
   const request = matchRequest(ctx, response, 'initProducerId');
   if (request === undefined) return ctx;
-  if (skipsOlderRequest(ctx, response.correlationId, request.node)) return disconnect(ctx, request.node, out);
+  if (skipsOlderRequest(ctx, response.correlationId, request.node)) return closeConnection(ctx, request.node, out);
   const next = removeRequest(ctx, response.correlationId);
   if (response.errorCode !== undefined && response.errorCode !== 'NONE') return requestFailed(next, request, out);
   const acc = setProducerIdAndEpoch(next.acc, { producerId: response.producerId, epoch: response.producerEpoch });

@@ -1,4 +1,5 @@
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
+import { connectionLost as lostConnection, connectionWorks as workingConnection, type ReconnectBackoff } from '../client/reconnectBackoff.ts';
 import type { ClientSend } from '../../src/protocol/clientCommands.ts';
 import { drawInt } from './Draw.ts';
 import type { Draw } from './Draw.ts';
@@ -29,7 +30,7 @@ export type InFlightRequest =
   | { readonly kind: 'apiVersions'; readonly node: number; readonly deadlineMs: number }
   | { readonly kind: 'metadata'; readonly node: number; readonly deadlineMs: number }
   | { readonly kind: 'initProducerId'; readonly node: number; readonly deadlineMs: number }
-  | { readonly kind: 'produce'; readonly node: number; readonly deadlineMs: number; readonly batchId: number };
+  | { readonly kind: 'produce'; readonly node: number; readonly deadlineMs: number; readonly batchIds: readonly number[] };
 
 /** A send() waiting for its topic's metadata (`KafkaProducer#waitOnMetadata`), at most `max.block.ms`. */
 export interface WaitingSend {
@@ -67,29 +68,21 @@ export interface ProducerContext {
    */
   readonly connections: Readonly<Record<number, 'connecting' | 'ready'>>;
   /** Brokers whose connection was reset: when the producer may connect again, and how many resets in a row. */
-  readonly reconnect: Readonly<Record<number, { readonly atMs: number; readonly failures: number }>>;
+  readonly reconnect: ReconnectBackoff;
 }
-
-/** `reconnect.backoff.ms` and `reconnect.backoff.max.ms` (Kafka's defaults; the jitter is left out). */
-const RECONNECT_BACKOFF_MS = 50;
-const RECONNECT_BACKOFF_MAX_MS = 1_000;
 
 /**
  * A broker's connection was reset: `NetworkClient` connects again only after `reconnect.backoff.ms`, doubling with
  * each reset in a row up to `reconnect.backoff.max.ms`. Until then nothing is drained to it.
  */
 export function connectionLost(ctx: ProducerContext, node: number): ProducerContext {
-  const failures = (ctx.reconnect[node]?.failures ?? 0) + 1;
-  const backoffMs = Math.min(RECONNECT_BACKOFF_MS * 2 ** (failures - 1), RECONNECT_BACKOFF_MAX_MS);
-  return { ...ctx, reconnect: { ...ctx.reconnect, [node]: { atMs: ctx.now() + backoffMs, failures } } };
+  return { ...ctx, reconnect: lostConnection(ctx.reconnect, node, ctx.now()) };
 }
 
 /** A broker answered: its connection works, and the next reset starts the backoff afresh. */
 export function connectionWorks(ctx: ProducerContext, node: number): ProducerContext {
-  if (ctx.reconnect[node] === undefined) return ctx;
-  const reconnect = { ...ctx.reconnect };
-  delete reconnect[node];
-  return { ...ctx, reconnect };
+  const reconnect = workingConnection(ctx.reconnect, node);
+  return reconnect === ctx.reconnect ? ctx : { ...ctx, reconnect };
 }
 
 /** What a step emits, in order: sends to brokers and history notes. */
@@ -190,7 +183,8 @@ export function addRequest(ctx: ProducerContext, correlationId: number, request:
 
 /** Forgets a request (answered, timed out or disconnected). */
 export function removeRequest(ctx: ProducerContext, correlationId: number): ProducerContext {
-  const { [correlationId]: _removed, ...requests } = ctx.requests;
+  const requests = { ...ctx.requests };
+  delete requests[correlationId];
   return { ...ctx, requests };
 }
 

@@ -27,11 +27,13 @@ export interface RecordAccumulator {
   /** The id and epoch from InitProducerId; null until then (an idempotent producer drains nothing before). */
   readonly producerIdAndEpoch: { readonly producerId: number; readonly epoch: number } | null;
   readonly sequences: Readonly<Record<string, PartitionSequence>>;
+  /** Per leader, where its next drain starts in its list of partitions (`RecordAccumulator#nodesDrainIndex`). */
+  readonly drainIndex: Readonly<Record<number, number>>;
 }
 
 /** An empty accumulator. */
 export function createRecordAccumulator(): RecordAccumulator {
-  return { nextBatchId: 0, queues: {}, inFlight: {}, inFlightRequests: {}, muted: [], producerIdAndEpoch: null, sequences: {} };
+  return { nextBatchId: 0, queues: {}, inFlight: {}, inFlightRequests: {}, muted: [], producerIdAndEpoch: null, sequences: {}, drainIndex: {} };
 }
 
 /** A record on its way into a batch; the partition is already chosen. */
@@ -165,13 +167,15 @@ export interface ProduceRequestBatches {
 }
 
 /**
- * Drains the ready leaders into Produce requests (`RecordAccumulator#drain` with the Sender's per-connection check):
- * a leader gets a request only while it has fewer than `max.in.flight.requests.per.connection` requests pending;
- * each request takes the first batch of each of the leader's partitions (partitions in `topic-partition` order),
- * up to `max.request.size`. An idempotent producer assigns `baseSequence` (the partition's next sequence) and its
- * epoch when a batch is first drained and keeps them on retries; while a partition retries, only its earliest
- * pending sequence may go out, so retries leave one at a time, in order. With one request in flight allowed,
- * drained partitions are muted until their batch completes.
+ * Drains the ready leaders into Produce requests, one per leader (`RecordAccumulator#drain`, with the Sender's
+ * `NetworkClient#ready` check): a leader gets a request only while it has fewer than
+ * `max.in.flight.requests.per.connection` requests pending and its connection is ready. The request takes the first
+ * batch of each of the leader's partitions, up to `max.request.size` (the first batch always fits), going round
+ * the leader's partitions from where its last drain stopped (`drainIndex`), so no partition starves behind the
+ * others. An idempotent producer assigns `baseSequence` (the partition's next sequence) and its epoch when a batch
+ * is first drained and keeps them on retries; while a partition retries, only its earliest pending sequence may go
+ * out, so retries leave one at a time, in order. With one request in flight allowed, drained partitions are muted
+ * until their batch completes.
  */
 export function drain(
   acc: RecordAccumulator,
@@ -183,30 +187,50 @@ export function drain(
   for (const node of ready(acc, options).readyNodes) {
     if ((ownValue(state.inFlightRequests, node) ?? 0) >= options.maxInFlightRequestsPerConnection) continue;
     if (options.isConnected !== undefined && !options.isConnected(node)) continue;
-    const batches: ProducerBatch[] = [];
-    let sizeBytes = 0;
-    for (const [key, queue] of sortedEntries(state.queues)) {
-      const first = queue[0];
-      if (first === undefined || options.leaderOf(first.topic, first.partition) !== node || state.muted.includes(key)) continue;
-      if (first.retryAtMs !== null && options.nowMs < first.retryAtMs) continue;
-      if (sizeBytes + first.sizeBytes > options.maxRequestSize && batches.length > 0) break;
-      if (options.enableIdempotence && shouldStopDrain(state, key, first)) break;
-      const drained = options.enableIdempotence ? assignSequence(state, key, first) : { state, batch: first };
-      const batch: ProducerBatch = { ...drained.batch, closed: true };
-      state = {
-        ...drained.state,
-        queues: { ...drained.state.queues, [key]: queue.slice(1) },
-        inFlight: { ...drained.state.inFlight, [batch.batchId]: batch },
-        muted: options.maxInFlightRequestsPerConnection === 1 ? [...drained.state.muted, key] : drained.state.muted,
-      };
-      sizeBytes += batch.sizeBytes;
-      batches.push(batch);
-    }
-    if (batches.length === 0) continue;
+    const drained = drainNode(state, node, options);
+    state = drained.acc;
+    if (drained.batches.length === 0) continue;
     state = { ...state, inFlightRequests: { ...state.inFlightRequests, [node]: (ownValue(state.inFlightRequests, node) ?? 0) + 1 } };
-    requests.push({ node, batches });
+    requests.push({ node, batches: drained.batches });
   }
   return { acc: state, requests };
+}
+
+// RecordAccumulator#drainBatchesForOneNode: one pass round the leader's partitions from its drain index.
+function drainNode(acc: RecordAccumulator, node: number, options: SendOptions): { acc: RecordAccumulator; batches: ProducerBatch[] } {
+  const keys = sortedEntries(acc.queues)
+    .filter(([, queue]) => queue.length > 0 && options.leaderOf((queue[0] as ProducerBatch).topic, (queue[0] as ProducerBatch).partition) === node)
+    .map(([key]) => key);
+  if (keys.length === 0) return { acc, batches: [] };
+  let state = acc;
+  const batches: ProducerBatch[] = [];
+  let sizeBytes = 0;
+  const start = (ownValue(acc.drainIndex, node) ?? 0) % keys.length;
+  let index = start;
+  do {
+    const key = keys[index] as string;
+    // Kafka records the partition it is looking at, so a drain that stops here starts here next time.
+    const current = index;
+    index = (index + 1) % keys.length;
+    state = { ...state, drainIndex: { ...state.drainIndex, [node]: current } };
+    const queue = ownValue(state.queues, key) ?? [];
+    const first = queue[0];
+    if (first === undefined || state.muted.includes(key)) continue;
+    if (first.retryAtMs !== null && options.nowMs < first.retryAtMs) continue;
+    if (sizeBytes + first.sizeBytes > options.maxRequestSize && batches.length > 0) break;
+    if (options.enableIdempotence && shouldStopDrain(state, key, first)) break;
+    const drained = options.enableIdempotence ? assignSequence(state, key, first) : { state, batch: first };
+    const batch: ProducerBatch = { ...drained.batch, closed: true };
+    state = {
+      ...drained.state,
+      queues: { ...drained.state.queues, [key]: queue.slice(1) },
+      inFlight: { ...drained.state.inFlight, [batch.batchId]: batch },
+      muted: options.maxInFlightRequestsPerConnection === 1 ? [...drained.state.muted, key] : drained.state.muted,
+    };
+    sizeBytes += batch.sizeBytes;
+    batches.push(batch);
+  } while (index !== start);
+  return { acc: state, batches };
 }
 
 /** The batches of a partition that hold a sequence and are not yet acknowledged or failed, lowest sequence first. */

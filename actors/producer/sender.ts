@@ -5,7 +5,7 @@ import { expireWaitingSends, nextWaitingSendExpiryMs } from './acceptSend.ts';
 import { completeBatch, requestCompleted } from './completeBatch.ts';
 import { invariant } from './invariant.ts';
 import type { ProducerBatch } from './ProducerBatch.ts';
-import { addRequest, brokerAvailableAtMs, forgetConnection, isConnected, pickBroker, removeRequest, takeCorrelationId } from './producerContext.ts';
+import { addRequest, brokerAvailableAtMs, connectionLost, forgetConnection, isConnected, pickBroker, removeRequest, takeCorrelationId } from './producerContext.ts';
 import type { InFlightRequest, Outbox, ProducerContext } from './producerContext.ts';
 import { leaderOf, metadataRequestFailed, nextMetadataUpdateMs, requestMetadataUpdate } from './producerMetadata.ts';
 import { drain, ready } from './recordAccumulator.ts';
@@ -85,8 +85,17 @@ function timeOutRequests(ctx: ProducerContext, out: Outbox): ProducerContext {
   const nowMs = ctx.now();
   const nodes = new Set(Object.values(ctx.requests).filter((request) => request.deadlineMs <= nowMs).map((request) => request.node));
   let next = ctx;
-  for (const node of [...nodes].sort((a, b) => a - b)) next = disconnect(next, node, out);
+  for (const node of [...nodes].sort((a, b) => a - b)) next = closeConnection(next, node, out);
   return next;
+}
+
+/**
+ * The producer closes its connection to a broker (a request timed out, or a response skipped an older request): the
+ * broker forgets what waited on it, every request on it fails, and the broker is kept off for reconnect.backoff.ms.
+ */
+export function closeConnection(ctx: ProducerContext, node: number, out: Outbox): ProducerContext {
+  out.push({ type: 'disconnect', to: brokerNodeId(node) });
+  return connectionLost(disconnect(ctx, node, out), node);
 }
 
 /** Closes the connection to a broker: every request on it fails as unanswered, in the order it was sent. */
@@ -107,8 +116,11 @@ export function requestFailed(ctx: ProducerContext, request: InFlightRequest, ou
     case 'apiVersions':
       // The handshake went unanswered: metadata and InitProducerId try the next broker.
       return { ...ctx, nodeRotation: ctx.nodeRotation + 1 };
-    case 'produce':
-      return settleBatch({ ...ctx, acc: requestCompleted(ctx.acc, request.node) }, request.batchId, 'NETWORK_EXCEPTION', -1, out);
+    case 'produce': {
+      let next: ProducerContext = { ...ctx, acc: requestCompleted(ctx.acc, request.node) };
+      for (const batchId of request.batchIds) next = settleBatch(next, batchId, 'NETWORK_EXCEPTION', -1, out);
+      return next;
+    }
     case 'metadata':
       return { ...ctx, metadata: metadataRequestFailed(ctx.metadata, nowMs), nodeRotation: ctx.nodeRotation + 1 };
     case 'initProducerId': {
@@ -120,32 +132,25 @@ export function requestFailed(ctx: ProducerContext, request: InFlightRequest, ou
 }
 
 /**
- * Drains every sendable batch. The contract's ProduceRequest carries one partition, while Kafka's carries a batch for
- * each of the leader's partitions and counts once against `max.in.flight.requests.per.connection`. Here each request
- * is drained alone (a `maxRequestSize` of 0 makes drain stop after one batch per leader) and drain is called until it
- * has nothing more, so every produce.request on the wire is one request in the accumulator's per-connection count and
- * the limit holds for the messages a broker sees. What it changes: with a limit of 1 and several partitions on one
- * leader, Kafka sends them together and this producer one after another; per-partition ordering is the same.
+ * Drains every sendable batch: one ProduceRequest per ready leader, carrying a batch for each of its partitions the
+ * drain took (`Sender#sendProduceRequests`). Each request counts once against the leader's
+ * `max.in.flight.requests.per.connection`.
  */
 function sendProduceRequests(ctx: ProducerContext, out: Outbox): ProducerContext {
-  const options = { ...sendOptions(ctx), maxRequestSize: 0 };
+  const options = sendOptions(ctx);
   let next = ctx;
   const readiness = ready(next.acc, options);
   if (readiness.unknownLeaderTopics.length > 0) next = { ...next, metadata: requestMetadataUpdate(next.metadata) };
   // `NetworkClient#ready` opens a connection to a leader with something to send; its batches wait for the handshake.
   for (const node of readiness.readyNodes) if (!isConnected(next, node)) next = connect(next, node, out);
-  for (;;) {
-    const drained = drain(next.acc, options);
-    if (drained.requests.length === 0) return next;
-    next = { ...next, acc: drained.acc };
-    for (const request of drained.requests) {
-      invariant(request.batches.length === 1, `a produce request carries one partition's batch, got ${request.batches.length}`);
-      next = sendBatch(next, request.node, request.batches[0] as ProducerBatch, out);
-    }
-  }
+  const drained = drain(next.acc, { ...options, isConnected: (node) => isConnected(next, node) });
+  next = { ...next, acc: drained.acc };
+  for (const request of drained.requests) next = sendProduceRequest(next, request.node, request.batches, out);
+  return next;
 }
 
-function sendBatch(ctx: ProducerContext, node: number, batch: ProducerBatch, out: Outbox): ProducerContext {
+function sendProduceRequest(ctx: ProducerContext, node: number, batches: readonly ProducerBatch[], out: Outbox): ProducerContext {
+  invariant(batches.length > 0, 'a produce request carries at least one batch');
   const [correlationId, next] = takeCorrelationId(ctx);
   const { config, acc } = next;
   const message: ProduceRequest = {
@@ -154,24 +159,32 @@ function sendBatch(ctx: ProducerContext, node: number, batch: ProducerBatch, out
     acks: config.acks,
     // Java sends request.timeout.ms as the Produce timeout: how long the leader may wait for acks=all.
     timeoutMs: config.requestTimeoutMs,
-    topic: batch.topic,
-    partition: batch.partition,
-    batch: {
-      baseOffset: -1,
-      leaderEpoch: -1,
-      producerId: batch.baseSequence === null ? -1 : (acc.producerIdAndEpoch?.producerId ?? -1),
-      producerEpoch: batch.producerEpoch ?? -1,
-      baseSequence: batch.baseSequence ?? -1,
-      records: batch.records.map((record) => ({ key: record.key, value: record.value ?? '' })),
-    },
+    partitions: batches.map((batch) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      batch: {
+        baseOffset: -1,
+        leaderEpoch: -1,
+        producerId: batch.baseSequence === null ? -1 : (acc.producerIdAndEpoch?.producerId ?? -1),
+        producerEpoch: batch.producerEpoch ?? -1,
+        baseSequence: batch.baseSequence ?? -1,
+        sizeInBytes: batch.sizeBytes,
+        records: batch.records.map((record) => ({ key: record.key, value: record.value ?? '' })),
+      },
+    })),
   };
   out.push(sendToBroker(node, message));
   if (config.acks === 0) {
-    // acks=0: no response will come; Kafka completes the batch once it is written to the socket, offset unknown.
-    out.push(...batchOutcomeNotes(batch, 'info'));
-    return { ...next, acc: completeBatch(requestCompleted(acc, node), batch.batchId) };
+    // acks=0: no response will come; Kafka completes the batches once they are written to the socket, offsets unknown.
+    let completed = requestCompleted(acc, node);
+    for (const batch of batches) {
+      out.push(...batchOutcomeNotes(batch, 'info'));
+      completed = completeBatch(completed, batch.batchId);
+    }
+    return { ...next, acc: completed };
   }
-  return addRequest(next, correlationId, { kind: 'produce', node, deadlineMs: next.now() + config.requestTimeoutMs, batchId: batch.batchId });
+  const batchIds = batches.map((batch) => batch.batchId);
+  return addRequest(next, correlationId, { kind: 'produce', node, deadlineMs: next.now() + config.requestTimeoutMs, batchIds });
 }
 
 function maybeSendMetadataRequest(ctx: ProducerContext, out: Outbox): ProducerContext {

@@ -3,7 +3,7 @@
 // below the position (the broker returns whole batches) gives only its records from the position on, and the
 // records of one partition come out contiguous and in offset order.
 import type { LogRecord } from '../../src/history/History.ts';
-import type { FetchResponse } from '../../src/protocol/messages.ts';
+import type { FetchPartitionResponse } from '../../src/protocol/messages.ts';
 
 /** The records poll() returns from `response`, at most `maxRecords`, and the position after them. */
 export interface FetchedRecords {
@@ -16,7 +16,7 @@ export interface FetchedRecords {
  * from the new position by the next poll). A record's offset is its batch's base offset plus its index.
  */
 export function fetchedRecords(
-  response: Pick<FetchResponse, 'topic' | 'partition' | 'batches'>,
+  response: Pick<FetchPartitionResponse, 'topic' | 'partition' | 'batches'>,
   position: number,
   maxRecords: number,
 ): FetchedRecords {

@@ -16,25 +16,8 @@ export { fetchedRecords } from './fetchedRecords.ts';
 export type { FetchedRecords } from './fetchedRecords.ts';
 export { partitionErrorHandling } from './fetchErrors.ts';
 export type { PartitionErrorHandling } from './fetchErrors.ts';
-export {
-  applyFetchResponse,
-  applyListOffsetsResponse,
-  isRoundCaughtUp,
-  isRoundComplete,
-  pendingFor,
-  planPoll,
-  roundRecords,
-} from './pollRound.ts';
-export type {
-  AnswerInput,
-  AnswerOutcome,
-  ConsumptionState,
-  OutgoingRequest,
-  PendingRequest,
-  PollPlan,
-  PollPlanInput,
-  PollRound,
-} from './pollRound.ts';
+export { bootReader } from './readerRules.ts';
+export type { ReaderEffect, ReaderState, ReaderTimerEvent } from './readerRules.ts';
 export { beginReadToEnd, isReadToEndDone } from './readToEnd.ts';
 export type { ReadToEnd, ReadToEndDoneNote } from './readToEnd.ts';
 export { assignNotes, pollInvokeNote, pollOkNote, readToEndDoneNote } from './readerNotes.ts';

@@ -40,7 +40,7 @@ export function resolveReaderConfig(options: ReaderOptions): ReaderConfig {
   for (const name of Object.keys(readerDefaults) as (keyof ReaderSettings)[]) {
     const value = options[name];
     if (value === undefined) continue;
-    const min = name === 'maxPollRecords' || name === 'requestTimeoutMs' ? 1 : 0;
+    const min = name === 'maxPollRecords' || name === 'requestTimeoutMs' || name === 'pollTimeoutMs' || name === 'fetchMaxBytes' || name === 'maxPartitionFetchBytes' ? 1 : 0;
     if (!Number.isInteger(value) || value < min) {
       throw new ArgumentError(WHERE, `${name} (${readerConfigNames[name]})`, value, `an integer >= ${min}`);
     }

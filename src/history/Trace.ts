@@ -20,7 +20,9 @@ export type TraceEntry =
   | { t: number; kind: 'state'; node: string; value: unknown }
   | { t: number; kind: 'node'; node: string; event: 'added' | 'started' | 'crashed' | 'paused' | 'resumed' | 'powerLoss' }
   | { t: number; kind: 'fault'; fault: unknown; effect: 'applied' | 'no-op' }
-  | { t: number; kind: 'note'; node: string; data: unknown };
+  | { t: number; kind: 'note'; node: string; data: unknown }
+  /** The application in a node's process called its client (World.call); dropped when the process was down. */
+  | { t: number; kind: 'call'; node: string; event: unknown; outcome: 'taken' | 'dropped' };
 
 /** How much of the trace a World keeps: every line (`full`), or only the running hash (`hash`). */
 export type TraceMode = 'full' | 'hash';
@@ -133,6 +135,18 @@ function writeEntry(out: JsonLineWriter, entry: TraceEntry): void {
       out.ms(entry.t);
       out.raw('}');
       return;
+    case 'call':
+      // The workload's send() calls: one per record.
+      out.ascii(CALL_EVENT);
+      writeStableJson(out, entry.event);
+      out.ascii(CALL_KIND_NODE);
+      out.string(entry.node);
+      out.ascii(CALL_OUTCOME);
+      out.string(entry.outcome);
+      out.ascii(LINE_T);
+      out.ms(entry.t);
+      out.ascii(CLOSE);
+      return;
     case 'note':
       // Roles note every history operation: one or two per record.
       if (entry.data === undefined) break;
@@ -160,6 +174,9 @@ const DELIVERED_T = asciiBytes(',"kind":"delivered","t":');
 const DUPLICATED_T = asciiBytes(',"kind":"duplicated","t":');
 const CLOSE = asciiBytes('}');
 const NOTE_DATA = asciiBytes('{"data":');
+const CALL_EVENT = asciiBytes('{"event":');
+const CALL_KIND_NODE = asciiBytes(',"kind":"call","node":');
+const CALL_OUTCOME = asciiBytes(',"outcome":');
 const NOTE_NODE = asciiBytes(',"kind":"note","node":');
 
 function writeSent(out: JsonLineWriter, t: number, id: number, from: string, to: string, message: unknown): void {

@@ -52,7 +52,10 @@ export interface HostContext {
   note(note: NodeNote): void;
 }
 
-type Held = { kind: 'delivery'; envelope: Envelope } | { kind: 'timer'; event: string; fn: () => void };
+type Held =
+  | { kind: 'delivery'; envelope: Envelope }
+  | { kind: 'timer'; event: string; fn: () => void }
+  | { kind: 'call'; event: Message };
 
 /**
  * One machine of the simulated cluster: it runs one root XState actor on the VirtualClock, takes deliveries
@@ -191,6 +194,7 @@ export class NodeHost implements Endpoint {
           return;
         }
         if (item.kind === 'delivery') this.receive(item.envelope);
+        else if (item.kind === 'call') this.call(item.event);
         else this.fireTimer(item.event, item.fn);
       });
     }
@@ -210,6 +214,22 @@ export class NodeHost implements Endpoint {
     // slower (Node 20), which was a tenth of a delivery. A message may not forge its sender, so fix that up.
     const event = { from: envelope.from, ...message };
     if (event.from !== envelope.from) event.from = envelope.from;
+    (this.actor as Actor<AnyStateMachine>).send(event);
+  }
+
+  /** A call of the application that runs in this node's process (World.call): no bus, no latency, no loss. */
+  call(message: Message): void {
+    const status = this.statusNow;
+    const t = this.world.clock.now;
+    if (status === 'paused') {
+      this.held.push({ kind: 'call', event: message });
+      return;
+    }
+    this.world.trace.write({ t, kind: 'call', node: this.id, event: message, outcome: status === 'up' ? 'taken' : 'dropped' });
+    if (status !== 'up') return;
+    this.currentEvent = message.type;
+    const event = { from: this.id, ...message };
+    if (event.from !== this.id) event.from = this.id;
     (this.actor as Actor<AnyStateMachine>).send(event);
   }
 

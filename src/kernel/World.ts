@@ -141,6 +141,21 @@ export class World {
     this.bus.send(WORLD_NODE_ID, to, message);
   }
 
+  /**
+   * The application inside a node's process calls its client (a method call, not a message): the event reaches the
+   * node's machine now, with no network in between (`from` is the node itself). A paused process holds the call
+   * with its deliveries; a process that is down has no application to make it, and the call is dropped. Traced as
+   * a `call` entry.
+   */
+  call(id: string, event: Message): void {
+    const host = this.host('world.call', id);
+    if (event === null || typeof event !== 'object' || typeof event.type !== 'string') {
+      throw new ArgumentError('world.call', 'event', event, 'an object with a string type');
+    }
+    host.call(event);
+    this.throwIfFailed();
+  }
+
   /** Crashes a node now (no-op if it is down). */
   crash(id: string): void {
     this.applyNow({ atMs: this.now, kind: 'crash', node: id }, 'world.crash');

@@ -1,6 +1,7 @@
 // What the application asks of a client: the calls a program makes on KafkaProducer / KafkaConsumer. The
-// scenario's workload drivers deliver them to client nodes with `world.inject` (from 'world'), so the
-// application is outside the simulated cluster and its calls are traced like every other message.
+// application lives in its client's process: the scenario's workload drivers make these calls with `world.call`,
+// which reaches the client's machine at once, with no network in between (a crashed client takes its application
+// with it, and the call is dropped). They are traced as `call` entries.
 
 /** `KafkaProducer.send(new ProducerRecord(topic, partition, key, value))`. `value` is unique per run. */
 export interface ClientSend {

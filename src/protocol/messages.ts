@@ -16,7 +16,8 @@ export interface WireRecord {
 /**
  * A record batch (Kafka's RecordBatch v2 header fields that matter here). `baseOffset` and `leaderEpoch` are
  * set by the leader on append; a producer sends -1. Idempotent producers set `producerId`, `producerEpoch`
- * and `baseSequence`; others send -1.
+ * and `baseSequence`; others send -1. `sizeInBytes` is the batch's size as src/protocol/recordSize.ts counts it
+ * (Kafka's `batchLength` plus the log overhead): what the producer's and the fetches' byte limits add up.
  */
 export interface RecordBatch {
   baseOffset: number;
@@ -24,6 +25,7 @@ export interface RecordBatch {
   producerId: number;
   producerEpoch: number;
   baseSequence: number;
+  sizeInBytes: number;
   records: WireRecord[];
 }
 
@@ -154,33 +156,42 @@ export interface InitProducerIdResponse extends WithError {
   producerEpoch: number;
 }
 
-/** ProduceRequest for one partition. acks is 0, 1 or -1 (all); acks=0 gets no response. */
-export interface ProduceRequest {
-  type: 'produce.request';
-  correlationId: number;
-  acks: number;
-  timeoutMs: number;
+/** One partition's batch in a ProduceRequest (`PartitionProduceData`). */
+export interface ProducePartitionData {
   topic: string;
   partition: number;
   batch: RecordBatch;
 }
 
-/** ProduceResponse for one partition: the base offset of the appended (or duplicate) batch. */
-export interface ProduceResponse extends WithError {
-  type: 'produce.response';
+/**
+ * ProduceRequest: one per leader, with a batch for each partition the producer drained for it. acks is 0, 1 or -1
+ * (all); acks=0 gets no response. Kafka groups the partitions by topic (`TopicProduceData`); here they are one
+ * list, in the order the producer drained them.
+ */
+export interface ProduceRequest {
+  type: 'produce.request';
   correlationId: number;
+  acks: number;
+  timeoutMs: number;
+  partitions: ProducePartitionData[];
+}
+
+/** One partition's outcome in a ProduceResponse: the base offset of the appended (or duplicate) batch, or an error. */
+export interface ProducePartitionResponse extends WithError {
   topic: string;
   partition: number;
   baseOffset: number;
 }
 
-/** FetchRequest for one partition: followers send their broker id, consumers -1. */
-export interface FetchRequest {
-  type: 'fetch.request';
+/** ProduceResponse: every partition of the request, answered once all are decided (`DelayedProduce`). */
+export interface ProduceResponse {
+  type: 'produce.response';
   correlationId: number;
-  replicaId: number;
-  /** The follower's broker epoch (KIP-903), -1 for consumers. */
-  replicaEpoch: number;
+  partitions: ProducePartitionResponse[];
+}
+
+/** One partition of a FetchRequest (`FetchPartition`). */
+export interface FetchPartition {
   topic: string;
   partition: number;
   fetchOffset: number;
@@ -188,19 +199,41 @@ export interface FetchRequest {
   currentLeaderEpoch: number;
   /** The epoch of the last batch the follower has (Fetch v12+), for divergence detection; -1 if none. */
   lastFetchedEpoch: number;
-  maxRecords: number;
+  /** `max.partition.fetch.bytes` (consumers) or `replica.fetch.max.bytes` (followers). */
+  partitionMaxBytes: number;
 }
 
-/** FetchResponse: batches from fetchOffset, the leader's HW, and where the follower diverges if it does. */
-export interface FetchResponse extends WithError {
-  type: 'fetch.response';
+/**
+ * FetchRequest: one per leader, covering every partition the client or follower reads from it. The leader answers
+ * once `minBytes` are available or `maxWaitMs` passes (`DelayedFetch`), with at most `maxBytes` in all (at least
+ * one batch, KIP-74). Followers send their broker id and epoch (KIP-903), consumers -1.
+ */
+export interface FetchRequest {
+  type: 'fetch.request';
   correlationId: number;
+  replicaId: number;
+  replicaEpoch: number;
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytes: number;
+  partitions: FetchPartition[];
+}
+
+/** One partition of a FetchResponse: batches from its fetch offset, the leader's HW, where a follower diverges. */
+export interface FetchPartitionResponse extends WithError {
   topic: string;
   partition: number;
   highWatermark: number;
   logStartOffset: number;
   batches: RecordBatch[];
   divergingEpoch?: { epoch: number; endOffset: number };
+}
+
+/** FetchResponse: every partition of the request, each with its own error. */
+export interface FetchResponse {
+  type: 'fetch.response';
+  correlationId: number;
+  partitions: FetchPartitionResponse[];
 }
 
 /** ListOffsetsRequest: -1 latest (the HW), -2 earliest. */

@@ -130,6 +130,8 @@ export function producerSettingsRules({ view }: RuleContext): ScenarioIssue[] {
   });
 }
 
+const atLeastOne = new Set(['requestTimeoutMs', 'pollTimeoutMs', 'fetchMaxBytes', 'maxPartitionFetchBytes']);
+
 /** A group consumer's settings pass the Java client's own checks (resolveConsumerConfig), alone and together. */
 export function consumerSettingsRules({ view }: RuleContext): ScenarioIssue[] {
   return view.indices('consumers').flatMap((index): ScenarioIssue[] => {
@@ -138,8 +140,10 @@ export function consumerSettingsRules({ view }: RuleContext): ScenarioIssue[] {
     const issues: ScenarioIssue[] = [];
     for (const name of Object.keys(consumerClientDefaults)) {
       const value = settings[name];
-      if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 0)) {
-        issues.push({ path: `consumers[${index}].settings.${name}`, value, allowed: 'an integer >= 0' });
+      // A poll timeout of 0 would poll in a loop without virtual time moving; a byte limit of 0 fetches nothing.
+      const min = atLeastOne.has(name) ? 1 : 0;
+      if (value !== undefined && !(Number.isInteger(value) && (value as number) >= min)) {
+        issues.push({ path: `consumers[${index}].settings.${name}`, value, allowed: `an integer >= ${min}` });
       }
     }
     const known = Object.fromEntries(Object.entries(settings).filter(([name]) => Object.hasOwn(consumerDefaults, name)));

@@ -148,7 +148,10 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   for (const item of timeline) {
     runTo(item.atMs);
     if (!('fault' in item)) {
-      world.inject(item.to, item.command as never);
+      // The workload's calls are the application's method calls on its client, inside the client's process; the
+      // administrator's come over the network from outside the cluster.
+      if (item.to === CONTROLLER_NODE_ID) world.inject(item.to, item.command as never);
+      else world.call(item.to, item.command as never);
       continue;
     }
     const applied = targets.resolve(item.fault);
@@ -171,7 +174,7 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   sample();
   runTo(world.now + durations.quietMs);
   const finalReadStartMs = world.now;
-  for (const reader of scenario.readers) world.inject(reader.id, { type: 'client.readToEnd' });
+  for (const reader of scenario.readers) world.call(reader.id, { type: 'client.readToEnd' });
   const deadlineMs = world.now + durations.finalReadMs;
   const allRead = () => scenario.readers.every((reader) => finishedReads.has(reader.id));
   while (!allRead() && world.now < deadlineMs) runTo(Math.min(deadlineMs, nextSampleMs));
@@ -261,19 +264,17 @@ function buildCluster(world: World, scenario: RunnableScenario, brokerIds: reado
   }
 }
 
-// The application talks to its clients in-process: calls from the workload reach them at once, in order, and
-// are never lost (the network model's faults are for the cluster's own traffic).
+// The administrator's calls reach the controller over a link that neither delays nor loses them (the admin
+// client's own retries are not modelled); the application's calls to its clients are World.call, not messages.
 function withLosslessApplication(scenario: RunnableScenario): NetworkConfig {
-  const clients = [...scenario.producers, ...scenario.readers, ...(scenario.consumers ?? [])].map((client) => client.id);
-  // The administrator's calls reach the controller the same way.
-  if ((scenario.operations ?? []).length > 0) clients.push(CONTROLLER_NODE_ID);
-  const application = clients.map((to) => ({
+  if ((scenario.operations ?? []).length === 0) return scenario.network ?? {};
+  const admin = {
     from: WORLD_NODE_ID,
-    to,
+    to: CONTROLLER_NODE_ID,
     latency: { kind: 'constant' as const, ms: 0 },
     dropProbability: 0,
     duplicateProbability: 0,
     reorderProbability: 0,
-  }));
-  return { ...scenario.network, links: [...(scenario.network?.links ?? []), ...application] };
+  };
+  return { ...scenario.network, links: [...(scenario.network?.links ?? []), admin] };
 }

@@ -61,9 +61,13 @@ const producerSchema = strictObject({
 const readerSettingsSchema = strictObject({
   maxPollRecords: integer(1),
   requestTimeoutMs: integer(1),
-  pollIntervalMs: integer(0),
+  pollTimeoutMs: integer(1),
   metadataMaxAgeMs: integer(0),
   retryBackoffMs: integer(0),
+  fetchMaxWaitMs: integer(0),
+  fetchMinBytes: integer(0),
+  fetchMaxBytes: integer(1),
+  maxPartitionFetchBytes: integer(1),
 } satisfies Record<keyof ReaderSettings, z.ZodType>).partial();
 
 const readerSchema = strictObject({
@@ -85,7 +89,9 @@ const brokerSettingsSchema = strictObject(
     replicaFetchWaitMaxMs: integer(0),
     replicaFetchBackoffMs: integer(1),
     replicaSocketTimeoutMs: integer(1),
-    replicaFetchMaxRecords: integer(1),
+    replicaFetchMinBytes: integer(1),
+    replicaFetchMaxBytes: integer(1),
+    replicaFetchResponseMaxBytes: integer(1),
     alterPartitionTimeoutMs: integer(1),
     flushIntervalMs: integer(1),
     freezeHighWatermarkBelowMinIsr: boolean(),

@@ -3,10 +3,12 @@ import { MAX_EXAMPLES } from '../../src/checker/CheckResult.ts';
 import type { ClusterSample, LeaderNote, ReplicaSample } from '../../src/checker/ClusterSample.ts';
 import { InvariantMonitor, type InvariantResult } from '../../src/checker/InvariantMonitor.ts';
 import type { RecordBatch } from '../../src/protocol/messages.ts';
+import { batchSizeBytes } from '../../src/protocol/recordSize.ts';
 
 // A batch of records keyed 'k' with the given values, as a leader in `leaderEpoch` would stamp it.
 function batch(baseOffset: number, leaderEpoch: number, ...values: string[]): RecordBatch {
-  return { baseOffset, leaderEpoch, producerId: -1, producerEpoch: -1, baseSequence: -1, records: values.map((value) => ({ key: 'k', value })) };
+  const records = values.map((value) => ({ key: 'k', value }));
+  return { baseOffset, leaderEpoch, producerId: -1, producerEpoch: -1, baseSequence: -1, sizeInBytes: batchSizeBytes(records), records };
 }
 
 interface ReplicaOptions {

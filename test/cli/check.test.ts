@@ -49,14 +49,17 @@ describe('kafka-sim check', () => {
 
   it('gives the same counterexample on two worker threads, and from merged shards, as in one process', { timeout: 120_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'kafka-sim-check-'));
-    const args = ['check', '--property', 'group-at-least-once', '--weaken', 'commit-before-processing', '--runs', '12', '--max-shrinks', '5', '--json'];
+    const args = ['check', '--property', 'group-at-least-once', '--weaken', 'commit-before-processing', '--runs', '30', '--max-shrinks', '5', '--json'];
     const sequential = JSON.parse(cli(dir, ...args).stdout);
     const workers = JSON.parse(cli(dir, ...args, '--workers', '2').stdout);
     expect(sequential.ok).toBe(false);
     expect(workers.runs).toBe(sequential.runs);
     expect(workers.counterexample.traceHash).toBe(sequential.counterexample.traceHash);
     const shards = ['0/2', '1/2'].map((shard) => cli(dir, ...args, '--shard', shard));
-    expect(shards.map((s) => s.status).sort()).toEqual([0, 1]);
+    // The shard holding the first failing run fails; the other may fail too (at a later run) or hold.
+    const statuses = shards.map((s) => s.status);
+    expect(statuses).toContain(1);
+    for (const status of statuses) expect([0, 1]).toContain(status);
     const files = shards.map((s, i) => {
       const file = join(dir, `shard-${i}.jsonl`);
       writeFileSync(file, s.stdout);

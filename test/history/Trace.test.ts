@@ -29,6 +29,7 @@ const entryArbitrary: fc.Arbitrary<TraceEntry> = fc.oneof(
   }),
   fc.record({ t: timeArbitrary, kind: fc.constant('fault' as const), fault: jsonArbitrary, effect: fc.constantFrom('applied' as const, 'no-op' as const) }),
   fc.record({ t: timeArbitrary, kind: fc.constant('note' as const), node: nameArbitrary, data: jsonArbitrary }),
+  fc.record({ t: timeArbitrary, kind: fc.constant('call' as const), node: nameArbitrary, event: jsonArbitrary, outcome: fc.constantFrom('taken' as const, 'dropped' as const) }),
 );
 
 /** A note whose line is exactly `chars` characters long (at least 50). */
@@ -69,7 +70,7 @@ describe('formatEntry', () => {
       }),
       { numRuns: 200, seed: 7 },
     );
-    expect([...kinds].sort()).toEqual(['delivered', 'dropped', 'duplicated', 'fault', 'node', 'note', 'sent', 'state', 'timer']);
+    expect([...kinds].sort()).toEqual(['call', 'delivered', 'dropped', 'duplicated', 'fault', 'node', 'note', 'sent', 'state', 'timer']);
   });
 
   it('refuses a message that JSON cannot carry, naming where it is', () => {

@@ -40,7 +40,7 @@ function fullScenario(): Scenario {
         workload: { topic: 'audit.log_v2', records: 10, ratePerSec: 0.5, keys: { kind: 'explicit-partition' } },
       },
     ],
-    readers: [{ id: 'auditor', topics: ['orders', 'audit.log_v2'], settings: { maxPollRecords: 100, pollIntervalMs: 0 } }],
+    readers: [{ id: 'auditor', topics: ['orders', 'audit.log_v2'], settings: { maxPollRecords: 100, pollTimeoutMs: 500 } }],
     broker: { replicaLagTimeMaxMs: 10_000, minInsyncReplicas: 2, flushIntervalMs: 1_000, freezeHighWatermarkBelowMinIsr: false },
     controller: { brokerSessionTimeoutMs: 6_000, uncleanLeaderElectionEnable: false, replicaPlacer: 'rackUnaware' },
     network: {

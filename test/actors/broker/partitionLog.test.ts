@@ -3,6 +3,7 @@ import { endOffsetFor } from '../../../actors/broker/leaderEpochCache.ts';
 import {
   appendAsFollower,
   appendAsLeader,
+  bytesAvailable,
   assignEpochStartOffset,
   dropUnflushed,
   flush,
@@ -14,6 +15,7 @@ import {
 } from '../../../actors/broker/partitionLog.ts';
 import { emptyReplicaLog, logInvariantProblems } from '../../../actors/broker/ReplicaLog.ts';
 import type { ReplicaLog } from '../../../actors/broker/ReplicaLog.ts';
+import { batchSizeBytes } from '../../../src/protocol/recordSize.ts';
 import { leadAndWrite, logFromBatches, offsetsOf, records, valuesOf } from './logFixtures.ts';
 
 describe('partitionLog', () => {
@@ -29,6 +31,7 @@ describe('partitionLog', () => {
         producerId: -1,
         producerEpoch: -1,
         baseSequence: -1,
+        sizeInBytes: batchSizeBytes(records(2, 'b')),
         records: records(2, 'b'),
       });
       expect(second.log.epochCache).toEqual([{ epoch: 4, startOffset: 0 }]);
@@ -151,10 +154,22 @@ describe('partitionLog', () => {
       expect(readFrom(midBatch, 0, midBatch.highWatermark).batches?.map((batch) => batch.baseOffset)).toEqual([0, 2]);
     });
 
-    it('stops at maxRecords but always returns at least one batch', () => {
-      expect(readFrom(log, 0, log.logEndOffset, 3).batches?.map((batch) => batch.baseOffset)).toEqual([0]);
-      expect(readFrom(log, 0, log.logEndOffset, 1).batches?.map((batch) => batch.baseOffset)).toEqual([0]);
-      expect(readFrom(log, 0, log.logEndOffset, 4).batches?.map((batch) => batch.baseOffset)).toEqual([0, 2]);
+    it('stops at maxBytes but returns the first batch whatever its size, unless told not to (KIP-74)', () => {
+      const size = (log.batches[0] as { sizeInBytes: number }).sizeInBytes;
+      expect(size).toBe(batchSizeBytes((log.batches[0] as { records: { key: string | null; value: string }[] }).records));
+      const offsets = (maxBytes: number, minOneBatch = true) => readFrom(log, 0, log.logEndOffset, maxBytes, minOneBatch).batches?.map((batch) => batch.baseOffset);
+      expect(offsets(size)).toEqual([0]);
+      expect(offsets(1)).toEqual([0]);
+      expect(offsets(2 * size)).toEqual([0, 2]);
+      expect(offsets(2 * size - 1)).toEqual([0]);
+      expect(offsets(1, false)).toEqual([]);
+    });
+
+    it('counts the bytes a fetch could read below a limit (DelayedFetch), at most maxBytes', () => {
+      const size = (log.batches[0] as { sizeInBytes: number }).sizeInBytes;
+      expect(bytesAvailable(log, 0, log.highWatermark, Infinity)).toBe(2 * size);
+      expect(bytesAvailable(log, 4, log.highWatermark, Infinity)).toBe(0);
+      expect(bytesAvailable(log, 0, log.logEndOffset, size + 1)).toBe(size + 1);
     });
 
     it('refuses a limit past the log end offset', () => {
@@ -308,7 +323,7 @@ describe('appends that reuse the batch array (reuseBatches)', () => {
 
   it('trimToLogEnd cuts a saved log back to its own end, as a restart from an older save must', () => {
     const saved = appendAsLeader(emptyReplicaLog(), records(1), { leaderEpoch: 0 }).log;
-    appendAsFollower(saved, [{ baseOffset: 1, leaderEpoch: 0, producerId: -1, producerEpoch: -1, baseSequence: -1, records: [{ key: null, value: 'later' }] }], { reuseBatches: true });
+    appendAsFollower(saved, [{ baseOffset: 1, leaderEpoch: 0, producerId: -1, producerEpoch: -1, baseSequence: -1, sizeInBytes: 87, records: [{ key: null, value: 'later' }] }], { reuseBatches: true });
     expect(saved.batches).toHaveLength(2);
     const restored = trimToLogEnd(JSON.parse(JSON.stringify(saved)));
     expect(restored.batches).toHaveLength(1);

@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { ProduceRequest, ProduceResponse } from '../../../src/protocol/messages.ts';
+import type { ProducePartitionResponse, ProduceRequest, ProduceResponse, RecordBatch } from '../../../src/protocol/messages.ts';
 import { brokerNodeId } from '../../../src/protocol/nodeIds.ts';
+import { batchSizeBytes } from '../../../src/protocol/recordSize.ts';
 import { startCluster } from './clusterFixture.ts';
 
+function recordBatch(value: string, producer = { producerId: -1, producerEpoch: -1, baseSequence: -1 }): RecordBatch {
+  const records = [{ key: null, value }];
+  return { baseOffset: -1, leaderEpoch: -1, ...producer, sizeInBytes: batchSizeBytes(records), records };
+}
+
 function produce(partition: number, value: string, acks = -1, correlationId = 0): ProduceRequest {
-  return {
-    type: 'produce.request',
-    correlationId,
-    acks,
-    timeoutMs: 30_000,
-    topic: 't',
-    partition,
-    batch: { baseOffset: -1, leaderEpoch: -1, producerId: -1, producerEpoch: -1, baseSequence: -1, records: [{ key: null, value }] },
-  };
+  return { type: 'produce.request', correlationId, acks, timeoutMs: 30_000, partitions: [{ topic: 't', partition, batch: recordBatch(value) }] };
+}
+
+/** Each produce.response the cluster sent, as its correlation id with its first (in these tests, only) partition's answer. */
+function produceAnswers(replies: readonly { type: string }[]): Array<{ correlationId: number } & ProducePartitionResponse> {
+  return replies
+    .filter((m): m is ProduceResponse => m.type === 'produce.response')
+    .map((m) => ({ correlationId: m.correlationId, ...(m.partitions[0] as ProducePartitionResponse) }));
 }
 
 describe('a KRaft cluster of controller and brokers', () => {
@@ -42,7 +47,7 @@ describe('a KRaft cluster of controller and brokers', () => {
     const leader = cluster.leaderOf('t', 0);
     cluster.world.inject(brokerNodeId(leader), produce(0, 'v1') as never);
     cluster.world.runFor(2_000);
-    const response = cluster.replies.find((m) => m.type === 'produce.response') as ProduceResponse | undefined;
+    const response = produceAnswers(cluster.replies)[0];
     expect(response).toMatchObject({ correlationId: 0, baseOffset: 0 });
     expect(response?.errorCode).toBeUndefined();
     for (const id of cluster.brokerIds) {
@@ -113,7 +118,7 @@ describe('ISR and the high watermark under min.insync.replicas (RF 3, min ISR 2)
     expect(cluster.broker(leader).partitions['t-0']?.isr).toEqual([leader]);
     cluster.world.inject(brokerNodeId(leader), produce(0, 'all', -1, 1) as never);
     cluster.world.runFor(1_000);
-    const answers = cluster.replies.filter((m): m is ProduceResponse & { from: string } => m.type === 'produce.response');
+    const answers = produceAnswers(cluster.replies);
     expect(answers.find((a) => a.correlationId === 1)?.errorCode).toBe('NOT_ENOUGH_REPLICAS');
     expect(answers.find((a) => a.correlationId === 2)).toMatchObject({ baseOffset: 0 });
     const log = cluster.broker(leader).partitions['t-0']?.log;
@@ -128,7 +133,7 @@ describe('ISR and the high watermark under min.insync.replicas (RF 3, min ISR 2)
     isolateFollowers(cluster, leader);
     cluster.world.inject(brokerNodeId(leader), produce(0, 'w', -1, 7) as never);
     cluster.world.runFor(5_000);
-    const answer = cluster.replies.find((m): m is ProduceResponse & { from: string } => m.type === 'produce.response');
+    const answer = produceAnswers(cluster.replies)[0];
     expect(answer).toMatchObject({ correlationId: 7, errorCode: 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' });
     // The data was written: that is what tells AFTER_APPEND apart.
     expect(cluster.broker(leader).partitions['t-0']?.log.logEndOffset).toBe(1);
@@ -177,16 +182,16 @@ describe('produce on the leader', () => {
     const cluster = startCluster();
     cluster.world.runFor(5_000);
     const leader = cluster.leaderOf('t', 0);
-    const batch = (baseSequence: number, value: string) => ({
+    const batch = (baseSequence: number, value: string): ProduceRequest => ({
       ...produce(0, value, -1, baseSequence),
-      batch: { baseOffset: -1, leaderEpoch: -1, producerId: 42, producerEpoch: 0, baseSequence, records: [{ key: null, value }] },
+      partitions: [{ topic: 't', partition: 0, batch: recordBatch(value, { producerId: 42, producerEpoch: 0, baseSequence }) }],
     });
     cluster.world.inject(brokerNodeId(leader), batch(0, 'a') as never);
     cluster.world.inject(brokerNodeId(leader), batch(1, 'b') as never);
     cluster.world.runFor(1_000);
     cluster.world.inject(brokerNodeId(leader), batch(0, 'a') as never);
     cluster.world.runFor(1_000);
-    const answers = cluster.replies.filter((m): m is ProduceResponse & { from: string } => m.type === 'produce.response');
+    const answers = produceAnswers(cluster.replies);
     expect(answers.map((a) => [a.correlationId, a.baseOffset, a.errorCode])).toEqual([
       [0, 0, undefined],
       [1, 1, undefined],
@@ -196,7 +201,57 @@ describe('produce on the leader', () => {
     // A gap in the sequence is refused.
     cluster.world.inject(brokerNodeId(leader), batch(5, 'gap') as never);
     cluster.world.runFor(1_000);
-    expect(cluster.replies.at(-1)).toMatchObject({ correlationId: 5, errorCode: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
+    expect(produceAnswers(cluster.replies).at(-1)).toMatchObject({ correlationId: 5, errorCode: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
+  });
+});
+
+describe('a ProduceRequest of several partitions', () => {
+  it('is answered once, per partition: what this broker leads is appended, the rest get NOT_LEADER_OR_FOLLOWER', () => {
+    const cluster = startCluster();
+    cluster.world.runFor(5_000);
+    const leader = cluster.leaderOf('t', 0);
+    const led = [0, 1, 2].filter((p) => cluster.leaderOf('t', p) === leader);
+    const notLed = [0, 1, 2].filter((p) => cluster.leaderOf('t', p) !== leader);
+    expect(notLed.length).toBeGreaterThan(0);
+    const request: ProduceRequest = {
+      type: 'produce.request',
+      correlationId: 9,
+      acks: -1,
+      timeoutMs: 30_000,
+      partitions: [0, 1, 2].map((partition) => ({ topic: 't', partition, batch: recordBatch(`v${partition}`) })),
+    };
+    cluster.world.inject(brokerNodeId(leader), request as never);
+    cluster.world.runFor(2_000);
+    const responses = cluster.replies.filter((m): m is ProduceResponse & { from: string } => m.type === 'produce.response');
+    expect(responses).toHaveLength(1);
+    const byPartition = new Map(responses[0]?.partitions.map((p) => [p.partition, p]));
+    for (const p of led) expect(byPartition.get(p)).toEqual({ topic: 't', partition: p, baseOffset: 0 });
+    for (const p of notLed) expect(byPartition.get(p)).toEqual({ topic: 't', partition: p, baseOffset: -1, errorCode: 'NOT_LEADER_OR_FOLLOWER' });
+    for (const p of led) expect(cluster.broker(leader).partitions[`t-${p}`]?.log.highWatermark).toBe(1);
+  });
+
+  it('acks=all: waits for every partition to be replicated, and answers them together', () => {
+    const cluster = startCluster({ brokerConfig: { minInsyncReplicas: 2 } });
+    cluster.world.runFor(5_000);
+    const leader = cluster.leaderOf('t', 0);
+    // A follower is cut off: the writes cannot commit (the HW waits for the whole ISR) until the controller fences
+    // it (broker.session.timeout.ms) and takes it out of the ISR.
+    const led = [0, 1, 2].filter((p) => cluster.leaderOf('t', p) === leader);
+    const request: ProduceRequest = {
+      type: 'produce.request',
+      correlationId: 4,
+      acks: -1,
+      timeoutMs: 60_000,
+      partitions: led.map((partition) => ({ topic: 't', partition, batch: recordBatch(`v${partition}`) })),
+    };
+    const follower = cluster.brokerIds.find((id) => id !== leader) as number;
+    cluster.world.partition({ isolate: brokerNodeId(follower) });
+    cluster.world.inject(brokerNodeId(leader), request as never);
+    cluster.world.runFor(1_000);
+    expect(cluster.replies.filter((m) => m.type === 'produce.response')).toEqual([]);
+    cluster.world.runFor(40_000);
+    const responses = produceAnswers(cluster.replies);
+    expect(responses.map((r) => [r.partition, r.baseOffset, r.errorCode])).toEqual(led.map((p) => [p, 0, undefined]));
   });
 });
 

@@ -50,23 +50,31 @@ describe('group consumer: metadata', () => {
 });
 
 describe('group consumer: a reset during a poll', () => {
-  it("ends the poll's fetches to that broker at once and asks for metadata; the poll returns when nothing else is pending", () => {
+  it("ends the poll's fetch to that broker, keeps off it for reconnect.backoff.ms and asks for metadata; the poll goes on", () => {
     const base = consumer();
-    const pending = (partition: number, broker: number) => ({ kind: 'fetch' as const, key: `events-${partition}`, topic: 'events', partition, to: `broker-${broker}`, fetchOffset: 0 });
-    const fetching: ConsumerState = {
+    const inFlight = (correlationId: number, key: string) => ({ correlationId, deadlineMs: 31_000, fetchOffsets: { [key]: 0 } });
+    const polling: ConsumerState = {
       ...base,
-      phase: 'fetching',
-      offsets: { ...base.offsets, positions: { 'events-0': 0, 'events-1': 0 } },
-      round: { operationId: 5, pending: { 10: pending(0, 1), 11: pending(1, 2) }, records: {}, caughtUp: [] },
+      phase: 'polling',
+      poll: { operationId: 5 },
+      membership: { ...base.membership, state: 'STABLE', generationId: 1, rejoinNeeded: false },
+      leaders: { 'events-0': { leader: 1, leaderEpoch: 0 }, 'events-1': { leader: 2, leaderEpoch: 0 } },
+      offsets: { ...base.offsets, positions: { 'events-0': 0, 'events-1': 0 }, processed: { 'events-0': 0, 'events-1': 0 } },
+      coordinator: 3,
+      fetcher: { ...base.fetcher, inFlight: { 1: inFlight(10, 'events-0'), 2: inFlight(11, 'events-1') } },
     };
     const out: ConsumerEffect[] = [];
-    const afterFirst = onConnectionReset(fetching, 'broker-1', 1_000, out);
-    expect(afterFirst.phase).toBe('fetching');
-    expect(Object.keys(afterFirst.round?.pending ?? {})).toEqual(['11']);
-    expect(afterFirst.metadataInFlight).not.toBeNull();
+    const after = onConnectionReset(polling, 'broker-1', 1_000, out);
+    expect(Object.keys(after.fetcher.inFlight)).toEqual(['2']);
+    expect(after.reconnect[1]).toEqual({ atMs: 1_050, failures: 1 });
+    expect(after.metadataInFlight).not.toBeNull();
+    expect(after.metadataTo).toBe(2); // not the broker backing off
+    // The poll stays open: no fetch to broker 1 until its backoff ends, when the poll wakes up.
+    expect(after.phase).toBe('polling');
     expect(out.some((e) => e.kind === 'note')).toBe(false);
-    const afterSecond = onConnectionReset(afterFirst, 'broker-2', 1_000, out);
-    expect(afterSecond.round).toBeNull();
-    expect(out).toContainEqual(expect.objectContaining({ kind: 'note', data: expect.objectContaining({ history: 'complete', id: 5, type: 'ok' }) }));
+    expect(out.some((e) => e.kind === 'send' && e.to === 'broker-1' && e.message.type === 'fetch.request')).toBe(false);
+    expect(out).toContainEqual({ kind: 'timer', id: 'consumer.reconnect', delayMs: 50, event: { type: 'consumer.reconnect' } });
+    // A second reset in a row backs off twice as long.
+    expect(onConnectionReset({ ...after, reconnect: { 1: { atMs: 900, failures: 1 } } }, 'broker-1', 1_000, []).reconnect[1]).toEqual({ atMs: 1_100, failures: 2 });
   });
 });

@@ -7,12 +7,14 @@ import type {
   KafkaMessage,
   MetadataRequest,
   PartitionState,
+  ProducePartitionData,
+  ProducePartitionResponse,
   ProduceRequest,
   WireRecord,
 } from '../../../src/protocol/messages.ts';
 
-// A test-only broker for the producer's tests: one node that answers Metadata, InitProducerId and Produce from a
-// scripted view of the cluster, keeps a plain log per partition, and misbehaves on cue. Not Kafka's broker: no
+// A test-only broker for the producer's tests: one node that answers Metadata, InitProducerId and Produce (every
+// partition of a request, answered together) from a scripted view of the cluster, keeps a plain log per partition, and misbehaves on cue. Not Kafka's broker: no
 // replication, no ISR; the idempotence check is the simplest that shows the producer's side (a batch whose
 // producer id, epoch and base sequence match one already appended gets that batch's offsets back).
 
@@ -147,42 +149,48 @@ function metadataResponse(context: FakeBrokerContext, request: MetadataRequest):
 }
 
 function produce(context: FakeBrokerContext, request: ProduceRequest): { context: FakeBrokerContext; response?: KafkaMessage } {
-  const answer = (errorCode: KafkaErrorType | undefined, baseOffset = -1): KafkaMessage => ({
-    type: 'produce.response',
-    correlationId: request.correlationId,
-    topic: request.topic,
-    partition: request.partition,
-    baseOffset,
-    ...(errorCode === undefined ? {} : { errorCode }),
-  });
-  if (leadershipNow(context).leader !== context.input.brokerId) return { context, response: answer('NOT_LEADER_OR_FOLLOWER') };
+  const answer = (partitions: ProducePartitionResponse[]): KafkaMessage => ({ type: 'produce.response', correlationId: request.correlationId, partitions });
+  const allFail = (errorCode: KafkaErrorType | undefined) =>
+    answer(request.partitions.map(({ topic, partition }) => ({ topic, partition, baseOffset: -1, ...(errorCode === undefined ? {} : { errorCode }) })));
+  if (leadershipNow(context).leader !== context.input.brokerId) return { context, response: allFail('NOT_LEADER_OR_FOLLOWER') };
   if (context.errorsLeft > 0) {
-    return { context: { ...context, errorsLeft: context.errorsLeft - 1 }, response: answer(context.input.faults?.errorFirst?.error) };
+    return { context: { ...context, errorsLeft: context.errorsLeft - 1 }, response: allFail(context.input.faults?.errorFirst?.error) };
   }
   if (context.input.faults?.neverAnswer === true) return { context };
+  let next = context;
+  const results: ProducePartitionResponse[] = [];
+  for (const data of request.partitions) {
+    const appended = appendPartition(next, data);
+    next = appended.context;
+    results.push(appended.result);
+  }
+  if (request.acks === 0) return { context: next };
+  if (context.dropsLeft > 0) return { context: { ...next, dropsLeft: context.dropsLeft - 1 } };
+  return { context: next, response: answer(results) };
+}
 
-  const key = `${request.topic}-${request.partition}`;
-  const { producerId, producerEpoch, baseSequence } = request.batch;
+function appendPartition(context: FakeBrokerContext, data: ProducePartitionData): { context: FakeBrokerContext; result: ProducePartitionResponse } {
+  const { topic, partition, batch } = data;
+  const key = `${topic}-${partition}`;
+  const { producerId, producerEpoch, baseSequence } = batch;
   const producerKey = `${producerId} ${key}`;
   const appended = context.producerBatches[producerKey] ?? [];
   if (producerId >= 0) {
     const duplicate = appended.find((b) => b.producerEpoch === producerEpoch && b.baseSequence === baseSequence);
-    if (duplicate !== undefined) return { context, response: answer(undefined, duplicate.baseOffset) };
+    if (duplicate !== undefined) return { context, result: { topic, partition, baseOffset: duplicate.baseOffset } };
     const last = appended.at(-1);
     const expected = last === undefined || last.producerEpoch !== producerEpoch ? 0 : last.lastSequence + 1;
-    if (last !== undefined && baseSequence !== expected) return { context, response: answer('OUT_OF_ORDER_SEQUENCE_NUMBER') };
+    if (last !== undefined && baseSequence !== expected) return { context, result: { topic, partition, baseOffset: -1, errorCode: 'OUT_OF_ORDER_SEQUENCE_NUMBER' } };
   }
   const log = context.logs[key] ?? [];
   const baseOffset = log.length;
-  const records = request.batch.records.map((record, i) => ({ ...record, offset: baseOffset + i }));
+  const records = batch.records.map((record, i) => ({ ...record, offset: baseOffset + i }));
   // Like ProducerStateEntry, remember the last 5 batches of each producer on each partition.
-  const batch = { producerEpoch, baseSequence, lastSequence: baseSequence + records.length - 1, baseOffset };
+  const entry = { producerEpoch, baseSequence, lastSequence: baseSequence + records.length - 1, baseOffset };
   const next: FakeBrokerContext = {
     ...context,
     logs: { ...context.logs, [key]: [...log, ...records] },
-    producerBatches: producerId >= 0 ? { ...context.producerBatches, [producerKey]: [...appended, batch].slice(-5) } : context.producerBatches,
+    producerBatches: producerId >= 0 ? { ...context.producerBatches, [producerKey]: [...appended, entry].slice(-5) } : context.producerBatches,
   };
-  if (request.acks === 0) return { context: next };
-  if (context.dropsLeft > 0) return { context: { ...next, dropsLeft: context.dropsLeft - 1 } };
-  return { context: next, response: answer(undefined, baseOffset) };
+  return { context: next, result: { topic, partition, baseOffset } };
 }

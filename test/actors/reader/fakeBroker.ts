@@ -2,13 +2,16 @@
 // the test gives it (and changes with `fake.setPartition` from 'world'), with the broker's checks in Kafka's
 // order (ReplicaManager#fetchMessages, Partition#fetchRecords, LocalLog#read): unknown partition, not the
 // leader, leader epoch fencing (KIP-320), offset out of range; then batches from the fetch offset up to the high
-// watermark for consumers (replicaId -1) and up to the log end for followers. No replication, no long poll.
-import { assign, emit, setup } from 'xstate';
+// watermark for consumers (replicaId -1) and up to the log end for followers. No replication. A fetch that finds
+// nothing waits up to its maxWaitMs (a long poll, as DelayedFetch) and is answered early when the table changes.
+import { enqueueActions, setup } from 'xstate';
 import type { Message } from '../../../src/kernel/Bus.ts';
 import type { HostEmitted, NodeInput } from '../../../src/kernel/NodeHost.ts';
 import type { KafkaErrorType } from '../../../src/protocol/errors.ts';
 import {
   topicPartitionKey,
+  type FetchPartition,
+  type FetchPartitionResponse,
   type FetchRequest,
   type FetchResponse,
   type KafkaMessage,
@@ -18,6 +21,7 @@ import {
   type MetadataResponse,
   type RecordBatch,
 } from '../../../src/protocol/messages.ts';
+import { batchSizeBytes } from '../../../src/protocol/recordSize.ts';
 
 /** One partition as this broker sees it. */
 export interface FakePartition {
@@ -47,12 +51,16 @@ type FakeEvent =
   | (MetadataRequest & { from: string })
   | (FetchRequest & { from: string })
   | (ListOffsetsRequest & { from: string })
-  | (FakeSetPartition & { from: string });
+  | (FakeSetPartition & { from: string })
+  | { type: 'fake.fetchExpired'; id: number };
 
 interface FakeContext {
   brokerId: number;
   brokers: number[];
   partitions: Record<string, FakePartition>;
+  /** Fetches waiting for data, by a counter id. */
+  parked: Record<number, FetchRequest & { from: string }>;
+  nextParkedId: number;
 }
 
 /** The next offset after the partition's last batch (its log end offset). */
@@ -67,7 +75,7 @@ export function batchesOf(prefix: string, fromOffset: number, toOffset: number, 
   for (let base = fromOffset; base < toOffset; base += size) {
     const records = [];
     for (let o = base; o < Math.min(base + size, toOffset); o++) records.push({ key: null, value: `${prefix}${o}` });
-    batches.push({ baseOffset: base, leaderEpoch, producerId: -1, producerEpoch: -1, baseSequence: -1, records });
+    batches.push({ baseOffset: base, leaderEpoch, producerId: -1, producerEpoch: -1, baseSequence: -1, sizeInBytes: batchSizeBytes(records), records });
   }
   return batches;
 }
@@ -85,25 +93,34 @@ function leaderError(context: FakeContext, p: FakePartition | undefined, current
   return undefined;
 }
 
-function answerFetch(context: FakeContext, request: FetchRequest): FetchResponse {
-  const p = context.partitions[topicPartitionKey(request.topic, request.partition)];
-  const base = { type: 'fetch.response' as const, correlationId: request.correlationId, topic: request.topic, partition: request.partition };
-  const failed = (errorCode: KafkaErrorType): FetchResponse => ({ ...base, errorCode, highWatermark: -1, logStartOffset: -1, batches: [] });
-  const error = leaderError(context, p, request.currentLeaderEpoch);
+function answerPartition(context: FakeContext, request: FetchRequest, fetch: FetchPartition): FetchPartitionResponse {
+  const p = context.partitions[topicPartitionKey(fetch.topic, fetch.partition)];
+  const base = { topic: fetch.topic, partition: fetch.partition };
+  const failed = (errorCode: KafkaErrorType): FetchPartitionResponse => ({ ...base, errorCode, highWatermark: -1, logStartOffset: -1, batches: [] });
+  const error = leaderError(context, p, fetch.currentLeaderEpoch);
   if (error !== undefined || p === undefined) return failed(error ?? 'UNKNOWN_TOPIC_OR_PARTITION');
-  if (request.fetchOffset < p.logStartOffset || request.fetchOffset > logEndOffset(p)) return failed('OFFSET_OUT_OF_RANGE');
+  if (fetch.fetchOffset < p.logStartOffset || fetch.fetchOffset > logEndOffset(p)) return failed('OFFSET_OUT_OF_RANGE');
   // FetchIsolation: consumers read below the high watermark, followers to the log end.
   const maxOffset = request.replicaId >= 0 ? logEndOffset(p) : p.highWatermark;
   const batches: RecordBatch[] = [];
-  let count = 0;
+  let bytes = 0;
   for (const batch of p.batches) {
     const end = batch.baseOffset + batch.records.length;
-    if (end <= request.fetchOffset) continue;
-    if (end > maxOffset || count >= request.maxRecords) break;
+    if (end <= fetch.fetchOffset) continue;
+    if (end > maxOffset || (batches.length > 0 && bytes + batch.sizeInBytes > fetch.partitionMaxBytes)) break;
     batches.push(batch);
-    count += batch.records.length;
+    bytes += batch.sizeInBytes;
   }
   return { ...base, highWatermark: p.highWatermark, logStartOffset: p.logStartOffset, batches };
+}
+
+function answerFetch(context: FakeContext, request: FetchRequest): FetchResponse {
+  return { type: 'fetch.response', correlationId: request.correlationId, partitions: request.partitions.map((fetch) => answerPartition(context, request, fetch)) };
+}
+
+// Whether the answer must go now: it has data or an error, or the request does not wait.
+function mustAnswer(response: FetchResponse, request: FetchRequest): boolean {
+  return request.maxWaitMs <= 0 || response.partitions.some((p) => p.errorCode !== undefined || p.batches.length > 0);
 }
 
 function answerListOffsets(context: FakeContext, request: ListOffsetsRequest): ListOffsetsResponse {
@@ -146,17 +163,48 @@ export const fakeBrokerMachine = setup({
     brokerId: input.brokerId,
     brokers: input.brokers,
     partitions: Object.fromEntries(input.partitions.map((p) => [topicPartitionKey(p.topic, p.partition), p])),
+    parked: {},
+    nextParkedId: 0,
   }),
   on: {
-    'metadata.request': { actions: emit(({ context, event }) => reply(event.from, answerMetadata(context, event))) },
-    'fetch.request': { actions: emit(({ context, event }) => reply(event.from, answerFetch(context, event))) },
-    'listOffsets.request': { actions: emit(({ context, event }) => reply(event.from, answerListOffsets(context, event))) },
+    'metadata.request': { actions: enqueueActions(({ context, event, enqueue }) => enqueue.emit(reply(event.from, answerMetadata(context, event)))) },
+    'fetch.request': {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const response = answerFetch(context, event);
+        if (mustAnswer(response, event)) {
+          enqueue.emit(reply(event.from, response));
+          return;
+        }
+        const id = context.nextParkedId;
+        enqueue.assign({ parked: { ...context.parked, [id]: event }, nextParkedId: id + 1 });
+        enqueue.raise({ type: 'fake.fetchExpired', id }, { id: `fake.fetch:${id}`, delay: event.maxWaitMs });
+      }),
+    },
+    'fake.fetchExpired': {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const request = context.parked[event.id];
+        if (request === undefined) return;
+        const parked = { ...context.parked };
+        delete parked[event.id];
+        enqueue.assign({ parked });
+        enqueue.emit(reply(request.from, answerFetch(context, request)));
+      }),
+    },
+    'listOffsets.request': { actions: enqueueActions(({ context, event, enqueue }) => enqueue.emit(reply(event.from, answerListOffsets(context, event)))) },
     'fake.setPartition': {
-      actions: assign({
-        partitions: ({ context, event }) => ({
-          ...context.partitions,
-          [topicPartitionKey(event.state.topic, event.state.partition)]: event.state,
-        }),
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const partitions = { ...context.partitions, [topicPartitionKey(event.state.topic, event.state.partition)]: event.state };
+        const next = { ...context, partitions };
+        // The change may give a parked fetch what it waits for.
+        const parked = { ...context.parked };
+        for (const [id, request] of Object.entries(context.parked)) {
+          const response = answerFetch(next, request);
+          if (!mustAnswer(response, request)) continue;
+          delete parked[Number(id)];
+          enqueue.cancel(`fake.fetch:${id}`);
+          enqueue.emit(reply(request.from, response));
+        }
+        enqueue.assign({ partitions, parked });
       }),
     },
   },

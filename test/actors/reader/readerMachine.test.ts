@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { nonmonotonicPoll } from '../../../src/checker/nonmonotonicPoll.ts';
 import { pollSkip } from '../../../src/checker/pollSkip.ts';
-import type { FetchRequest, ListOffsetsRequest } from '../../../src/protocol/messages.ts';
+import type { FetchRequest, FetchResponse, ListOffsetsRequest } from '../../../src/protocol/messages.ts';
 import { batchesOf, type FakePartition } from './fakeBroker.ts';
 import { offsetsOf, READER, readerPositions, startReaderRun } from './readerRun.ts';
 
 function partition(p: number, fields: Partial<FakePartition> = {}): FakePartition {
   const batches = fields.batches ?? batchesOf(`p${p}-v`, 0, 10, 2);
   return { topic: 't', partition: p, leader: 1, leaderEpoch: 0, logStartOffset: 0, highWatermark: 10, batches, ...fields };
+}
+
+/** Every partition error in the fetch responses the reader got. */
+function fetchErrors(run: ReturnType<typeof startReaderRun>): string[] {
+  return run
+    .deliveredToReader('fetch.response')
+    .flatMap((e) => (e.message as unknown as FetchResponse).partitions.map((p) => p.errorCode))
+    .filter((code): code is NonNullable<typeof code> => code !== undefined);
 }
 
 function valuesOf(prefix: string, from: number, to: number): string[] {
@@ -20,21 +28,25 @@ describe('readerMachine: reading', () => {
     // broker return batches that start below the position, whose first records the reader must skip.
     const run = startReaderRun({
       partitions: [partition(0, { highWatermark: 6 }), partition(1, { highWatermark: 4 })],
-      reader: { maxPollRecords: 3, pollIntervalMs: 50 },
+      reader: { maxPollRecords: 3 },
     });
     run.world.runFor(2_000);
     expect(run.readsOf('t-0').map((r) => r.value)).toEqual(valuesOf('p0-v', 0, 6));
     expect(run.readsOf('t-1').map((r) => r.value)).toEqual(valuesOf('p1-v', 0, 4));
     expect(offsetsOf(run.readsOf('t-0'))).toEqual([0, 1, 2, 3, 4, 5]);
     expect(readerPositions(run.world)).toEqual({ 't-0': 6, 't-1': 4 });
-    for (const op of run.okPolls()) expect(op.value.records.length).toBeLessThanOrEqual(6); // 3 per partition
+    // max.poll.records bounds a whole poll; the rest waits in the fetcher's buffer for the next.
+    for (const op of run.okPolls()) expect(op.value.records.length).toBeLessThanOrEqual(3);
 
-    // A consumer fetch: replica -1, no broker epoch, the leader epoch from metadata, max.poll.records.
+    // A consumer fetch: one per leader, covering both partitions it leads, long-polled (fetch.max.wait.ms,
+    // fetch.min.bytes); replica -1, no broker epoch, each partition with the leader epoch from metadata.
     const fetches = run.sentByReader('fetch.request').map((e) => e.message as unknown as FetchRequest);
-    expect(fetches.length).toBeGreaterThan(10);
+    expect(fetches.length).toBeGreaterThan(2);
     for (const f of fetches) {
-      expect(f).toMatchObject({ replicaId: -1, replicaEpoch: -1, currentLeaderEpoch: 0, lastFetchedEpoch: -1, maxRecords: 3 });
+      expect(f).toMatchObject({ replicaId: -1, replicaEpoch: -1, maxWaitMs: 500, minBytes: 1, maxBytes: 52_428_800 });
+      for (const p of f.partitions) expect(p).toMatchObject({ currentLeaderEpoch: 0, lastFetchedEpoch: -1, partitionMaxBytes: 1_048_576 });
     }
+    expect(fetches[0]?.partitions.map((p) => `${p.topic}-${p.partition}`)).toEqual(['t-0', 't-1']);
 
     run.setPartition(partition(0, { highWatermark: 10 }));
     run.world.runFor(1_000);
@@ -49,7 +61,7 @@ describe('readerMachine: reading', () => {
     expect(history[0]).toMatchObject({ f: 'assign', type: 'invoke', value: { partitions: ['t-0', 't-1'] }, process: READER });
     expect(history[1]).toMatchObject({ f: 'assign', type: 'ok' });
     expect(history.slice(2).every((op) => op.f === 'poll')).toBe(true);
-    expect(history.filter((op) => op.type === 'invoke').length).toBeGreaterThan(10);
+    expect(history.filter((op) => op.type === 'invoke').length).toBeGreaterThan(5);
     for (const op of run.okPolls()) {
       for (const key of ['t-0', 't-1']) {
         const offsets = offsetsOf(op.value.records.filter((r) => `${r.topic}-${r.partition}` === key));
@@ -62,7 +74,7 @@ describe('readerMachine: reading', () => {
     const run = startReaderRun({
       seed: 7,
       partitions: [partition(0, { highWatermark: 2 }), partition(1, { highWatermark: 2 })],
-      reader: { maxPollRecords: 3, requestTimeoutMs: 200, pollIntervalMs: 20 },
+      reader: { maxPollRecords: 3, requestTimeoutMs: 200, fetchMaxWaitMs: 50 },
       network: {
         defaults: {
           latency: { kind: 'exponential', meanMs: 5, minMs: 1 },
@@ -86,41 +98,42 @@ describe('readerMachine: reading', () => {
     expect(run.events.some((e) => e.kind === 'dropped')).toBe(true);
   });
 
-  it('gives a poll no records from a partition whose leader does not answer, and still returns the others', () => {
+  it('reads the partition whose leader answers, while the fetch to one that does not times out and is sent again', () => {
     const run = startReaderRun({
       partitions: [partition(0), partition(1, { leader: 2 })],
-      reader: { requestTimeoutMs: 300, pollIntervalMs: 50 },
+      reader: { requestTimeoutMs: 300, fetchMaxWaitMs: 100 },
     });
     run.world.partition({ isolate: 'broker-2' });
     run.world.runFor(1_000);
     expect(run.readsOf('t-0')).toHaveLength(10);
     expect(run.readsOf('t-1')).toHaveLength(0);
-    // Every poll waited for the fetch timeout, then completed ok with what it had.
-    const polls = run.history().filter((op) => op.f === 'poll');
-    for (let i = 0; i + 1 < polls.length; i += 2) {
-      expect(polls[i]?.type).toBe('invoke');
-      expect(polls[i + 1]?.type).toBe('ok');
-      expect((polls[i + 1]?.timeMs ?? 0) - (polls[i]?.timeMs ?? 0)).toBe(300);
-    }
+    // request.timeout.ms: the fetch to broker 2 is abandoned after 300 ms and sent again.
+    const toBroker2 = run.sentByReader('fetch.request').filter((e) => e.to === 'broker-2').map((e) => e.sentAtMs);
+    expect(toBroker2.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < toBroker2.length; i++) expect((toBroker2[i] as number) - (toBroker2[i - 1] as number)).toBeGreaterThanOrEqual(300);
     run.world.heal();
     run.world.runFor(1_000);
     expect(offsetsOf(run.readsOf('t-1'))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
-  it("ends a poll's fetch at once when the leader's connection is reset, and asks for metadata", () => {
-    const run = startReaderRun({
-      partitions: [partition(0), partition(1, { leader: 2 })],
-      reader: { requestTimeoutMs: 30_000, pollIntervalMs: 50 },
-    });
+  it("ends the fetch to a broker whose connection is reset, keeps off it for reconnect.backoff.ms (doubling), and asks for metadata", () => {
+    const run = startReaderRun({ partitions: [partition(0), partition(1, { leader: 2 })] });
     run.world.runFor(500);
     const metadataBefore = run.sentByReader('metadata.request').length;
     // broker-2's process dies; its machine refuses the reader's fetches with a reset instead of letting them wait.
     run.world.crash('broker-2');
-    const pollsBefore = run.okPolls().length;
+    const crashMs = run.world.now;
     run.world.runFor(1_000);
-    expect(run.deliveredToReader('connection.reset').length).toBeGreaterThan(0);
-    expect(run.okPolls().length - pollsBefore).toBeGreaterThan(5);
+    const resets = run.events.filter((e) => e.kind === 'delivered' && e.envelope.to === READER && e.envelope.message.type === 'connection.reset').map((e) => e.atMs);
+    expect(resets.length).toBeGreaterThan(2);
+    // After each reset the next fetch to broker 2 waits 50 ms, then 100, 200, ... (NetworkClient's reconnect backoff).
+    const retries = run.sentByReader('fetch.request').filter((e) => e.to === 'broker-2' && e.sentAtMs > crashMs).map((e) => e.sentAtMs);
+    expect(retries.length).toBeGreaterThan(1);
+    expect((retries[0] as number) - (resets[0] as number)).toBeGreaterThanOrEqual(50);
+    expect((retries[1] as number) - (retries[0] as number)).toBeGreaterThanOrEqual(100);
     expect(run.sentByReader('metadata.request').length).toBeGreaterThan(metadataBefore);
+    // The other leader's partition was read all along.
+    expect(run.readsOf('t-0')).toHaveLength(10);
   });
 });
 
@@ -137,12 +150,12 @@ describe('readerMachine: leaders and offsets', () => {
     run.world.runFor(1_000);
 
     expect(run.readsOf('t-0').map((r) => r.value)).toEqual([...valuesOf('old-', 0, 4), ...valuesOf('new-', 4, 8)]);
-    const errors = run.deliveredToReader('fetch.response').map((e) => e.message.errorCode);
+    const errors = fetchErrors(run);
     expect(errors).toContain('NOT_LEADER_OR_FOLLOWER');
     expect(run.sentByReader('metadata.request').length).toBeGreaterThan(metadataBefore);
     const toNewLeader = run.sentByReader('fetch.request').filter((e) => e.to === 'broker-2');
     expect(toNewLeader.length).toBeGreaterThan(0);
-    for (const e of toNewLeader) expect((e.message as unknown as FetchRequest).currentLeaderEpoch).toBe(1);
+    for (const e of toNewLeader) expect((e.message as unknown as FetchRequest).partitions[0]?.currentLeaderEpoch).toBe(1);
   });
 
   it('resets to the log start on OFFSET_OUT_OF_RANGE after the leader log was truncated below its position', () => {
@@ -153,7 +166,7 @@ describe('readerMachine: leaders and offsets', () => {
     // An unclean election in epoch 1 left a 3-record log: the fetch at 6 is past its end.
     run.setPartition(partition(0, { leaderEpoch: 1, highWatermark: 3, batches: batchesOf('w', 0, 3, 3, 1) }));
     run.world.runFor(1_000);
-    const errors = run.deliveredToReader('fetch.response').map((e) => e.message.errorCode);
+    const errors = fetchErrors(run);
     expect(errors).toContain('OFFSET_OUT_OF_RANGE');
     const resets = run.sentByReader('listOffsets.request').map((e) => e.message as unknown as ListOffsetsRequest);
     expect(resets.map((r) => [r.timestamp, r.currentLeaderEpoch])).toContainEqual([-2, 1]);
@@ -170,7 +183,7 @@ describe('readerMachine: leaders and offsets', () => {
   it('refreshes metadata every metadata.max.age.ms, and goes round the bootstrap brokers when one does not answer', () => {
     const run = startReaderRun({
       partitions: [partition(0)],
-      reader: { bootstrapBrokers: [1, 2], metadataMaxAgeMs: 500, requestTimeoutMs: 200 },
+      reader: { bootstrapBrokers: [1, 2], metadataMaxAgeMs: 500, requestTimeoutMs: 200, fetchMaxWaitMs: 100 },
     });
     run.world.partition({ oneWay: { from: ['broker-1'], to: [READER] } }); // broker 1 hears but cannot answer
     run.world.runFor(400);
@@ -179,15 +192,18 @@ describe('readerMachine: leaders and offsets', () => {
     run.world.heal();
     run.world.runFor(2_000);
     expect(run.readsOf('t-0')).toHaveLength(10);
-    // The first request timed out (200 ms) and waited retry.backoff.ms (100) before the second. After the heal,
-    // broker 1's next answer shows its connection lost the earlier ones: the reset asks for metadata at once
-    // (before the 500 ms age is up). Then one every 500 ms after each answer (network latency adds a few ms).
+    // The first request timed out (200 ms): the reader closed its connection to broker 1 (NetworkClient's
+    // handleTimedOutRequests) and waited retry.backoff.ms (100) before asking broker 2. The fetch to broker 1 timed
+    // out too, closing that connection again and asking for metadata once more (before the 500 ms age is up). Then
+    // one every 500 ms after each answer (network latency adds a few ms).
     const sentAtMs = run.sentByReader('metadata.request').map((e) => e.sentAtMs);
     expect(sentAtMs.slice(0, 2)).toEqual([0, 300]);
-    expect(run.deliveredToReader('connection.reset').length).toBeGreaterThan(0);
+    const closed = run.sentByReader('connection.reset').filter((e) => e.to === 'broker-1').map((e) => e.sentAtMs);
+    expect(closed[0]).toBe(200);
     expect(sentAtMs[2]).toBeGreaterThan(400);
     expect(sentAtMs[2]).toBeLessThan(300 + 500);
-    expect(sentAtMs).toHaveLength(6);
+    expect(run.sentByReader('metadata.request')[2]?.to).toBe('broker-2'); // broker 1 backs off
+    expect(sentAtMs.length).toBeGreaterThanOrEqual(5);
     for (let i = 3; i < sentAtMs.length; i++) {
       const gapMs = (sentAtMs[i] as number) - (sentAtMs[i - 1] as number);
       expect(gapMs).toBeGreaterThanOrEqual(500);
@@ -213,7 +229,7 @@ describe('readerMachine: read to end', () => {
     run.world.runFor(500);
     const assignsBefore = run.history().filter((op) => op.f === 'assign' && op.type === 'ok').length;
     const readsBefore = run.readsOf('t-0').length;
-    run.world.inject(READER, { type: 'client.readToEnd' });
+    run.world.call(READER, { type: 'client.readToEnd' });
     expect(run.world.runUntil(() => run.doneNotes().length > 0, { maxTimeMs: 5_000 })).toBe(true);
 
     expect(run.doneNotes()).toEqual([{ readToEnd: 'done', positions: { 't-0': 6, 't-1': 4 } }]);
@@ -227,11 +243,11 @@ describe('readerMachine: read to end', () => {
   });
 
   it('does not finish while a partition has no leader, and finishes once it has one', () => {
-    const run = startReaderRun({ partitions: [partition(0), partition(1)], reader: { pollIntervalMs: 50 } });
+    const run = startReaderRun({ partitions: [partition(0), partition(1)] });
     run.world.runFor(500);
     run.setPartition(partition(1, { leader: -1, leaderEpoch: 1 }));
     run.world.runFor(20);
-    run.world.inject(READER, { type: 'client.readToEnd' });
+    run.world.call(READER, { type: 'client.readToEnd' });
     run.world.runFor(2_000);
     expect(run.doneNotes()).toEqual([]);
     run.setPartition(partition(1, { leader: 2, leaderEpoch: 2 }));
@@ -240,9 +256,9 @@ describe('readerMachine: read to end', () => {
   });
 
   it('waits for a high watermark that moves during the read', () => {
-    const run = startReaderRun({ partitions: [partition(0, { highWatermark: 4 })], reader: { maxPollRecords: 2, pollIntervalMs: 50 } });
+    const run = startReaderRun({ partitions: [partition(0, { highWatermark: 4 })], reader: { maxPollRecords: 2 } });
     run.world.runFor(300);
-    run.world.inject(READER, { type: 'client.readToEnd' });
+    run.world.call(READER, { type: 'client.readToEnd' });
     run.world.runFor(60);
     run.setPartition(partition(0, { highWatermark: 10 }));
     expect(run.world.runUntil(() => run.doneNotes().length > 0, { maxTimeMs: 5_000 })).toBe(true);
@@ -255,7 +271,7 @@ describe('readerMachine: determinism and restarts', () => {
     const run = startReaderRun({
       seed,
       partitions: [partition(0, { highWatermark: 6 }), partition(1, { leader: 2 })],
-      reader: { maxPollRecords: 3, requestTimeoutMs: 150 },
+      reader: { maxPollRecords: 3, requestTimeoutMs: 150, fetchMaxWaitMs: 50 },
       network: { defaults: { latency: { kind: 'exponential', meanMs: 4, minMs: 1 }, dropProbability: 0.05, duplicateProbability: 0.05 } },
     });
     run.world.schedule([
@@ -265,7 +281,7 @@ describe('readerMachine: determinism and restarts', () => {
     run.world.runFor(400);
     run.setPartition(partition(0, { leader: 2, leaderEpoch: 1 }));
     run.world.runFor(600);
-    run.world.inject(READER, { type: 'client.readToEnd' });
+    run.world.call(READER, { type: 'client.readToEnd' });
     run.world.runFor(1_000);
     return run.world.traceHash();
   };

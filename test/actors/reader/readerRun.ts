@@ -2,8 +2,8 @@
 // its notes, and the history those notes make (through the HistoryRecorder, which refuses a second operation
 // outstanding, so a reader that overlaps operations fails the test there).
 import { readerMachine, type ReaderOptions } from '../../../actors/reader/index.ts';
-import { HistoryRecorder, type History, type LogRecord, type OperationOf } from '../../../src/history/History.ts';
-import { isHistoryNote } from '../../../src/history/HistoryNote.ts';
+import type { History, LogRecord, OperationOf } from '../../../src/history/History.ts';
+import { HistoryCollector } from '../../../src/scenario/HistoryCollector.ts';
 import type { BusEvent, Envelope } from '../../../src/kernel/Bus.ts';
 import type { NodeNote } from '../../../src/kernel/NodeHost.ts';
 import type { NetworkConfig } from '../../../src/kernel/networkModel.ts';
@@ -74,22 +74,14 @@ export function startReaderRun(options: ReaderRunOptions): ReaderRun {
   return run;
 }
 
-/** The history the notes make, paired as the scenario runner pairs them: by (node, id). */
+/**
+ * The history the notes make, as the scenario runner collects it: by (node, boot, id), a crashed boot's open
+ * operation completed as `info`.
+ */
 export function historyOf(notes: readonly NodeNote[]): History {
-  const recorder = new HistoryRecorder();
-  const invocations = new Map<string, number>();
-  for (const { node, data, atMs } of notes) {
-    if (!isHistoryNote(data)) continue;
-    const id = `${node}#${data.id}`;
-    if (data.history === 'invoke') {
-      invocations.set(id, recorder.invoke(node, data.f, data.value, atMs));
-    } else {
-      const index = invocations.get(id);
-      if (index === undefined) throw new Error(`completion of ${id} without an invocation`);
-      recorder.complete(index, data.type, data.value, atMs);
-    }
-  }
-  return recorder.operations();
+  const collector = new HistoryCollector();
+  for (const note of notes) collector.observe(note);
+  return collector.snapshot();
 }
 
 /** The offsets of records, for short assertions. */
@@ -99,6 +91,6 @@ export function offsetsOf(records: readonly LogRecord[]): number[] {
 
 /** The reader's current positions (its context), or undefined before it is assigned. */
 export function readerPositions(world: World): Record<string, number> | undefined {
-  const context = world.snapshot(READER)?.context as { consumption?: { positions: Record<string, number> } } | undefined;
-  return context?.consumption?.positions;
+  const context = world.snapshot(READER)?.context as { state?: { assignment?: unknown; positions: Record<string, number> } } | undefined;
+  return context?.state?.assignment === undefined ? undefined : context.state.positions;
 }

@@ -1,0 +1,163 @@
+import type { KafkaErrorType } from '../../src/protocol/errors.ts';
+import type { FetchPartition, FetchPartitionResponse, FetchRequest, FetchResponse, RecordBatch } from '../../src/protocol/messages.ts';
+import type { BrokerEffect, BrokerState, PartitionReplica } from './BrokerState.ts';
+import { nextTimer, replicaOf, withReplica } from './BrokerState.ts';
+import { divergingEpoch } from './divergingEpoch.ts';
+import { checkCurrentLeaderEpoch } from './epochFencing.ts';
+import { advanceHighWatermark } from './highWatermarkAdvance.ts';
+import { maybeExpandIsr } from './isrChanges.ts';
+import { unknownFollowerFetchState, updateFetchState } from './isrMembership.ts';
+import { bytesAvailable, readFrom } from './partitionLog.ts';
+import { operationOf, unwatch, watch } from './purgatory.ts';
+
+// Fetch on the leader (ReplicaManager.fetchMessages, readFromLog, DelayedFetch) for consumers and followers alike:
+// every partition of the request is read (consumers up to the HW, followers up to the LEO, each within
+// max.partition.fetch.bytes and the whole response within fetch.max.bytes, at least one batch), and a follower's
+// fetch offset tells the leader how far it has replicated, which moves the HW and may bring it back into the ISR.
+// The answer goes out at once when it has `minBytes`, an error or a diverging epoch, or when the request does not
+// wait; otherwise the fetch waits in the purgatory until enough data arrives, a partition changes leader or epoch,
+// or `maxWaitMs` passes, and is then read again. One builder makes every fetch.response.
+
+/** Serves a FetchRequest: answers it now or puts it in the purgatory. */
+export function serveFetch(state: BrokerState, request: FetchRequest & { from: string }, nowMs: number, out: BrokerEffect[]): BrokerState {
+  let next = state;
+  if (request.replicaId >= 0) {
+    // The follower's position first (Partition.fetchRecords updates it before reading), so the HW it gets back
+    // already counts this fetch.
+    for (const fetch of request.partitions) next = updateFollower(next, request, fetch, nowMs, out);
+  }
+  const read = readPartitions(next, request);
+  const mustAnswer =
+    request.maxWaitMs <= 0 ||
+    request.partitions.length === 0 ||
+    read.bytes >= request.minBytes ||
+    read.partitions.some((p) => p.errorCode !== undefined || p.divergingEpoch !== undefined);
+  if (mustAnswer) {
+    out.push({ kind: 'send', to: request.from, message: fetchResponse(request.correlationId, read.partitions) });
+    return next;
+  }
+  const [timed, id] = nextTimer(next, 'fetch');
+  out.push({ kind: 'timer', id, delayMs: request.maxWaitMs, event: { type: 'purgatory.expire', operationId: id } });
+  const { from, ...wire } = request;
+  return { ...timed, purgatory: watch(timed.purgatory, id, { kind: 'fetch', to: from, request: wire }) };
+}
+
+/**
+ * DelayedFetch.tryComplete: the fetch is answered when a partition's leader moved or its epoch changed, when a
+ * follower's log diverged or the leader's log was truncated below the fetch offset, or when the new data adds up to
+ * `minBytes` (each partition counted up to its own limit).
+ */
+export function tryCompleteFetch(state: BrokerState, id: string, out: BrokerEffect[]): BrokerState {
+  const operation = operationOf(state.purgatory, id);
+  if (operation?.kind !== 'fetch') return state;
+  const { request } = operation;
+  let accumulatedBytes = 0;
+  for (const fetch of request.partitions) {
+    const replica = replicaOf(state, fetch.topic, fetch.partition);
+    if (replica === undefined || fencingError(state, request, fetch, replica) !== undefined) return completeFetch(state, id, out);
+    const endOffset = request.replicaId >= 0 ? replica.log.logEndOffset : replica.log.highWatermark;
+    if (endOffset < fetch.fetchOffset) return completeFetch(state, id, out);
+    if (request.replicaId >= 0 && divergingEpoch(replica.log, fetch) !== undefined) return completeFetch(state, id, out);
+    accumulatedBytes += bytesAvailable(replica.log, fetch.fetchOffset, endOffset, fetch.partitionMaxBytes);
+  }
+  return accumulatedBytes >= request.minBytes ? completeFetch(state, id, out) : state;
+}
+
+/** `maxWaitMs` passed: the fetch is answered with what there is now. */
+export function expireFetch(state: BrokerState, id: string, out: BrokerEffect[]): BrokerState {
+  const operation = operationOf(state.purgatory, id);
+  if (operation?.kind !== 'fetch') return state;
+  out.push({ kind: 'send', to: operation.to, message: fetchResponse(operation.request.correlationId, readPartitions(state, operation.request).partitions) });
+  return { ...state, purgatory: unwatch(state.purgatory, id) };
+}
+
+/** The fetch.response for a request's partitions (the one place that builds it). */
+export function fetchResponse(correlationId: number, partitions: FetchPartitionResponse[]): FetchResponse {
+  return { type: 'fetch.response', correlationId, partitions };
+}
+
+function completeFetch(state: BrokerState, id: string, out: BrokerEffect[]): BrokerState {
+  out.push({ kind: 'cancel', id });
+  return expireFetch(state, id, out);
+}
+
+// What the leader learns from a follower's fetch of one partition: its LEO and when it was caught up, which may add
+// it to the ISR and move the HW (Partition.updateFollowerFetchState). A fetch that is fenced, diverged or out of
+// range says nothing about the follower's position.
+function updateFollower(state: BrokerState, request: FetchRequest, fetch: FetchPartition, nowMs: number, out: BrokerEffect[]): BrokerState {
+  const replica = replicaOf(state, fetch.topic, fetch.partition);
+  if (replica === undefined || fencingError(state, request, fetch, replica) !== undefined) return state;
+  if (divergingEpoch(replica.log, fetch) !== undefined || fetch.fetchOffset > replica.log.logEndOffset) return state;
+  const key = `${fetch.topic}-${fetch.partition}`;
+  const previous = replica.followers[request.replicaId] ?? { ...unknownFollowerFetchState, brokerEpoch: -1 };
+  const follower = {
+    ...updateFetchState(previous, { fetchOffset: fetch.fetchOffset, fetchTimeMs: nowMs, leaderLeo: replica.log.logEndOffset }),
+    brokerEpoch: request.replicaEpoch,
+  };
+  let next = withReplica(state, { ...replica, followers: { ...replica.followers, [request.replicaId]: follower } });
+  next = maybeExpandIsr(next, key, request.replicaId, out);
+  return advanceHighWatermark(next, key, out);
+}
+
+// Reads every partition of the request from the logs as they are now (ReplicaManager.readFromLog): the response
+// holds at most `maxBytes`, and only the first batch of the first partition with data may exceed a limit.
+function readPartitions(state: BrokerState, request: FetchRequest): { partitions: FetchPartitionResponse[]; bytes: number } {
+  let limitBytes = request.maxBytes;
+  let minOneBatch = true;
+  let bytes = 0;
+  const partitions = request.partitions.map((fetch) => {
+    const response = readPartition(state, request, fetch, Math.min(fetch.partitionMaxBytes, limitBytes), minOneBatch);
+    let size = 0;
+    for (const batch of response.batches) size += batch.sizeInBytes;
+    if (size > 0) minOneBatch = false;
+    limitBytes = Math.max(0, limitBytes - size);
+    bytes += size;
+    return response;
+  });
+  return { partitions, bytes };
+}
+
+function readPartition(state: BrokerState, request: FetchRequest, fetch: FetchPartition, maxBytes: number, minOneBatch: boolean): FetchPartitionResponse {
+  const replica = replicaOf(state, fetch.topic, fetch.partition);
+  if (replica === undefined) return partitionResponse(fetch, undefined, { errorCode: 'UNKNOWN_TOPIC_OR_PARTITION' });
+  const fenced = fencingError(state, request, fetch, replica);
+  if (fenced !== undefined) return partitionResponse(fetch, replica, { errorCode: fenced });
+  const isFollower = request.replicaId >= 0;
+  if (isFollower) {
+    // A follower whose last epoch ends earlier on the leader has diverged: it must truncate before its fetch offset
+    // means anything (KIP-595's fetch path for KIP-101/279).
+    const diverging = divergingEpoch(replica.log, fetch);
+    if (diverging === 'OFFSET_OUT_OF_RANGE') return partitionResponse(fetch, replica, { errorCode: diverging });
+    if (diverging !== undefined) return partitionResponse(fetch, replica, { divergingEpoch: diverging });
+  }
+  const limit = isFollower ? replica.log.logEndOffset : replica.log.highWatermark;
+  const read = readFrom(replica.log, fetch.fetchOffset, limit, maxBytes, minOneBatch);
+  if (read.error !== undefined) return partitionResponse(fetch, replica, { errorCode: read.error });
+  return partitionResponse(fetch, replica, { batches: read.batches });
+}
+
+// KIP-320's epoch check for every fetch; the noFetchEpochFencing weakening (bug R6) skips it for followers.
+function fencingError(state: BrokerState, request: FetchRequest, fetch: FetchPartition, replica: PartitionReplica): KafkaErrorType | undefined {
+  const unfenced = request.replicaId >= 0 && state.config.weakenings.noFetchEpochFencing;
+  return checkCurrentLeaderEpoch({
+    currentLeaderEpoch: unfenced ? -1 : fetch.currentLeaderEpoch,
+    leaderEpoch: replica.leaderEpoch,
+    isLeader: replica.leader === state.brokerId,
+  });
+}
+
+function partitionResponse(
+  fetch: FetchPartition,
+  replica: PartitionReplica | undefined,
+  fields: { batches?: RecordBatch[]; divergingEpoch?: { epoch: number; endOffset: number }; errorCode?: KafkaErrorType },
+): FetchPartitionResponse {
+  return {
+    topic: fetch.topic,
+    partition: fetch.partition,
+    highWatermark: replica?.log.highWatermark ?? -1,
+    logStartOffset: 0,
+    batches: fields.batches ?? [],
+    ...(fields.divergingEpoch === undefined ? {} : { divergingEpoch: fields.divergingEpoch }),
+    ...(fields.errorCode === undefined ? {} : { errorCode: fields.errorCode }),
+  };
+}

@@ -1,0 +1,89 @@
+import type { KafkaErrorType } from '../../src/protocol/errors.ts';
+import type { FetchRequest } from '../../src/protocol/messages.ts';
+
+// The broker's purgatory (Kafka's DelayedOperationPurgatory) as plain data: operations that wait for something to
+// happen to a partition, each watched under the keys of the partitions it concerns, each with a timer of its own
+// (its id is the operation's id). One purgatory holds both kinds Kafka has here: acks=all produces waiting for the
+// ISR (DelayedProduce, client produces and the group coordinator's writes alike) and fetches waiting for data
+// (DelayedFetch, consumers and followers alike). The rules that complete them are delayedProduce.ts and
+// delayedFetch.ts; completeDelayed.ts runs them when a partition changes.
+
+/** Who waits for a produce: a client (answered with a produce.response) or this broker's group coordinator. */
+export type ProduceRequester =
+  | { readonly kind: 'client'; readonly to: string; readonly correlationId: number }
+  | { readonly kind: 'coordinator'; readonly appendId: string };
+
+/** One partition of a produce: where its batch landed, and its outcome (null while it waits for the ISR). */
+export interface ProducePartitionStatus {
+  readonly topic: string;
+  readonly partition: number;
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+  readonly errorCode: KafkaErrorType | null;
+}
+
+/** An acks=all produce waiting until every partition is decided (DelayedProduce). */
+export interface DelayedProduce {
+  readonly kind: 'produce';
+  readonly requester: ProduceRequester;
+  readonly partitions: readonly ProducePartitionStatus[];
+}
+
+/** A fetch waiting for `minBytes` or `maxWaitMs` (DelayedFetch). */
+export interface DelayedFetch {
+  readonly kind: 'fetch';
+  readonly to: string;
+  readonly request: FetchRequest;
+}
+
+/** Any delayed operation. */
+export type DelayedOperation = DelayedProduce | DelayedFetch;
+
+/** Operations by id, and the ids watching each partition key, in the order they were added. */
+export interface Purgatory {
+  readonly operations: Readonly<Record<string, DelayedOperation>>;
+  readonly watchers: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A purgatory with nothing in it. */
+export function emptyPurgatory(): Purgatory {
+  return { operations: {}, watchers: {} };
+}
+
+/** The partition keys an operation watches. */
+export function watchedKeys(operation: DelayedOperation): string[] {
+  const keys = operation.kind === 'produce' ? operation.partitions.map((p) => `${p.topic}-${p.partition}`) : operation.request.partitions.map((p) => `${p.topic}-${p.partition}`);
+  return [...new Set(keys)];
+}
+
+/** Adds an operation under every partition it watches. */
+export function watch(purgatory: Purgatory, id: string, operation: DelayedOperation): Purgatory {
+  const watchers = { ...purgatory.watchers };
+  for (const key of watchedKeys(operation)) watchers[key] = [...(watchers[key] ?? []), id];
+  return { operations: { ...purgatory.operations, [id]: operation }, watchers };
+}
+
+/** Removes a completed or expired operation. */
+export function unwatch(purgatory: Purgatory, id: string): Purgatory {
+  const operation = purgatory.operations[id];
+  if (operation === undefined) return purgatory;
+  const operations = { ...purgatory.operations };
+  delete operations[id];
+  const watchers = { ...purgatory.watchers };
+  for (const key of watchedKeys(operation)) {
+    const rest = (watchers[key] ?? []).filter((watcher) => watcher !== id);
+    if (rest.length === 0) delete watchers[key];
+    else watchers[key] = rest;
+  }
+  return { operations, watchers };
+}
+
+/** The operation with this id, if it still waits. */
+export function operationOf(purgatory: Purgatory, id: string): DelayedOperation | undefined {
+  return Object.hasOwn(purgatory.operations, id) ? purgatory.operations[id] : undefined;
+}
+
+/** The ids of the operations watching a partition, oldest first. */
+export function watchersOf(purgatory: Purgatory, key: string): readonly string[] {
+  return Object.hasOwn(purgatory.watchers, key) ? (purgatory.watchers[key] as readonly string[]) : [];
+}

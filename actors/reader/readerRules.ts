@@ -1,0 +1,435 @@
+// The reader's rules (an assign-mode KafkaConsumer reading from the beginning, with no group and no commits) as
+// pure functions over ReaderState that push effects, in the broker's and the group consumer's shape. Three parts:
+// metadata (on start, on errors that say it is stale, every metadata.max.age.ms; one request in flight and at
+// least retry.backoff.ms between two), the application's poll loop (poll() returns what the fetcher has buffered,
+// or waits for it up to the poll's timeout, then the application calls poll() again), and the fetcher underneath
+// (actors/client/fetcher.ts: one long-polled Fetch per leader). Offset resets (OFFSET_OUT_OF_RANGE ->
+// auto.offset.reset=earliest) go out as ListOffsets. Longer than most files because the three share one state.
+import type { FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse } from '../../src/protocol/messages.ts';
+import { brokerIdOf, brokerNodeId } from '../../src/protocol/nodeIds.ts';
+import {
+  collectRecords,
+  discardPartitions,
+  emptyFetcher,
+  expiredFetches,
+  failFetch,
+  hasBufferedRecords,
+  isCaughtUp,
+  nextFetchDeadlineMs,
+  onFetchResponse,
+  planFetches,
+  type Fetcher,
+  type FetchTarget,
+} from '../client/fetcher.ts';
+import { connectionLost, connectionWorks, isConnectable, nextConnectableMs, type ReconnectBackoff } from '../client/reconnectBackoff.ts';
+import { positionsAtBeginning, resetPosition, type FetchPositions } from './fetchPositions.ts';
+import { partitionErrorHandling } from './fetchErrors.ts';
+import { invariant } from './invariant.ts';
+import { knownLeader, updatePartitionLeaders, type PartitionLeaders } from './partitionLeaders.ts';
+import { metadataTopics, resolveAssignment } from './readerAssignment.ts';
+import type { ReaderConfig } from './readerConfig.ts';
+import type { ReaderPartition } from './ReaderPartition.ts';
+import { beginReadToEnd, isReadToEndDone, type ReadToEnd } from './readToEnd.ts';
+
+/** An offset reset in flight: ListOffsets(EARLIEST) for one partition. */
+interface PendingReset {
+  readonly key: string;
+  readonly node: number;
+  readonly deadlineMs: number;
+}
+
+/** The reader's volatile state; a restart begins again from offset 0. */
+export interface ReaderState {
+  readonly config: ReaderConfig;
+  readonly nextCorrelationId: number;
+  /** Per-boot id of the next history operation. */
+  readonly nextOperationId: number;
+  readonly leaders: PartitionLeaders;
+  /** Brokers the last metadata listed (the bootstrap brokers until then): where metadata requests go. */
+  readonly knownBrokers: readonly number[];
+  readonly metadataAttempts: number;
+  /** The metadata request in flight: its correlation id, the broker it went to, when it times out. */
+  readonly metadataRequest: { readonly correlationId: number; readonly node: number; readonly deadlineMs: number } | null;
+  /** When the last metadata request ended (answered or abandoned): the next waits retry.backoff.ms after it. */
+  readonly metadataDoneMs: number;
+  readonly metadataRefreshWanted: boolean;
+  /** Metadata responses applied since boot. */
+  readonly metadataUpdates: number;
+  /** Undefined until metadata has named the partitions to read. */
+  readonly assignment: readonly ReaderPartition[] | undefined;
+  readonly positions: FetchPositions;
+  /** Partitions whose position waits for an offset reset, and the resets in flight by correlation id. */
+  readonly awaitingReset: readonly string[];
+  readonly resets: Readonly<Record<number, PendingReset>>;
+  readonly fetcher: Fetcher;
+  /** The application's poll() in progress: its history operation id. */
+  readonly poll: { readonly operationId: number } | null;
+  readonly readToEnd: ReadToEnd;
+  /** Partitions metadata showed were added to the reader's topics, assigned at the next poll. */
+  readonly addedPartitions: readonly ReaderPartition[];
+  /** Brokers whose connection broke, kept off for reconnect.backoff.ms. */
+  readonly reconnect: ReconnectBackoff;
+  /** When the request-deadline timer is set to fire, or null. */
+  readonly deadlineTimerMs: number | null;
+}
+
+/** The reader's timers, each fired back into the machine as this event. */
+export type ReaderTimerEvent = { type: 'reader.metadata' } | { type: 'reader.pollTimeout'; operationId: number } | { type: 'reader.deadline' };
+
+/** What a rule asks the machine to do. */
+export type ReaderEffect =
+  | { kind: 'send'; to: string; message: KafkaMessage }
+  | { kind: 'timer'; id: string; delayMs: number; event: ReaderTimerEvent }
+  | { kind: 'cancel'; id: string }
+  | { kind: 'note'; data: unknown }
+  | { kind: 'disconnect'; to: string };
+
+type Out = ReaderEffect[];
+
+/** A reader at boot: nothing known, the first metadata request about to go. */
+export function bootReader(config: ReaderConfig): ReaderState {
+  return {
+    config,
+    nextCorrelationId: 0,
+    nextOperationId: 0,
+    leaders: {},
+    knownBrokers: config.bootstrapBrokers,
+    metadataAttempts: 0,
+    metadataRequest: null,
+    metadataDoneMs: -Infinity,
+    metadataRefreshWanted: true,
+    metadataUpdates: 0,
+    assignment: undefined,
+    positions: {},
+    awaitingReset: [],
+    resets: {},
+    fetcher: emptyFetcher(),
+    poll: null,
+    readToEnd: { phase: 'idle' },
+    addedPartitions: [],
+    reconnect: {},
+    deadlineTimerMs: null,
+  };
+}
+
+// ---- Metadata ----
+
+/**
+ * Sends a metadata request when one is wanted, none is in flight and retry.backoff.ms has passed since the last;
+ * otherwise the metadata timer fires when it may go. With nothing wanted, the timer refreshes metadata once it is
+ * metadata.max.age.ms old.
+ */
+export function maybeRequestMetadata(state: ReaderState, nowMs: number, out: Out): ReaderState {
+  if (state.metadataRequest !== null) return state;
+  const { config } = state;
+  const dueMs = state.metadataRefreshWanted ? state.metadataDoneMs + config.retryBackoffMs : state.metadataDoneMs + config.metadataMaxAgeMs;
+  if (dueMs > nowMs) {
+    out.push({ kind: 'timer', id: 'reader.metadata', delayMs: dueMs - nowMs, event: { type: 'reader.metadata' } });
+    return state;
+  }
+  // Java sends to the least loaded node; the reader goes round the brokers, so a dead one is skipped next time, and
+  // skips those backing off while another can be asked.
+  const brokers = state.knownBrokers;
+  let attempt = state.metadataAttempts;
+  for (let i = 0; i < brokers.length && !isConnectable(state.reconnect, brokers[attempt % brokers.length] as number, nowMs); i++) attempt++;
+  const node = brokers[attempt % brokers.length] as number;
+  const correlationId = state.nextCorrelationId;
+  out.push({ kind: 'send', to: brokerNodeId(node), message: { type: 'metadata.request', correlationId, topics: metadataTopics(config) } });
+  const next: ReaderState = {
+    ...state,
+    nextCorrelationId: correlationId + 1,
+    metadataAttempts: attempt + 1,
+    metadataRequest: { correlationId, node, deadlineMs: nowMs + config.requestTimeoutMs },
+    metadataRefreshWanted: false,
+  };
+  return armDeadline(next, nowMs, out);
+}
+
+/** A metadata answer: leaders, the assignment once the topics exist, partitions added later. */
+export function onMetadataResponse(state: ReaderState, response: MetadataResponse & { from: string }, nowMs: number, out: Out): ReaderState {
+  const request = state.metadataRequest;
+  if (request === null || response.correlationId !== request.correlationId || brokerIdOf(response.from) !== request.node) return state;
+  const leaders = updatePartitionLeaders(state.leaders, response.partitions);
+  const metadataUpdates = state.metadataUpdates + 1;
+  let next: ReaderState = {
+    ...state,
+    reconnect: connectionWorks(state.reconnect, request.node),
+    leaders,
+    knownBrokers: response.brokers.length > 0 ? response.brokers : state.knownBrokers,
+    metadataRequest: null,
+    metadataDoneMs: nowMs,
+    metadataUpdates,
+  };
+  const resolved = resolveAssignment(state.config, response);
+  if (next.assignment === undefined) {
+    if (resolved !== undefined) next = assign(next, resolved, out);
+  } else {
+    // Partitions added to a topic it reads (CreatePartitions): the reader assigns itself those too, from offset 0,
+    // at its next poll (assign() is called between polls), as an application would.
+    const known = new Set([...next.assignment, ...next.addedPartitions].map((p) => p.key));
+    const added = (resolved ?? []).filter((p) => !known.has(p.key));
+    if (added.length > 0) next = { ...next, addedPartitions: [...next.addedPartitions, ...added] };
+  }
+  // Until every assigned partition has a leader, keep asking (each retry.backoff.ms): fetches skip leaderless ones.
+  const complete = next.assignment !== undefined && next.assignment.every((p) => knownLeader(leaders, p.key) !== undefined);
+  if (!complete) next = { ...next, metadataRefreshWanted: true };
+  next = maybeRequestMetadata(next, nowMs, out);
+  return progress(next, nowMs, out);
+}
+
+/** The metadata timer: the request in flight timed out, or the next request is due. */
+export function onMetadataTimer(state: ReaderState, nowMs: number, out: Out): ReaderState {
+  return maybeRequestMetadata(state, nowMs, out);
+}
+
+function abandonMetadataRequest(state: ReaderState, nowMs: number): ReaderState {
+  return { ...state, metadataRequest: null, metadataDoneMs: nowMs, metadataRefreshWanted: true };
+}
+
+function wantMetadata(state: ReaderState, nowMs: number, out: Out): ReaderState {
+  return maybeRequestMetadata(state.metadataRefreshWanted ? state : { ...state, metadataRefreshWanted: true }, nowMs, out);
+}
+
+// The first assignment: every partition from offset 0 (auto.offset.reset=earliest, no committed offsets), and the
+// application's poll loop starts.
+function assign(state: ReaderState, assignment: readonly ReaderPartition[], out: Out): ReaderState {
+  const keys = assignment.map((p) => p.key);
+  out.push(...assignNotes(state.nextOperationId, keys));
+  // The first assignment already starts at offset 0: a read-to-end asked before it needs no seek.
+  const readToEnd = state.readToEnd.phase === 'requested' ? beginReadToEnd(state.metadataUpdates, false) : state.readToEnd;
+  return { ...state, assignment, positions: positionsAtBeginning(keys), nextOperationId: state.nextOperationId + 1, readToEnd };
+}
+
+// ---- The poll loop ----
+
+/** `client.readToEnd`: the next poll seeks to the beginning, and the read ends when every partition is caught up. */
+export function requestReadToEnd(state: ReaderState, nowMs: number, out: Out): ReaderState {
+  return progress({ ...state, readToEnd: { phase: 'requested' } }, nowMs, out);
+}
+
+/** The poll's timeout passed: it returns what there is (nothing), and the application polls again. */
+export function onPollTimeout(state: ReaderState, operationId: number, nowMs: number, out: Out): ReaderState {
+  if (state.poll?.operationId !== operationId) return state;
+  return progress(completePoll(state, out), nowMs, out);
+}
+
+/**
+ * Moves everything along after an event: starts the application's next poll if none is running, sends the offset
+ * resets and fetches that can go, and completes the poll when it has records (or the read-to-end is done), looping
+ * while polls complete at once.
+ */
+export function progress(state: ReaderState, nowMs: number, out: Out): ReaderState {
+  if (state.assignment === undefined) return armDeadline(state, nowMs, out);
+  let next = state;
+  for (;;) {
+    if (next.poll === null) next = beginPoll(next, nowMs, out);
+    next = sendResets(next, nowMs, out);
+    next = sendFetches(next, nowMs, out);
+    if (!hasBufferedRecords(next.fetcher) && !isReadDone(next)) break;
+    next = completePoll(next, out);
+  }
+  return armDeadline(next, nowMs, out);
+}
+
+// poll() begins: first the changes the application makes between polls (partitions added to its topics, the
+// read-to-end's seek to the beginning), then the history's `invoke`, and the poll's timer.
+function beginPoll(state: ReaderState, nowMs: number, out: Out): ReaderState {
+  invariant(state.assignment !== undefined && state.poll === null, 'a poll begins only when assigned and none runs');
+  let next = state;
+  let assignment = state.assignment;
+  if (next.addedPartitions.length > 0) {
+    assignment = [...assignment, ...next.addedPartitions];
+    const positions = { ...next.positions, ...positionsAtBeginning(next.addedPartitions.map((p) => p.key)) };
+    out.push(...assignNotes(next.nextOperationId, assignment.map((p) => p.key)));
+    next = { ...next, assignment, positions, addedPartitions: [], nextOperationId: next.nextOperationId + 1 };
+  }
+  if (next.readToEnd.phase === 'requested') {
+    // seekToBeginning on every partition: a new assignment for the checkers (the position moves back), and what
+    // was fetched for the old positions is dropped.
+    const keys = assignment.map((p) => p.key);
+    out.push(...assignNotes(next.nextOperationId, keys));
+    next = {
+      ...next,
+      positions: positionsAtBeginning(keys),
+      awaitingReset: [],
+      fetcher: discardPartitions(next.fetcher, keys),
+      nextOperationId: next.nextOperationId + 1,
+      readToEnd: beginReadToEnd(next.metadataUpdates, next.metadataRequest !== null),
+    };
+    next = wantMetadata(next, nowMs, out);
+  }
+  const operationId = next.nextOperationId;
+  out.push({ kind: 'note', data: { history: 'invoke', id: operationId, f: 'poll', value: {} } });
+  out.push({ kind: 'timer', id: 'reader.pollTimeout', delayMs: next.config.pollTimeoutMs, event: { type: 'reader.pollTimeout', operationId } });
+  return { ...next, poll: { operationId }, nextOperationId: operationId + 1 };
+}
+
+// poll() returns: at most max.poll.records buffered records (none when it timed out), and the read-to-end's note
+// when this poll found every partition caught up.
+function completePoll(state: ReaderState, out: Out): ReaderState {
+  invariant(state.poll !== null, 'completePoll without a poll');
+  const collected = collectRecords(state.fetcher, state.positions, state.config.maxPollRecords);
+  out.push({ kind: 'cancel', id: 'reader.pollTimeout' });
+  out.push({ kind: 'note', data: { history: 'complete', id: state.poll.operationId, type: 'ok', value: { records: collected.records } } });
+  let next: ReaderState = { ...state, fetcher: collected.fetcher, positions: collected.positions, poll: null };
+  if (collected.records.length === 0 && isReadDone(next)) {
+    out.push({ kind: 'note', data: { readToEnd: 'done', positions: { ...next.positions } } });
+    next = { ...next, readToEnd: { phase: 'idle' } };
+  }
+  return next;
+}
+
+// The read-to-end is done when every partition is caught up with its leader at its position, with metadata fresh
+// enough to trust that leader, and nothing is waiting for a reset or to be assigned.
+function isReadDone(state: ReaderState): boolean {
+  const { assignment } = state;
+  if (assignment === undefined || state.addedPartitions.length > 0 || state.awaitingReset.length > 0) return false;
+  const caughtUp = assignment.every((p) => isCaughtUp(state.fetcher, p.key, state.positions[p.key] as number));
+  return isReadToEndDone(state.readToEnd, caughtUp, state.metadataUpdates);
+}
+
+// ---- Fetching and offset resets ----
+
+function sendFetches(state: ReaderState, nowMs: number, out: Out): ReaderState {
+  const targets: FetchTarget[] = [];
+  for (const { topic, partition, key } of state.assignment ?? []) {
+    const leader = knownLeader(state.leaders, key);
+    if (leader === undefined || state.awaitingReset.includes(key) || !isConnectable(state.reconnect, leader.leader, nowMs)) continue;
+    targets.push({ key, topic, partition, position: state.positions[key] as number, leader: leader.leader, leaderEpoch: leader.leaderEpoch });
+  }
+  const planned = planFetches(state.fetcher, targets, {
+    nowMs,
+    nextCorrelationId: state.nextCorrelationId,
+    requestTimeoutMs: state.config.requestTimeoutMs,
+    settings: state.config,
+  });
+  for (const { node, message } of planned.requests) out.push({ kind: 'send', to: brokerNodeId(node), message });
+  return planned.requests.length === 0 ? state : { ...state, fetcher: planned.fetcher, nextCorrelationId: planned.nextCorrelationId };
+}
+
+/** A fetch answer: its records wait in the buffer for poll(); errors ask for metadata or reset the position. */
+export function onReaderFetchResponse(state: ReaderState, response: FetchResponse & { from: string }, nowMs: number, out: Out): ReaderState {
+  const isLeader = (key: string, node: number) => knownLeader(state.leaders, key)?.leader === node;
+  const outcome = onFetchResponse(state.fetcher, response, state.positions, isLeader);
+  if (!outcome.matched) return state;
+  let next: ReaderState = { ...state, fetcher: outcome.fetcher, reconnect: connectionWorks(state.reconnect, brokerIdOf(response.from) as number) };
+  const resets = outcome.outOfRange.filter((key) => !next.awaitingReset.includes(key));
+  if (resets.length > 0) next = { ...next, awaitingReset: [...next.awaitingReset, ...resets] };
+  if (outcome.refreshMetadata) next = wantMetadata(next, nowMs, out);
+  return progress(next, nowMs, out);
+}
+
+// ListOffsets(EARLIEST) to the leader of each partition waiting for a reset (the reader's auto.offset.reset).
+function sendResets(state: ReaderState, nowMs: number, out: Out): ReaderState {
+  let next = state;
+  for (const key of state.awaitingReset) {
+    if (Object.values(next.resets).some((reset) => reset.key === key)) continue;
+    const leader = knownLeader(next.leaders, key);
+    const p = next.assignment?.find((candidate) => candidate.key === key);
+    if (leader === undefined || p === undefined || !isConnectable(next.reconnect, leader.leader, nowMs)) continue;
+    const correlationId = next.nextCorrelationId;
+    out.push({
+      kind: 'send',
+      to: brokerNodeId(leader.leader),
+      message: { type: 'listOffsets.request', correlationId, topic: p.topic, partition: p.partition, timestamp: -2, currentLeaderEpoch: leader.leaderEpoch },
+    });
+    const reset: PendingReset = { key, node: leader.leader, deadlineMs: nowMs + next.config.requestTimeoutMs };
+    next = { ...next, nextCorrelationId: correlationId + 1, resets: { ...next.resets, [correlationId]: reset } };
+  }
+  return next;
+}
+
+/** A ListOffsets answer: the partition is fetched from the log start it names. */
+export function onListOffsetsResponse(state: ReaderState, response: ListOffsetsResponse & { from: string }, nowMs: number, out: Out): ReaderState {
+  const reset = state.resets[response.correlationId];
+  if (reset === undefined || brokerIdOf(response.from) !== reset.node) return state;
+  let next: ReaderState = { ...state, resets: withoutKey(state.resets, response.correlationId), reconnect: connectionWorks(state.reconnect, reset.node) };
+  const error = response.errorCode ?? 'NONE';
+  if (error !== 'NONE' || response.offset < 0) {
+    if (partitionErrorHandling(error) === 'refreshMetadata') next = wantMetadata(next, nowMs, out);
+    return progress(next, nowMs, out);
+  }
+  next = {
+    ...next,
+    positions: resetPosition(next.positions, reset.key, response.offset),
+    awaitingReset: next.awaitingReset.filter((key) => key !== reset.key),
+    fetcher: discardPartitions(next.fetcher, [reset.key]),
+  };
+  return progress(next, nowMs, out);
+}
+
+/**
+ * The network reset the connection to a broker: what was in flight to it failed (`handleServerDisconnect`), and
+ * fresh metadata is asked for.
+ */
+export function onReaderConnectionReset(state: ReaderState, from: string, nowMs: number, out: Out): ReaderState {
+  const node = brokerIdOf(from);
+  if (node === undefined) return state;
+  // NetworkClient keeps off the broker for reconnect.backoff.ms, whether or not anything was in flight to it.
+  let next: ReaderState = { ...failRequestsTo(state, node, nowMs), reconnect: connectionLost(state.reconnect, node, nowMs) };
+  next = wantMetadata(next, nowMs, out);
+  return progress(next, nowMs, out);
+}
+
+/**
+ * The request-deadline timer: every request past request.timeout.ms fails as a broken connection would; or a
+ * reconnect backoff ended.
+ */
+export function onDeadline(state: ReaderState, nowMs: number, out: Out): ReaderState {
+  let next: ReaderState = { ...state, deadlineTimerMs: null };
+  const nodes = new Set<number>(expiredFetches(next.fetcher, nowMs));
+  for (const reset of Object.values(next.resets)) if (reset.deadlineMs <= nowMs) nodes.add(reset.node);
+  if (next.metadataRequest !== null && next.metadataRequest.deadlineMs <= nowMs) nodes.add(next.metadataRequest.node);
+  // Nothing timed out: a reconnect backoff ended, and what waited for it may go now.
+  if (nodes.size === 0) return progress(next, nowMs, out);
+  // NetworkClient#handleTimedOutRequests closes the connection: the broker drops what waited on it, and the reader
+  // keeps off it for reconnect.backoff.ms.
+  for (const node of [...nodes].sort((a, b) => a - b)) {
+    out.push({ kind: 'disconnect', to: brokerNodeId(node) });
+    next = { ...failRequestsTo(next, node, nowMs), reconnect: connectionLost(next.reconnect, node, nowMs) };
+  }
+  next = wantMetadata(next, nowMs, out);
+  return progress(next, nowMs, out);
+}
+
+function failRequestsTo(state: ReaderState, node: number, nowMs: number): ReaderState {
+  let next = state;
+  if (next.metadataRequest?.node === node) next = abandonMetadataRequest(next, nowMs);
+  const fetcher = failFetch(next.fetcher, node);
+  if (fetcher !== next.fetcher) next = { ...next, fetcher };
+  const resets = Object.fromEntries(Object.entries(next.resets).filter(([, reset]) => reset.node !== node));
+  if (Object.keys(resets).length !== Object.keys(next.resets).length) next = { ...next, resets };
+  return next;
+}
+
+// One timer for the earliest request deadline (fetches, resets, metadata) or end of a reconnect backoff, set again
+// only when that time moves.
+function armDeadline(state: ReaderState, nowMs: number, out: Out): ReaderState {
+  let earliest = nextFetchDeadlineMs(state.fetcher);
+  const consider = (ms: number) => {
+    if (earliest === null || ms < earliest) earliest = ms;
+  };
+  const reconnectMs = nextConnectableMs(state.reconnect, nowMs);
+  if (reconnectMs !== null) consider(reconnectMs);
+  for (const reset of Object.values(state.resets)) consider(reset.deadlineMs);
+  if (state.metadataRequest !== null) consider(state.metadataRequest.deadlineMs);
+  if (earliest === state.deadlineTimerMs) return state;
+  if (earliest === null) out.push({ kind: 'cancel', id: 'reader.deadline' });
+  else out.push({ kind: 'timer', id: 'reader.deadline', delayMs: Math.max(0, earliest - nowMs), event: { type: 'reader.deadline' } });
+  return { ...state, deadlineTimerMs: earliest };
+}
+
+function assignNotes(id: number, partitions: readonly string[]): ReaderEffect[] {
+  const value = { partitions: [...partitions] };
+  return [
+    { kind: 'note', data: { history: 'invoke', id, f: 'assign', value } },
+    { kind: 'note', data: { history: 'complete', id, type: 'ok', value } },
+  ];
+}
+
+function withoutKey<T>(record: Readonly<Record<number, T>>, key: number): Record<number, T> {
+  const rest = { ...record };
+  delete rest[key];
+  return rest;
+}
+
