@@ -12,6 +12,7 @@ import type { ProducerStates } from './producerState.ts';
 import { rebuildProducerState } from './producerState.ts';
 import type { ReplicaLog } from './ReplicaLog.ts';
 import { trimToLogEnd } from './partitionLog.ts';
+import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 // The broker machine's state as plain data, and the effects its rules ask for. The rules in this folder take a
 // state and return the next one, pushing effects (messages, persists, timers) onto an array that the machine
@@ -173,14 +174,41 @@ export function brokerDisk(state: BrokerState): BrokerDisk {
   return { logs };
 }
 
+// The partitions records made during the current machine step. A step that updates many partitions (a follower
+// fetch covering a thousand of them, a metadata change) copies the record once, on its first update, and writes the
+// rest into that copy, which nothing outside the step has seen yet; a record from an earlier step (in a snapshot, a
+// report) is never written. Without this, such a step copies the whole record once per partition: quadratic.
+// Outside a step (a rule called directly, as tests do) every update copies.
+let currentStep = 0;
+let lastStep = 0;
+const madeInStep = new WeakMap<object, number>();
+
+/** Runs `body` as one machine step: records made before it are copied before they are written again. */
+export function inBrokerStep<T>(body: () => T): T {
+  const outer = currentStep;
+  currentStep = ++lastStep;
+  try {
+    return body();
+  } finally {
+    currentStep = outer;
+  }
+}
+
 /** The state with one replica replaced. */
 export function withReplica(state: BrokerState, replica: PartitionReplica): BrokerState {
-  return { ...state, partitions: { ...state.partitions, [`${replica.topic}-${replica.partition}`]: replica } };
+  const key = topicPartitionKey(replica.topic, replica.partition);
+  if (currentStep !== 0 && madeInStep.get(state.partitions) === currentStep) {
+    (state.partitions as Record<string, PartitionReplica>)[key] = replica;
+    return { ...state };
+  }
+  const partitions = { ...state.partitions, [key]: replica };
+  if (currentStep !== 0) madeInStep.set(partitions, currentStep);
+  return { ...state, partitions };
 }
 
 /** The replica of `topic-partition` hosted here, or undefined. */
 export function replicaOf(state: BrokerState, topic: string, partition: number): PartitionReplica | undefined {
-  const key = `${topic}-${partition}`;
+  const key = topicPartitionKey(topic, partition);
   return Object.hasOwn(state.partitions, key) ? state.partitions[key] : undefined;
 }
 

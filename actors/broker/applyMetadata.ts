@@ -7,6 +7,7 @@ import { advanceHighWatermark } from './highWatermarkAdvance.ts';
 import { resetFetchState, unknownFollowerFetchState } from './isrMembership.ts';
 import { assignEpochStartOffset } from './partitionLog.ts';
 import { emptyReplicaLog } from './ReplicaLog.ts';
+import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 // A broker replays the metadata log (KRaft's MetadataLoader / BrokerMetadataPublisher) and applies each
 // partition change to its replicas (ReplicaManager.applyDelta): a new leader epoch naming this broker makes it
@@ -43,7 +44,7 @@ function applyPartition(
   nowMs: number,
   out: BrokerEffect[],
 ): BrokerState {
-  const key = `${topic}-${partition}`;
+  const key = topicPartitionKey(topic, partition);
   const created = state.partitions[key] === undefined;
   const current = state.partitions[key] ?? newReplica(topic, partition, emptyReplicaLog());
   if (!created && registration.partitionEpoch <= current.partitionEpoch) return state;
@@ -74,7 +75,7 @@ function becomeLeader(
   nowMs: number,
   out: BrokerEffect[],
 ): BrokerState {
-  const key = `${current.topic}-${current.partition}`;
+  const key = topicPartitionKey(current.topic, current.partition);
   const log = assignEpochStartOffset(current.log, view.leaderEpoch);
   const isNewLeader = current.leader !== state.brokerId;
   const followers: Record<number, FollowerState> = {};
@@ -107,7 +108,7 @@ function becomeFollower(
   nowMs: number,
   out: BrokerEffect[],
 ): BrokerState {
-  const key = `${current.topic}-${current.partition}`;
+  const key = topicPartitionKey(current.topic, current.partition);
   const replica = truncateOnBecomingFollower(state, { ...current, ...view, followers: {}, pendingIsr: null, leaderEpochStartOffset: -1 });
   if (replica.log !== current.log) out.push({ kind: 'persist', fsync: false });
   const next = advanceHighWatermark(withReplica(state, replica), key, out);

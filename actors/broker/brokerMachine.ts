@@ -14,7 +14,7 @@ import { enqueueRoleEffect } from '../roleEffects.ts';
 import type { GroupMessage } from '../coordinator/groupMessages.ts';
 import { applyMetadataRecords } from './applyMetadata.ts';
 import { brokerConfigDefaults, type BrokerConfig, type BrokerWeakenings } from './brokerConfig.ts';
-import { bootBrokerState, brokerDisk, type BrokerDisk, type BrokerEffect, type BrokerRequest, type BrokerState, type BrokerTimerEvent } from './BrokerState.ts';
+import { bootBrokerState, brokerDisk, inBrokerStep, type BrokerDisk, type BrokerEffect, type BrokerRequest, type BrokerState, type BrokerTimerEvent } from './BrokerState.ts';
 import { answeredChannels, channelKey, closeChannels, enqueueRequest, finishRequest, isChannelBusy, startRequest } from './requestChannels.ts';
 import { onFollowerConnectionReset, onFollowerFetchBackoff, onFollowerFetchResponse, onFollowerFetchTimeout } from './followerFetcher.ts';
 import { onAlterPartitionResponse, onAlterPartitionTimeout, shrinkLaggingIsrs } from './isrChanges.ts';
@@ -65,11 +65,18 @@ function step(rule: Rule) {
     ({ context, event, enqueue }) => {
       const out: BrokerEffect[] = [];
       const nowMs = context.now();
-      const next = serveWaiting(rule(context.state, event, nowMs, out), nowMs, out);
+      const next = inBrokerStep(() => serveWaiting(rule(context.state, event, nowMs, out), nowMs, out));
       if (next !== context.state) enqueue.assign({ state: next });
+      // The disk holds the step's last state: one persist for the step (fsync if any of its writes asked for it),
+      // written where the first was asked for, so a crash right after it keeps everything the step wrote.
+      let persisted = false;
+      const fsync = out.some((effect) => effect.kind === 'persist' && effect.fsync);
       for (const effect of out) {
-        if (effect.kind === 'persist') enqueue.emit({ type: 'persist', data: brokerDisk(next), fsync: effect.fsync });
-        else enqueueRoleEffect(enqueue, effect);
+        if (effect.kind !== 'persist') enqueueRoleEffect(enqueue, effect);
+        else if (!persisted) {
+          persisted = true;
+          enqueue.emit({ type: 'persist', data: brokerDisk(next), fsync });
+        }
       }
     },
   );

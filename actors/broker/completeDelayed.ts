@@ -14,7 +14,7 @@ export function checkPurgatory(state: BrokerState, key: string, out: BrokerEffec
   for (const id of ids) {
     const operation = operationOf(next.purgatory, id);
     if (operation === undefined) continue;
-    next = operation.kind === 'produce' ? tryCompleteProduce(next, id, out) : tryCompleteFetch(next, id, out);
+    next = operation.kind === 'produce' ? tryCompleteProduce(next, id, out, key) : tryCompleteFetch(next, id, out, key);
   }
   return next;
 }

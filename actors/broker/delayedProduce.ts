@@ -1,6 +1,6 @@
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
 import type { ProducePartitionResponse, ProduceResponse } from '../../src/protocol/messages.ts';
-import { errorField } from '../../src/protocol/messages.ts';
+import { errorField, topicPartitionKey } from '../../src/protocol/messages.ts';
 import { minInsyncReplicasFor } from './brokerConfig.ts';
 import type { BrokerEffect, BrokerState } from './BrokerState.ts';
 import { nextTimer, replicaOf } from './BrokerState.ts';
@@ -42,21 +42,29 @@ export function completeOrDelayProduce(
   return tryCompleteProduce({ ...timed, purgatory: watch(timed.purgatory, id, operation) }, id, out);
 }
 
-/** DelayedProduce.tryComplete: decides the partitions whose outcome is now known; answers once all are. */
-export function tryCompleteProduce(state: BrokerState, id: string, out: BrokerEffect[]): BrokerState {
+/**
+ * DelayedProduce.tryComplete: decides the partitions whose outcome is now known; answers once all are. A partition's
+ * outcome depends on nothing but its own HW, ISR and leadership, so when `changed` names the partition whose change
+ * woke the check, only that one is looked at.
+ */
+export function tryCompleteProduce(state: BrokerState, id: string, out: BrokerEffect[], changed?: string): BrokerState {
   const operation = operationOf(state.purgatory, id);
   if (operation?.kind !== 'produce') return state;
-  let changed = false;
-  const partitions = operation.partitions.map((status) => {
-    if (status.errorCode !== null) return status;
-    const errorCode = acksOutcome(state, status);
-    if (errorCode === null) return status;
-    changed = true;
-    return { ...status, errorCode };
+  let partitions: ProducePartitionStatus[] | undefined;
+  let pending = 0;
+  operation.partitions.forEach((status, i) => {
+    if (status.errorCode !== null) return;
+    const errorCode = changed === undefined || topicPartitionKey(status.topic, status.partition) === changed ? acksOutcome(state, status) : null;
+    if (errorCode === null) {
+      pending++;
+      return;
+    }
+    (partitions ??= [...operation.partitions])[i] = { ...status, errorCode };
   });
-  if (partitions.some((p) => p.errorCode === null)) {
-    if (!changed) return state;
-    return { ...state, purgatory: { ...state.purgatory, operations: { ...state.purgatory.operations, [id]: { ...operation, partitions } } } };
+  if (partitions === undefined) return state;
+  if (pending > 0) {
+    const updated: DelayedProduce = { ...operation, partitions };
+    return { ...state, purgatory: { ...state.purgatory, operations: { ...state.purgatory.operations, [id]: updated } } };
   }
   out.push({ kind: 'cancel', id });
   answerProduce({ ...operation, partitions }, out);

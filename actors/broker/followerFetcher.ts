@@ -7,6 +7,7 @@ import { followerHighWatermark } from './highWatermark.ts';
 import { latestEpoch, UNDEFINED_EPOCH } from './leaderEpochCache.ts';
 import { appendAsFollower, isAppendableAsFollower, truncateTo, updateHighWatermark } from './partitionLog.ts';
 import { recordAppend } from './producerState.ts';
+import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 // The follower's fetchers (ReplicaFetcherThread / AbstractFetcherThread): one per leader this broker follows a
 // partition of, each with one Fetch in flight covering every such partition, long-polled at the leader for
@@ -75,7 +76,7 @@ export function onFollowerFetchResponse(state: BrokerState, response: FetchRespo
   let next = withFetcher(state, leaderId, { ...fetcher, inFlight: null });
   const delayed: string[] = [];
   for (const answer of response.partitions) {
-    const key = `${answer.topic}-${answer.partition}`;
+    const key = topicPartitionKey(answer.topic, answer.partition);
     const asked = inFlight.partitions.find((p) => p.key === key);
     const replica = next.partitions[key];
     if (asked === undefined || replica === undefined) continue;

@@ -30,6 +30,7 @@ import { parkedKey, type CoordinatorShard, type DeferredAnswer, type Requester }
 import { generationNotes } from './generationNotes.ts';
 import { completeOrDelayProduce } from './delayedProduce.ts';
 import { appendRecords, type PartitionAppendResult } from './leaderAppend.ts';
+import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 // The group coordinator inside a broker (GroupCoordinator + GroupMetadataManager): it serves the groups of every
 // `__consumer_offsets` partition this broker leads. Becoming leader starts a load of the partition's log
@@ -102,7 +103,7 @@ export function serveGroupRequest(state: BrokerState, request: GroupRequestMessa
     case 'offsetCommit.request': {
       const result = commitOffsets(group, request.body, { nowMs, noGenerationFencing: config.weakenings.noGenerationFencing });
       if (result.response?.partitions.every((p) => p.errorCode === 'NONE') === true) {
-        const offsets = Object.fromEntries(request.body.offsets.map((p) => [`${p.topic}-${p.partition}`, p.offset]));
+        const offsets = Object.fromEntries(request.body.offsets.map((p) => [topicPartitionKey(p.topic, p.partition), p.offset]));
         const { memberId, generationId } = request.body;
         out.push({ kind: 'note', data: { group: 'commitAccepted', groupId: group.groupId, memberId, generation: generationId, groupGeneration: group.generationId, offsets } });
       }

@@ -4,6 +4,7 @@ import type { BrokerEffect, BrokerState, PartitionReplica } from './BrokerState.
 import { withReplica } from './BrokerState.ts';
 import { advanceHighWatermark } from './highWatermarkAdvance.ts';
 import { isFollowerInSync, outOfSyncReplicas } from './isrMembership.ts';
+import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 // The leader's side of ISR changes (Partition.maybeShrinkIsr / maybeExpandIsr, AlterPartitionManager): it
 // proposes a new ISR to the controller with the partition epoch it knows (a compare-and-set), one request at a
@@ -73,7 +74,7 @@ export function shrinkLaggingIsrs(state: BrokerState, nowMs: number, out: Broker
 
 /** The controller's answer: adopt the new state if it is newer, clear the proposal, and re-evaluate the HW. */
 export function onAlterPartitionResponse(state: BrokerState, response: AlterPartitionResponse, out: BrokerEffect[]): BrokerState {
-  const key = `${response.topic}-${response.partition}`;
+  const key = topicPartitionKey(response.topic, response.partition);
   const replica = state.partitions[key];
   if (replica === undefined || replica.pendingIsr === null) return state;
   out.push({ kind: 'cancel', id: `alter:${key}` });

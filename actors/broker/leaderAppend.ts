@@ -8,6 +8,7 @@ import { appendAsLeader } from './partitionLog.ts';
 import { checkProduce } from './produceChecks.ts';
 import { checkIdempotentAppend, recordAppend } from './producerState.ts';
 import { NO_PRODUCER_ID } from './RecordBatch.ts';
+import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 // The one leader-append path (ReplicaManager.appendRecords -> appendToLocalLog -> Partition.appendRecordsToLeader),
 // for a client's ProduceRequest and for the group coordinator's own writes alike. The checks run in Kafka's order:
@@ -80,6 +81,6 @@ function appendToPartition(
   });
   const producerStates = recordAppend(replica.producerStates, appended.batch, appended);
   out.push({ kind: 'persist', fsync: false });
-  const next = advanceHighWatermark(withReplica(state, { ...replica, log: appended.log, producerStates }), `${topic}-${partition}`, out);
+  const next = advanceHighWatermark(withReplica(state, { ...replica, log: appended.log, producerStates }), topicPartitionKey(topic, partition), out);
   return { state: next, result: { topic, partition, errorCode: 'NONE', baseOffset: appended.baseOffset, lastOffset: appended.lastOffset } };
 }

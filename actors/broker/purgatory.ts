@@ -1,5 +1,6 @@
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
 import type { FetchRequest } from '../../src/protocol/messages.ts';
+import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 // The broker's purgatory (Kafka's DelayedOperationPurgatory) as plain data: operations that wait for something to
 // happen to a partition, each watched under the keys of the partitions it concerns, each with a timer of its own
@@ -52,7 +53,7 @@ export function emptyPurgatory(): Purgatory {
 
 /** The partition keys an operation watches. */
 export function watchedKeys(operation: DelayedOperation): string[] {
-  const keys = operation.kind === 'produce' ? operation.partitions.map((p) => `${p.topic}-${p.partition}`) : operation.request.partitions.map((p) => `${p.topic}-${p.partition}`);
+  const keys = operation.kind === 'produce' ? operation.partitions.map((p) => topicPartitionKey(p.topic, p.partition)) : operation.request.partitions.map((p) => topicPartitionKey(p.topic, p.partition));
   return [...new Set(keys)];
 }
 

@@ -3,6 +3,7 @@ import type { FetchPartition, FetchRequest, FetchResponse } from '../../src/prot
 import { brokerIdOf } from '../../src/protocol/nodeIds.ts';
 import { partitionErrorHandling } from '../reader/fetchErrors.ts';
 import { fetchedRecords } from '../reader/fetchedRecords.ts';
+import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 // The consumer's fetcher (KafkaConsumer's `Fetcher` with its `FetchBuffer`), shared by the reader and the group
 // consumer, as data in, data out. It keeps one Fetch in flight per broker, covering every partition the client
@@ -148,13 +149,14 @@ export function onFetchResponse(
   }
   const inFlight = { ...fetcher.inFlight };
   delete inFlight[node];
-  let buffer = fetcher.buffer;
-  let order = fetcher.order;
-  let caughtUp = fetcher.caughtUp;
+  // Copies made once for the whole answer (a fetch may cover a thousand partitions).
+  let buffer: Record<string, readonly LogRecord[]> | undefined;
+  let caughtUp: Record<string, number> | undefined;
+  const arrived: string[] = [];
   let refreshMetadata = false;
   const outOfRange: string[] = [];
   for (const answer of response.partitions) {
-    const key = `${answer.topic}-${answer.partition}`;
+    const key = topicPartitionKey(answer.topic, answer.partition);
     const position = positions[key];
     if (!Object.hasOwn(sent.fetchOffsets, key) || position === undefined || position !== sent.fetchOffsets[key]) continue;
     if (answer.errorCode !== undefined) {
@@ -165,14 +167,19 @@ export function onFetchResponse(
     }
     const { records, nextPosition } = fetchedRecords(answer, position, Number.POSITIVE_INFINITY);
     if (records.length > 0) {
-      buffer = { ...buffer, [key]: records };
-      order = [...order.filter((k) => k !== key), key];
-      if (Object.hasOwn(caughtUp, key)) caughtUp = without(caughtUp, key);
+      (buffer ??= { ...fetcher.buffer })[key] = records;
+      arrived.push(key);
+      if (Object.hasOwn(caughtUp ?? fetcher.caughtUp, key)) delete (caughtUp ??= { ...fetcher.caughtUp })[key];
     } else if (nextPosition >= answer.highWatermark && isCurrentLeader(key, node)) {
-      caughtUp = { ...caughtUp, [key]: position };
+      (caughtUp ??= { ...fetcher.caughtUp })[key] = position;
     }
   }
-  return { fetcher: { inFlight, buffer, order, caughtUp }, matched: true, refreshMetadata, outOfRange };
+  let order = fetcher.order;
+  if (arrived.length > 0) {
+    const fresh = new Set(arrived);
+    order = [...order.filter((key) => !fresh.has(key)), ...arrived];
+  }
+  return { fetcher: { inFlight, buffer: buffer ?? fetcher.buffer, order, caughtUp: caughtUp ?? fetcher.caughtUp }, matched: true, refreshMetadata, outOfRange };
 }
 
 /** The connection to a broker broke, or its fetch timed out: the fetch there is gone, its partitions fetch again. */
@@ -245,10 +252,4 @@ export function discardPartitions(fetcher: Fetcher, keys: readonly string[]): Fe
 /** Whether the partition is caught up with its leader at `position`. */
 export function isCaughtUp(fetcher: Fetcher, key: string, position: number): boolean {
   return fetcher.caughtUp[key] === position && (fetcher.buffer[key]?.length ?? 0) === 0;
-}
-
-function without<T>(record: Readonly<Record<string, T>>, key: string): Record<string, T> {
-  const rest = { ...record };
-  delete rest[key];
-  return rest;
 }

@@ -46,9 +46,7 @@ export function isBatchFull(batch: ProducerBatch): boolean {
 }
 
 /** The key the accumulator files a partition under: Kafka's `TopicPartition#toString`, `topic-partition`. */
-export function topicPartitionKey(topic: string, partition: number): string {
-  return `${topic}-${partition}`;
-}
+export { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 /** A sequence number advanced by `increment`, wrapping after Integer.MAX_VALUE (`DefaultRecordBatch#incrementSequence`). */
 export function incrementSequence(sequence: number, increment: number): number {

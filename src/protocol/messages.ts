@@ -279,8 +279,14 @@ export type KafkaMessage =
 
 /** The string key of a topic-partition, as Kafka prints it: `orders-3`. */
 export function topicPartitionKey(topic: string, partition: number): string {
-  return `${topic}-${partition}`;
+  // One string per topic-partition, kept: the roles look partitions up by key many times per step, and a string
+  // built once keeps its hash, where one built anew each time is hashed again at every lookup.
+  let keys = keyCache.get(topic);
+  if (keys === undefined) keyCache.set(topic, (keys = []));
+  return (keys[partition] ??= `${topic}-${partition}`);
 }
+
+const keyCache = new Map<string, string[]>();
 
 /** The topic and partition of a key `topicPartitionKey` made (the last '-' separates them: topics may hold '-'). */
 export function parseTopicPartitionKey(key: string): { topic: string; partition: number } {
