@@ -1,7 +1,8 @@
+import type { TopicPartition } from '../../src/protocol/topicPartition.ts';
 import { compareJavaStrings } from './compareJavaStrings.ts';
 
-/** A partition of a topic, Kafka's `TopicPartition` as a `[topic, partition]` pair. */
-export type TopicPartition = [topic: string, partition: number];
+// The order and the Map key of topic partitions; the `[topic, partition]` tuple itself is a wire type, in src/protocol.
+export type { TopicPartition } from '../../src/protocol/topicPartition.ts';
 
 /** Orders partitions by topic (Java's `String.compareTo`), then by number: the order of every assignment list. */
 export function compareTopicPartitions(a: TopicPartition, b: TopicPartition): number {

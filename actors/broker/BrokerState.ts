@@ -2,7 +2,7 @@ import type { MetadataImage } from '../controller/metadataImage.ts';
 import { emptyMetadataImage } from '../controller/metadataImage.ts';
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
 import { parseTopicPartitionKey, type KafkaMessage } from '../../src/protocol/messages.ts';
-import type { GroupMessage } from '../coordinator/groupMessages.ts';
+import type { GroupMessage } from '../../src/protocol/groupMessages.ts';
 import { emptyCoordinatorHost, type CoordinatorHostState } from './CoordinatorHostState.ts';
 import type { BrokerConfig } from './brokerConfig.ts';
 import type { FollowerFetchState } from './isrMembership.ts';
@@ -57,7 +57,13 @@ export interface FetchedPartition {
  * and the whole fetcher held back after a failed request.
  */
 export interface FetcherState {
-  readonly inFlight: { readonly correlationId: number; readonly partitions: readonly FetchedPartition[] } | null;
+  readonly inFlight: { readonly correlationId: number; readonly deadlineMs: number; readonly partitions: readonly FetchedPartition[] } | null;
+  /**
+   * When the fetcher's request-timeout timer fires, or null when none is set. It is set when a fetch goes out with
+   * none pending and set again for the fetch then in flight when it fires early, so a fetcher answered every few
+   * hundred milliseconds does not set and cancel a timer per fetch.
+   */
+  readonly timeoutTimerAtMs: number | null;
   readonly backoffUntilMs: number;
   /** Partitions delayed by replica.fetch.backoff.ms after a partition error, until when. */
   readonly delayedUntilMs: Readonly<Record<string, number>>;
@@ -99,8 +105,8 @@ export type BrokerRequest = (KafkaMessage | GroupMessage) & { readonly from: str
 
 /** The timers the rules set; each fires back into the machine as this event. */
 export type BrokerTimerEvent =
-  | { type: 'purgatory.expire'; operationId: string }
-  | { type: 'follower.fetchTimeout'; leaderId: number; correlationId: number }
+  | { type: 'purgatory.expire' }
+  | { type: 'follower.fetchTimeout'; leaderId: number }
   | { type: 'follower.fetchBackoff'; leaderId: number }
   | { type: 'alterPartition.timeout'; key: string; partitionEpoch: number }
   | { type: 'coordinator.loaded'; partition: number; leaderEpoch: number }

@@ -1,5 +1,5 @@
 import type { GroupMetadata } from '../coordinator/GroupMetadata.ts';
-import type { GroupResponseMessage } from '../coordinator/groupMessages.ts';
+import type { GroupResponseMessage } from '../../src/protocol/groupMessages.ts';
 
 // The group coordinator a broker hosts, as plain data inside the broker's state (Kafka's GroupCoordinator and
 // GroupMetadataManager live in the broker process too). One shard per `__consumer_offsets` partition the broker

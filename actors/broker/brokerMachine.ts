@@ -11,7 +11,7 @@ import type {
 } from '../../src/protocol/messages.ts';
 import { brokerIdOf, CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
 import { enqueueRoleEffect } from '../roleEffects.ts';
-import type { GroupMessage } from '../coordinator/groupMessages.ts';
+import type { GroupMessage } from '../../src/protocol/groupMessages.ts';
 import { applyMetadataRecords } from './applyMetadata.ts';
 import { brokerConfigDefaults, type BrokerConfig, type BrokerWeakenings } from './brokerConfig.ts';
 import { bootBrokerState, brokerDisk, inBrokerStep, type BrokerDisk, type BrokerEffect, type BrokerRequest, type BrokerState, type BrokerTimerEvent } from './BrokerState.ts';
@@ -28,7 +28,7 @@ import {
 } from './groupCoordinatorHost.ts';
 import { flush } from './partitionLog.ts';
 import { serveApiVersions, serveInitProducerId, serveListOffsets, serveMetadata } from './serveClientRequests.ts';
-import { onPurgatoryExpire } from './completeDelayed.ts';
+import { onPurgatoryExpiry } from './purgatoryTimer.ts';
 import { serveFetch } from './delayedFetch.ts';
 import { serveProduce } from './serveProduce.ts';
 
@@ -131,7 +131,7 @@ function serveRequest(state: BrokerState, request: BrokerRequest, nowMs: number,
 function dispatch(state: BrokerState, request: BrokerRequest, nowMs: number, out: BrokerEffect[]): BrokerState {
   switch (request.type) {
     case 'produce.request':
-      return serveProduce(state, request, out);
+      return serveProduce(state, request, nowMs, out);
     case 'fetch.request':
       return serveFetch(state, request, nowMs, out);
     case 'metadata.request':
@@ -213,9 +213,9 @@ export const brokerMachine = setup({
       const timer = event as BrokerTimerEvent;
       switch (timer.type) {
         case 'purgatory.expire':
-          return onPurgatoryExpire(state, timer.operationId, out);
+          return onPurgatoryExpiry(state, nowMs, out);
         case 'follower.fetchTimeout':
-          return onFollowerFetchTimeout(state, timer.leaderId, timer.correlationId, nowMs, out);
+          return onFollowerFetchTimeout(state, timer.leaderId, nowMs, out);
         case 'follower.fetchBackoff':
           return onFollowerFetchBackoff(state, timer.leaderId, nowMs, out);
         case 'alterPartition.timeout':

@@ -1,6 +1,6 @@
 import type { BrokerEffect, BrokerState } from './BrokerState.ts';
-import { expireFetch, tryCompleteFetch } from './delayedFetch.ts';
-import { expireProduce, tryCompleteProduce } from './delayedProduce.ts';
+import { tryCompleteFetch } from './delayedFetch.ts';
+import { tryCompleteProduce } from './delayedProduce.ts';
 import { operationOf, watchersOf } from './purgatory.ts';
 
 // Runs the purgatory's rules (DelayedOperationPurgatory.checkAndComplete): when a partition changes (an append, a
@@ -17,11 +17,4 @@ export function checkPurgatory(state: BrokerState, key: string, out: BrokerEffec
     next = operation.kind === 'produce' ? tryCompleteProduce(next, id, out, key) : tryCompleteFetch(next, id, out, key);
   }
   return next;
-}
-
-/** An operation's timeout: it completes with what it has (REQUEST_TIMED_OUT for produces, the data there is for fetches). */
-export function onPurgatoryExpire(state: BrokerState, id: string, out: BrokerEffect[]): BrokerState {
-  const operation = operationOf(state.purgatory, id);
-  if (operation === undefined) return state;
-  return operation.kind === 'produce' ? expireProduce(state, id, out) : expireFetch(state, id, out);
 }

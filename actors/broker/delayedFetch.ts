@@ -8,7 +8,8 @@ import { advanceHighWatermark } from './highWatermarkAdvance.ts';
 import { maybeExpandIsr } from './isrChanges.ts';
 import { unknownFollowerFetchState, updateFetchState } from './isrMembership.ts';
 import { bytesAvailable, readFrom } from './partitionLog.ts';
-import { operationOf, unwatch, watch } from './purgatory.ts';
+import { operationOf, unwatch } from './purgatory.ts';
+import { park } from './purgatoryTimer.ts';
 import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 // Fetch on the leader (ReplicaManager.fetchMessages, readFromLog, DelayedFetch) for consumers and followers alike:
@@ -38,9 +39,8 @@ export function serveFetch(state: BrokerState, request: FetchRequest & { from: s
     return next;
   }
   const [timed, id] = nextTimer(next, 'fetch');
-  out.push({ kind: 'timer', id, delayMs: request.maxWaitMs, event: { type: 'purgatory.expire', operationId: id } });
   const { from, ...wire } = request;
-  return { ...timed, purgatory: watch(timed.purgatory, id, { kind: 'fetch', to: from, request: wire }) };
+  return park(timed, id, { kind: 'fetch', to: from, request: wire, expiresAtMs: nowMs + request.maxWaitMs }, nowMs, out);
 }
 
 /**
@@ -83,7 +83,6 @@ export function fetchResponse(correlationId: number, partitions: FetchPartitionR
 }
 
 function completeFetch(state: BrokerState, id: string, out: BrokerEffect[]): BrokerState {
-  out.push({ kind: 'cancel', id });
   return expireFetch(state, id, out);
 }
 

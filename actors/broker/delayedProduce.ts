@@ -7,7 +7,8 @@ import { nextTimer, replicaOf } from './BrokerState.ts';
 import { maximalIsr } from './highWatermark.ts';
 import type { PartitionAppendResult } from './leaderAppend.ts';
 import { checkAcksAllComplete } from './produceChecks.ts';
-import { operationOf, unwatch, watch, type DelayedProduce, type ProducePartitionStatus, type ProduceRequester } from './purgatory.ts';
+import { operationOf, unwatch, type DelayedProduce, type ProducePartitionStatus, type ProduceRequester } from './purgatory.ts';
+import { park } from './purgatoryTimer.ts';
 
 // What follows a local append (ReplicaManager.appendRecords' second half, DelayedProduce): acks 0 and 1 and
 // produces where no partition was appended are answered at once; an acks=all produce waits in the purgatory until
@@ -19,7 +20,7 @@ import { operationOf, unwatch, watch, type DelayedProduce, type ProducePartition
 export function completeOrDelayProduce(
   state: BrokerState,
   results: readonly PartitionAppendResult[],
-  options: { readonly requester: ProduceRequester; readonly requiredAcks: number; readonly timeoutMs: number },
+  options: { readonly requester: ProduceRequester; readonly requiredAcks: number; readonly timeoutMs: number; readonly nowMs: number },
   out: BrokerEffect[],
 ): BrokerState {
   const { requester, requiredAcks } = options;
@@ -31,15 +32,14 @@ export function completeOrDelayProduce(
     // Only acks=all waits; a failed append is decided already (ReplicaManager.delayedProduceRequestRequired).
     errorCode: requiredAcks === -1 && r.errorCode === 'NONE' ? null : r.errorCode,
   }));
-  const operation: DelayedProduce = { kind: 'produce', requester, partitions };
+  const operation: DelayedProduce = { kind: 'produce', requester, partitions, expiresAtMs: options.nowMs + options.timeoutMs };
   if (partitions.every((p) => p.errorCode !== null)) {
     answerProduce(operation, out);
     return state;
   }
   const [timed, id] = nextTimer(state, 'produce');
-  out.push({ kind: 'timer', id, delayMs: options.timeoutMs, event: { type: 'purgatory.expire', operationId: id } });
   // tryCompleteElseWatch: a duplicate already below the HW, or an ISR of one, completes at once.
-  return tryCompleteProduce({ ...timed, purgatory: watch(timed.purgatory, id, operation) }, id, out);
+  return tryCompleteProduce(park(timed, id, operation, options.nowMs, out), id, out);
 }
 
 /**
@@ -66,7 +66,6 @@ export function tryCompleteProduce(state: BrokerState, id: string, out: BrokerEf
     const updated: DelayedProduce = { ...operation, partitions };
     return { ...state, purgatory: { ...state.purgatory, operations: { ...state.purgatory.operations, [id]: updated } } };
   }
-  out.push({ kind: 'cancel', id });
   answerProduce({ ...operation, partitions }, out);
   return { ...state, purgatory: unwatch(state.purgatory, id) };
 }

@@ -19,7 +19,7 @@ import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 const fetchTimerId = (leaderId: number) => `follower-fetch:${leaderId}`;
 const backoffTimerId = (leaderId: number) => `follower-backoff:${leaderId}`;
-const idleFetcher: FetcherState = { inFlight: null, backoffUntilMs: 0, delayedUntilMs: {} };
+const idleFetcher: FetcherState = { inFlight: null, timeoutTimerAtMs: null, backoffUntilMs: 0, delayedUntilMs: {} };
 
 /** Sends the fetcher's next Fetch to `leaderId`, unless one is in flight, it backs off, or it has nothing to fetch. */
 export function sendFollowerFetch(state: BrokerState, leaderId: number, nowMs: number, out: BrokerEffect[]): BrokerState {
@@ -61,8 +61,13 @@ export function sendFollowerFetch(state: BrokerState, leaderId: number, nowMs: n
       partitions,
     },
   });
-  out.push({ kind: 'timer', id: fetchTimerId(leaderId), delayMs: config.replicaSocketTimeoutMs, event: { type: 'follower.fetchTimeout', leaderId, correlationId } });
-  return withFetcher(next, leaderId, { ...fetcher, inFlight: { correlationId, partitions: fetched } });
+  const deadlineMs = nowMs + config.replicaSocketTimeoutMs;
+  let timeoutTimerAtMs = fetcher.timeoutTimerAtMs;
+  if (timeoutTimerAtMs === null) {
+    out.push({ kind: 'timer', id: fetchTimerId(leaderId), delayMs: config.replicaSocketTimeoutMs, event: { type: 'follower.fetchTimeout', leaderId } });
+    timeoutTimerAtMs = deadlineMs;
+  }
+  return withFetcher(next, leaderId, { ...fetcher, timeoutTimerAtMs, inFlight: { correlationId, deadlineMs, partitions: fetched } });
 }
 
 /** Handles the leader's answer to a fetcher's Fetch, partition by partition, then fetches again. */
@@ -72,7 +77,6 @@ export function onFollowerFetchResponse(state: BrokerState, response: FetchRespo
   const fetcher = state.fetchers[leaderId];
   const inFlight = fetcher?.inFlight;
   if (fetcher === undefined || inFlight == null || inFlight.correlationId !== response.correlationId) return state;
-  out.push({ kind: 'cancel', id: fetchTimerId(leaderId) });
   let next = withFetcher(state, leaderId, { ...fetcher, inFlight: null });
   const delayed: string[] = [];
   for (const answer of response.partitions) {
@@ -89,11 +93,21 @@ export function onFollowerFetchResponse(state: BrokerState, response: FetchRespo
   return sendFollowerFetch(next, leaderId, nowMs, out);
 }
 
-/** The fetch got no answer in time: the fetcher backs off, then fetches again (the leader may have changed). */
-export function onFollowerFetchTimeout(state: BrokerState, leaderId: number, correlationId: number, nowMs: number, out: BrokerEffect[]): BrokerState {
+/**
+ * The fetcher's timeout timer: a fetch out for replica.socket.timeout.ms got no answer, so the fetcher backs off,
+ * then fetches again (the leader may have changed); a fetch sent since the timer was set gets it set again.
+ */
+export function onFollowerFetchTimeout(state: BrokerState, leaderId: number, nowMs: number, out: BrokerEffect[]): BrokerState {
   const fetcher = state.fetchers[leaderId];
-  if (fetcher?.inFlight?.correlationId !== correlationId) return state;
-  return backOff(state, leaderId, nowMs, out);
+  if (fetcher === undefined) return state;
+  const next = withFetcher(state, leaderId, { ...fetcher, timeoutTimerAtMs: null });
+  const inFlight = fetcher.inFlight;
+  if (inFlight === null) return next;
+  if (inFlight.deadlineMs > nowMs) {
+    out.push({ kind: 'timer', id: fetchTimerId(leaderId), delayMs: inFlight.deadlineMs - nowMs, event: { type: 'follower.fetchTimeout', leaderId } });
+    return withFetcher(next, leaderId, { ...fetcher, timeoutTimerAtMs: inFlight.deadlineMs });
+  }
+  return backOff(next, leaderId, nowMs, out);
 }
 
 /**
@@ -102,7 +116,6 @@ export function onFollowerFetchTimeout(state: BrokerState, leaderId: number, cor
  */
 export function onFollowerConnectionReset(state: BrokerState, leaderId: number, nowMs: number, out: BrokerEffect[]): BrokerState {
   if (state.fetchers[leaderId]?.inFlight == null) return state;
-  out.push({ kind: 'cancel', id: fetchTimerId(leaderId) });
   return backOff(state, leaderId, nowMs, out);
 }
 

@@ -13,7 +13,7 @@ import {
   type GroupApi,
   type GroupRequestMessage,
   type GroupResponseMessage,
-} from '../coordinator/groupMessages.ts';
+} from '../../src/protocol/groupMessages.ts';
 import type { GroupRecord } from '../coordinator/groupRecords.ts';
 import { replayGroupRecords } from '../coordinator/groupRecords.ts';
 import { heartbeat } from '../coordinator/heartbeat.ts';
@@ -243,7 +243,7 @@ function applyResult<R>(
     sendAll(answers, 'NONE', out);
     return withShard(next, shard, nowMs, out);
   }
-  const appended = appendGroupRecords(next, partition, records, out);
+  const appended = appendGroupRecords(next, partition, records, nowMs, out);
   next = appended.state;
   shard = next.coordinator.shards[partition] as CoordinatorShard;
   if (appended.appendId === null) {
@@ -260,6 +260,7 @@ function appendGroupRecords(
   state: BrokerState,
   partition: number,
   records: readonly GroupRecord[],
+  nowMs: number,
   out: BrokerEffect[],
 ): { state: BrokerState; appendId: string | null; errorCode: Exclude<KafkaErrorType, 'NONE'> } {
   const wire = records.map((record) => ({ key: recordKey(record), value: JSON.stringify(record) }));
@@ -270,7 +271,7 @@ function appendGroupRecords(
   if (result.errorCode !== 'NONE') return { state: appended, appendId: null, errorCode: appendError(result.errorCode) };
   const [counted, appendId] = nextTimer(appended, 'append');
   const requester = { kind: 'coordinator', appendId } as const;
-  const next = completeOrDelayProduce(counted, results, { requester, requiredAcks: -1, timeoutMs: state.config.offsetCommitTimeoutMs }, out);
+  const next = completeOrDelayProduce(counted, results, { requester, requiredAcks: -1, timeoutMs: state.config.offsetCommitTimeoutMs, nowMs }, out);
   return { state: next, appendId, errorCode: 'UNKNOWN_SERVER_ERROR' };
 }
 

@@ -26,6 +26,8 @@ export interface ProducePartitionStatus {
 /** An acks=all produce waiting until every partition is decided (DelayedProduce). */
 export interface DelayedProduce {
   readonly kind: 'produce';
+  /** When it times out (the request's timeoutMs after it was parked). */
+  readonly expiresAtMs: number;
   readonly requester: ProduceRequester;
   readonly partitions: readonly ProducePartitionStatus[];
 }
@@ -33,6 +35,8 @@ export interface DelayedProduce {
 /** A fetch waiting for `minBytes` or `maxWaitMs` (DelayedFetch). */
 export interface DelayedFetch {
   readonly kind: 'fetch';
+  /** When it is answered with what there is (the request's maxWaitMs after it was parked). */
+  readonly expiresAtMs: number;
   readonly to: string;
   readonly request: FetchRequest;
 }
@@ -40,15 +44,34 @@ export interface DelayedFetch {
 /** Any delayed operation. */
 export type DelayedOperation = DelayedProduce | DelayedFetch;
 
-/** Operations by id, and the ids watching each partition key, in the order they were added. */
+/**
+ * Operations by id, the ids watching each partition key in the order they were added, and when the purgatory's one
+ * expiry timer fires (null: none set). Kafka's purgatory has a timing wheel; here one timer is set for the earliest
+ * expiry and set again when it fires, so an operation completed before its time costs no cancelled timer.
+ */
 export interface Purgatory {
   readonly operations: Readonly<Record<string, DelayedOperation>>;
   readonly watchers: Readonly<Record<string, readonly string[]>>;
+  readonly timerAtMs: number | null;
 }
 
 /** A purgatory with nothing in it. */
 export function emptyPurgatory(): Purgatory {
-  return { operations: {}, watchers: {} };
+  return { operations: {}, watchers: {}, timerAtMs: null };
+}
+
+/** The ids of the operations whose time has come, oldest first (ids count up per broker). */
+export function dueOperations(purgatory: Purgatory, nowMs: number): string[] {
+  return Object.entries(purgatory.operations)
+    .filter(([, operation]) => operation.expiresAtMs <= nowMs)
+    .map(([id]) => id);
+}
+
+/** The earliest expiry of the operations still waiting, or null. */
+export function nextExpiryMs(purgatory: Purgatory): number | null {
+  let earliest: number | null = null;
+  for (const operation of Object.values(purgatory.operations)) if (earliest === null || operation.expiresAtMs < earliest) earliest = operation.expiresAtMs;
+  return earliest;
 }
 
 /** The partition keys an operation watches. */
@@ -61,7 +84,7 @@ export function watchedKeys(operation: DelayedOperation): string[] {
 export function watch(purgatory: Purgatory, id: string, operation: DelayedOperation): Purgatory {
   const watchers = { ...purgatory.watchers };
   for (const key of watchedKeys(operation)) watchers[key] = [...(watchers[key] ?? []), id];
-  return { operations: { ...purgatory.operations, [id]: operation }, watchers };
+  return { ...purgatory, operations: { ...purgatory.operations, [id]: operation }, watchers };
 }
 
 /** Removes a completed or expired operation. */
@@ -76,7 +99,7 @@ export function unwatch(purgatory: Purgatory, id: string): Purgatory {
     if (rest.length === 0) delete watchers[key];
     else watchers[key] = rest;
   }
-  return { operations, watchers };
+  return { ...purgatory, operations, watchers };
 }
 
 /** The operation with this id, if it still waits. */

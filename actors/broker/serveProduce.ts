@@ -9,7 +9,7 @@ import { appendRecords } from './leaderAppend.ts';
 // refresh its metadata; acks=1 is answered after the local appends; acks=all once every partition is decided.
 
 /** Serves a ProduceRequest with a batch for each of its partitions. */
-export function serveProduce(state: BrokerState, request: ProduceRequest & { from: string }, out: BrokerEffect[]): BrokerState {
+export function serveProduce(state: BrokerState, request: ProduceRequest & { from: string }, nowMs: number, out: BrokerEffect[]): BrokerState {
   const { state: next, results } = appendRecords(state, request.partitions, { requiredAcks: request.acks, origin: 'client' }, out);
   if (request.acks === 0) {
     if (results.some((r) => r.errorCode !== 'NONE')) out.push({ kind: 'disconnect', to: request.from });
@@ -20,5 +20,5 @@ export function serveProduce(state: BrokerState, request: ProduceRequest & { fro
     return next;
   }
   const requester = { kind: 'client', to: request.from, correlationId: request.correlationId } as const;
-  return completeOrDelayProduce(next, results, { requester, requiredAcks: request.acks, timeoutMs: request.timeoutMs }, out);
+  return completeOrDelayProduce(next, results, { requester, requiredAcks: request.acks, timeoutMs: request.timeoutMs, nowMs }, out);
 }

@@ -1,8 +1,7 @@
 import type { PartitionLeaders } from '../reader/partitionLeaders.ts';
 import { fetchDefaults, type Fetcher, type FetchSettings } from '../client/fetcher.ts';
 import type { ReconnectBackoff } from '../client/reconnectBackoff.ts';
-import type { OffsetCommitRequest } from '../coordinator/offsetCommit.ts';
-import type { GroupApi, GroupMessage } from '../coordinator/groupMessages.ts';
+import type { GroupApi, GroupMessage, OffsetCommitRequest } from '../../src/protocol/groupMessages.ts';
 import type { KafkaMessage } from '../../src/protocol/messages.ts';
 import type { ConsumerConfig } from './consumerDefaults.ts';
 import type { Membership, MembershipEffect } from './membership.ts';
@@ -98,8 +97,15 @@ export interface ConsumerState {
   // The application.
   /** Between polls, inside poll() (waiting for records or a rebalance), or processing what the last poll returned. */
   readonly phase: 'waiting' | 'polling' | 'processing';
-  /** The poll() in progress: its history operation id. */
-  readonly poll: { readonly operationId: number } | null;
+  /** The poll() in progress: its history operation id, and when its timeout passes. */
+  readonly poll: { readonly operationId: number; readonly deadlineMs: number } | null;
+  /**
+   * When the poll-end and max.poll.interval.ms timers fire (null: none set). Each is set only when none is pending
+   * and set again when it fires early for the deadline then in force, so a consumer that polls often does not set
+   * two timers per poll.
+   */
+  readonly pollEndTimerAtMs: number | null;
+  readonly pollTimeoutTimerAtMs: number | null;
   /** Fetches in flight and records fetched but not yet returned by poll() (actors/client/fetcher.ts). */
   readonly fetcher: Fetcher;
   /** ListOffsets in flight for offset resets, by correlation id: the partition and the broker asked. */
@@ -121,7 +127,7 @@ export interface ConsumerState {
 /** The timers the rules set; each fires back into the machine as this event. */
 export type ConsumerTimerEvent =
   | { type: 'consumer.poll' }
-  | { type: 'consumer.pollEnd'; operationId: number }
+  | { type: 'consumer.pollEnd' }
   | { type: 'consumer.reconnect' }
   | { type: 'consumer.processed' }
   | { type: 'consumer.heartbeat' }

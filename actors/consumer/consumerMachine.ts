@@ -3,7 +3,7 @@ import { enqueueActions, setup } from 'xstate';
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
 import type { FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse } from '../../src/protocol/messages.ts';
 import { enqueueRoleEffect } from '../roleEffects.ts';
-import type { FindCoordinatorResponse, GroupMessage, GroupResponseMessage } from '../coordinator/groupMessages.ts';
+import type { FindCoordinatorResponse, GroupMessage, GroupResponseMessage } from '../../src/protocol/groupMessages.ts';
 import { resolveConsumerConfig, type ConsumerSettings } from './consumerDefaults.ts';
 import {
   consumerClientDefaults,
@@ -134,6 +134,8 @@ export function bootState(input: ConsumerInput): ConsumerState {
     syncCorrelationId: null,
     phase: 'waiting',
     poll: null,
+    pollEndTimerAtMs: null,
+    pollTimeoutTimerAtMs: null,
     fetcher: emptyFetcher(),
     resets: {},
     reconnect: {},
@@ -164,7 +166,7 @@ export const consumerMachine = setup({
     close: step((state, _event, _now, out) => close(state, out)),
     poll: step((state, _event, nowMs, out) => poll(state, nowMs, out)),
     onReconnect: step((state, _event, nowMs, out) => continuePoll(state, nowMs, out)),
-    onPollEnd: step((state, event, nowMs, out) => onPollEnd(state, (event as { operationId: number }).operationId, nowMs, out)),
+    onPollEnd: step((state, _event, nowMs, out) => onPollEnd(state, nowMs, out)),
     onProcessed: step((state, _event, nowMs, out) => onRecordProcessed(state, nowMs, out)),
     onHeartbeatTick: step((state, _event, nowMs, out) => onHeartbeatTick(state, nowMs, out)),
     onPollTimeoutTick: step((state, _event, nowMs, out) => onPollTimeoutTick(state, nowMs, out)),

@@ -5,9 +5,16 @@
 // rounds); this file sequences them the way KafkaConsumer's poll thread and heartbeat thread do. It is long
 // because that sequencing is one piece: splitting it would scatter the order of a poll over several files.
 import type { TopicPartition } from '../assignors/TopicPartition.ts';
-import type { JoinGroupResponse, SyncGroupResponse } from '../coordinator/CoordinatorResult.ts';
-import { groupErrorAnswer, type FindCoordinatorResponse, type GroupApi, type GroupRequestMessage, type GroupResponseMessage } from '../coordinator/groupMessages.ts';
-import type { OffsetCommitRequest } from '../coordinator/offsetCommit.ts';
+import {
+  groupErrorAnswer,
+  type FindCoordinatorResponse,
+  type GroupApi,
+  type GroupRequestMessage,
+  type GroupResponseMessage,
+  type JoinGroupResponse,
+  type OffsetCommitRequest,
+  type SyncGroupResponse,
+} from '../../src/protocol/groupMessages.ts';
 import { knownLeader, updatePartitionLeaders } from '../reader/partitionLeaders.ts';
 import { connectionLost, connectionWorks, isConnectable, nextConnectableMs } from '../client/reconnectBackoff.ts';
 import { collectRecords, discardPartitions, expiredFetches, failFetch, hasBufferedRecords, onFetchResponse, planFetches, type FetchTarget } from '../client/fetcher.ts';
@@ -17,7 +24,7 @@ import { brokerIdOf, brokerNodeId } from '../../src/protocol/nodeIds.ts';
 import type { ConsumerEffect, ConsumerState, ConsumerTimerEvent, QueuedEffect } from './ConsumerState.ts';
 import { isRejoinNeeded, heartbeatRequest, requestRejoin, startJoin, type Membership, type MembershipEffect } from './membership.ts';
 import { onGroupError, onHeartbeatResponse, onJoinGroupResponse, onSyncGroupResponse } from './membershipResponses.ts';
-import { closeMembership, isPollTimeoutExpired, onPollTimeout, recordPoll } from './leaveGroup.ts';
+import { closeMembership, isPollTimeoutExpired, onPollTimeout, pollTimeoutDeadlineMs, recordPoll } from './leaveGroup.ts';
 import { rebalanceProtocolFor } from './rebalanceProtocol.ts';
 import { trustEveryClaim, withStaleClaim } from './staleOwnedPartitions.ts';
 import { applyCommitResponse, autoCommitDone, isAutoCommitDue, offsetsToCommit } from './offsetCommits.ts';
@@ -58,7 +65,7 @@ export function close(state: ConsumerState, out: Out): ConsumerState {
   for (const id of ['consumer.poll', 'consumer.pollEnd', 'consumer.reconnect', 'consumer.heartbeat', 'consumer.pollTimeout', 'consumer.processed', 'consumer.metadata', 'consumer.findCoordinator']) out.push({ kind: 'cancel', id });
   out.push({ kind: 'persist', data: { subscribed: false } });
   if (next.poll !== null) out.push({ kind: 'note', data: { history: 'complete', id: next.poll.operationId, type: 'ok', value: pollValue(next.membership, []) } });
-  return { ...next, status: 'closed', phase: 'waiting', poll: null };
+  return { ...next, status: 'closed', phase: 'waiting', poll: null, pollEndTimerAtMs: null, pollTimeoutTimerAtMs: null };
 }
 
 // ---- The poll loop ----
@@ -69,11 +76,18 @@ export function close(state: ConsumerState, out: Out): ConsumerState {
  */
 export function poll(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   if (state.status !== 'subscribed' || state.phase !== 'waiting') return state;
-  out.push(timer('consumer.pollTimeout', state.config.maxPollIntervalMs, { type: 'consumer.pollTimeout' }));
   const operationId = state.nextOperationId;
   out.push({ kind: 'note', data: { history: 'invoke', id: operationId, f: 'poll', value: {} } });
-  out.push(timer('consumer.pollEnd', state.client.pollTimeoutMs, { type: 'consumer.pollEnd', operationId }));
-  const next: ConsumerState = { ...state, membership: recordPoll(state.membership, nowMs), phase: 'polling', poll: { operationId }, nextOperationId: operationId + 1 };
+  const deadlineMs = nowMs + state.client.pollTimeoutMs;
+  let next: ConsumerState = { ...state, membership: recordPoll(state.membership, nowMs), phase: 'polling', poll: { operationId, deadlineMs }, nextOperationId: operationId + 1 };
+  if (next.pollTimeoutTimerAtMs === null) {
+    out.push(timer('consumer.pollTimeout', state.config.maxPollIntervalMs, { type: 'consumer.pollTimeout' }));
+    next = { ...next, pollTimeoutTimerAtMs: nowMs + state.config.maxPollIntervalMs };
+  }
+  if (next.pollEndTimerAtMs === null) {
+    out.push(timer('consumer.pollEnd', state.client.pollTimeoutMs, { type: 'consumer.pollEnd' }));
+    next = { ...next, pollEndTimerAtMs: deadlineMs };
+  }
   return continuePoll(next, nowMs, out);
 }
 
@@ -105,10 +119,18 @@ export function continuePoll(state: ConsumerState, nowMs: number, out: Out): Con
   return sendFetches(next, nowMs, out);
 }
 
-/** The poll's timeout passed: it returns what there is (nothing), and the application calls poll() again. */
-export function onPollEnd(state: ConsumerState, operationId: number, nowMs: number, out: Out): ConsumerState {
-  if (state.phase !== 'polling' || state.poll?.operationId !== operationId) return state;
-  return completePoll(state, nowMs, out);
+/**
+ * The poll-end timer: a poll past its timeout returns what there is (nothing), and the application calls poll() again;
+ * one that began after the timer was set gets the timer set again for its own deadline.
+ */
+export function onPollEnd(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
+  const next: ConsumerState = { ...state, pollEndTimerAtMs: null };
+  if (next.phase !== 'polling' || next.poll === null) return next;
+  if (next.poll.deadlineMs > nowMs) {
+    out.push(timer('consumer.pollEnd', next.poll.deadlineMs - nowMs, { type: 'consumer.pollEnd' }));
+    return { ...next, pollEndTimerAtMs: next.poll.deadlineMs };
+  }
+  return completePoll(next, nowMs, out);
 }
 
 /** A fetch answer: its records wait in the fetcher's buffer for poll(); errors ask for metadata or reset the position. */
@@ -130,7 +152,6 @@ export function onFetchAnswer(state: ConsumerState, answer: FetchResponse & { fr
 // with none, calls poll() again at once.
 function completePoll(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   if (state.poll === null) return state;
-  out.push({ kind: 'cancel', id: 'consumer.pollEnd' });
   const collected = collectRecords(state.fetcher, state.offsets.positions, state.config.maxPollRecords);
   const records = collected.records;
   out.push({ kind: 'note', data: { history: 'complete', id: state.poll.operationId, type: 'ok', value: pollValue(state.membership, records) } });
@@ -551,7 +572,15 @@ export function onHeartbeatTick(state: ConsumerState, nowMs: number, out: Out): 
 
 /** max.poll.interval.ms passed without a poll (KIP-62): the member leaves the group; its next poll rejoins. */
 export function onPollTimeoutTick(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
-  if (state.status !== 'subscribed' || !isPollTimeoutExpired(state.membership, nowMs, state.config)) return state;
+  state = { ...state, pollTimeoutTimerAtMs: null };
+  if (state.status !== 'subscribed') return state;
+  if (!isPollTimeoutExpired(state.membership, nowMs, state.config)) {
+    // The application polled since the timer was set: the timer waits for the deadline of its last poll.
+    const deadlineMs = pollTimeoutDeadlineMs(state.membership, state.config);
+    if (deadlineMs <= nowMs) return state;
+    out.push(timer('consumer.pollTimeout', deadlineMs - nowMs, { type: 'consumer.pollTimeout' }));
+    return { ...state, pollTimeoutTimerAtMs: deadlineMs };
+  }
   const m = state.membership;
   const result = onPollTimeout(m, state.config);
   return carryOut({ ...state, membership: result.state }, result.effects, m, out, false);

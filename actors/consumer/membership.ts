@@ -3,10 +3,7 @@
 // max.poll.interval.ms. The responses to JoinGroup, SyncGroup and Heartbeat are in membershipResponses.ts.
 // Every rule takes the membership and returns `{ state, effects }`; the machine carries the effects out in order.
 import type { TopicPartition } from '../assignors/TopicPartition.ts';
-import type { HeartbeatRequest } from '../coordinator/heartbeat.ts';
-import type { JoinGroupRequest } from '../coordinator/joinGroup.ts';
-import type { LeaveGroupRequest } from '../coordinator/leaveGroup.ts';
-import type { SyncGroupRequest } from '../coordinator/syncGroup.ts';
+import type { HeartbeatRequest, JoinGroupRequest, LeaveGroupRequest, SyncGroupRequest } from '../../src/protocol/groupMessages.ts';
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
 import type { ConsumerConfig } from './consumerDefaults.ts';
 import { partitionsToRevokeBeforeJoin, rebalanceProtocolFor, subscriptionFor } from './rebalanceProtocol.ts';

@@ -3,8 +3,7 @@
 // for the errors that end a generation). Errors met inside a join (JoinGroup, SyncGroup) rejoin at once, as
 // `joinGroupIfNeeded` loops; errors met outside it (Heartbeat, OffsetCommit) only request the rejoin, which the
 // application's next poll() carries out.
-import type { JoinGroupResponse, SyncGroupResponse } from '../coordinator/CoordinatorResult.ts';
-import type { HeartbeatResponse } from '../coordinator/heartbeat.ts';
+import type { HeartbeatResponse, JoinGroupResponse, SyncGroupResponse } from '../../src/protocol/groupMessages.ts';
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
 import type { ConsumerConfig } from './consumerDefaults.ts';
 import type { Membership, MembershipEffect, MembershipResult } from './membership.ts';

@@ -2,7 +2,7 @@
 // `ConsumerCoordinator#maybeAutoCommitOffsetsAsync`, `#sendOffsetCommitRequest`, `OffsetCommitResponseHandler`).
 // A commit stores the processed position, the offset after the last processed record, in the member's
 // generation; the coordinator refuses it from a stale generation, which is what fences a zombie (bug C1).
-import type { OffsetCommitRequest, OffsetCommitResponse } from '../coordinator/offsetCommit.ts';
+import type { OffsetCommitRequest, OffsetCommitResponse } from '../../src/protocol/groupMessages.ts';
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
 import { topicPartitionKey } from '../../src/protocol/messages.ts';
 import type { ConsumerConfig } from './consumerDefaults.ts';

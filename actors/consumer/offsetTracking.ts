@@ -7,7 +7,7 @@
 // A newly assigned partition has no position until OffsetFetch answers: the committed offset, or, when there is
 // none (-1), auto.offset.reset decides. Commits are in offsetCommits.ts.
 import type { TopicPartition } from '../assignors/TopicPartition.ts';
-import type { OffsetFetchRequest, OffsetFetchResponse } from '../coordinator/offsetFetch.ts';
+import type { OffsetFetchRequest, OffsetFetchResponse } from '../../src/protocol/groupMessages.ts';
 import { advancePosition, positionOf, type FetchPositions } from '../reader/fetchPositions.ts';
 import type { LogRecord } from '../../src/history/History.ts';
 import { parseTopicPartitionKey, topicPartitionKey } from '../../src/protocol/messages.ts';

@@ -6,8 +6,7 @@
 import { assignPartitions, assignmentStrategies, type AssignmentStrategy } from '../assignors/assignPartitions.ts';
 import type { Assignment, AssignorMember } from '../assignors/AssignmentInput.ts';
 import { partitionKey, type TopicPartition } from '../assignors/TopicPartition.ts';
-import type { JoinGroupResponseMember } from '../coordinator/GroupMetadata.ts';
-import type { ConsumerProtocolSubscription } from '../coordinator/MemberMetadata.ts';
+import type { ConsumerProtocolSubscription, JoinGroupResponseMember } from '../../src/protocol/groupMessages.ts';
 import { invariant } from './invariant.ts';
 
 /** `ConsumerPartitionAssignor.RebalanceProtocol`. */

@@ -9,8 +9,7 @@
 //   member's current assignment), so the stale claimant consumes it again while its current owner still does.
 import type { TopicPartition } from '../assignors/TopicPartition.ts';
 import { partitionKey } from '../assignors/TopicPartition.ts';
-import type { JoinGroupResponse } from '../coordinator/CoordinatorResult.ts';
-import type { JoinGroupRequest } from '../coordinator/joinGroup.ts';
+import type { JoinGroupRequest, JoinGroupResponse } from '../../src/protocol/groupMessages.ts';
 
 /** Partitions a member lost with its generation, and the generation it owned them in. */
 export interface StaleClaim {

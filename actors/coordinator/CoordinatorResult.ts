@@ -1,35 +1,13 @@
-import type { TopicPartition } from '../assignors/TopicPartition.ts';
-import type { KafkaErrorType } from '../../src/protocol/errors.ts';
-import type { GroupMetadata, JoinGroupResponseMember } from './GroupMetadata.ts';
+import type { JoinGroupResponse, SyncGroupResponse } from '../../src/protocol/groupMessages.ts';
+import type { GroupMetadata } from './GroupMetadata.ts';
 import type { GroupRecord } from './groupRecords.ts';
 
 // What every coordinator rule returns, and the effects the machine carries out. Kafka answers JoinGroup and
 // SyncGroup through callbacks parked on the member (`awaitingJoinCallback`, `awaitingSyncCallback`); here a
-// parked request is an effect naming the member id, and a later rule answers it with another effect.
+// parked request is an effect naming the member id, and a later rule answers it with another effect. The JoinGroup
+// and SyncGroup responses themselves are wire types (src/protocol/groupMessages.ts), re-exported here.
 
-/** JoinGroup response (`JoinGroupResult`). Errors carry generation -1, no protocol and no members. */
-export interface JoinGroupResponse {
-  readonly errorCode: KafkaErrorType;
-  readonly generationId: number;
-  readonly protocolType: string | null;
-  readonly protocolName: string | null;
-  /** The leader's member id; '' when there is none (an error). */
-  readonly leaderId: string;
-  /** The member id to use from now on: the one sent, or a new one (MEMBER_ID_REQUIRED, static replacement). */
-  readonly memberId: string;
-  /** Every member's subscription, for the leader only; empty for followers. */
-  readonly members: readonly JoinGroupResponseMember[];
-  /** A static member rejoining a Stable group must not assign, even if it is the leader (KIP-814). */
-  readonly skipAssignment: boolean;
-}
-
-/** SyncGroup response (`SyncGroupResult`): this member's assignment in the current generation. */
-export interface SyncGroupResponse {
-  readonly errorCode: KafkaErrorType;
-  readonly protocolType: string | null;
-  readonly protocolName: string | null;
-  readonly assignment: readonly TopicPartition[];
-}
+export type { JoinGroupResponse, SyncGroupResponse } from '../../src/protocol/groupMessages.ts';
 
 /**
  * An effect for the coordinator machine, in order:

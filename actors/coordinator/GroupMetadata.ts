@@ -1,10 +1,14 @@
-import type { ConsumerProtocolSubscription, MemberMetadata } from './MemberMetadata.ts';
+import type { JoinGroupResponseMember } from '../../src/protocol/groupMessages.ts';
+import type { MemberMetadata } from './MemberMetadata.ts';
 import { metadataFor, vote } from './MemberMetadata.ts';
 import { invariant } from './invariant.ts';
 
 // A classic group as plain JSON data (`GroupMetadata.scala`): its state machine, generation, members, the
 // rebalance in progress and the offsets committed to it. Every function here reads; the changes live in
-// groupMembership.ts and the request handlers.
+// groupMembership.ts and the request handlers. The members a leader's JoinGroup response lists are a wire type
+// (src/protocol/groupMessages.ts), re-exported here.
+
+export type { JoinGroupResponseMember } from '../../src/protocol/groupMessages.ts';
 
 /** The states of a classic group (`GroupState`); the arrows are in `GroupMetadata.validPreviousStates`. */
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
@@ -138,13 +142,6 @@ export function selectProtocol(group: GroupMetadata): string {
   let best: [string, number] = ['', 0];
   for (const entry of votes) if (entry[1] > best[1]) best = entry;
   return best[0];
-}
-
-/** One member as the leader's JoinGroup response lists it: its id and its subscription for the chosen protocol. */
-export interface JoinGroupResponseMember {
-  readonly memberId: string;
-  readonly groupInstanceId?: string;
-  readonly metadata: ConsumerProtocolSubscription;
 }
 
 /** Every member's subscription for the current protocol, for the leader (`currentMemberMetadata`). */

@@ -1,24 +1,13 @@
+import type { ConsumerProtocolSubscription, MemberProtocol } from '../../src/protocol/groupMessages.ts';
 import type { TopicPartition } from '../assignors/TopicPartition.ts';
 import { invariant } from './invariant.ts';
 
 // One member of a classic group as the coordinator keeps it (`MemberMetadata.scala`). Kafka keeps a protocol's
 // metadata as opaque bytes; the simulator only runs the consumer protocol, so it keeps the decoded
-// `ConsumerProtocolSubscription` and compares it field by field where Kafka compares bytes.
+// `ConsumerProtocolSubscription` and compares it field by field where Kafka compares bytes. The subscription and
+// the member's protocols are wire types (src/protocol/groupMessages.ts), re-exported here.
 
-/** The consumer protocol's subscription (`ConsumerProtocolSubscription`), the metadata a member joins with. */
-export interface ConsumerProtocolSubscription {
-  readonly topics: readonly string[];
-  /** Partitions the member owned in `generation` (v1+, for the sticky and cooperative assignors). */
-  readonly ownedPartitions?: readonly TopicPartition[];
-  /** The generation `ownedPartitions` belong to (v2+); absent means -1. */
-  readonly generation?: number;
-}
-
-/** One protocol a member supports (an assignor name for consumers) with its subscription, in preference order. */
-export interface MemberProtocol {
-  readonly name: string;
-  readonly metadata: ConsumerProtocolSubscription;
-}
+export type { ConsumerProtocolSubscription, MemberProtocol } from '../../src/protocol/groupMessages.ts';
 
 /** A member of the group. Flags and times are the coordinator's soft state; a failover restarts them. */
 export interface MemberMetadata {

@@ -1,4 +1,5 @@
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
+import type { HeartbeatRequest, HeartbeatResponse } from '../../src/protocol/groupMessages.ts';
 import type { CoordinatorResult } from './CoordinatorResult.ts';
 import { refuse } from './CoordinatorResult.ts';
 import type { GroupMetadata } from './GroupMetadata.ts';
@@ -6,19 +7,10 @@ import { isStaticMemberFenced, memberOf } from './GroupMetadata.ts';
 import { updateMember } from './groupMembership.ts';
 
 // Heartbeat on the classic group coordinator (`GroupCoordinator#handleHeartbeat`). A heartbeat is also how members
-// learn that a rebalance started: REBALANCE_IN_PROGRESS tells them to rejoin.
+// learn that a rebalance started: REBALANCE_IN_PROGRESS tells them to rejoin. The request and response are wire
+// types (src/protocol/groupMessages.ts), re-exported here.
 
-/** Heartbeat request. */
-export interface HeartbeatRequest {
-  readonly memberId: string;
-  readonly groupInstanceId?: string;
-  readonly generationId: number;
-}
-
-/** Heartbeat response. */
-export interface HeartbeatResponse {
-  readonly errorCode: KafkaErrorType;
-}
+export type { HeartbeatRequest, HeartbeatResponse } from '../../src/protocol/groupMessages.ts';
 
 /**
  * Handles a heartbeat, with Kafka's checks in order: COORDINATOR_NOT_AVAILABLE (Dead), FENCED_INSTANCE_ID,

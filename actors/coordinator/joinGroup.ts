@@ -1,6 +1,7 @@
 import { ArgumentError } from '../../src/kernel/argumentError.ts';
+import type { JoinGroupRequest, JoinGroupResponse } from '../../src/protocol/groupMessages.ts';
 import type { CoordinatorConfig } from './coordinatorDefaults.ts';
-import type { CoordinatorResult, JoinGroupResponse } from './CoordinatorResult.ts';
+import type { CoordinatorResult } from './CoordinatorResult.ts';
 import { andThen, refuse, settle } from './CoordinatorResult.ts';
 import { joinedResponse, tryCompleteJoin } from './completeJoin.ts';
 import type { GroupMetadata } from './GroupMetadata.ts';
@@ -14,7 +15,7 @@ import {
 } from './GroupMetadata.ts';
 import { addMember, updateMember } from './groupMembership.ts';
 import { joinError } from './joinError.ts';
-import type { MemberMetadata, MemberProtocol } from './MemberMetadata.ts';
+import type { MemberMetadata } from './MemberMetadata.ts';
 import { matchesProtocols } from './MemberMetadata.ts';
 import { maybePrepareRebalance } from './prepareRebalance.ts';
 import type { RebalanceOptions } from './prepareRebalance.ts';
@@ -22,22 +23,10 @@ import { updateStaticMemberAndRebalance } from './staticMemberJoin.ts';
 import type { JoinOutcome } from './staticMemberJoin.ts';
 
 // JoinGroup on the classic group coordinator (`GroupCoordinator#handleJoinGroup`, `doNewMemberJoinGroup`,
-// `doCurrentMemberJoinGroup`, `addMemberAndRebalance`, `updateMemberAndRebalance`).
+// `doCurrentMemberJoinGroup`, `addMemberAndRebalance`, `updateMemberAndRebalance`). The request is a wire type
+// (src/protocol/groupMessages.ts), re-exported here.
 
-/** JoinGroup request. `memberId` is '' for a member that has none yet. */
-export interface JoinGroupRequest {
-  readonly memberId: string;
-  readonly groupInstanceId?: string;
-  readonly clientId: string;
-  readonly sessionTimeoutMs: number;
-  readonly rebalanceTimeoutMs: number;
-  readonly protocolType: string;
-  readonly protocols: readonly MemberProtocol[];
-  /** v4+ (KIP-394): a new dynamic member is first given an id with MEMBER_ID_REQUIRED. Default true. */
-  readonly requireKnownMemberId?: boolean;
-  /** v9+ (KIP-814): a static leader rejoining a Stable group is told it leads but must skip assigning. Default false. */
-  readonly supportSkippingAssignment?: boolean;
-}
+export type { JoinGroupRequest } from '../../src/protocol/groupMessages.ts';
 
 /** The time, the settings and the source of new member ids a JoinGroup is handled with. */
 export interface JoinGroupOptions {

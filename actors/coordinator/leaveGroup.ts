@@ -1,4 +1,4 @@
-import type { KafkaErrorType } from '../../src/protocol/errors.ts';
+import type { LeaveGroupRequest, LeaveGroupResponse, MemberIdentity } from '../../src/protocol/groupMessages.ts';
 import type { CoordinatorEffect, CoordinatorResult } from './CoordinatorResult.ts';
 import type { GroupMetadata } from './GroupMetadata.ts';
 import { hasMember, isPendingMember, isStaticMemberFenced, staticMemberId } from './GroupMetadata.ts';
@@ -8,23 +8,9 @@ import type { RebalanceOptions } from './prepareRebalance.ts';
 // LeaveGroup on the classic group coordinator (`GroupCoordinator#handleLeaveGroup`). A consumer sends it on close
 // and when `max.poll.interval.ms` passes without a poll (KIP-62); static members do not send it on close (KIP-345),
 // so their partitions wait out the session timeout. An admin may remove static members by instance id (KIP-345).
+// The request and response are wire types (src/protocol/groupMessages.ts), re-exported here.
 
-/** One member leaving: by member id, or by instance id alone with member id '' (admin removal). */
-export interface MemberIdentity {
-  readonly memberId: string;
-  readonly groupInstanceId?: string;
-}
-
-/** LeaveGroup request (v3+ carries several members). */
-export interface LeaveGroupRequest {
-  readonly members: readonly MemberIdentity[];
-}
-
-/** LeaveGroup response: a group-level error, and one error per leaving member. */
-export interface LeaveGroupResponse {
-  readonly errorCode: KafkaErrorType;
-  readonly members: readonly (MemberIdentity & { readonly errorCode: KafkaErrorType })[];
-}
+export type { LeaveGroupRequest, LeaveGroupResponse, MemberIdentity } from '../../src/protocol/groupMessages.ts';
 
 /**
  * Removes the leaving members one by one, as Kafka does: a member id '' with an instance id removes whoever holds

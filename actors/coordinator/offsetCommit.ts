@@ -1,4 +1,5 @@
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
+import type { OffsetCommitRequest, OffsetCommitResponse } from '../../src/protocol/groupMessages.ts';
 import type { CoordinatorResult } from './CoordinatorResult.ts';
 import type { GroupMetadata, OffsetAndMetadata } from './GroupMetadata.ts';
 import { hasMember, isStaticMemberFenced } from './GroupMetadata.ts';
@@ -7,28 +8,10 @@ import type { OffsetCommitRecord } from './groupRecords.ts';
 
 // OffsetCommit on the classic group coordinator (`GroupCoordinator#handleCommitOffsets`, `validateOffsetCommit`,
 // `doCommitOffsets`, `GroupMetadataManager#storeOffsets`). The generation check is what fences a zombie consumer
-// (bug C1): one that paused past its session, lost its partitions, and commits when it wakes up.
+// (bug C1): one that paused past its session, lost its partitions, and commits when it wakes up. The request and
+// response are wire types (src/protocol/groupMessages.ts), re-exported here.
 
-/** One offset to commit: the next offset to read, and the client's free-form string. */
-export interface OffsetCommitPartition {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly metadata?: string;
-}
-
-/** OffsetCommit request. `generationId` -1 and `memberId` '' for a consumer outside group management. */
-export interface OffsetCommitRequest {
-  readonly memberId: string;
-  readonly groupInstanceId?: string;
-  readonly generationId: number;
-  readonly offsets: readonly OffsetCommitPartition[];
-}
-
-/** OffsetCommit response: one error per partition (Kafka has no top-level error here). */
-export interface OffsetCommitResponse {
-  readonly partitions: readonly { readonly topic: string; readonly partition: number; readonly errorCode: KafkaErrorType }[];
-}
+export type { OffsetCommitPartition, OffsetCommitRequest, OffsetCommitResponse } from '../../src/protocol/groupMessages.ts';
 
 /** The time of the commit, and the weakening that turns the generation check off. */
 export interface OffsetCommitOptions {

@@ -1,26 +1,11 @@
+import type { OffsetFetchRequest, OffsetFetchResponse } from '../../src/protocol/groupMessages.ts';
 import type { GroupMetadata } from './GroupMetadata.ts';
 
 // OffsetFetch on the classic group coordinator (`GroupCoordinator#handleFetchOffsets`,
 // `GroupMetadataManager#getOffsets`): answered in every state, since a group may use Kafka only to store offsets.
+// The request and response are wire types (src/protocol/groupMessages.ts), re-exported here.
 
-/** OffsetFetch request: the partitions wanted, or every committed partition when absent. */
-export interface OffsetFetchRequest {
-  readonly partitions?: readonly { readonly topic: string; readonly partition: number }[];
-}
-
-/** One partition's committed offset; -1 (`INVALID_OFFSET`) and metadata '' when nothing is committed. */
-export interface OffsetFetchPartition {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly metadata: string;
-}
-
-/** OffsetFetch response. */
-export interface OffsetFetchResponse {
-  readonly errorCode: 'NONE';
-  readonly partitions: readonly OffsetFetchPartition[];
-}
+export type { OffsetFetchPartition, OffsetFetchRequest, OffsetFetchResponse } from '../../src/protocol/groupMessages.ts';
 
 /** The committed offsets of the requested partitions, -1 for those without one (and for every one of a Dead group). */
 export function fetchOffsets(group: GroupMetadata, request: OffsetFetchRequest): OffsetFetchResponse {

@@ -1,6 +1,7 @@
 import type { TopicPartition } from '../assignors/TopicPartition.ts';
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
-import type { CoordinatorEffect, CoordinatorResult, SyncGroupResponse } from './CoordinatorResult.ts';
+import type { SyncGroupRequest, SyncGroupResponse } from '../../src/protocol/groupMessages.ts';
+import type { CoordinatorEffect, CoordinatorResult } from './CoordinatorResult.ts';
 import { refuse, settle } from './CoordinatorResult.ts';
 import type { GroupMetadata } from './GroupMetadata.ts';
 import { isStaticMemberFenced, memberOf } from './GroupMetadata.ts';
@@ -8,18 +9,10 @@ import { transitionTo, updateMember, updateMembers } from './groupMembership.ts'
 import { groupMetadataRecord } from './groupRecords.ts';
 
 // SyncGroup on the classic group coordinator (`GroupCoordinator#handleSyncGroup`, `validateSyncGroup`,
-// `doSyncGroup`, `setAndPropagateAssignment`).
+// `doSyncGroup`, `setAndPropagateAssignment`). The request is a wire type (src/protocol/groupMessages.ts),
+// re-exported here.
 
-/** SyncGroup request. Only the leader sends `assignments` (member id -> partitions); followers send none. */
-export interface SyncGroupRequest {
-  readonly memberId: string;
-  readonly groupInstanceId?: string;
-  readonly generationId: number;
-  /** Checked against the group's when present (v5+). */
-  readonly protocolType?: string;
-  readonly protocolName?: string;
-  readonly assignments: Readonly<Record<string, readonly TopicPartition[]>>;
-}
+export type { SyncGroupRequest } from '../../src/protocol/groupMessages.ts';
 
 /**
  * Handles a SyncGroup. Checks, in Kafka's order: COORDINATOR_NOT_AVAILABLE (Dead), FENCED_INSTANCE_ID,

@@ -63,12 +63,17 @@ export const producerMachine = setup({
         handled = handleEvent(event.type === 'sender.wakeup' ? { ...context, wakeupAtMs: null } : context, event, out);
       }
       const next = runOnce(handled, out);
-      const wakeupAtMs = nextWakeupMs(next);
+      const dueMs = nextWakeupMs(next);
+      // A timer already set to fire no later than needed stays: when it fires, the pass finds what is due then and
+      // sets the next one. So a producer whose earliest deadline moves with every request (each new request's
+      // timeout) does not set its timer again on every event.
+      const keep = handled.wakeupAtMs !== null && (dueMs === null || handled.wakeupAtMs <= dueMs);
+      const wakeupAtMs = keep ? handled.wakeupAtMs : dueMs;
       enqueue.assign(() => ({ ...next, wakeupAtMs }));
       for (const emitted of out) enqueue.emit(emitted);
-      if (wakeupAtMs === handled.wakeupAtMs) return;
+      if (keep || wakeupAtMs === null) return;
       if (handled.wakeupAtMs !== null) enqueue.cancel(WAKEUP_ID);
-      if (wakeupAtMs !== null) enqueue.raise({ type: 'sender.wakeup' }, { id: WAKEUP_ID, delay: wakeupDelayMs(wakeupAtMs, next.now()) });
+      enqueue.raise({ type: 'sender.wakeup' }, { id: WAKEUP_ID, delay: wakeupDelayMs(wakeupAtMs, next.now()) });
     }),
   },
 }).createMachine({

@@ -76,7 +76,7 @@ export const readerMachine = setup({
     onConnectionReset: step((state, event, nowMs, out) => onReaderConnectionReset(state, as<ConnectionResetMessage>(event).from, nowMs, out)),
     onReadToEnd: step((state, _event, nowMs, out) => requestReadToEnd(state, nowMs, out)),
     onMetadataTimer: step((state, _event, nowMs, out) => onMetadataTimer(state, nowMs, out)),
-    onPollTimeout: step((state, event, nowMs, out) => onPollTimeout(state, (event as { operationId: number }).operationId, nowMs, out)),
+    onPollTimeout: step((state, _event, nowMs, out) => onPollTimeout(state, nowMs, out)),
     onDeadline: step((state, _event, nowMs, out) => onDeadline(state, nowMs, out)),
   },
 }).createMachine({

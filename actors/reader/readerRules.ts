@@ -62,8 +62,14 @@ export interface ReaderState {
   readonly awaitingReset: readonly string[];
   readonly resets: Readonly<Record<number, PendingReset>>;
   readonly fetcher: Fetcher;
-  /** The application's poll() in progress: its history operation id. */
-  readonly poll: { readonly operationId: number } | null;
+  /** The application's poll() in progress: its history operation id, and when its timeout passes. */
+  readonly poll: { readonly operationId: number; readonly deadlineMs: number } | null;
+  /**
+   * When the poll-timeout timer fires, or null when none is set. One timer serves every poll: it is set when a poll
+   * begins with no timer pending, and a timer that fires before the running poll's deadline is set again for it,
+   * so a reader whose polls return at once (records keep arriving) costs no timer per poll.
+   */
+  readonly pollTimerAtMs: number | null;
   readonly readToEnd: ReadToEnd;
   /** Partitions metadata showed were added to the reader's topics, assigned at the next poll. */
   readonly addedPartitions: readonly ReaderPartition[];
@@ -74,7 +80,7 @@ export interface ReaderState {
 }
 
 /** The reader's timers, each fired back into the machine as this event. */
-export type ReaderTimerEvent = { type: 'reader.metadata' } | { type: 'reader.pollTimeout'; operationId: number } | { type: 'reader.deadline' };
+export type ReaderTimerEvent = { type: 'reader.metadata' } | { type: 'reader.pollTimeout' } | { type: 'reader.deadline' };
 
 /** What a rule asks the machine to do. */
 export type ReaderEffect =
@@ -105,6 +111,7 @@ export function bootReader(config: ReaderConfig): ReaderState {
     resets: {},
     fetcher: emptyFetcher(),
     poll: null,
+    pollTimerAtMs: null,
     readToEnd: { phase: 'idle' },
     addedPartitions: [],
     reconnect: {},
@@ -207,10 +214,18 @@ export function requestReadToEnd(state: ReaderState, nowMs: number, out: Out): R
   return progress({ ...state, readToEnd: { phase: 'requested' } }, nowMs, out);
 }
 
-/** The poll's timeout passed: it returns what there is (nothing), and the application polls again. */
-export function onPollTimeout(state: ReaderState, operationId: number, nowMs: number, out: Out): ReaderState {
-  if (state.poll?.operationId !== operationId) return state;
-  return progress(completePoll(state, out), nowMs, out);
+/** The poll-timeout timer: a poll past its timeout returns what there is (nothing), and the application polls again. */
+export function onPollTimeout(state: ReaderState, nowMs: number, out: Out): ReaderState {
+  const next: ReaderState = { ...state, pollTimerAtMs: null };
+  if (next.poll === null) return next;
+  if (next.poll.deadlineMs > nowMs) return armPollTimer(next, next.poll.deadlineMs, nowMs, out);
+  return progress(completePoll(next, out), nowMs, out);
+}
+
+function armPollTimer(state: ReaderState, atMs: number, nowMs: number, out: Out): ReaderState {
+  if (state.pollTimerAtMs !== null) return state;
+  out.push({ kind: 'timer', id: 'reader.pollTimeout', delayMs: atMs - nowMs, event: { type: 'reader.pollTimeout' } });
+  return { ...state, pollTimerAtMs: atMs };
 }
 
 /**
@@ -260,8 +275,8 @@ function beginPoll(state: ReaderState, nowMs: number, out: Out): ReaderState {
   }
   const operationId = next.nextOperationId;
   out.push({ kind: 'note', data: { history: 'invoke', id: operationId, f: 'poll', value: {} } });
-  out.push({ kind: 'timer', id: 'reader.pollTimeout', delayMs: next.config.pollTimeoutMs, event: { type: 'reader.pollTimeout', operationId } });
-  return { ...next, poll: { operationId }, nextOperationId: operationId + 1 };
+  const deadlineMs = nowMs + next.config.pollTimeoutMs;
+  return armPollTimer({ ...next, poll: { operationId, deadlineMs }, nextOperationId: operationId + 1 }, deadlineMs, nowMs, out);
 }
 
 // poll() returns: at most max.poll.records buffered records (none when it timed out), and the read-to-end's note
@@ -269,7 +284,6 @@ function beginPoll(state: ReaderState, nowMs: number, out: Out): ReaderState {
 function completePoll(state: ReaderState, out: Out): ReaderState {
   invariant(state.poll !== null, 'completePoll without a poll');
   const collected = collectRecords(state.fetcher, state.positions, state.config.maxPollRecords);
-  out.push({ kind: 'cancel', id: 'reader.pollTimeout' });
   out.push({ kind: 'note', data: { history: 'complete', id: state.poll.operationId, type: 'ok', value: { records: collected.records } } });
   let next: ReaderState = { ...state, fetcher: collected.fetcher, positions: collected.positions, poll: null };
   if (collected.records.length === 0 && isReadDone(next)) {
@@ -402,8 +416,7 @@ function failRequestsTo(state: ReaderState, node: number, nowMs: number): Reader
   return next;
 }
 
-// One timer for the earliest request deadline (fetches, resets, metadata) or end of a reconnect backoff, set again
-// only when that time moves.
+// One timer for the earliest request deadline (fetches, resets, metadata) or end of a reconnect backoff.
 function armDeadline(state: ReaderState, nowMs: number, out: Out): ReaderState {
   let earliest = nextFetchDeadlineMs(state.fetcher);
   const consider = (ms: number) => {
@@ -413,9 +426,10 @@ function armDeadline(state: ReaderState, nowMs: number, out: Out): ReaderState {
   if (reconnectMs !== null) consider(reconnectMs);
   for (const reset of Object.values(state.resets)) consider(reset.deadlineMs);
   if (state.metadataRequest !== null) consider(state.metadataRequest.deadlineMs);
-  if (earliest === state.deadlineTimerMs) return state;
-  if (earliest === null) out.push({ kind: 'cancel', id: 'reader.deadline' });
-  else out.push({ kind: 'timer', id: 'reader.deadline', delayMs: Math.max(0, earliest - nowMs), event: { type: 'reader.deadline' } });
+  // A timer already set for no later than that stays: when it fires, onDeadline sets the next one. So a reader that
+  // sends a fetch per answer does not set a timer per fetch.
+  if (earliest === null || (state.deadlineTimerMs !== null && state.deadlineTimerMs <= earliest)) return state;
+  out.push({ kind: 'timer', id: 'reader.deadline', delayMs: Math.max(0, earliest - nowMs), event: { type: 'reader.deadline' } });
   return { ...state, deadlineTimerMs: earliest };
 }
 

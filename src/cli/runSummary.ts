@@ -1,7 +1,7 @@
 // The text `kafka-sim run` prints: what happened (faults and leader changes on a timeline), how the clients
 // fared (sends by outcome, produce latency percentiles in virtual time, reads), and the verdicts.
 import { controllerDefaults } from '../../actors/controller/controllerDefaults.ts';
-import { CONSUMER_OFFSETS_TOPIC } from '../../actors/coordinator/groupMessages.ts';
+import { CONSUMER_OFFSETS_TOPIC } from '../protocol/groupMessages.ts';
 import { coordinatorPartition } from '../protocol/coordinatorPartition.ts';
 import type { LeaderNote } from '../checker/ClusterSample.ts';
 import type { History } from '../history/History.ts';

@@ -9,7 +9,7 @@
 //
 // A fault that undoes another (restart, resume, a link reset) names the same role and reaches the node that the
 // opening fault hit, first opened first closed, even if the role has moved since.
-import { CONSUMER_OFFSETS_TOPIC } from '../../actors/coordinator/groupMessages.ts';
+import { CONSUMER_OFFSETS_TOPIC } from '../protocol/groupMessages.ts';
 import { coordinatorPartition } from '../protocol/coordinatorPartition.ts';
 import type { Fault } from '../faults/Fault.ts';
 import type { NodeStatus } from '../kernel/NodeHost.ts';

@@ -9,7 +9,7 @@ import { producerMachine } from '../../actors/producer/producerMachine.ts';
 import { readerMachine } from '../../actors/reader/readerMachine.ts';
 import { consumerMachine } from '../../actors/consumer/consumerMachine.ts';
 import { controllerDefaults } from '../../actors/controller/controllerDefaults.ts';
-import { CONSUMER_OFFSETS_TOPIC } from '../../actors/coordinator/groupMessages.ts';
+import { CONSUMER_OFFSETS_TOPIC } from '../protocol/groupMessages.ts';
 import { checkGroups, groupConvergence, type ExpectedRecord } from '../checker/group/index.ts';
 import { GroupObserver } from './GroupObserver.ts';
 import type { GroupLog } from '../history/GroupNote.ts';

@@ -9,7 +9,7 @@ import {
   serveGroupRequest,
   syncCoordinatorShards,
 } from '../../../actors/broker/groupCoordinatorHost.ts';
-import { CONSUMER_OFFSETS_TOPIC, type GroupRequestMessage, type GroupResponseMessage } from '../../../actors/coordinator/groupMessages.ts';
+import { CONSUMER_OFFSETS_TOPIC, type GroupRequestMessage, type GroupResponseMessage } from '../../../src/protocol/groupMessages.ts';
 import type { MetadataRecord } from '../../../src/protocol/metadataRecords.ts';
 
 // The coordinator a broker hosts for the `__consumer_offsets` partition it leads: loading, answering, writing

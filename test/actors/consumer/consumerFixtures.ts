@@ -1,7 +1,5 @@
 import type { TopicPartition } from '../../../actors/assignors/TopicPartition.ts';
-import type { JoinGroupResponse, SyncGroupResponse } from '../../../actors/coordinator/CoordinatorResult.ts';
-import type { JoinGroupRequest } from '../../../actors/coordinator/joinGroup.ts';
-import type { SyncGroupRequest } from '../../../actors/coordinator/syncGroup.ts';
+import type { JoinGroupRequest, JoinGroupResponse, SyncGroupRequest, SyncGroupResponse } from '../../../src/protocol/groupMessages.ts';
 import { resolveConsumerConfig, type ConsumerSettings } from '../../../actors/consumer/consumerDefaults.ts';
 import { initialMembership, type Membership, type MembershipEffect, type MembershipResult } from '../../../actors/consumer/membership.ts';
 

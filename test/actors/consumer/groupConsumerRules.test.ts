@@ -56,7 +56,7 @@ describe('group consumer: a reset during a poll', () => {
     const polling: ConsumerState = {
       ...base,
       phase: 'polling',
-      poll: { operationId: 5 },
+      poll: { operationId: 5, deadlineMs: 2_000 },
       membership: { ...base.membership, state: 'STABLE', generationId: 1, rejoinNeeded: false },
       leaders: { 'events-0': { leader: 1, leaderEpoch: 0 }, 'events-1': { leader: 2, leaderEpoch: 0 } },
       offsets: { ...base.offsets, positions: { 'events-0': 0, 'events-1': 0 }, processed: { 'events-0': 0, 'events-1': 0 } },

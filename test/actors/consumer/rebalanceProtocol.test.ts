@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TopicPartition } from '../../../actors/assignors/TopicPartition.ts';
-import type { JoinGroupRequest } from '../../../actors/coordinator/joinGroup.ts';
+import type { JoinGroupRequest } from '../../../src/protocol/groupMessages.ts';
 import { consumerDefaults } from '../../../actors/consumer/consumerDefaults.ts';
 import { startJoin, type Membership } from '../../../actors/consumer/membership.ts';
 import { onHeartbeatResponse, onJoinGroupResponse, onSyncGroupResponse } from '../../../actors/consumer/membershipResponses.ts';

@@ -1,10 +1,10 @@
 import { assignPartitions } from '../../../actors/assignors/assignPartitions.ts';
 import { coordinatorDefaults } from '../../../actors/coordinator/coordinatorDefaults.ts';
-import type { CoordinatorEffect, CoordinatorResult, JoinGroupResponse, SyncGroupResponse } from '../../../actors/coordinator/CoordinatorResult.ts';
+import type { CoordinatorEffect, CoordinatorResult } from '../../../actors/coordinator/CoordinatorResult.ts';
 import { emptyGroup } from '../../../actors/coordinator/GroupMetadata.ts';
 import type { GroupMetadata } from '../../../actors/coordinator/GroupMetadata.ts';
 import { joinGroup } from '../../../actors/coordinator/joinGroup.ts';
-import type { JoinGroupRequest } from '../../../actors/coordinator/joinGroup.ts';
+import type { JoinGroupRequest, JoinGroupResponse, SyncGroupResponse } from '../../../src/protocol/groupMessages.ts';
 import { expireDeadlines, nextDeadlineMs } from '../../../actors/coordinator/sessionExpiry.ts';
 import { syncGroup } from '../../../actors/coordinator/syncGroup.ts';
 
