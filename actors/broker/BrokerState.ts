@@ -8,6 +8,7 @@ import type { BrokerConfig } from './brokerConfig.ts';
 import type { FollowerFetchState } from './isrMembership.ts';
 import { emptyPurgatory, type Purgatory } from './purgatory.ts';
 import type { RequestChannels } from './requestChannels.ts';
+import type { ReconnectBackoff } from '../client/reconnectBackoff.ts';
 import type { ProducerStates } from './producerState.ts';
 import { rebuildProducerState } from './producerState.ts';
 import type { ReplicaLog } from './ReplicaLog.ts';
@@ -93,6 +94,8 @@ export interface BrokerState {
   readonly purgatory: Purgatory;
   /** The follower's fetchers, by the id of the leader they fetch from. */
   readonly fetchers: Readonly<Record<number, FetcherState>>;
+  /** The connection to the controller when it broke: reconnect.backoff.ms before AlterPartition goes again. */
+  readonly controllerBackoff: ReconnectBackoff;
   /** Clients' connections: the request in progress on each, and those waiting behind it (requestChannels.ts). */
   readonly channels: RequestChannels<BrokerRequest>;
   readonly nextTimerId: number;
@@ -149,6 +152,7 @@ export function bootBrokerState(brokerId: number, incarnationId: string, config:
     nextCorrelationId: 0,
     purgatory: emptyPurgatory(),
     fetchers: {},
+    controllerBackoff: {},
     channels: {},
     nextTimerId: 0,
     coordinator: emptyCoordinatorHost(),

@@ -75,8 +75,8 @@ export const brokerConfigDefaults: BrokerConfig = {
   replicaFetchMinBytes: 1, // replica.fetch.min.bytes
   replicaFetchMaxBytes: 1_048_576, // replica.fetch.max.bytes (per partition; the first batch may exceed it, KIP-74)
   replicaFetchResponseMaxBytes: 10_485_760, // replica.fetch.response.max.bytes
-  // AlterPartitionManager retries a request that got no answer; this is how long it waits for one.
-  alterPartitionTimeoutMs: 5_000,
+  // controller.socket.timeout.ms: an AlterPartition with no answer this long is sent again (never given up).
+  alterPartitionTimeoutMs: 30_000,
   // log.flush.interval.ms is unset by default: Kafka never fsyncs per write and leaves the page cache to the
   // OS, which writes dirty pages back after about 30 s (Linux's dirty_expire_centisecs).
   flushIntervalMs: 30_000,

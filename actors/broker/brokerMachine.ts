@@ -17,7 +17,7 @@ import { brokerConfigDefaults, type BrokerConfig, type BrokerWeakenings } from '
 import { bootBrokerState, brokerDisk, inBrokerStep, type BrokerDisk, type BrokerEffect, type BrokerRequest, type BrokerState, type BrokerTimerEvent } from './BrokerState.ts';
 import { answeredChannels, channelKey, closeChannels, enqueueRequest, finishRequest, isChannelBusy, startRequest } from './requestChannels.ts';
 import { onFollowerConnectionReset, onFollowerFetchBackoff, onFollowerFetchResponse, onFollowerFetchTimeout } from './followerFetcher.ts';
-import { onAlterPartitionResponse, onAlterPartitionTimeout, shrinkLaggingIsrs } from './isrChanges.ts';
+import { controllerAnswered, onAlterPartitionResponse, onAlterPartitionTimeout, onControllerConnectionReset, shrinkLaggingIsrs } from './isrChanges.ts';
 import {
   onCoordinatorAppended,
   onCoordinatorDeadline,
@@ -191,7 +191,7 @@ export const brokerMachine = setup({
     onHeartbeatResponse: step((state, event, nowMs, out) => {
       const response = as<BrokerHeartbeatResponse>(event);
       if (response.brokerEpoch !== state.brokerEpoch) return state;
-      const next = applyMetadataRecords(state, response.fromOffset, response.records, nowMs, out);
+      const next = applyMetadataRecords(controllerAnswered(state), response.fromOffset, response.records, nowMs, out);
       return syncCoordinatorShards({ ...next, isFenced: response.isFenced, caughtUp: true }, out);
     }),
     forgetEpoch: step((state) => ({ ...state, brokerEpoch: -1, isFenced: true })),
@@ -204,6 +204,7 @@ export const brokerMachine = setup({
     onConnectionReset: step((state, event, nowMs, out) => {
       // The connection closed: what the peer had waiting here is gone with it, and a fetcher's fetch failed.
       const { from } = event as { from: string };
+      if (from === CONTROLLER_NODE_ID) return onControllerConnectionReset(state, nowMs, out);
       const next = { ...state, channels: closeChannels(state.channels, from) };
       const leaderId = brokerIdOf(from);
       return leaderId === undefined ? next : onFollowerConnectionReset(next, leaderId, nowMs, out);

@@ -571,8 +571,8 @@ export function onHeartbeatTick(state: ConsumerState, nowMs: number, out: Out): 
 }
 
 /** max.poll.interval.ms passed without a poll (KIP-62): the member leaves the group; its next poll rejoins. */
-export function onPollTimeoutTick(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
-  state = { ...state, pollTimeoutTimerAtMs: null };
+export function onPollTimeoutTick(ticked: ConsumerState, nowMs: number, out: Out): ConsumerState {
+  const state: ConsumerState = { ...ticked, pollTimeoutTimerAtMs: null };
   if (state.status !== 'subscribed') return state;
   if (!isPollTimeoutExpired(state.membership, nowMs, state.config)) {
     // The application polled since the timer was set: the timer waits for the deadline of its last poll.

@@ -68,13 +68,24 @@ describe('committedOffsetsMonotonic', () => {
     expect(committedOffsetsMonotonic(h.ops, { c1: 'billing', c3: 'billing' }).anomalies).toEqual({ 'committed-offset-regression': 1 });
   });
 
-  it('judges commits in the order their ok completions appear, not their invocations', () => {
+  it('does not order commits whose calls overlap: one applied first may be acknowledged last (a held answer)', () => {
+    // shared/regressions/zombie-commit-held-response.json: c1 commits 7 and is paused before its answer arrives;
+    // meanwhile c2 commits 12, acknowledged first. The coordinator applied 7, then 12: no regression.
     const h = new CommitHistory();
     const low = { offsets: { 'orders-1': 7 } };
     const high = { offsets: { 'orders-1': 12 } };
     const lowInvoke = h.invoke('c1', low);
+    h.complete(h.invoke('c2', high), high);
+    h.complete(lowInvoke, low);
+    expect(committedOffsetsMonotonic(h.ops, groupOf).valid).toBe(true);
+  });
+
+  it('orders a commit after every commit that completed before it was invoked', () => {
+    const h = new CommitHistory();
+    const high = { offsets: { 'orders-1': 12 } };
     const highOk = h.complete(h.invoke('c2', high), high);
-    const lowOk = h.complete(lowInvoke, low);
+    const low = { offsets: { 'orders-1': 7 } };
+    const lowOk = h.complete(h.invoke('c1', low), low);
     const cases = committedOffsetsMonotonic(h.ops, groupOf).examples['committed-offset-regression'];
     expect(cases).toEqual([
       { groupId: 'billing', key: 'orders-1', earlier: { process: 'c2', op: highOk, offset: 12 }, later: { process: 'c1', op: lowOk, offset: 7 } },
