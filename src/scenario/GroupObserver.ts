@@ -15,7 +15,11 @@ type ObservedConsumer = Pick<ConsumerSpec, 'groupId' | 'topics' | 'stopMs'> & { 
 export class GroupObserver {
   private readonly entries: Array<GroupLogEntry | NodeDownEntry> = [];
   private readonly processed = new Set<string>();
-  /** Consumers stopped by a fatal error (and not restarted since). */
+  /**
+   * Consumers stopped by a fatal error and not restarted since. Only a restart clears the mark (every node that
+   * is down is restarted before the liveness phase, and a restarted consumer is a new application): a failed
+   * consumer's own notes never do, since it reports what it still owns right after it fails.
+   */
   private readonly failed = new Set<string>();
   private readonly consumerIds: ReadonlySet<string>;
 
@@ -33,12 +37,13 @@ export class GroupObserver {
     this.entries.push({ ...data, node: note.node, timeMs: note.atMs });
     if (data.group === 'processed') this.processed.add(recordKey(data));
     if (data.group === 'failed') this.failed.add(note.node);
-    if (data.group === 'owned' && data.generation >= 0) this.failed.delete(note.node);
   }
 
   /** A consumer node crashed (or lost power) at `timeMs`: it owns nothing from then on. */
   nodeDown(node: string, timeMs: number): void {
-    if (this.consumerIds.has(node)) this.entries.push({ group: 'down', node, timeMs });
+    if (!this.consumerIds.has(node)) return;
+    this.entries.push({ group: 'down', node, timeMs });
+    this.failed.delete(node);
   }
 
   /** The rebalance log so far. */
