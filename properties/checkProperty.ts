@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { makeCapsule, type ReplayCapsule } from '../src/scenario/capsule.ts';
 import { runResolvedScenario, type RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
+import type { KafkaVersion } from '../src/scenario/kafkaProfile.ts';
 import type { PropertyName, WeakeningName } from '../src/scenario/weakenings.ts';
 import { propertyArbitrary, propertyViolations } from './replicationProperties.ts';
 
@@ -34,6 +35,8 @@ export interface PropertyCheckOptions {
    * shrinks exactly what one process would have.
    */
   fromRun?: number;
+  /** The Kafka version profile of the explored scenarios (default: the scenarios' default, 4.1). */
+  kafkaVersion?: KafkaVersion;
 }
 
 /** A counterexample: the (shrunk) scenario, what it broke, and its capsule. */
@@ -63,7 +66,7 @@ export function checkProperty(property: PropertyName, weakenings: readonly Weake
   let failed = false;
   let shrinkRuns = 0;
   const details = fc.check(
-    fc.property(options.scenarios ?? propertyArbitrary(property, weakenings), (scenario) => {
+    fc.property(options.scenarios ?? propertyArbitrary(property, weakenings, options.kafkaVersion), (scenario) => {
       // Past the shrink budget a candidate counts as passing without running, so fast-check stops descending.
       if (failed && options.maxShrinks !== undefined && shrinkRuns >= options.maxShrinks) return true;
       if (failed) shrinkRuns++;
@@ -114,9 +117,9 @@ export function checkProperty(property: PropertyName, weakenings: readonly Weake
 export function exploreRuns(
   property: PropertyName,
   weakenings: readonly WeakeningName[],
-  options: { seed: number; runs: readonly number[]; onRun?: (held: boolean) => void },
+  options: { seed: number; runs: readonly number[]; onRun?: (held: boolean) => void; kafkaVersion?: KafkaVersion | undefined },
 ): { ran: number; firstFailure: number | null } {
-  const predicate = fc.property(propertyArbitrary(property, weakenings), (scenario) => {
+  const predicate = fc.property(propertyArbitrary(property, weakenings, options.kafkaVersion), (scenario) => {
     const held = propertyViolations(property, runResolvedScenario(scenario)).length === 0;
     options.onRun?.(held);
     return held;

@@ -1,5 +1,6 @@
 // The replication promises as predicates over one run's result: which of the run's anomalies and invariant
 // violations break each property. A property holds for a run when its list is empty.
+import type { KafkaVersion } from '../src/scenario/kafkaProfile.ts';
 import type fc from 'fast-check';
 import type { RunResult, RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
 import type { PropertyName, WeakeningName } from '../src/scenario/weakenings.ts';
@@ -58,7 +59,8 @@ export function propertyViolations(property: PropertyName, result: RunResult): s
  * network faults; log matching holds under power losses too (leader epochs repair what a lost page cache breaks,
  * KIP-101), so its runs draw them.
  */
-export function propertyArbitrary(property: PropertyName, weakenings: readonly WeakeningName[] = []): fc.Arbitrary<RunnableScenario> {
-  if (groupPropertyNames.includes(property)) return groupScenarioArbitrary({ weakenings });
-  return replicationScenarioArbitrary({ weakenings, powerLoss: property === 'log-matching' });
+export function propertyArbitrary(property: PropertyName, weakenings: readonly WeakeningName[] = [], kafkaVersion?: KafkaVersion): fc.Arbitrary<RunnableScenario> {
+  const profile = kafkaVersion === undefined ? {} : { kafkaVersion };
+  if (groupPropertyNames.includes(property)) return groupScenarioArbitrary({ weakenings, ...profile });
+  return replicationScenarioArbitrary({ weakenings, powerLoss: property === 'log-matching', ...profile });
 }

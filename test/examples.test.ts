@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { longestAckWaits } from '../src/cli/ackWaits.ts';
 import { producerOutcomes } from '../src/cli/runSummary.ts';
 import { resolveScenario } from '../src/scenario/resolveScenario.ts';
 import { runResolvedScenario } from '../src/scenario/runResolvedScenario.ts';
@@ -7,8 +8,8 @@ import type { Scenario } from '../src/scenario/Scenario.ts';
 
 // The scenario files in examples/ are what a newcomer runs first (`npx kafka-sim run examples/<file>`): each must
 // be valid and must still show the behaviour its name promises.
-function run(file: string) {
-  const scenario = resolveScenario(JSON.parse(readFileSync(`examples/${file}`, 'utf8')) as Scenario);
+function run(file: string, change: Partial<Scenario> = {}) {
+  const scenario = resolveScenario({ ...(JSON.parse(readFileSync(`examples/${file}`, 'utf8')) as Scenario), ...change });
   const result = runResolvedScenario(scenario);
   return { scenario, result, producers: producerOutcomes(scenario, result) };
 }
@@ -21,6 +22,7 @@ describe('examples/', () => {
       'last-replica-standing.json',
       'leader-failover.json',
       'rebalance.json',
+      'rolling-restart.json',
       'unclean-leader-election.json',
       'zombie-consumer.json',
     ]);
@@ -50,9 +52,38 @@ describe('examples/', () => {
   });
 
   it('last-replica-standing: the last ISR member loses its page cache and is elected again (bug R12, Kafka 3.9 without ELR)', () => {
-    const { result } = run('last-replica-standing.json');
+    const { scenario, result } = run('last-replica-standing.json');
+    expect(scenario.kafka).toEqual({ version: '3.9' });
     expect(result.checkers.anomalies['final-read-loss']).toBeGreaterThan(0);
     expect(result.invariants.every((invariant) => invariant.valid)).toBe(true);
+  });
+
+  it('last-replica-standing under Kafka 4.1: ELR keeps the follower that left last eligible, and nothing acknowledged is lost', () => {
+    const { result, producers } = run('last-replica-standing.json', { kafka: { version: '4.1' } });
+    expect(result.valid).toBe(true);
+    expect(producers.every((p) => p.lost === 0)).toBe(true);
+    expect(producers.reduce((sum, p) => sum + p.ok, 0)).toBeGreaterThan(0);
+  });
+
+  it('rolling-restart: each broker shuts down in turn (controlled) and restarts under load; nothing acknowledged is lost, no write waits long, and leadership returns to the preferred replicas', () => {
+    const { result, producers } = run('rolling-restart.json');
+    expect(result.valid).toBe(true);
+    expect(producers[0]).toMatchObject({ ok: 4000, lost: 0, fail: 0 });
+    const waits = longestAckWaits(result.history);
+    expect(waits).toHaveLength(6);
+    // Leaderships move before each broker exits: the longest wait is a metadata refresh and a retry, not a session.
+    expect(Math.max(...waits.map((w) => w.waitMs))).toBeLessThan(2_000);
+    const partitions = result.finalState.controller.partitions;
+    for (const [key, partition] of Object.entries(partitions)) {
+      if (key.startsWith('orders-')) expect(partition.leader, key).toBe(partition.replicas[0]);
+    }
+  });
+
+  it('rolling-restart with crashes instead of controlled shutdowns: a partition waits a broker session (9 s) for its new leader', () => {
+    const scenario = JSON.parse(readFileSync('examples/rolling-restart.json', 'utf8')) as Scenario;
+    const faults = (scenario.faults ?? []).map((fault) => (fault.kind === 'shutdown' ? { ...fault, kind: 'crash' as const } : fault));
+    const { result } = run('rolling-restart.json', { faults });
+    expect(Math.max(...longestAckWaits(result.history).map((w) => w.waitMs))).toBeGreaterThan(5_000);
   });
 
   it('rebalance: the group rebalances when a member joins, leaves and crashes, and every record is processed', () => {

@@ -21,7 +21,8 @@ import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 /** What the leader knows of a follower: its fetch state, and the broker epoch it last fetched with (KIP-903). */
 export interface FollowerState extends FollowerFetchState {
-  readonly brokerEpoch: number;
+  /** null until the follower fetches in this leader's tenure (Kafka's None): it is not ISR-eligible until then. */
+  readonly brokerEpoch: number | null;
 }
 
 /** One partition replica hosted on this broker: its log, and the partition's state as this broker knows it. */
@@ -101,7 +102,18 @@ export interface BrokerState {
   readonly nextTimerId: number;
   /** The group coordinator hosted for the `__consumer_offsets` partitions this broker leads. */
   readonly coordinator: CoordinatorHostState;
+  /** A controlled shutdown under way, or done (brokerLifecycle.ts); null while the broker runs. */
+  readonly shutdown: ControlledShutdown | null;
+  /** The broker epoch of the incarnation before, when it shut down cleanly (its clean-shutdown file); else -1. */
+  readonly previousBrokerEpoch: number;
 }
+
+/**
+ * A controlled shutdown (BrokerLifecycleManager's PENDING_CONTROLLED_SHUTDOWN): heartbeats ask the controller to
+ * move the broker's leaderships (`gotResponse` once it has answered one), until it says the broker may go; `done`
+ * once the broker has flushed its logs and exits.
+ */
+export type ControlledShutdown = { readonly phase: 'pending'; readonly gotResponse: boolean } | { readonly phase: 'done' };
 
 /** A request a client (or a follower) sent this broker, as the machine receives it. */
 export type BrokerRequest = (KafkaMessage | GroupMessage) & { readonly from: string };
@@ -114,7 +126,9 @@ export type BrokerTimerEvent =
   | { type: 'alterPartition.timeout'; key: string; partitionEpoch: number }
   | { type: 'coordinator.loaded'; partition: number; leaderEpoch: number }
   | { type: 'coordinator.deadline'; partition: number }
-  | { type: 'coordinator.appended'; appendId: string; errorCode: KafkaErrorType };
+  | { type: 'coordinator.appended'; appendId: string; errorCode: KafkaErrorType }
+  | { type: 'shutdown.heartbeat' }
+  | { type: 'shutdown.timeout' };
 
 /** What a rule asks the machine to do. */
 export type BrokerEffect =
@@ -123,11 +137,15 @@ export type BrokerEffect =
   | { kind: 'timer'; id: string; delayMs: number; event: BrokerTimerEvent }
   | { kind: 'cancel'; id: string }
   | { kind: 'note'; data: unknown }
-  | { kind: 'disconnect'; to: string };
+  | { kind: 'disconnect'; to: string }
+  /** The process exits (the end of a controlled shutdown): the machine stops after this step. */
+  | { kind: 'exit' };
 
-/** What the broker keeps on disk: its replica logs. */
+/** What the broker keeps on disk: its replica logs, and the clean-shutdown file after a clean exit. */
 export interface BrokerDisk {
   logs: Record<string, ReplicaLog>;
+  /** The broker epoch the broker had when it shut down cleanly (KIP-966's clean shutdown file). */
+  cleanShutdownBrokerEpoch?: number;
 }
 
 /** A broker as it boots: logs from disk, no metadata yet (it replays the whole log after registering). */
@@ -156,6 +174,8 @@ export function bootBrokerState(brokerId: number, incarnationId: string, config:
     channels: {},
     nextTimerId: 0,
     coordinator: emptyCoordinatorHost(),
+    shutdown: null,
+    previousBrokerEpoch: disk?.cleanShutdownBrokerEpoch ?? -1,
   };
 }
 
@@ -181,7 +201,7 @@ export function newReplica(topic: string, partition: number, log: ReplicaLog): P
 export function brokerDisk(state: BrokerState): BrokerDisk {
   const logs: Record<string, ReplicaLog> = {};
   for (const [key, replica] of Object.entries(state.partitions)) logs[key] = replica.log;
-  return { logs };
+  return state.shutdown?.phase === 'done' ? { logs, cleanShutdownBrokerEpoch: state.brokerEpoch } : { logs };
 }
 
 // The partitions records made during the current machine step. A step that updates many partitions (a follower

@@ -1,4 +1,5 @@
 import type { GroupMetadata } from '../coordinator/GroupMetadata.ts';
+import type { OffsetCommitRecord } from '../coordinator/groupRecords.ts';
 import type { GroupResponseMessage } from '../../src/protocol/groupMessages.ts';
 
 // The group coordinator a broker hosts, as plain data inside the broker's state (Kafka's GroupCoordinator and
@@ -32,6 +33,8 @@ export interface CoordinatorShard {
   readonly parked: Readonly<Record<string, Requester>>;
   /** Answers waiting for an append, by append id. */
   readonly appends: Readonly<Record<string, readonly DeferredAnswer[]>>;
+  /** Accepted offset commits waiting for their append to commit, by append id (Kafka's pendingOffsetCommits). */
+  readonly pendingOffsetCommits: Readonly<Record<string, { readonly groupId: string; readonly records: readonly OffsetCommitRecord[] }>>;
 }
 
 /** Every shard this broker hosts, and the counters that name new member ids and appends. */

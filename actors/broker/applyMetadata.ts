@@ -60,14 +60,15 @@ function applyPartition(
     // An ISR change in the same epoch: the leader adopts it (its own AlterPartition, or the controller fencing a
     // follower) and re-evaluates the HW.
     const replica: PartitionReplica = { ...current, ...view, pendingIsr: null };
-    return advanceHighWatermark(withReplica(state, replica), key, out);
+    return advanceHighWatermark(withReplica(state, replica), key, out, nowMs);
   }
   if (registration.leader === state.brokerId) return becomeLeader(state, current, view, nowMs, out);
   return becomeFollower(state, current, view, nowMs, out);
 }
 
 // Partition.makeLeader: the new epoch starts at the LEO, followers' positions are forgotten (those in the ISR
-// count as caught up now), and the HW is re-evaluated against the new ISR.
+// count as caught up now), and the HW is re-evaluated against the new ISR. A new leader also forgets the broker
+// epochs followers fetched with (Replica.resetReplicaState), so none is ISR-eligible before it fetches again.
 function becomeLeader(
   state: BrokerState,
   current: PartitionReplica,
@@ -81,9 +82,9 @@ function becomeLeader(
   const followers: Record<number, FollowerState> = {};
   for (const replicaId of view.replicas) {
     if (replicaId === state.brokerId) continue;
-    const previous = current.followers[replicaId] ?? { ...unknownFollowerFetchState, brokerEpoch: -1 };
+    const previous = current.followers[replicaId] ?? { ...unknownFollowerFetchState, brokerEpoch: null };
     const reset = resetFetchState(previous, { nowMs, leaderLeo: log.logEndOffset, isNewLeader, isFollowerInIsr: view.isr.includes(replicaId) });
-    followers[replicaId] = { ...reset, brokerEpoch: previous.brokerEpoch };
+    followers[replicaId] = { ...reset, brokerEpoch: isNewLeader ? null : previous.brokerEpoch };
   }
   out.push({ kind: 'note', data: { invariant: 'leader', topic: current.topic, partition: current.partition, leaderEpoch: view.leaderEpoch, broker: state.brokerId } });
   const replica: PartitionReplica = {
@@ -95,7 +96,7 @@ function becomeLeader(
     pendingIsr: null,
   };
   out.push({ kind: 'persist', fsync: false });
-  return advanceHighWatermark(withReplica(state, replica), key, out);
+  return advanceHighWatermark(withReplica(state, replica), key, out, nowMs);
 }
 
 // Partition.makeFollower: the delayed operations on the partition complete (produces with NOT_LEADER_OR_FOLLOWER,
@@ -111,6 +112,6 @@ function becomeFollower(
   const key = topicPartitionKey(current.topic, current.partition);
   const replica = truncateOnBecomingFollower(state, { ...current, ...view, followers: {}, pendingIsr: null, leaderEpochStartOffset: -1 });
   if (replica.log !== current.log) out.push({ kind: 'persist', fsync: false });
-  const next = advanceHighWatermark(withReplica(state, replica), key, out);
+  const next = advanceHighWatermark(withReplica(state, replica), key, out, nowMs);
   return sendFollowerFetch(next, view.leader, nowMs, out);
 }

@@ -27,7 +27,8 @@ import {
   syncCoordinatorShards,
 } from './groupCoordinatorHost.ts';
 import { flush } from './partitionLog.ts';
-import { serveApiVersions, serveInitProducerId, serveListOffsets, serveMetadata } from './serveClientRequests.ts';
+import { beginControlledShutdown, heartbeatRequest, onShutdownHeartbeatResponse, onShutdownHeartbeatTimer, onShutdownTimeout, registrationRequest } from './brokerLifecycle.ts';
+import { serveApiVersions, serveInitProducerId, serveListOffsets, serveMetadata, serveOffsetsForLeaderEpoch } from './serveClientRequests.ts';
 import { onPurgatoryExpiry } from './purgatoryTimer.ts';
 import { serveFetch } from './delayedFetch.ts';
 import { serveProduce } from './serveProduce.ts';
@@ -53,7 +54,9 @@ type BrokerEvent =
   | ((KafkaMessage | GroupMessage | ConnectionResetMessage) & { from: string })
   | BrokerTimerEvent
   | { type: 'broker.isrCheck' }
-  | { type: 'broker.writeback' };
+  | { type: 'broker.writeback' }
+  /** The operator stops the broker (a `shutdown` fault): a controlled shutdown begins. */
+  | { type: 'node.shutdown' };
 
 type Rule = (state: BrokerState, event: BrokerEvent, nowMs: number, out: BrokerEffect[]) => BrokerState;
 
@@ -72,7 +75,8 @@ function step(rule: Rule) {
       let persisted = false;
       const fsync = out.some((effect) => effect.kind === 'persist' && effect.fsync);
       for (const effect of out) {
-        if (effect.kind !== 'persist') enqueueRoleEffect(enqueue, effect);
+        if (effect.kind === 'exit') enqueue.emit({ type: 'exit' });
+        else if (effect.kind !== 'persist') enqueueRoleEffect(enqueue, effect);
         else if (!persisted) {
           persisted = true;
           enqueue.emit({ type: 'persist', data: brokerDisk(next), fsync });
@@ -142,6 +146,8 @@ function dispatch(state: BrokerState, request: BrokerRequest, nowMs: number, out
       return serveInitProducerId(state, request, out);
     case 'listOffsets.request':
       return serveListOffsets(state, request, out);
+    case 'offsetsForLeaderEpoch.request':
+      return serveOffsetsForLeaderEpoch(state, request, out);
     case 'findCoordinator.request':
       return serveFindCoordinator(state, request, out);
     case 'joinGroup.request':
@@ -176,23 +182,26 @@ export const brokerMachine = setup({
   },
   actions: {
     sendRegistration: step((state, _event, _now, out) => {
-      out.push({ kind: 'send', to: CONTROLLER_NODE_ID, message: { type: 'broker.register', brokerId: state.brokerId, incarnationId: state.incarnationId } });
+      out.push({ kind: 'send', to: CONTROLLER_NODE_ID, message: registrationRequest(state) });
       return state;
     }),
     acceptRegistration: step((state, event) => ({ ...state, brokerEpoch: as<BrokerRegisterResponse>(event).brokerEpoch, isFenced: true })),
     sendHeartbeat: step((state, _event, _now, out) => {
-      out.push({
-        kind: 'send',
-        to: CONTROLLER_NODE_ID,
-        message: { type: 'broker.heartbeat', brokerId: state.brokerId, brokerEpoch: state.brokerEpoch, currentMetadataOffset: state.image.offset, wantFence: false },
-      });
+      out.push({ kind: 'send', to: CONTROLLER_NODE_ID, message: heartbeatRequest(state) });
+      return state;
+    }),
+    beginControlledShutdown: step((state, _event, _now, out) => beginControlledShutdown(state, out)),
+    // The clean-shutdown file is read at boot and deleted (LogManager): a crash of this incarnation is unclean.
+    clearCleanShutdownFile: step((state, _event, _now, out) => {
+      if (state.previousBrokerEpoch >= 0) out.push({ kind: 'persist', fsync: true });
       return state;
     }),
     onHeartbeatResponse: step((state, event, nowMs, out) => {
       const response = as<BrokerHeartbeatResponse>(event);
       if (response.brokerEpoch !== state.brokerEpoch) return state;
       const next = applyMetadataRecords(controllerAnswered(state), response.fromOffset, response.records, nowMs, out);
-      return syncCoordinatorShards({ ...next, isFenced: response.isFenced, caughtUp: true }, out);
+      const synced = syncCoordinatorShards({ ...next, isFenced: response.isFenced, caughtUp: true }, out);
+      return onShutdownHeartbeatResponse(synced, response, out);
     }),
     forgetEpoch: step((state) => ({ ...state, brokerEpoch: -1, isFenced: true })),
     onMetadataRecords: step((state, event, nowMs, out) => {
@@ -209,7 +218,7 @@ export const brokerMachine = setup({
       const leaderId = brokerIdOf(from);
       return leaderId === undefined ? next : onFollowerConnectionReset(next, leaderId, nowMs, out);
     }),
-    onAlterPartitionResponse: step((state, event, _now, out) => onAlterPartitionResponse(state, as<AlterPartitionResponse>(event), out)),
+    onAlterPartitionResponse: step((state, event, nowMs, out) => onAlterPartitionResponse(state, as<AlterPartitionResponse>(event), out, nowMs)),
     onTimer: step((state, event, nowMs, out) => {
       const timer = event as BrokerTimerEvent;
       switch (timer.type) {
@@ -227,6 +236,10 @@ export const brokerMachine = setup({
           return onCoordinatorDeadline(state, timer.partition, nowMs, out);
         case 'coordinator.appended':
           return onCoordinatorAppended(state, timer.appendId, timer.errorCode, out);
+        case 'shutdown.heartbeat':
+          return onShutdownHeartbeatTimer(state, out);
+        case 'shutdown.timeout':
+          return onShutdownTimeout(state, out);
       }
     }),
     checkIsr: step((state, _event, nowMs, out) => shrinkLaggingIsrs(state, nowMs, out)),
@@ -257,7 +270,7 @@ export const brokerMachine = setup({
   }),
   // The periodic tasks run on delayed events of their own rather than in parallel regions: every event a broker
   // takes would otherwise walk all the regions, and brokers take most of a run's events.
-  entry: ['scheduleIsrCheck', 'scheduleWriteback'],
+  entry: ['clearCleanShutdownFile', 'scheduleIsrCheck', 'scheduleWriteback'],
   on: {
     'metadata.records': { actions: 'onMetadataRecords' },
     'produce.request': { actions: 'onRequest' },
@@ -268,6 +281,7 @@ export const brokerMachine = setup({
     'apiVersions.request': { actions: 'onRequest' },
     'initProducerId.request': { actions: 'onRequest' },
     'listOffsets.request': { actions: 'onRequest' },
+    'offsetsForLeaderEpoch.request': { actions: 'onRequest' },
     'partition.alter.response': { actions: 'onAlterPartitionResponse' },
     'purgatory.expire': { actions: 'onTimer' },
     'follower.fetchTimeout': { actions: 'onTimer' },
@@ -276,6 +290,9 @@ export const brokerMachine = setup({
     'coordinator.loaded': { actions: 'onTimer' },
     'coordinator.deadline': { actions: 'onTimer' },
     'coordinator.appended': { actions: 'onTimer' },
+    'shutdown.heartbeat': { actions: 'onTimer' },
+    'shutdown.timeout': { actions: 'onTimer' },
+    'node.shutdown': { actions: 'beginControlledShutdown' },
     'findCoordinator.request': { actions: 'onRequest' },
     'joinGroup.request': { actions: 'onRequest' },
     'syncGroup.request': { actions: 'onRequest' },

@@ -2,7 +2,7 @@ import type { FetchPartition, FetchPartitionResponse, FetchResponse } from '../.
 import { brokerIdOf, brokerNodeId } from '../../src/protocol/nodeIds.ts';
 import type { BrokerEffect, BrokerState, FetchedPartition, FetcherState, PartitionReplica } from './BrokerState.ts';
 import { nextCorrelation, withReplica } from './BrokerState.ts';
-import { truncateToHighWatermark, truncationByLeaderEpoch } from './followerTruncation.ts';
+import { truncateToHighWatermark, truncationByLeaderEpoch, truncationOnOutOfRange } from './followerTruncation.ts';
 import { followerHighWatermark } from './highWatermark.ts';
 import { latestEpoch, UNDEFINED_EPOCH } from './leaderEpochCache.ts';
 import { appendAsFollower, isAppendableAsFollower, truncateTo, updateHighWatermark } from './partitionLog.ts';
@@ -13,9 +13,10 @@ import { topicPartitionKey } from '../../src/protocol/messages.ts';
 // partition of, each with one Fetch in flight covering every such partition, long-polled at the leader for
 // replica.fetch.wait.max.ms. Each fetch goes from the replica's LEO with the epoch of its last batch (Fetch v12+);
 // a partition answered with a diverging epoch is truncated (KIP-101/279 through KIP-595's fetch path) and fetched
-// again from there in the next round; one that errs waits replica.fetch.backoff.ms. A partition's answer counts only
-// if the replica is still where the fetch asked from, in the same leader epoch (a stale answer is dropped, bug R13);
-// a fetch with no answer is abandoned after replica.socket.timeout.ms and the fetcher backs off.
+// again from there in the next round; one answered OFFSET_OUT_OF_RANGE goes by the leader's log end offset; one that
+// errs otherwise waits replica.fetch.backoff.ms. A partition's answer counts only if the replica is still where the
+// fetch asked from, in the same leader epoch (a stale answer is dropped, bug R13); a fetch with no answer is
+// abandoned after replica.socket.timeout.ms and the fetcher backs off.
 
 const fetchTimerId = (leaderId: number) => `follower-fetch:${leaderId}`;
 const backoffTimerId = (leaderId: number) => `follower-backoff:${leaderId}`;
@@ -145,11 +146,7 @@ function applyPartitionAnswer(replica: PartitionReplica, answer: FetchPartitionR
     out.push({ kind: 'persist', fsync: false });
     return { replica: truncated(replica, truncationByLeaderEpoch(replica.log, answer.divergingEpoch).offset), delay: false };
   }
-  if (answer.errorCode === 'OFFSET_OUT_OF_RANGE') {
-    // The leader's log is shorter than ours and cannot say where our epoch ends: keep only what it has committed.
-    out.push({ kind: 'persist', fsync: false });
-    return { replica: truncated(replica, Math.min(replica.log.logEndOffset, Math.max(0, answer.highWatermark))), delay: true };
-  }
+  if (answer.errorCode === 'OFFSET_OUT_OF_RANGE') return outOfRange(replica, answer, out);
   if (answer.errorCode !== undefined || !isAppendableAsFollower(replica.log, answer.batches)) return { replica, delay: true };
   let next = replica;
   if (answer.batches.length > 0) {
@@ -159,6 +156,17 @@ function applyPartitionAnswer(replica: PartitionReplica, answer: FetchPartitionR
     out.push({ kind: 'persist', fsync: false });
   }
   return { replica: { ...next, log: updateHighWatermark(next.log, followerHighWatermark(answer.highWatermark, next.log.logEndOffset)) }, delay: false };
+}
+
+// AbstractFetcherThread.handleOutOfRangeError: the follower learns the leader's log end offset (the answer carries
+// what Kafka's follower asks with ListOffsets) and cuts its log to it if its own is longer, then fetches again at
+// once; without that offset (Kafka's ListOffsets failed) the partition waits replica.fetch.backoff.ms.
+function outOfRange(replica: PartitionReplica, answer: FetchPartitionResponse, out: BrokerEffect[]): { replica: PartitionReplica; delay: boolean } {
+  if (answer.logEndOffset === undefined) return { replica, delay: true };
+  const { offset } = truncationOnOutOfRange(replica.log, { logStartOffset: answer.logStartOffset, logEndOffset: answer.logEndOffset });
+  if (offset >= replica.log.logEndOffset) return { replica, delay: false };
+  out.push({ kind: 'persist', fsync: false });
+  return { replica: truncated(replica, offset), delay: false };
 }
 
 // AbstractFetcherThread.delayPartitions: the partitions that erred wait replica.fetch.backoff.ms.

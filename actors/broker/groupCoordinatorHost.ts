@@ -1,7 +1,7 @@
 import { coordinatorPartition } from '../../src/protocol/coordinatorPartition.ts';
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
 import { batchSizeBytes } from '../../src/protocol/recordSize.ts';
-import { commitOffsets } from '../coordinator/offsetCommit.ts';
+import { applyOffsetCommits, commitOffsets } from '../coordinator/offsetCommit.ts';
 import { coordinatorDefaults, type CoordinatorConfig } from '../coordinator/coordinatorDefaults.ts';
 import type { CoordinatorResult } from '../coordinator/CoordinatorResult.ts';
 import { emptyGroup, type GroupMetadata } from '../coordinator/GroupMetadata.ts';
@@ -14,7 +14,7 @@ import {
   type GroupRequestMessage,
   type GroupResponseMessage,
 } from '../../src/protocol/groupMessages.ts';
-import type { GroupRecord } from '../coordinator/groupRecords.ts';
+import type { GroupRecord, OffsetCommitRecord } from '../coordinator/groupRecords.ts';
 import { replayGroupRecords } from '../coordinator/groupRecords.ts';
 import { heartbeat } from '../coordinator/heartbeat.ts';
 import { joinGroup } from '../coordinator/joinGroup.ts';
@@ -133,7 +133,7 @@ export function syncCoordinatorShards(state: BrokerState, out: BrokerEffect[]): 
       shards = { ...shards, [partition]: { ...shard, leaderEpoch } };
       continue;
     }
-    shards = { ...shards, [partition]: { partition, leaderEpoch, loaded: false, groups: {}, parked: {}, appends: {} } };
+    shards = { ...shards, [partition]: { partition, leaderEpoch, loaded: false, groups: {}, parked: {}, appends: {}, pendingOffsetCommits: {} } };
     out.push({ kind: 'timer', id: `coordinator.load:${partition}`, delayMs: state.config.offsetsLoadTimeMs, event: { type: 'coordinator.loaded', partition, leaderEpoch } });
   }
   for (const shard of Object.values(shards)) {
@@ -188,7 +188,9 @@ export function onCoordinatorAppended(state: BrokerState, appendId: string, erro
     sendAll(answers, errorCode === 'NONE' ? 'NONE' : appendError(errorCode), out);
     const appends = { ...shard.appends };
     delete appends[appendId];
-    return { ...state, coordinator: { ...state.coordinator, shards: { ...state.coordinator.shards, [shard.partition]: { ...shard, appends } } } };
+    const { groups, pendingOffsetCommits } = settlePendingOffsets(shard, appendId, errorCode === 'NONE');
+    const settled = { ...shard, appends, groups, pendingOffsetCommits };
+    return { ...state, coordinator: { ...state.coordinator, shards: { ...state.coordinator.shards, [shard.partition]: settled } } };
   }
   return state;
 }
@@ -250,7 +252,21 @@ function applyResult<R>(
     sendAll(answers, appended.errorCode, out);
     return withShard(next, shard, nowMs, out);
   }
-  return withShard(next, { ...shard, appends: { ...shard.appends, [appended.appendId]: answers } }, nowMs, out);
+  const offsetRecords = records.filter((record): record is OffsetCommitRecord => record.type === 'OffsetCommit');
+  const pendingOffsetCommits = offsetRecords.length === 0 ? shard.pendingOffsetCommits : { ...shard.pendingOffsetCommits, [appended.appendId]: { groupId, records: offsetRecords } };
+  return withShard(next, { ...shard, appends: { ...shard.appends, [appended.appendId]: answers }, pendingOffsetCommits }, nowMs, out);
+}
+
+// An append of offset commits is done: committed, the offsets become the group's (GroupMetadata#onOffsetCommitAppend);
+// failed, they are dropped (#failPendingOffsetWrite). Either way they are no longer pending.
+function settlePendingOffsets(shard: CoordinatorShard, appendId: string, committed: boolean): Pick<CoordinatorShard, 'groups' | 'pendingOffsetCommits'> {
+  const pending = shard.pendingOffsetCommits[appendId];
+  if (pending === undefined) return shard;
+  const pendingOffsetCommits = { ...shard.pendingOffsetCommits };
+  delete pendingOffsetCommits[appendId];
+  const group = shard.groups[pending.groupId];
+  if (!committed || group === undefined) return { groups: shard.groups, pendingOffsetCommits };
+  return { groups: { ...shard.groups, [pending.groupId]: applyOffsetCommits(group, pending.records) }, pendingOffsetCommits };
 }
 
 // The group's records as one acks=all batch on the partition this broker leads, through the leader-append path
@@ -266,7 +282,7 @@ function appendGroupRecords(
   const wire = records.map((record) => ({ key: recordKey(record), value: JSON.stringify(record) }));
   const batch = { baseOffset: -1, leaderEpoch: -1, producerId: -1, producerEpoch: -1, baseSequence: -1, sizeInBytes: batchSizeBytes(wire), records: wire };
   const entries = [{ topic: CONSUMER_OFFSETS_TOPIC, partition, batch }];
-  const { state: appended, results } = appendRecords(state, entries, { requiredAcks: -1, origin: 'coordinator' }, out);
+  const { state: appended, results } = appendRecords(state, entries, { requiredAcks: -1, origin: 'coordinator', nowMs }, out);
   const result = results[0] as PartitionAppendResult;
   if (result.errorCode !== 'NONE') return { state: appended, appendId: null, errorCode: appendError(result.errorCode) };
   const [counted, appendId] = nextTimer(appended, 'append');

@@ -8,11 +8,13 @@ export interface LeaderHighWatermarkInput {
   readonly leaderLeo: number;
   /** The committed ISR, leader included: its size decides the min.insync.replicas freeze (isUnderMinIsr). */
   readonly isr: readonly number[];
-  /**
-   * The replicas the HW waits for: the ISR plus additions proposed in a pending AlterPartition, plus followers
-   * that are caught up and eligible to join (KIP-497's "maximal" ISR). Defaults to `isr`.
-   */
+  /** The ISR plus the additions proposed in a pending AlterPartition (KIP-497's "maximal" ISR). Defaults to `isr`. */
   readonly maximalIsr?: readonly number[];
+  /**
+   * Followers outside the maximal ISR that the HW waits for too: caught up and eligible to join the ISR
+   * (shouldWaitForReplicaToJoinIsr). Defaults to none.
+   */
+  readonly joiningReplicas?: readonly number[];
   /** Each follower's LEO as the leader last learned it from a fetch; a follower missing here is unknown. */
   readonly replicaLeos: Readonly<Record<number, number>>;
   readonly minInsyncReplicas: number;
@@ -21,11 +23,13 @@ export interface LeaderHighWatermarkInput {
 }
 
 /**
- * The leader's next high watermark: the smallest LEO over the leader and the maximal ISR, never lower than the
- * current one (Partition.maybeIncrementLeaderHW, UnifiedLog.maybeIncrementHighWatermark). Since Kafka 3.7 it
- * does not move while the ISR is smaller than min.insync.replicas (KAFKA-15583, KIP-966), so acks=1 writes stay
- * invisible until the ISR recovers. A follower whose LEO the leader does not know yet (a new leader resets them)
- * holds the HW where it is, as Kafka's unknown offset -1 does.
+ * The leader's next high watermark: the smallest LEO over the leader, the maximal ISR and the replicas about to
+ * join it, never lower than the current one (Partition.maybeIncrementLeaderHW, UnifiedLog.maybeIncrementHighWatermark).
+ * Waiting for a caught-up follower outside the ISR lets it reach the HW, which it must to join (isFollowerInSync):
+ * a leader alone in its ISR would otherwise move the HW to its LEO on every append, ahead of the follower for good.
+ * Since Kafka 3.7 the HW does not move while the ISR is smaller than min.insync.replicas (KAFKA-15583, KIP-966),
+ * so acks=1 writes stay invisible until the ISR recovers. A follower whose LEO the leader does not know yet (a new
+ * leader resets them) holds the HW where it is, as Kafka's unknown offset -1 does.
  */
 export function nextHighWatermark(input: LeaderHighWatermarkInput): number {
   const { current, leaderId, leaderLeo, isr, replicaLeos, minInsyncReplicas } = input;
@@ -36,7 +40,7 @@ export function nextHighWatermark(input: LeaderHighWatermarkInput): number {
   const effectiveMinIsr = Math.min(minInsyncReplicas, input.replicationFactor ?? Number.POSITIVE_INFINITY);
   if (isr.length < effectiveMinIsr) return current;
   let candidate = leaderLeo;
-  for (const replicaId of input.maximalIsr ?? isr) {
+  for (const replicaId of [...(input.maximalIsr ?? isr), ...(input.joiningReplicas ?? [])]) {
     if (replicaId === leaderId) continue;
     candidate = Math.min(candidate, replicaLeos[replicaId] ?? -1);
   }

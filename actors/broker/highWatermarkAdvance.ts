@@ -1,8 +1,10 @@
+import { brokerOf } from '../controller/metadataImage.ts';
 import { minInsyncReplicasFor } from './brokerConfig.ts';
-import type { BrokerEffect, BrokerState } from './BrokerState.ts';
+import type { BrokerEffect, BrokerState, PartitionReplica } from './BrokerState.ts';
 import { withReplica } from './BrokerState.ts';
 import { checkPurgatory } from './completeDelayed.ts';
 import { maximalIsr, nextHighWatermark } from './highWatermark.ts';
+import { isCaughtUp, isReplicaIsrEligible } from './isrMembership.ts';
 import { updateHighWatermark } from './partitionLog.ts';
 
 // What follows on a leader when its log, its ISR or a follower's position changes: the high watermark moves
@@ -12,8 +14,12 @@ import { updateHighWatermark } from './partitionLog.ts';
 
 export { maximalIsr } from './highWatermark.ts';
 
-/** Moves the leader's HW as far as the maximal ISR allows, then tries the delayed operations on the partition. */
-export function advanceHighWatermark(state: BrokerState, key: string, out: BrokerEffect[]): BrokerState {
+/**
+ * Moves the leader's HW as far as the maximal ISR and the followers about to join it allow, then tries the delayed
+ * operations on the partition. `nowMs` tells which followers are caught up; a caller without it leaves them out, so
+ * only the maximal ISR holds the HW there.
+ */
+export function advanceHighWatermark(state: BrokerState, key: string, out: BrokerEffect[], nowMs?: number): BrokerState {
   const replica = state.partitions[key];
   if (replica === undefined || replica.leader !== state.brokerId) return checkPurgatory(state, key, out);
   const replicaLeos: Record<number, number> = {};
@@ -24,6 +30,7 @@ export function advanceHighWatermark(state: BrokerState, key: string, out: Broke
     leaderLeo: replica.log.logEndOffset,
     isr: replica.isr,
     maximalIsr: maximalIsr(replica),
+    joiningReplicas: nowMs === undefined ? [] : replicasAboutToJoinIsr(state, replica, nowMs),
     replicaLeos,
     // A min ISR of 1 never freezes: the pre-3.7 rule.
     minInsyncReplicas: state.config.freezeHighWatermarkBelowMinIsr ? minInsyncReplicasFor(state.config, replica.topic) : 1,
@@ -34,4 +41,28 @@ export function advanceHighWatermark(state: BrokerState, key: string, out: Broke
     next = withReplica(state, { ...replica, log: updateHighWatermark(replica.log, highWatermark) });
   }
   return checkPurgatory(next, key, out);
+}
+
+/**
+ * The followers outside the maximal ISR that the HW waits for (Partition.maybeIncrementLeaderHW's
+ * shouldWaitForReplicaToJoinIsr): caught up with the leader within replica.lag.time.max.ms, and ISR-eligible. An
+ * ineligible one (fenced, or fetching under another broker epoch) would hold the HW for nothing (KAFKA-15021).
+ */
+export function replicasAboutToJoinIsr(state: BrokerState, replica: PartitionReplica, nowMs: number): number[] {
+  const waitedFor = maximalIsr(replica);
+  const joining: number[] = [];
+  for (const [id, follower] of Object.entries(replica.followers)) {
+    const replicaId = Number(id);
+    if (waitedFor.includes(replicaId)) continue;
+    if (!isCaughtUp(follower, replica.log.logEndOffset, nowMs, state.config.replicaLagTimeMaxMs)) continue;
+    if (isFollowerIsrEligible(state, replica, replicaId)) joining.push(replicaId);
+  }
+  return joining;
+}
+
+/** Partition.isReplicaIsrEligible for a follower of a partition this broker leads, from its metadata image. */
+export function isFollowerIsrEligible(state: BrokerState, replica: PartitionReplica, followerId: number): boolean {
+  const follower = replica.followers[followerId];
+  if (follower === undefined) return false;
+  return isReplicaIsrEligible({ storedBrokerEpoch: follower.brokerEpoch, registration: brokerOf(state.image, followerId) });
 }

@@ -91,7 +91,7 @@ export function shrinkLaggingIsrs(state: BrokerState, nowMs: number, out: Broker
  * new state is adopted if it is newer, and the HW is re-evaluated over the ISR in force (a partition-level error
  * such as INVALID_UPDATE_VERSION reverts to the committed ISR, and metadata brings the change that beat it).
  */
-export function onAlterPartitionResponse(state: BrokerState, response: AlterPartitionResponse, out: BrokerEffect[]): BrokerState {
+export function onAlterPartitionResponse(state: BrokerState, response: AlterPartitionResponse, out: BrokerEffect[], nowMs?: number): BrokerState {
   const key = topicPartitionKey(response.topic, response.partition);
   const replica = state.partitions[key];
   if (replica === undefined || replica.pendingIsr === null) return controllerAnswered(state);
@@ -105,7 +105,7 @@ export function onAlterPartitionResponse(state: BrokerState, response: AlterPart
   if (adopted !== undefined && adopted.leaderEpoch === replica.leaderEpoch && adopted.partitionEpoch > replica.partitionEpoch) {
     next = { ...next, isr: adopted.isr, partitionEpoch: adopted.partitionEpoch };
   }
-  return advanceHighWatermark(withReplica(controllerAnswered(state), next), key, out);
+  return advanceHighWatermark(withReplica(controllerAnswered(state), next), key, out, nowMs);
 }
 
 /** `AlterPartitionManager`'s retry after a top-level error from the controller. */

@@ -1,8 +1,16 @@
 import { brokerInvariant } from './brokerInvariant.ts';
 
 // How a leader decides who is in sync (Partition.getOutOfSyncReplicas, Partition.isFollowerInSync) from what it
-// learns on each follower fetch (Replica.updateFetchStateOrThrow). Lag is measured in time, not in messages:
-// a follower is out of sync when it has not been caught up with the leader for replica.lag.time.max.ms.
+// learns on each follower fetch (Replica.updateFetchStateOrThrow), and who may join the ISR at all
+// (Partition.isReplicaIsrEligible). Lag is measured in time, not in messages: a follower is out of sync when it has
+// not been caught up with the leader for replica.lag.time.max.ms.
+
+/**
+ * "Never", for the two fetch times below. Kafka writes 0 there, the wall clock's epoch, decades before any fetch;
+ * virtual time starts at 0, so here "never" must lie further back, or a follower that was never caught up would
+ * count as caught up (and hold the HW, shouldWaitForReplicaToJoinIsr) during a run's first replica.lag.time.max.ms.
+ */
+export const NEVER_MS = Number.MIN_SAFE_INTEGER;
 
 /** What the leader knows about one follower (Kafka's ReplicaState, without log start offset and broker epoch). */
 export interface FollowerFetchState {
@@ -18,9 +26,9 @@ export interface FollowerFetchState {
 /** The state of a follower the leader has not heard from (ReplicaState.Empty). */
 export const unknownFollowerFetchState: FollowerFetchState = {
   leo: -1,
-  lastCaughtUpTimeMs: 0,
+  lastCaughtUpTimeMs: NEVER_MS,
   lastFetchLeaderLeo: 0,
-  lastFetchTimeMs: 0,
+  lastFetchTimeMs: NEVER_MS,
 };
 
 /** One follower fetch, as the leader sees it: where the follower read from, when, and the leader's LEO then. */
@@ -65,13 +73,13 @@ export interface LeaderChange {
  * leader forgets the follower's LEO, which holds the HW until the follower fetches again.
  */
 export function resetFetchState(state: FollowerFetchState, change: LeaderChange): FollowerFetchState {
-  const lastCaughtUpTimeMs = change.isFollowerInIsr ? change.nowMs : 0;
-  if (change.isNewLeader) return { leo: -1, lastCaughtUpTimeMs, lastFetchLeaderLeo: -1, lastFetchTimeMs: 0 };
+  const lastCaughtUpTimeMs = change.isFollowerInIsr ? change.nowMs : NEVER_MS;
+  if (change.isNewLeader) return { leo: -1, lastCaughtUpTimeMs, lastFetchLeaderLeo: -1, lastFetchTimeMs: NEVER_MS };
   return {
     leo: state.leo,
     lastCaughtUpTimeMs,
     lastFetchLeaderLeo: change.leaderLeo,
-    lastFetchTimeMs: change.isFollowerInIsr ? change.nowMs : 0,
+    lastFetchTimeMs: change.isFollowerInIsr ? change.nowMs : NEVER_MS,
   };
 }
 
@@ -124,4 +132,42 @@ export interface InSyncCheck {
  */
 export function isFollowerInSync(check: InSyncCheck): boolean {
   return check.followerLeo >= check.highWatermark && check.followerLeo >= check.leaderEpochStartOffset;
+}
+
+/** What the leader's metadata says of a follower's broker (KRaftMetadataCache): undefined when it is not registered. */
+export interface BrokerRegistrationView {
+  readonly epoch: number;
+  readonly fenced: boolean;
+  /** Absent: not in controlled shutdown. */
+  readonly inControlledShutdown?: boolean;
+}
+
+/**
+ * Whether a follower's fetch comes from an earlier incarnation of its broker (KIP-903, Replica.updateFetchStateOrThrow):
+ * the leader's metadata has the broker registered, unfenced, under a newer broker epoch than the fetch carried. The
+ * leader then records nothing from the fetch and answers NOT_LEADER_OR_FOLLOWER: the restarted broker may have lost
+ * what that incarnation had. A fetch without a broker epoch (-1) is never stale.
+ */
+export function isStaleBrokerEpoch(fetchBrokerEpoch: number, registration: BrokerRegistrationView | undefined): boolean {
+  const aliveBrokerEpoch = registration === undefined || registration.fenced ? undefined : registration.epoch;
+  return fetchBrokerEpoch !== -1 && aliveBrokerEpoch !== undefined && aliveBrokerEpoch > fetchBrokerEpoch;
+}
+
+/** What decides whether a follower may join the ISR, besides its position. */
+export interface IsrEligibilityCheck {
+  /** The broker epoch of the follower's last fetch in this leader's tenure; null before its first (Kafka's None). */
+  readonly storedBrokerEpoch: number | null;
+  readonly registration: BrokerRegistrationView | undefined;
+}
+
+/**
+ * Whether a follower may join the ISR, or hold the HW as one about to (Partition.isReplicaIsrEligible, KRaft): its
+ * broker is registered, unfenced and not in controlled shutdown, and it fetched with the broker epoch the leader's
+ * metadata has for it (isBrokerEpochIsrEligible; a fetch without one, -1, skips that comparison).
+ */
+export function isReplicaIsrEligible(check: IsrEligibilityCheck): boolean {
+  const { storedBrokerEpoch, registration } = check;
+  if (registration === undefined || registration.fenced || registration.inControlledShutdown === true) return false;
+  if (storedBrokerEpoch === null) return false;
+  return storedBrokerEpoch === -1 || storedBrokerEpoch === registration.epoch;
 }

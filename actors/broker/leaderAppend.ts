@@ -29,17 +29,20 @@ export interface PartitionAppendResult {
   readonly lastOffset: number;
 }
 
-/** Appends each partition's batch on this leader, in request order. */
+/**
+ * Appends each partition's batch on this leader, in request order. `nowMs` is for the HW, which waits for followers
+ * caught up at that time (Partition.maybeIncrementLeaderHW).
+ */
 export function appendRecords(
   state: BrokerState,
   entries: readonly ProducePartitionData[],
-  options: { readonly requiredAcks: number; readonly origin: AppendOrigin },
+  options: { readonly requiredAcks: number; readonly origin: AppendOrigin; readonly nowMs: number },
   out: BrokerEffect[],
 ): { readonly state: BrokerState; readonly results: readonly PartitionAppendResult[] } {
   let next = state;
   const results: PartitionAppendResult[] = [];
   for (const entry of entries) {
-    const appended = appendToPartition(next, entry, options.requiredAcks, out);
+    const appended = appendToPartition(next, entry, options, out);
     next = appended.state;
     results.push(appended.result);
   }
@@ -49,7 +52,7 @@ export function appendRecords(
 function appendToPartition(
   state: BrokerState,
   entry: ProducePartitionData,
-  requiredAcks: number,
+  { requiredAcks, nowMs }: { readonly requiredAcks: number; readonly nowMs: number },
   out: BrokerEffect[],
 ): { state: BrokerState; result: PartitionAppendResult } {
   const { topic, partition, batch } = entry;
@@ -81,6 +84,7 @@ function appendToPartition(
   });
   const producerStates = recordAppend(replica.producerStates, appended.batch, appended);
   out.push({ kind: 'persist', fsync: false });
-  const next = advanceHighWatermark(withReplica(state, { ...replica, log: appended.log, producerStates }), topicPartitionKey(topic, partition), out);
+  const key = topicPartitionKey(topic, partition);
+  const next = advanceHighWatermark(withReplica(state, { ...replica, log: appended.log, producerStates }), key, out, nowMs);
   return { state: next, result: { topic, partition, errorCode: 'NONE', baseOffset: appended.baseOffset, lastOffset: appended.lastOffset } };
 }

@@ -7,7 +7,10 @@ import { replicaOf } from './BrokerState.ts';
 import { checkCurrentLeaderEpoch } from './epochFencing.ts';
 
 // The requests clients send any broker: ApiVersions (a new connection's handshake), Metadata (answered from this
-// broker's metadata image, which may lag the controller's), InitProducerId and ListOffsets.
+// broker's metadata image, which may lag the controller's), InitProducerId, ListOffsets and OffsetsForLeaderEpoch
+// (its rule is in offsetsForLeaderEpoch.ts).
+
+export { serveOffsetsForLeaderEpoch } from './offsetsForLeaderEpoch.ts';
 
 /** ApiVersions: the connection is ready. */
 export function serveApiVersions(state: BrokerState, request: ApiVersionsRequest & { from: string }, out: BrokerEffect[]): BrokerState {

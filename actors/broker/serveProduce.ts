@@ -10,7 +10,7 @@ import { appendRecords } from './leaderAppend.ts';
 
 /** Serves a ProduceRequest with a batch for each of its partitions. */
 export function serveProduce(state: BrokerState, request: ProduceRequest & { from: string }, nowMs: number, out: BrokerEffect[]): BrokerState {
-  const { state: next, results } = appendRecords(state, request.partitions, { requiredAcks: request.acks, origin: 'client' }, out);
+  const { state: next, results } = appendRecords(state, request.partitions, { requiredAcks: request.acks, origin: 'client', nowMs }, out);
   if (request.acks === 0) {
     if (results.some((r) => r.errorCode !== 'NONE')) out.push({ kind: 'disconnect', to: request.from });
     return next;

@@ -12,6 +12,8 @@ import { topicPartitionKey } from '../../src/protocol/messages.ts';
 // max.poll.records at a time; a partition is fetched again only once poll() has taken everything buffered for it.
 // Positions belong to the caller (they move when poll() returns records, or on a seek); an answer for a partition
 // whose position moved since the fetch left is dropped, as Kafka drops a completed fetch for a stale position.
+// Buffered records keep the leader epoch of their batch, so that a position remembers the epoch of the last
+// record poll() returned (`FetchPosition.offsetEpoch`, KIP-320), which positionValidation.ts validates.
 
 /** The consumer's fetch settings (Kafka 3.9 `ConsumerConfig`); times in virtual ms. */
 export interface FetchSettings {
@@ -44,12 +46,26 @@ export interface InFlightFetch {
   readonly fetchOffsets: Readonly<Record<string, number>>;
 }
 
+/** A batch's leader epoch from the offset it starts at (RecordBatch.partitionLeaderEpoch). */
+export interface EpochStart {
+  readonly baseOffset: number;
+  readonly leaderEpoch: number;
+}
+
+/** One partition's fetched records not yet returned (Kafka's `CompletedFetch`), and the epochs of their batches. */
+export interface BufferedFetch {
+  /** Contiguous, from the partition's position on. */
+  readonly records: readonly LogRecord[];
+  /** The batches the records came in, by increasing base offset: a record's epoch is that of the last one at or below it. */
+  readonly epochStarts: readonly EpochStart[];
+}
+
 /** The fetcher's state. */
 export interface Fetcher {
   /** By broker id. */
   readonly inFlight: Readonly<Record<number, InFlightFetch>>;
   /** Records fetched and not yet returned, by partition key, starting at the partition's position. */
-  readonly buffer: Readonly<Record<string, readonly LogRecord[]>>;
+  readonly buffer: Readonly<Record<string, BufferedFetch>>;
   /** Partition keys with buffered records, in the order their fetches completed (the FetchBuffer's queue). */
   readonly order: readonly string[];
   /**
@@ -92,7 +108,7 @@ export function planFetches(
 ): PlannedFetches {
   const byNode = new Map<number, FetchTarget[]>();
   for (const target of targets) {
-    if (Object.hasOwn(fetcher.inFlight, target.leader) || (fetcher.buffer[target.key]?.length ?? 0) > 0) continue;
+    if (Object.hasOwn(fetcher.inFlight, target.leader) || (fetcher.buffer[target.key]?.records.length ?? 0) > 0) continue;
     let list = byNode.get(target.leader);
     if (list === undefined) byNode.set(target.leader, (list = []));
     list.push(target);
@@ -134,7 +150,9 @@ export interface FetchOutcome {
 
 /**
  * A fetch.response: each partition's records from its position on go to the buffer (`CompletedFetch`); an error
- * leaves the partition to be fetched again, after a metadata refresh when it says so.
+ * leaves the partition to be fetched again, after a metadata refresh when it says so. `positions` holds the
+ * partitions that may take records now: one left out (a partition awaiting validation after a leader change) has its
+ * answer dropped, as `FetchCollector#initialize` ignores a partition without a valid position.
  */
 export function onFetchResponse(
   fetcher: Fetcher,
@@ -150,7 +168,7 @@ export function onFetchResponse(
   const inFlight = { ...fetcher.inFlight };
   delete inFlight[node];
   // Copies made once for the whole answer (a fetch may cover a thousand partitions).
-  let buffer: Record<string, readonly LogRecord[]> | undefined;
+  let buffer: Record<string, BufferedFetch> | undefined;
   let caughtUp: Record<string, number> | undefined;
   const arrived: string[] = [];
   let refreshMetadata = false;
@@ -167,7 +185,7 @@ export function onFetchResponse(
     }
     const { records, nextPosition } = fetchedRecords(answer, position, Number.POSITIVE_INFINITY);
     if (records.length > 0) {
-      (buffer ??= { ...fetcher.buffer })[key] = records;
+      (buffer ??= { ...fetcher.buffer })[key] = { records, epochStarts: epochStartsFrom(answer.batches, position) };
       arrived.push(key);
       if (Object.hasOwn(caughtUp ?? fetcher.caughtUp, key)) delete (caughtUp ??= { ...fetcher.caughtUp })[key];
     } else if (nextPosition >= answer.highWatermark && isCurrentLeader(key, node)) {
@@ -180,6 +198,15 @@ export function onFetchResponse(
     order = [...order.filter((key) => !fresh.has(key)), ...arrived];
   }
   return { fetcher: { inFlight, buffer: buffer ?? fetcher.buffer, order, caughtUp: caughtUp ?? fetcher.caughtUp }, matched: true, refreshMetadata, outOfRange };
+}
+
+// The epochs of the batches that hold records at or past `position`.
+function epochStartsFrom(batches: FetchResponse['partitions'][number]['batches'], position: number): EpochStart[] {
+  const starts: EpochStart[] = [];
+  for (const batch of batches) {
+    if (batch.baseOffset + batch.records.length > position) starts.push({ baseOffset: batch.baseOffset, leaderEpoch: batch.leaderEpoch });
+  }
+  return starts;
 }
 
 /** The connection to a broker broke, or its fetch timed out: the fetch there is gone, its partitions fetch again. */
@@ -209,41 +236,64 @@ export function hasBufferedRecords(fetcher: Fetcher): boolean {
   return fetcher.order.length > 0;
 }
 
+/** What poll() takes from the buffer. */
+export interface CollectedRecords {
+  readonly fetcher: Fetcher;
+  readonly records: LogRecord[];
+  readonly positions: Readonly<Record<string, number>>;
+  /**
+   * For each partition whose position moved, the leader epoch of the batch of the last record returned: the new
+   * position's `offsetEpoch` (`CompletedFetch#lastEpoch`).
+   */
+  readonly offsetEpochs: Readonly<Record<string, number>>;
+}
+
 /**
  * `FetchCollector#collectFetch`: up to `maxPollRecords` buffered records, partition by partition in the order their
  * fetches completed, each partition's in offset order; the positions move past what is returned.
  */
-export function collectRecords(
-  fetcher: Fetcher,
-  positions: Readonly<Record<string, number>>,
-  maxPollRecords: number,
-): { readonly fetcher: Fetcher; readonly records: LogRecord[]; readonly positions: Readonly<Record<string, number>> } {
-  if (fetcher.order.length === 0) return { fetcher, records: [], positions };
+export function collectRecords(fetcher: Fetcher, positions: Readonly<Record<string, number>>, maxPollRecords: number): CollectedRecords {
+  if (fetcher.order.length === 0) return { fetcher, records: [], positions, offsetEpochs: {} };
   const records: LogRecord[] = [];
-  const buffer: Record<string, readonly LogRecord[]> = { ...fetcher.buffer };
+  const buffer: Record<string, BufferedFetch> = { ...fetcher.buffer };
   const nextPositions: Record<string, number> = { ...positions };
+  const offsetEpochs: Record<string, number> = {};
   let order = fetcher.order;
   while (order.length > 0 && records.length < maxPollRecords) {
     const key = order[0] as string;
-    const buffered = buffer[key] ?? [];
-    const taken = buffered.slice(0, maxPollRecords - records.length);
+    const buffered = buffer[key] ?? { records: [], epochStarts: [] };
+    const taken = buffered.records.slice(0, maxPollRecords - records.length);
     records.push(...taken);
     const last = taken.at(-1);
-    if (last !== undefined) nextPositions[key] = last.offset + 1;
-    if (taken.length === buffered.length) {
+    if (last !== undefined) {
+      nextPositions[key] = last.offset + 1;
+      offsetEpochs[key] = epochOf(buffered.epochStarts, last.offset);
+    }
+    if (taken.length === buffered.records.length) {
       delete buffer[key];
       order = order.slice(1);
-    } else buffer[key] = buffered.slice(taken.length);
+    } else buffer[key] = { ...buffered, records: buffered.records.slice(taken.length) };
   }
-  return { fetcher: { ...fetcher, buffer, order }, records, positions: nextPositions };
+  return { fetcher: { ...fetcher, buffer, order }, records, positions: nextPositions, offsetEpochs };
+}
+
+// The leader epoch of the batch holding `offset`.
+function epochOf(starts: readonly EpochStart[], offset: number): number {
+  let epoch: number | undefined;
+  for (const start of starts) {
+    if (start.baseOffset > offset) break;
+    epoch = start.leaderEpoch;
+  }
+  if (epoch === undefined) throw new Error(`fetcher: no batch holds buffered offset ${offset}`);
+  return epoch;
 }
 
 /** Drops what is buffered or known for partitions the client stopped reading or seeked (revocation, seek, reset). */
 export function discardPartitions(fetcher: Fetcher, keys: readonly string[]): Fetcher {
   if (keys.length === 0) return fetcher;
   const drop = new Set(keys);
-  const buffer: Record<string, readonly LogRecord[]> = {};
-  for (const [key, records] of Object.entries(fetcher.buffer)) if (!drop.has(key)) buffer[key] = records;
+  const buffer: Record<string, BufferedFetch> = {};
+  for (const [key, buffered] of Object.entries(fetcher.buffer)) if (!drop.has(key)) buffer[key] = buffered;
   const caughtUp: Record<string, number> = {};
   for (const [key, position] of Object.entries(fetcher.caughtUp)) if (!drop.has(key)) caughtUp[key] = position;
   return { ...fetcher, buffer, caughtUp, order: fetcher.order.filter((key) => !drop.has(key)) };
@@ -251,5 +301,5 @@ export function discardPartitions(fetcher: Fetcher, keys: readonly string[]): Fe
 
 /** Whether the partition is caught up with its leader at `position`. */
 export function isCaughtUp(fetcher: Fetcher, key: string, position: number): boolean {
-  return fetcher.caughtUp[key] === position && (fetcher.buffer[key]?.length ?? 0) === 0;
+  return fetcher.caughtUp[key] === position && (fetcher.buffer[key]?.records.length ?? 0) === 0;
 }

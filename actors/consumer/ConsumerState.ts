@@ -1,6 +1,7 @@
 import type { PartitionLeaders } from '../reader/partitionLeaders.ts';
 import { fetchDefaults, type Fetcher, type FetchSettings } from '../client/fetcher.ts';
 import type { ReconnectBackoff } from '../client/reconnectBackoff.ts';
+import type { PositionValidation } from '../client/positionValidation.ts';
 import type { GroupApi, GroupMessage, OffsetCommitRequest } from '../../src/protocol/groupMessages.ts';
 import type { KafkaMessage } from '../../src/protocol/messages.ts';
 import type { ConsumerConfig } from './consumerDefaults.ts';
@@ -108,6 +109,8 @@ export interface ConsumerState {
   readonly pollTimeoutTimerAtMs: number | null;
   /** Fetches in flight and records fetched but not yet returned by poll() (actors/client/fetcher.ts). */
   readonly fetcher: Fetcher;
+  /** The leader epochs of the positions, and their validation after a leader change (KIP-320). */
+  readonly validation: PositionValidation;
   /** ListOffsets in flight for offset resets, by correlation id: the partition and the broker asked. */
   readonly resets: Readonly<Record<number, { readonly key: string; readonly node: number }>>;
   /** Brokers whose connection broke, kept off for reconnect.backoff.ms (fetches and resets wait). */

@@ -1,7 +1,7 @@
 import type { ConnectionResetMessage } from '../../src/kernel/Bus.ts';
 import { enqueueActions, setup } from 'xstate';
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
-import type { FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse } from '../../src/protocol/messages.ts';
+import type { FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse, OffsetsForLeaderEpochResponse } from '../../src/protocol/messages.ts';
 import { enqueueRoleEffect } from '../roleEffects.ts';
 import type { FindCoordinatorResponse, GroupMessage, GroupResponseMessage } from '../../src/protocol/groupMessages.ts';
 import { resolveConsumerConfig, type ConsumerSettings } from './consumerDefaults.ts';
@@ -25,6 +25,7 @@ import {
   onPollEnd,
   onResetOffset,
   onMetadataResponse,
+  onOffsetsForLeaderEpochAnswer,
   onMetadataTick,
   onPollTimeoutTick,
   onRecordProcessed,
@@ -37,6 +38,7 @@ import { initialMembership } from './membership.ts';
 import { emptyOffsetTracking } from './offsetTracking.ts';
 import { idleProcessing } from './processing.ts';
 import { emptyFetcher } from '../client/fetcher.ts';
+import { emptyPositionValidation } from '../client/positionValidation.ts';
 
 // Kafka's group consumer (KafkaConsumer.subscribe with the classic protocol) as a World node: the application's
 // poll loop, the heartbeat thread and the network, all in one flat machine whose timers are delayed events with
@@ -137,6 +139,7 @@ export function bootState(input: ConsumerInput): ConsumerState {
     pollEndTimerAtMs: null,
     pollTimeoutTimerAtMs: null,
     fetcher: emptyFetcher(),
+    validation: emptyPositionValidation(),
     resets: {},
     reconnect: {},
     queued: [],
@@ -179,6 +182,7 @@ export const consumerMachine = setup({
     onFindCoordinatorResponse: step((state, event, nowMs, out) => continuePoll(onFindCoordinatorResponse(state, as<FindCoordinatorResponse>(event), out), nowMs, out)),
     onFetchResponse: step((state, event, nowMs, out) => onFetchAnswer(state, as<FetchResponse>(event), nowMs, out)),
     onListOffsetsResponse: step((state, event, nowMs, out) => onResetOffset(state, as<ListOffsetsResponse>(event), nowMs, out)),
+    onOffsetsForLeaderEpochResponse: step((state, event, nowMs, out) => onOffsetsForLeaderEpochAnswer(state, as<OffsetsForLeaderEpochResponse>(event), nowMs, out)),
     onGroupAnswer: step((state, event, nowMs, out) => continuePoll(onGroupAnswer(state, as<GroupResponseMessage>(event), nowMs, out), nowMs, out)),
   },
 }).createMachine({
@@ -219,6 +223,7 @@ export const consumerMachine = setup({
     'findCoordinator.response': { actions: 'onFindCoordinatorResponse' },
     'fetch.response': { actions: 'onFetchResponse' },
     'listOffsets.response': { actions: 'onListOffsetsResponse' },
+    'offsetsForLeaderEpoch.response': { actions: 'onOffsetsForLeaderEpochResponse' },
     'joinGroup.response': { actions: 'onGroupAnswer' },
     'syncGroup.response': { actions: 'onGroupAnswer' },
     'heartbeat.response': { actions: 'onGroupAnswer' },

@@ -2,7 +2,7 @@
 // callbacks, the join, auto-commit, fetching, processing one record at a time), the coordinator's answers,
 // heartbeats, the poll timeout and close. The protocol decisions are the pure functions of this folder
 // (membership, membershipResponses, offsetTracking, offsetCommits, processing) and of actors/reader (fetch
-// rounds); this file sequences them the way KafkaConsumer's poll thread and heartbeat thread do. It is long
+// rounds, position validation); this file sequences them the way KafkaConsumer's poll thread and heartbeat thread do. It is long
 // because that sequencing is one piece: splitting it would scatter the order of a poll over several files.
 import type { TopicPartition } from '../assignors/TopicPartition.ts';
 import {
@@ -18,7 +18,19 @@ import {
 import { knownLeader, updatePartitionLeaders } from '../reader/partitionLeaders.ts';
 import { connectionLost, connectionWorks, isConnectable, nextConnectableMs } from '../client/reconnectBackoff.ts';
 import { collectRecords, discardPartitions, expiredFetches, failFetch, hasBufferedRecords, onFetchResponse, planFetches, type FetchTarget } from '../client/fetcher.ts';
-import type { FetchResponse, ListOffsetsResponse, MetadataResponse } from '../../src/protocol/messages.ts';
+import {
+  expiredValidations,
+  failValidations,
+  fetchablePositions,
+  forgetPositions,
+  isAwaitingValidation,
+  logTruncationNote,
+  onOffsetsForLeaderEpochResponse,
+  planValidations,
+  recordConsumedEpochs,
+  validatePositionsForCurrentLeaders,
+} from '../client/positionValidation.ts';
+import type { FetchResponse, ListOffsetsResponse, MetadataResponse, OffsetsForLeaderEpochResponse } from '../../src/protocol/messages.ts';
 import { parseTopicPartitionKey, topicPartitionKey } from '../../src/protocol/messages.ts';
 import { brokerIdOf, brokerNodeId } from '../../src/protocol/nodeIds.ts';
 import type { ConsumerEffect, ConsumerState, ConsumerTimerEvent, QueuedEffect } from './ConsumerState.ts';
@@ -28,7 +40,16 @@ import { closeMembership, isPollTimeoutExpired, onPollTimeout, pollTimeoutDeadli
 import { rebalanceProtocolFor } from './rebalanceProtocol.ts';
 import { trustEveryClaim, withStaleClaim } from './staleOwnedPartitions.ts';
 import { applyCommitResponse, autoCommitDone, isAutoCommitDue, offsetsToCommit } from './offsetCommits.ts';
-import { applyLatestOffset, applyOffsetFetch, onPartitionsAssigned, onPartitionsRemoved, recordPolled, recordProcessed, resetOutOfRange } from './offsetTracking.ts';
+import {
+  applyLatestOffset,
+  applyOffsetFetch,
+  onPartitionsAssigned,
+  onPartitionsRemoved,
+  recordPolled,
+  recordProcessed,
+  resetOutOfRange,
+  seekToDivergentOffset,
+} from './offsetTracking.ts';
 import { dropPartitions, enqueuePolled, finishRecord, isProcessingIdle, pollValue, startNextRecord } from './processing.ts';
 
 type Out = ConsumerEffect[];
@@ -95,7 +116,8 @@ export function poll(state: ConsumerState, nowMs: number, out: Out): ConsumerSta
  * One turn of poll()'s loop (`KafkaConsumer#poll`: `updateAssignmentMetadataIfNeeded`, then `pollForFetches`), run
  * when the poll begins and again after every event while it is open, as Java's poll thread wakes for every
  * response: rebalance callbacks decided since the last turn, the coordinator lookup or the join, auto-commit when
- * due, offset resets; then the records buffered by the fetcher, or fetches to the leaders. An EAGER member gets no
+ * due; then the records buffered by the fetcher, or else position validations after a leader change and offset
+ * resets (`updateFetchPositions`) and fetches to the leaders. An EAGER member gets no
  * records while it rebalances (it owns nothing then); a COOPERATIVE one keeps fetching what it owns.
  */
 export function continuePoll(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
@@ -115,6 +137,7 @@ export function continuePoll(state: ConsumerState, nowMs: number, out: Out): Con
   if (eager && next.membership.state !== 'STABLE') return next;
   if (!next.weakenings.commitBeforeProcessing && isAutoCommitDue(next.offsets, nowMs, next.config)) next = autoCommit(next, nowMs, out);
   if (hasBufferedRecords(next.fetcher)) return completePoll(next, nowMs, out);
+  next = sendValidations(next, nowMs, out);
   next = sendResets(next, nowMs, out);
   return sendFetches(next, nowMs, out);
 }
@@ -136,12 +159,12 @@ export function onPollEnd(state: ConsumerState, nowMs: number, out: Out): Consum
 /** A fetch answer: its records wait in the fetcher's buffer for poll(); errors ask for metadata or reset the position. */
 export function onFetchAnswer(state: ConsumerState, answer: FetchResponse & { from: string }, nowMs: number, out: Out): ConsumerState {
   const isLeader = (key: string, node: number) => knownLeader(state.leaders, key)?.leader === node;
-  const outcome = onFetchResponse(state.fetcher, answer, state.offsets.positions, isLeader);
+  const outcome = onFetchResponse(state.fetcher, answer, fetchablePositions(state.offsets.positions, state.validation), isLeader);
   if (!outcome.matched) return state;
   let next: ConsumerState = { ...state, fetcher: outcome.fetcher };
   for (const key of outcome.outOfRange) {
     const reset = resetOutOfRange(next.offsets, key, next.config.autoOffsetReset);
-    next = { ...next, offsets: reset.state };
+    next = { ...next, offsets: reset.state, validation: forgetPositions(next.validation, [key]) };
     if (reset.effects.some((effect) => effect.type === 'noOffsetForPartition')) next = carryOutOne(next, { effect: { type: 'fatal', errorCode: 'OFFSET_OUT_OF_RANGE' }, memberId: next.membership.memberId, generationId: next.membership.generationId }, out);
   }
   if (outcome.refreshMetadata) next = requestMetadata(next, out);
@@ -155,7 +178,8 @@ function completePoll(state: ConsumerState, nowMs: number, out: Out): ConsumerSt
   const collected = collectRecords(state.fetcher, state.offsets.positions, state.config.maxPollRecords);
   const records = collected.records;
   out.push({ kind: 'note', data: { history: 'complete', id: state.poll.operationId, type: 'ok', value: pollValue(state.membership, records) } });
-  let next: ConsumerState = { ...state, fetcher: collected.fetcher, offsets: recordPolled(state.offsets, records), poll: null, phase: 'waiting' };
+  const validation = recordConsumedEpochs(state.validation, collected.offsetEpochs, state.leaders);
+  let next: ConsumerState = { ...state, fetcher: collected.fetcher, offsets: recordPolled(state.offsets, records), validation, poll: null, phase: 'waiting' };
   if (records.length === 0) return poll(next, nowMs, out);
   if (next.weakenings.commitBeforeProcessing) next = autoCommit(next, nowMs, out);
   next = { ...next, phase: 'processing', processing: enqueuePolled(next.processing, records) };
@@ -187,14 +211,15 @@ export function onRecordProcessed(state: ConsumerState, nowMs: number, out: Out)
   return { ...next, phase: 'waiting' };
 }
 
-// The fetcher's targets: owned partitions whose start is known and that do not wait for a reset, at their leaders.
+// The fetcher's targets: owned partitions whose start is known and that wait neither for a reset nor for a
+// validation, at their leaders.
 function sendFetches(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   const targets: FetchTarget[] = [];
   const { positions, awaitingReset } = state.offsets;
   let backingOff = false;
   for (const key of Object.keys(positions)) {
     const leader = knownLeader(state.leaders, key);
-    if (leader === undefined || awaitingReset.includes(key)) continue;
+    if (leader === undefined || awaitingReset.includes(key) || isAwaitingValidation(state.validation, key)) continue;
     if (!isConnectable(state.reconnect, leader.leader, nowMs)) {
       backingOff = true;
       continue;
@@ -211,10 +236,12 @@ function sendFetches(state: ConsumerState, nowMs: number, out: Out): ConsumerSta
   return { ...state, fetcher: planned.fetcher, nextCorrelationId: planned.nextCorrelationId };
 }
 
-// `NetworkClient#handleTimedOutRequests`, which Java runs inside poll(): a fetch out past request.timeout.ms failed.
+// `NetworkClient#handleTimedOutRequests`, which Java runs inside poll(): a fetch or a validation out past
+// request.timeout.ms failed.
 function failExpiredFetches(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   let next = state;
-  for (const node of expiredFetches(state.fetcher, nowMs)) next = closeConnection(next, node, nowMs, out);
+  const nodes = new Set([...expiredFetches(state.fetcher, nowMs), ...expiredValidations(state.validation, nowMs)]);
+  for (const node of [...nodes].sort((a, b) => a - b)) next = closeConnection(next, node, nowMs, out);
   return next;
 }
 
@@ -392,9 +419,10 @@ export function onConnectionReset(state: ConsumerState, from: string, nowMs: num
   // NetworkClient keeps off the broker for reconnect.backoff.ms, whether or not anything was in flight to it.
   const reconnect = connectionLost(next.reconnect, node, nowMs);
   const fetcher = failFetch(next.fetcher, node);
+  const validation = failValidations(next.validation, node, nowMs, next.client.retryBackoffMs);
   const resets = Object.fromEntries(Object.entries(next.resets).filter(([, reset]) => reset.node !== node));
-  if (fetcher === next.fetcher && Object.keys(resets).length === Object.keys(next.resets).length) return { ...next, reconnect };
-  return continuePoll(requestMetadata({ ...next, fetcher, resets, reconnect }, out), nowMs, out);
+  if (fetcher === next.fetcher && validation === next.validation && Object.keys(resets).length === Object.keys(next.resets).length) return { ...next, reconnect };
+  return continuePoll(requestMetadata({ ...next, fetcher, validation, resets, reconnect }, out), nowMs, out);
 }
 
 /** A broker answered: its connection works, and the next failure backs off from the start. */
@@ -512,7 +540,9 @@ function carryOutOne(state: ConsumerState, queued: QueuedEffect, out: Out): Cons
     }
     case 'assignPartitions': {
       const assigned = onPartitionsAssigned(state.offsets, effect.partitions);
-      let next: ConsumerState = { ...state, staleClaim: null, offsets: assigned.state, owned: { ...state.owned, memberId: queued.memberId, generationId: queued.generationId } };
+      // The new partitions' positions come from OffsetFetch, without a leader epoch (nothing to validate).
+      const validation = forgetPositions(state.validation, effect.partitions.map(([t, p]) => topicPartitionKey(t, p)));
+      let next: ConsumerState = { ...state, staleClaim: null, offsets: assigned.state, validation, owned: { ...state.owned, memberId: queued.memberId, generationId: queued.generationId } };
       next = { ...next, owned: { ...next.owned, partitions: [...next.owned.partitions, ...effect.partitions.map(([t, p]) => topicPartitionKey(t, p))] } };
       for (const e of assigned.effects) if (e.type === 'offsetFetch' && next.coordinator !== null) next = sendGroup(next, 'offsetFetch', e.request, queued, out);
       return reportOwned(next, out);
@@ -526,6 +556,7 @@ function removePartitions(state: ConsumerState, partitions: readonly TopicPartit
     ...state,
     offsets: onPartitionsRemoved(state.offsets, partitions),
     fetcher: discardPartitions(state.fetcher, keys),
+    validation: forgetPositions(state.validation, keys),
     processing: dropPartitions(state.processing, keys),
     owned: { ...state.owned, partitions: state.owned.partitions.filter((key) => !keys.includes(key)) },
   };
@@ -615,9 +646,10 @@ export function onMetadataTick(state: ConsumerState, nowMs: number, out: Out): C
 }
 
 /**
- * A metadata answer: leaders for fetching, partition counts for the leader's assignor. A leader that sees a
- * subscribed topic's partition count differ from the one it assigned with rejoins (Java's metadata snapshot), so
- * added partitions get assigned. Partitions without a leader make it ask again after retry.backoff.ms.
+ * A metadata answer: leaders for fetching (a position read under another leader then awaits validation), partition
+ * counts for the leader's assignor. A leader that sees a subscribed topic's partition count differ from the one it
+ * assigned with rejoins (Java's metadata snapshot), so added partitions get assigned. Partitions without a leader
+ * make it ask again after retry.backoff.ms.
  */
 export function onMetadataResponse(state: ConsumerState, response: MetadataResponse, out: Out): ConsumerState {
   if (response.correlationId !== state.metadataInFlight) return state;
@@ -625,7 +657,17 @@ export function onMetadataResponse(state: ConsumerState, response: MetadataRespo
   const counts: Record<string, number> = {};
   for (const p of response.partitions) counts[p.topic] = Math.max(counts[p.topic] ?? 0, p.partition + 1);
   const partitionCounts = { ...state.partitionCounts, ...counts };
-  let next: ConsumerState = { ...state, leaders, partitionCounts, metadataInFlight: null, knownBrokers: response.brokers.length > 0 ? response.brokers : state.knownBrokers };
+  // Positions read under another leader wait for validation (KIP-320); what was fetched for them is dropped.
+  const validated = validatePositionsForCurrentLeaders(state.validation, leaders);
+  let next: ConsumerState = {
+    ...state,
+    leaders,
+    partitionCounts,
+    validation: validated.validation,
+    fetcher: discardPartitions(state.fetcher, validated.awaiting),
+    metadataInFlight: null,
+    knownBrokers: response.brokers.length > 0 ? response.brokers : state.knownBrokers,
+  };
   const assigned = next.assignedCounts;
   // A topic the leader did not know when it assigned counts as 0 partitions: learning of it changes the snapshot too.
   if (assigned !== null && next.membership.isLeader && Object.entries(counts).some(([topic, n]) => next.membership.topics.includes(topic) && (assigned[topic] ?? 0) !== n)) {
@@ -661,6 +703,50 @@ export function onFindCoordinatorResponse(state: ConsumerState, response: FindCo
 export function onFindCoordinatorTick(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   const expired = state.findInFlight !== null && state.findTo !== null ? closeConnection(state, state.findTo, nowMs, out) : state;
   return ensureCoordinator({ ...expired, findInFlight: null }, out);
+}
+
+// OffsetsForLeaderEpoch to the leaders of the positions awaiting validation (`OffsetFetcher#validatePositionsIfNeeded`).
+function sendValidations(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
+  const planned = planValidations(state.validation, state.offsets.positions, {
+    nowMs,
+    nextCorrelationId: state.nextCorrelationId,
+    requestTimeoutMs: state.client.requestTimeoutMs,
+    isConnectable: (node) => isConnectable(state.reconnect, node, nowMs),
+  });
+  if (planned.requests.length === 0) return state;
+  for (const { node, message } of planned.requests) out.push({ kind: 'send', to: brokerNodeId(node), message });
+  return { ...state, validation: planned.validation, nextCorrelationId: planned.nextCorrelationId };
+}
+
+/**
+ * An OffsetsForLeaderEpoch answer (`OffsetFetcherUtils#onSuccessfulResponseForValidatingPositions`). A position past
+ * the end of its epoch on the leader was truncated away: under auto.offset.reset=earliest or latest it moves back to
+ * that end offset (Kafka 3.9 resets to the divergent offset there, whatever the policy), with its processed
+ * position, and what was fetched for it is dropped; when the leader cannot place the epoch, the policy resets it.
+ * Under none, poll() throws LogTruncationException (an OffsetOutOfRangeException): fatal for the simulated
+ * application, as NoOffsetForPartitionException is. A failed partition is asked again after fresh metadata.
+ */
+export function onOffsetsForLeaderEpochAnswer(state: ConsumerState, answer: OffsetsForLeaderEpochResponse & { from: string }, nowMs: number, out: Out): ConsumerState {
+  const hasResetPolicy = state.config.autoOffsetReset !== 'none';
+  const outcome = onOffsetsForLeaderEpochResponse(state.validation, answer, state.offsets.positions, { nowMs, retryBackoffMs: state.client.retryBackoffMs, hasResetPolicy });
+  if (!outcome.matched) return state;
+  let next: ConsumerState = { ...state, validation: outcome.validation };
+  for (const seek of outcome.seeks) {
+    out.push(logTruncationNote(seek, 'seek'));
+    next = { ...next, offsets: seekToDivergentOffset(next.offsets, seek.key, seek.divergentOffset), fetcher: discardPartitions(next.fetcher, [seek.key]) };
+  }
+  for (const reset of outcome.resets) {
+    out.push(logTruncationNote(reset, 'reset'));
+    // listOffsets: the partition waits in awaitingReset; the next turn of poll() sends the ListOffsets.
+    next = { ...next, offsets: resetOutOfRange(next.offsets, reset.key, next.config.autoOffsetReset).state };
+  }
+  if (outcome.truncations.length > 0) {
+    for (const truncation of outcome.truncations) out.push(logTruncationNote(truncation, 'fatal'));
+    const { memberId, generationId } = next.membership;
+    return carryOutOne(next, { effect: { type: 'fatal', errorCode: 'OFFSET_OUT_OF_RANGE' }, memberId, generationId }, out);
+  }
+  if (outcome.refreshMetadata) next = requestMetadata(next, out);
+  return continuePoll(next, nowMs, out);
 }
 
 // ListOffsets to the leader of each partition waiting for an offset reset, as auto.offset.reset says (earliest:

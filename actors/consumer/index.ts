@@ -35,6 +35,7 @@ export {
   onPartitionsRemoved,
   recordPolled,
   recordProcessed,
+  seekToDivergentOffset,
 } from './offsetTracking.ts';
 export type { OffsetEffect, OffsetResult, OffsetTracking } from './offsetTracking.ts';
 export { applyCommitResponse, autoCommitDone, commitRequest, isAutoCommitDue, offsetsToCommit } from './offsetCommits.ts';

@@ -5,7 +5,8 @@
 //   since a committed offset is "the next offset to read" (semantics §6);
 // - the committed offset the coordinator last acknowledged.
 // A newly assigned partition has no position until OffsetFetch answers: the committed offset, or, when there is
-// none (-1), auto.offset.reset decides. Commits are in offsetCommits.ts.
+// none (-1), auto.offset.reset decides. Commits are in offsetCommits.ts; the leader epochs of the positions, and
+// their validation after a leader change (KIP-320), are in actors/client/positionValidation.ts.
 import type { TopicPartition } from '../assignors/TopicPartition.ts';
 import type { OffsetFetchRequest, OffsetFetchResponse } from '../../src/protocol/groupMessages.ts';
 import { advancePosition, positionOf, type FetchPositions } from '../reader/fetchPositions.ts';
@@ -124,6 +125,21 @@ export function applyLatestOffset(t: OffsetTracking, key: string, offset: number
   if (!t.awaitingReset.includes(key)) return t;
   invariant(Number.isInteger(offset) && offset >= 0, `ListOffsets answered offset ${offset} for ${key}`);
   return { ...startAt(t, key, offset), awaitingReset: t.awaitingReset.filter((k) => k !== key) };
+}
+
+/**
+ * Validation after a leader change found the log truncated below the position, and auto.offset.reset is set
+ * (`SubscriptionState#maybeCompleteValidation`): the position moves back to the end offset of its epoch on the leader,
+ * the first offset known to diverge. The processed position moves back with it (the records processed past it are
+ * no longer in the log), so a commit then stores that offset, as Kafka's consumer commits its position. Validation
+ * runs inside poll(), so the application has processed everything it polled from the partition by then.
+ */
+export function seekToDivergentOffset(t: OffsetTracking, key: string, offset: number): OffsetTracking {
+  const position = positionOf(t.positions, key);
+  const processed = t.processed[key];
+  invariant(processed !== undefined, `truncation of ${key}, a partition with no processed position`);
+  invariant(Number.isInteger(offset) && offset >= 0 && offset < position, `truncation of ${key} at ${position} to divergent offset ${offset}: must move back`);
+  return { ...t, positions: { ...t.positions, [key]: offset }, processed: { ...t.processed, [key]: Math.min(processed, offset) } };
 }
 
 /** Whether the partition's start is known, so it may be fetched. */

@@ -2,7 +2,7 @@ import type { ControllerErrorType } from './ControllerErrorType.ts';
 import type { ControllerResult } from './ControllerResult.ts';
 import { brokerOf, isActiveBroker, partitionOf, replayAll } from './metadataImage.ts';
 import type { MetadataImage, PartitionRegistration } from './metadataImage.ts';
-import { electionFor, partitionChange } from './partitionChange.ts';
+import { electionFor, elrFor, partitionChange } from './partitionChange.ts';
 import type { BrokerChangeOptions } from './partitionChange.ts';
 
 /** A proposed ISR member with the broker epoch the leader last saw it with (-1: do not check the epoch). */
@@ -37,7 +37,7 @@ export type AlterPartitionResponse =
  * epoch; INVALID_REQUEST when the sender is not the leader; INVALID_UPDATE_VERSION when the partition epoch is stale
  * (the compare-and-set failed: another change landed since the leader's view); INVALID_REQUEST for an ISR with
  * duplicates, non-replicas or without the leader; INELIGIBLE_REPLICA when a proposed member is unregistered,
- * fenced, or on another broker epoch. An accepted change writes a PartitionChange record (none when the ISR is
+ * fenced, in controlled shutdown, or on another broker epoch. An accepted change writes a PartitionChange record (none when the ISR is
  * unchanged) and answers with the new state.
  */
 export function alterPartition(
@@ -60,6 +60,7 @@ export function alterPartition(
     targetIsr: request.newIsr.map((member) => member.brokerId),
     election: electionFor(options),
     isAcceptableLeader: (broker) => isActiveBroker(image, broker),
+    ...elrFor(options, request.topic, current),
   });
   const records = change === null ? [] : [change];
   const next = replayAll(image, records);
@@ -85,7 +86,8 @@ function validate(
   if (!isValidIsr(current.replicas, newIsr) || !newIsr.includes(current.leader)) return 'INVALID_REQUEST';
   const ineligible = request.newIsr.some((member) => {
     const broker = brokerOf(image, member.brokerId);
-    return broker === undefined || broker.fenced || (member.brokerEpoch !== -1 && member.brokerEpoch !== broker.epoch);
+    // ClusterControlManager#isActive plus the broker epoch (KIP-903): fenced or shutting-down brokers cannot join.
+    return !isActiveBroker(image, member.brokerId) || broker === undefined || (member.brokerEpoch !== -1 && member.brokerEpoch !== broker.epoch);
   });
   return ineligible ? 'INELIGIBLE_REPLICA' : null;
 }

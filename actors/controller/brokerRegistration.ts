@@ -2,19 +2,23 @@ import { ArgumentError } from '../../src/kernel/argumentError.ts';
 import type { ControllerErrorType } from './ControllerErrorType.ts';
 import type { ControllerResult } from './ControllerResult.ts';
 import { invariant } from './invariant.ts';
-import { brokerOf, replayAll } from './metadataImage.ts';
+import { brokerOf, isActiveBroker, replayAll } from './metadataImage.ts';
 import type { BrokerRegistration, MetadataImage, MetadataRecord } from './metadataImage.ts';
-import { fencedBrokerChanges, unfencedBrokerChanges } from './partitionChange.ts';
+import { fencedBrokerChanges, uncleanShutdownChanges, unfencedBrokerChanges } from './partitionChange.ts';
 import type { BrokerChangeOptions } from './partitionChange.ts';
 
 // Broker registration, heartbeats and session fencing on the active KRaft controller
 // (`ClusterControlManager#registerBroker`, `BrokerHeartbeatManager#calculateNextBrokerState`,
 // `ReplicationControlManager#processBrokerHeartbeat` / `maybeFenceOneStaleBroker`).
 
-/** BrokerRegistration request: the broker id and the incarnation (a fresh id per process start). */
+/**
+ * BrokerRegistration request: the broker id, the incarnation (a fresh id per process start), and the broker epoch
+ * it had before a clean shutdown (PreviousBrokerEpoch, -1 or absent after a crash).
+ */
 export interface BrokerRegistrationRequest {
   readonly brokerId: number;
   readonly incarnationId: string;
+  readonly previousBrokerEpoch?: number;
 }
 
 /** BrokerRegistration response: the broker epoch to put in every later heartbeat and AlterPartition. */
@@ -53,6 +57,29 @@ export function registerBroker(
   return { image: next, records, response: { errorCode: 'NONE', brokerEpoch } };
 }
 
+/**
+ * Registers a broker as `ClusterControlManager#registerBroker` does, unclean shutdowns included: a new
+ * incarnation that did not shut down cleanly (its PreviousBrokerEpoch is not the registered epoch) first gets the
+ * records of `handleBrokerUncleanShutdown`. With ELR on, the broker leaves every ISR and ELR and gives up its
+ * leaderships, since its log may have lost its unflushed tail; with ELR off (Kafka 3.9) that handler writes
+ * nothing, so a broker that was still in an ISR (the last member, or one whose session expired just before it
+ * re-registered) stays there as a clean candidate whatever it lost.
+ */
+export function registerIncarnation(
+  image: MetadataImage,
+  request: BrokerRegistrationRequest,
+  options: RegistrationOptions & BrokerChangeOptions,
+): ControllerResult<BrokerRegistrationResponse> {
+  const plain = registerBroker(image, request, options);
+  const previous = brokerOf(image, request.brokerId);
+  if (plain.response.errorCode !== 'NONE' || previous?.incarnationId === request.incarnationId) return plain;
+  if (previous !== undefined && request.previousBrokerEpoch === previous.epoch) return plain;
+  const leaving = uncleanShutdownChanges(image, request.brokerId, options);
+  if (leaving.length === 0) return plain;
+  const registered = registerBroker(replayAll(image, leaving), request, options);
+  return { ...registered, records: [...leaving, ...registered.records] };
+}
+
 /** BrokerHeartbeat request: who, with which epoch, how far it has replayed the log, and what it wants. */
 export interface BrokerHeartbeatRequest {
   readonly brokerId: number;
@@ -75,12 +102,22 @@ export interface HeartbeatOptions extends BrokerChangeOptions {
   readonly nowMs: number;
 }
 
+/** The broker's state on the active controller (`BrokerControlState`). */
+export type BrokerControlState = 'fenced' | 'unfenced' | 'controlledShutdown' | 'shutdownNow';
+
 /**
- * Handles a heartbeat. A stale or unknown broker epoch gets STALE_BROKER_EPOCH and changes nothing. A fenced broker
- * that does not want to be fenced is unfenced once `currentMetadataOffset` has reached its RegisterBroker record's
- * offset (its epoch), and leaderless partitions re-elect with it. An unfenced broker that asks to be fenced or to
- * shut down is fenced (simplified: Kafka first moves its leaderships in a controlled shutdown, then lets it go).
- * Every accepted heartbeat restarts the broker's session.
+ * Handles a heartbeat (`ReplicationControlManager#processBrokerHeartbeat`). A stale or unknown broker epoch gets
+ * STALE_BROKER_EPOCH and changes nothing. Otherwise the broker's next state follows
+ * `BrokerHeartbeatManager#calculateNextBrokerState`, and a change of state writes its records:
+ * - fenced -> unfenced once `currentMetadataOffset` has reached its RegisterBroker record's offset (its epoch):
+ *   the BrokerUnfenced record, and leaderless partitions re-elect with it (`handleBrokerUnfenced`);
+ * - unfenced and asking to shut down with leaderships -> controlled shutdown: the BrokerInControlledShutdown
+ *   record, then it leaves every ISR and its leaderships move (`handleBrokerInControlledShutdown`); it stays
+ *   there until it leads nothing and every active broker has replayed the log past the offset those records
+ *   reached (`lowestActiveOffset`), and is then fenced and told to shut down;
+ * - asking to shut down with no leaderships (or while fenced) -> shut down now: fenced (`handleBrokerFenced`);
+ * - asking to be fenced -> fenced.
+ * Every accepted heartbeat restarts the broker's session and records how far it has replayed the log.
  */
 export function brokerHeartbeat(
   image: MetadataImage,
@@ -93,20 +130,64 @@ export function brokerHeartbeat(
     return { image, records: [], response };
   }
   const isCaughtUp = request.currentMetadataOffset >= broker.epoch;
+  const current = controlStateOf(broker);
+  const next = nextBrokerState(image, broker, request);
   let records: MetadataRecord[] = [];
-  if (broker.fenced && !request.wantShutDown && !request.wantFence && isCaughtUp) {
-    records = [
-      { type: 'BrokerUnfenced', brokerId: broker.id, brokerEpoch: broker.epoch },
-      ...unfencedBrokerChanges(image, broker.id, options),
-    ];
-  } else if (!broker.fenced && (request.wantFence || request.wantShutDown)) {
-    records = fenceRecords(image, broker, options);
+  if (next !== current) {
+    if (next === 'unfenced') {
+      records = [{ type: 'BrokerUnfenced', brokerId: broker.id, brokerEpoch: broker.epoch }, ...unfencedBrokerChanges(image, broker.id, options)];
+    } else if (next === 'controlledShutdown') {
+      records = [{ type: 'BrokerInControlledShutdown', brokerId: broker.id, brokerEpoch: broker.epoch }, ...fencedBrokerChanges(image, broker.id, options)];
+    } else {
+      records = fenceRecords(image, broker, options);
+    }
   }
-  const next = touch(replayAll(image, records), broker.id, options.nowMs);
-  const isFenced = brokerOf(next, broker.id)?.fenced ?? true;
-  const shouldShutDown = request.wantShutDown && isFenced;
-  return { image: next, records, response: { errorCode: 'NONE', isCaughtUp, isFenced, shouldShutDown } };
+  const replayed = replayAll(image, records);
+  // The controlled shutdown offset is set once, when the broker enters controlled shutdown: the log's end then.
+  const startsShutdown = next === 'controlledShutdown' && broker.controlledShutdownOffset === undefined;
+  const touched = touch(replayed, broker.id, options.nowMs, {
+    metadataOffset: request.currentMetadataOffset,
+    ...(startsShutdown ? { controlledShutdownOffset: replayed.offset } : {}),
+  });
+  const isFenced = next === 'fenced' || next === 'shutdownNow';
+  return { image: touched, records, response: { errorCode: 'NONE', isCaughtUp, isFenced, shouldShutDown: next === 'shutdownNow' } };
 }
+
+function controlStateOf(broker: BrokerRegistration): BrokerControlState {
+  if (broker.fenced) return 'fenced';
+  return broker.inControlledShutdown === true ? 'controlledShutdown' : 'unfenced';
+}
+
+// BrokerHeartbeatManager#calculateNextBrokerState.
+function nextBrokerState(image: MetadataImage, broker: BrokerRegistration, request: BrokerHeartbeatRequest): BrokerControlState {
+  switch (controlStateOf(broker)) {
+    case 'fenced':
+      if (request.wantShutDown) return 'shutdownNow';
+      return !request.wantFence && request.currentMetadataOffset >= broker.epoch ? 'unfenced' : 'fenced';
+    case 'unfenced':
+      if (request.wantFence) return request.wantShutDown ? 'shutdownNow' : 'fenced';
+      if (request.wantShutDown) return hasLeaderships(image, broker.id) ? 'controlledShutdown' : 'shutdownNow';
+      return 'unfenced';
+    default: {
+      if (hasLeaderships(image, broker.id)) return 'controlledShutdown';
+      const offset = broker.controlledShutdownOffset ?? Number.POSITIVE_INFINITY;
+      return offset <= lowestActiveOffset(image) ? 'shutdownNow' : 'controlledShutdown';
+    }
+  }
+}
+
+// BrokersToIsrs#hasLeaderships: the broker leads some partition.
+function hasLeaderships(image: MetadataImage, brokerId: number): boolean {
+  return Object.values(image.topics).some((topic) => topic.partitions.some((partition) => partition.leader === brokerId));
+}
+
+// BrokerHeartbeatManager#lowestActiveOffset: the least metadata offset an active broker (unfenced, not shutting
+// down) last reported; one not heard from since this controller became active counts as -1.
+function lowestActiveOffset(image: MetadataImage): number {
+  const active = Object.values(image.brokers).filter((broker) => isActiveBroker(image, broker.id));
+  return active.reduce((lowest, broker) => Math.min(lowest, broker.metadataOffset ?? -1), Number.POSITIVE_INFINITY);
+}
+
 
 /**
  * The unfenced brokers whose session has expired (no heartbeat for more than `brokerSessionTimeoutMs`), oldest
@@ -163,8 +244,8 @@ function hasValidSession(broker: BrokerRegistration, options: RegistrationOption
   return !broker.fenced && broker.lastHeartbeatMs !== null && options.nowMs - broker.lastHeartbeatMs <= options.brokerSessionTimeoutMs;
 }
 
-function touch(image: MetadataImage, brokerId: number, nowMs: number): MetadataImage {
+function touch(image: MetadataImage, brokerId: number, nowMs: number, soft: Pick<BrokerRegistration, 'metadataOffset' | 'controlledShutdownOffset'> = {}): MetadataImage {
   const broker = brokerOf(image, brokerId);
   invariant(broker !== undefined, `touch of unregistered broker ${brokerId}`);
-  return { ...image, brokers: { ...image.brokers, [brokerId]: { ...broker, lastHeartbeatMs: nowMs } } };
+  return { ...image, brokers: { ...image.brokers, [brokerId]: { ...broker, ...soft, lastHeartbeatMs: nowMs } } };
 }

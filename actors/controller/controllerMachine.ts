@@ -11,14 +11,13 @@ import { brokerNodeId } from '../../src/protocol/nodeIds.ts';
 import { send } from '../../src/protocol/send.ts';
 import { controllerDefaults, type ControllerConfig } from './controllerDefaults.ts';
 import type { CreateTopicRequest } from './createTopic.ts';
-import { activateController, brokerHeartbeat, brokersToFence, fenceBroker, registerBroker } from './brokerRegistration.ts';
-import type { BrokerRegistrationResponse, RegistrationOptions } from './brokerRegistration.ts';
-import type { ControllerResult } from './ControllerResult.ts';
-import { fencedBrokerChanges, type BrokerChangeOptions } from './partitionChange.ts';
+import { activateController, brokerHeartbeat, brokersToFence, fenceBroker, registerIncarnation } from './brokerRegistration.ts';
+import { electionOptions } from './electionOptions.ts';
 import { alterPartition } from './alterPartition.ts';
+import { arePartitionLeadersImbalanced, balancePartitionLeaders } from './balancePartitionLeaders.ts';
 import { createPartitions } from './createPartitions.ts';
 import { createTopic } from './createTopic.ts';
-import { brokerOf, emptyMetadataImage, isActiveBroker, replayAll, topicOf, type MetadataImage, type MetadataRecord } from './metadataImage.ts';
+import { emptyMetadataImage, isActiveBroker, replayAll, topicOf, type MetadataImage, type MetadataRecord } from './metadataImage.ts';
 
 // The KRaft controller as an XState machine: the active controller of a one-node quorum. Its state is the
 // metadata log (`__cluster_metadata`), persisted with fsync on every append as a Raft commit would be, and the
@@ -51,11 +50,17 @@ interface ControllerContext {
   image: MetadataImage;
   now: () => number;
   draw: { next(): number };
+  /**
+   * Automatic leader balancing (QuorumController's `imbalancedScheduled`): whether a pass is scheduled, and
+   * whether the next one runs at once (the last stopped at its election limit) or a check interval later.
+   */
+  balance: { scheduled: boolean; immediately: boolean };
 }
 
 type ControllerEvent =
   | (KafkaMessage & { from: string })
   | { type: 'controller.tick' }
+  | { type: 'controller.balanceLeaders' }
   | (AdminCreatePartitions & { from: string });
 
 /** An administrator's CreatePartitions (kafka-topics.sh --alter --partitions), sent to the controller by the application. */
@@ -84,10 +89,10 @@ export const controllerMachine = setup({
   actions: {
     onRegister: enqueueActions(({ context, event, enqueue }) => {
       const request = event as BrokerRegisterRequest & { from: string };
-      const result = registerAfterUncleanShutdown(context.image, request, {
+      const result = registerIncarnation(context.image, request, {
         nowMs: context.now(),
         brokerSessionTimeoutMs: context.config.brokerSessionTimeoutMs,
-        uncleanLeaderElectionEnable: context.config.uncleanLeaderElectionEnable,
+        ...electionOptions(context.config),
       });
       commit(context, result, enqueue);
       enqueue.emit(send(request.from, {
@@ -101,8 +106,8 @@ export const controllerMachine = setup({
       const request = event as BrokerHeartbeatRequest & { from: string };
       const result = brokerHeartbeat(
         context.image,
-        { ...request, wantShutDown: false },
-        { nowMs: context.now(), uncleanLeaderElectionEnable: context.config.uncleanLeaderElectionEnable },
+        { ...request, wantShutDown: request.wantShutDown === true },
+        { nowMs: context.now(), ...electionOptions(context.config) },
       );
       const log = commit(context, result, enqueue);
       // The records the broker has not replayed yet: a broker that missed pushes (partitioned, restarted) catches
@@ -112,6 +117,7 @@ export const controllerMachine = setup({
         type: 'broker.heartbeat.response',
         brokerEpoch: request.brokerEpoch,
         isFenced: result.response.isFenced,
+        ...(result.response.shouldShutDown ? { shouldShutDown: true } : {}),
         records: log.slice(fromOffset),
         fromOffset,
         ...errorField(result.response.errorCode),
@@ -125,9 +131,7 @@ export const controllerMachine = setup({
     }),
     onAlterPartition: enqueueActions(({ context, event, enqueue }) => {
       const request = event as AlterPartitionRequest & { from: string };
-      const result = alterPartition(context.image, request, {
-        uncleanLeaderElectionEnable: context.config.uncleanLeaderElectionEnable,
-      });
+      const result = alterPartition(context.image, request, electionOptions(context.config));
       commit(context, result, enqueue);
       const { response } = result;
       enqueue.emit(send(request.from, {
@@ -148,7 +152,7 @@ export const controllerMachine = setup({
       };
       // Kafka fences one stale broker per controller event so each fencing sees the previous one's elections;
       // the loop does the same within one tick.
-      const options = { uncleanLeaderElectionEnable: context.config.uncleanLeaderElectionEnable };
+      const options = electionOptions(context.config);
       for (;;) {
         const [stale] = brokersToFence(image, context.now(), context.config.brokerSessionTimeoutMs);
         if (stale === undefined) break;
@@ -168,6 +172,14 @@ export const controllerMachine = setup({
       }
       commit(context, { image, records }, enqueue);
     }),
+    onBalanceLeaders: enqueueActions(({ context, enqueue }) => {
+      const result = balancePartitionLeaders(context.image, electionOptions(context.config));
+      const balance = { scheduled: false, immediately: result.response };
+      enqueue.assign({ balance });
+      commit({ ...context, balance }, result, enqueue);
+      if (result.records.length === 0) scheduleBalance({ ...context, balance }, result.image, enqueue);
+    }),
+    scheduleBalanceAtStart: enqueueActions(({ context, enqueue }) => scheduleBalance(context, context.image, enqueue)),
   },
 }).createMachine({
   id: 'controller',
@@ -184,8 +196,10 @@ export const controllerMachine = setup({
       image: activateController(replayAll(emptyMetadataImage(), log), nowMs),
       now: input.now,
       draw: input.rng,
+      balance: { scheduled: false, immediately: false },
     };
   },
+  entry: 'scheduleBalanceAtStart',
   initial: 'active',
   states: {
     active: {
@@ -197,36 +211,26 @@ export const controllerMachine = setup({
         'broker.heartbeat': { actions: 'onHeartbeat' },
         'partition.alter': { actions: 'onAlterPartition' },
         'admin.createPartitions': { actions: 'onCreatePartitions' },
+        'controller.balanceLeaders': { actions: 'onBalanceLeaders' },
       },
     },
   },
 });
 
-/**
- * Registration of a broker that comes back as a new incarnation. Its processes never shut down cleanly here (a
- * crash is the only way down), so, as QuorumController.registerBroker does for a registration whose previous
- * broker epoch does not match (handleBrokerUncleanShutdown, without ELR), the broker first leaves every ISR and
- * gives up its leaderships: its log may have lost its unflushed tail, and it must catch up as a follower before
- * it counts as in sync again.
- */
-function registerAfterUncleanShutdown(
-  image: MetadataImage,
-  request: BrokerRegisterRequest,
-  options: RegistrationOptions & BrokerChangeOptions,
-): ControllerResult<BrokerRegistrationResponse> {
-  const plain = registerBroker(image, request, options);
-  const previous = brokerOf(image, request.brokerId);
-  if (plain.response.errorCode !== 'NONE' || previous === undefined || previous.incarnationId === request.incarnationId) return plain;
-  const leaving = fencedBrokerChanges(image, request.brokerId, options);
-  if (leaving.length === 0) return plain;
-  const registered = registerBroker(replayAll(image, leaving), request, options);
-  return { ...registered, records: [...leaving, ...registered.records] };
-}
-
-/** The two things commit enqueues: a context update and emitted events. */
+/** What commit enqueues: a context update, emitted events, and the delayed balancing pass. */
 interface Enqueue {
   assign(values: Partial<ControllerContext>): void;
   emit(event: HostEmitted): void;
+  raise(event: ControllerEvent, options: { id: string; delay: number }): void;
+}
+
+// QuorumController#maybeScheduleNextBalancePartitionLeaders, after every write: while partitions are imbalanced
+// and no pass is scheduled, the next one runs a check interval from now (10 ms if the last hit its limit).
+function scheduleBalance(context: ControllerContext, image: MetadataImage, enqueue: Enqueue): void {
+  if (!context.config.autoLeaderRebalanceEnable || context.balance.scheduled || !arePartitionLeadersImbalanced(image)) return;
+  const delay = context.balance.immediately ? 10 : context.config.leaderImbalanceCheckIntervalMs;
+  enqueue.raise({ type: 'controller.balanceLeaders' }, { id: 'controller.balanceLeaders', delay });
+  enqueue.assign({ balance: { ...context.balance, scheduled: true } });
 }
 
 // Appends the records a rule wrote: the log is persisted (fsync: a Raft commit is durable), the image updated,
@@ -239,6 +243,7 @@ function commit(context: ControllerContext, result: Written, enqueue: Enqueue): 
   const fromOffset = context.log.length;
   const log = context.log.concat(result.records);
   enqueue.assign({ log, image: result.image });
+  scheduleBalance(context, result.image, enqueue);
   enqueue.emit({ type: 'persist', data: { log } satisfies ControllerDisk });
   const records = [...result.records];
   for (const brokerId of Object.keys(result.image.brokers).map(Number)) {

@@ -5,6 +5,7 @@ export type {
   PartitionRegistration,
   BrokerFencedRecord,
   BrokerUnfencedRecord,
+  BrokerInControlledShutdownRecord,
   MetadataRecord,
   PartitionChangeRecord,
   PartitionRecord,
@@ -28,11 +29,20 @@ export interface BrokerRegistration {
   readonly incarnationId: string;
   readonly epoch: number;
   readonly fenced: boolean;
+  /** In controlled shutdown (absent: not): it may not lead or join an ISR (`BrokerRegistration#inControlledShutdown`). */
+  readonly inControlledShutdown?: true;
   /**
    * When the active controller last heard from the broker. Soft state, as in Kafka's `BrokerHeartbeatManager`:
    * it is not in the log, so a replayed image has `null` until `activateController` starts every session afresh.
    */
   readonly lastHeartbeatMs: number | null;
+  /** Soft state too: how far the broker had replayed the log at its last heartbeat (absent: not heard yet). */
+  readonly metadataOffset?: number;
+  /**
+   * Soft state: the log offset whose replay by every active broker lets a broker in controlled shutdown go
+   * (`BrokerHeartbeatManager#controlledShutdownOffset`).
+   */
+  readonly controlledShutdownOffset?: number;
 }
 
 /** A topic: its partitions, indexed by partition id. */
@@ -73,7 +83,8 @@ export function replay(image: MetadataImage, record: MetadataRecord): MetadataIm
       return { ...image, offset, brokers: { ...image.brokers, [record.brokerId]: broker } };
     }
     case 'BrokerFenced':
-    case 'BrokerUnfenced': {
+    case 'BrokerUnfenced':
+    case 'BrokerInControlledShutdown': {
       const broker = brokerOf(image, record.brokerId);
       // Kafka refuses to replay a registration change for an unknown broker or another epoch.
       invariant(broker !== undefined, `${record.type} for unregistered broker ${record.brokerId}`);
@@ -81,8 +92,9 @@ export function replay(image: MetadataImage, record: MetadataRecord): MetadataIm
         broker.epoch === record.brokerEpoch,
         `${record.type} for broker ${record.brokerId} epoch ${record.brokerEpoch}, registered epoch ${broker.epoch}`,
       );
-      const fenced = record.type === 'BrokerFenced';
-      return { ...image, offset, brokers: { ...image.brokers, [record.brokerId]: { ...broker, fenced } } };
+      const changed: BrokerRegistration =
+        record.type === 'BrokerInControlledShutdown' ? { ...broker, inControlledShutdown: true } : { ...broker, fenced: record.type === 'BrokerFenced' };
+      return { ...image, offset, brokers: { ...image.brokers, [record.brokerId]: changed } };
     }
     case 'Topic': {
       invariant(topicOf(image, record.name) === undefined, `Topic record for existing topic ${record.name}`);
@@ -112,7 +124,7 @@ export function replayAll(image: MetadataImage, records: readonly MetadataRecord
 /** The image without soft state: what a restarted controller rebuilds from the log alone. */
 export function withoutSoftState(image: MetadataImage): MetadataImage {
   const brokers = Object.fromEntries(
-    Object.values(image.brokers).map((broker) => [broker.id, { ...broker, lastHeartbeatMs: null }]),
+    Object.values(image.brokers).map(({ metadataOffset: _offset, controlledShutdownOffset: _shutdown, ...broker }) => [broker.id, { ...broker, lastHeartbeatMs: null }]),
   );
   return { ...image, brokers };
 }
@@ -132,10 +144,10 @@ export function partitionOf(image: MetadataImage, topic: string, partition: numb
   return topicOf(image, topic)?.partitions[partition];
 }
 
-/** Whether the broker may lead or join an ISR: registered and unfenced (`ClusterControlManager#isActive`). */
+/** Whether the broker may lead or join an ISR: registered, unfenced, not in controlled shutdown (`ClusterControlManager#isActive`). */
 export function isActiveBroker(image: MetadataImage, brokerId: number): boolean {
   const broker = brokerOf(image, brokerId);
-  return broker !== undefined && !broker.fenced;
+  return broker !== undefined && !broker.fenced && broker.inControlledShutdown !== true;
 }
 
 /** Every partition of the image in a stable order: topics by name (UTF-16 order), then partition id. */
@@ -150,12 +162,17 @@ export function allPartitions(image: MetadataImage): Array<{ topic: string; part
 // PartitionRegistration#merge: fields present in the record replace the current ones.
 function mergePartitionChange(current: PartitionRegistration, change: PartitionChangeRecord): PartitionRegistration {
   const leaderChanged = change.leader !== undefined;
+  const elr = change.elr ?? current.elr ?? [];
+  const lastKnownElr = change.lastKnownElr ?? current.lastKnownElr ?? [];
   return {
     replicas: current.replicas,
     isr: change.isr ?? current.isr,
     leader: change.leader ?? current.leader,
     leaderEpoch: leaderChanged ? current.leaderEpoch + 1 : current.leaderEpoch,
     partitionEpoch: current.partitionEpoch + 1,
+    // Tagged fields: absent when empty.
+    ...(elr.length > 0 ? { elr } : {}),
+    ...(lastKnownElr.length > 0 ? { lastKnownElr } : {}),
   };
 }
 

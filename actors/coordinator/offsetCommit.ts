@@ -26,7 +26,10 @@ export interface OffsetCommitOptions {
  * FENCED_INSTANCE_ID, UNKNOWN_MEMBER_ID for a non-member, ILLEGAL_GENERATION for another generation. A valid
  * commit is refused REBALANCE_IN_PROGRESS in CompletingRebalance (the member must sync first) but accepted in
  * PreparingRebalance (the member learns of the rebalance from its next heartbeat), and renews the session. Stored
- * offsets are OffsetCommit records; they may go backwards (Kafka does not check).
+ * offsets are OffsetCommit records; they may go backwards (Kafka does not check). An accepted commit is pending
+ * (`GroupMetadata#prepareOffsetCommit`): the group's offsets, which OffsetFetch reads, change only when its records
+ * have committed in `__consumer_offsets` (`applyOffsetCommits`, Kafka's `onOffsetCommitAppend`); a failed append
+ * drops it (`failPendingOffsetWrite`).
  */
 export function commitOffsets(
   group: GroupMetadata,
@@ -45,7 +48,7 @@ export function commitOffsets(
     metadata: p.metadata ?? '',
     commitTimestampMs: options.nowMs,
   }));
-  let next = withOffsets(group, records);
+  let next = group;
   if (hasMember(next, request.memberId)) next = updateMember(next, request.memberId, { lastHeartbeatMs: options.nowMs });
   return { state: next, response: everyPartition(request, 'NONE'), effects: [{ type: 'append', records }] };
 }
@@ -68,7 +71,8 @@ function deadOrNull(group: GroupMetadata): 'COORDINATOR_NOT_AVAILABLE' | null {
   return group.state === 'Dead' ? 'COORDINATOR_NOT_AVAILABLE' : null;
 }
 
-function withOffsets(group: GroupMetadata, records: readonly OffsetCommitRecord[]): GroupMetadata {
+/** The group with committed OffsetCommit records applied: what OffsetFetch returns from then on. */
+export function applyOffsetCommits(group: GroupMetadata, records: readonly OffsetCommitRecord[]): GroupMetadata {
   const offsets: Record<string, Record<number, OffsetAndMetadata>> = { ...group.offsets };
   for (const { topic, partition, offset, metadata, commitTimestampMs } of records) {
     offsets[topic] = { ...offsets[topic], [partition]: { offset, metadata, commitTimestampMs } };

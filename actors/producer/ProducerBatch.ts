@@ -36,6 +36,8 @@ export interface ProducerBatch {
   readonly producerEpoch: number | null;
   /** An earlier attempt may have been appended by a broker, so failing it now is an indeterminate outcome. */
   readonly maybeWritten: boolean;
+  /** An epoch bump renumbered the batch after it was first drained (`ProducerBatch#sequenceHasBeenReset`). */
+  readonly sequenceHasBeenReset: boolean;
 }
 
 const MAX_INT = 2_147_483_647;
@@ -43,6 +45,14 @@ const MAX_INT = 2_147_483_647;
 /** Whether the batch has reached its capacity (`MemoryRecordsBuilder#isFull`). */
 export function isBatchFull(batch: ProducerBatch): boolean {
   return batch.closed || batch.sizeBytes >= batch.capacityBytes;
+}
+
+/**
+ * Whether the batch went out and came back for a retry (`ProducerBatch#inRetry`): a broker may hold one of its
+ * attempts, so its sequence is in doubt if it expires.
+ */
+export function inRetry(batch: ProducerBatch): boolean {
+  return batch.attempts > 0;
 }
 
 /** The key the accumulator files a partition under: Kafka's `TopicPartition#toString`, `topic-partition`. */

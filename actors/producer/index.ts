@@ -11,6 +11,7 @@ export {
   RECORD_BATCH_OVERHEAD_BYTES,
   RECORD_OVERHEAD_BYTES,
   incrementSequence,
+  inRetry,
   isBatchFull,
   lastSequence,
   recordSizeBytes,
@@ -30,8 +31,19 @@ export type {
 } from './recordAccumulator.ts';
 export { completeBatch, expireBatches, failBatch, reenqueueBatch, requestCompleted } from './completeBatch.ts';
 export type { ExpiredBatch, ReenqueueInput } from './completeBatch.ts';
-export { bumpProducerEpoch, isNextSequence, lastAckedSequence, setProducerIdAndEpoch } from './idempotentSequences.ts';
+export {
+  bumpIdempotentEpochIfNeeded,
+  bumpProducerEpoch,
+  hasUnresolvedSequence,
+  isNextSequence,
+  lastAckedSequence,
+  markSequenceUnresolved,
+  maybeResolveSequences,
+  requestEpochBumpForPartition,
+  sequenceStanding,
+  setProducerIdAndEpoch,
+} from './idempotentSequences.ts';
 export { expiryDecision, exponentialBackoffMs, retryDecision } from './retryPolicy.ts';
-export type { RetryConfig, RetryDecision, RetryInput, SendOutcome } from './retryPolicy.ts';
+export type { RetryConfig, RetryDecision, RetryInput, SendOutcome, SequenceStanding } from './retryPolicy.ts';
 export { producerMachine } from './producerMachine.ts';
 export type { ProducerContext, ProducerEvent, ProducerInput } from './producerMachine.ts';

@@ -27,13 +27,34 @@ export interface RecordAccumulator {
   /** The id and epoch from InitProducerId; null until then (an idempotent producer drains nothing before). */
   readonly producerIdAndEpoch: { readonly producerId: number; readonly epoch: number } | null;
   readonly sequences: Readonly<Record<string, PartitionSequence>>;
+  /**
+   * Partitions whose sequence is in doubt since a batch that went out expired, with the sequence after that batch
+   * (`TransactionManager#partitionsWithUnresolvedSequences`): they take no new batches until it resolves.
+   */
+  readonly partitionsWithUnresolvedSequences: Readonly<Record<string, number>>;
+  /** An epoch bump the next Sender pass makes (`TransactionManager#epochBumpRequired`). */
+  readonly epochBumpRequired: boolean;
+  /** The partitions that bump renumbers from sequence 0 (`TransactionManager#partitionsToRewriteSequences`). */
+  readonly partitionsToRewriteSequences: readonly string[];
   /** Per leader, where its next drain starts in its list of partitions (`RecordAccumulator#nodesDrainIndex`). */
   readonly drainIndex: Readonly<Record<number, number>>;
 }
 
 /** An empty accumulator. */
 export function createRecordAccumulator(): RecordAccumulator {
-  return { nextBatchId: 0, queues: {}, inFlight: {}, inFlightRequests: {}, muted: [], producerIdAndEpoch: null, sequences: {}, drainIndex: {} };
+  return {
+    nextBatchId: 0,
+    queues: {},
+    inFlight: {},
+    inFlightRequests: {},
+    muted: [],
+    producerIdAndEpoch: null,
+    sequences: {},
+    partitionsWithUnresolvedSequences: {},
+    epochBumpRequired: false,
+    partitionsToRewriteSequences: [],
+    drainIndex: {},
+  };
 }
 
 /** A record on its way into a batch; the partition is already chosen. */
@@ -85,6 +106,7 @@ export function append(
         baseSequence: null,
         producerEpoch: null,
         maybeWritten: false,
+        sequenceHasBeenReset: false,
       }
     : { ...last, records: [...last.records, entry], sizeBytes: last.sizeBytes + sizeBytes };
   const nextQueue = created ? [...queue, batch] : [...queue.slice(0, -1), batch];
@@ -247,9 +269,11 @@ export function pendingSequencedBatches(acc: RecordAccumulator, topic: string, p
 function shouldStopDrain(acc: RecordAccumulator, key: string, first: ProducerBatch): boolean {
   const pending = pendingSequencedBatches(acc, first.topic, first.partition);
   const sequence = ownValue(acc.sequences, key);
-  // A new batch must not start the new epoch at sequence 0 while batches of the old epoch are still out.
   if (first.baseSequence === null) {
-    return pending.length > 0 && sequence !== undefined && sequence.producerEpoch !== acc.producerIdAndEpoch?.epoch;
+    // A new batch must not start the new epoch at sequence 0 while batches of the old epoch are still out, nor take
+    // a sequence while an expired batch's sequence is unresolved.
+    const staleEpoch = pending.length > 0 && sequence !== undefined && sequence.producerEpoch !== acc.producerIdAndEpoch?.epoch;
+    return staleEpoch || Object.hasOwn(acc.partitionsWithUnresolvedSequences, key);
   }
   const firstPending = pending[0]?.baseSequence;
   return firstPending !== undefined && firstPending !== first.baseSequence;

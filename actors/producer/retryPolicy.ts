@@ -15,7 +15,7 @@ export type RetryDecision =
       readonly outcome: 'ok';
       readonly offsetsKnown: boolean;
       readonly refreshMetadata: false;
-      readonly bumpEpoch: false;
+      readonly requestEpochBump: false;
     }
   /** Send again at `retryAtMs` (reenqueueBatch), remembering whether this attempt may have been appended. */
   | {
@@ -24,7 +24,8 @@ export type RetryDecision =
       readonly backoffMs: number;
       readonly maybeWritten: boolean;
       readonly refreshMetadata: boolean;
-      readonly bumpEpoch: boolean;
+      /** Ask for an epoch bump that renumbers the partition's pending batches, this one included. */
+      readonly requestEpochBump: boolean;
     }
   /** Give up (failBatch) and report `outcome`: 'info' when any attempt may have been appended. */
   | {
@@ -32,7 +33,8 @@ export type RetryDecision =
       readonly error: KafkaErrorType;
       readonly outcome: 'fail' | 'info';
       readonly refreshMetadata: boolean;
-      readonly bumpEpoch: boolean;
+      /** Ask for an epoch bump that renumbers the partition's other pending batches. */
+      readonly requestEpochBump: boolean;
     };
 
 /** The settings the policy reads. */
@@ -41,6 +43,21 @@ export type RetryConfig = Pick<
   'retries' | 'retryBackoffMs' | 'retryBackoffMaxMs' | 'deliveryTimeoutMs' | 'enableIdempotence'
 >;
 
+/**
+ * Where an idempotent producer's batch stands in its partition's sequence, as Kafka's `TransactionManager` sees it
+ * (idempotentSequences.ts computes it).
+ */
+export interface SequenceStanding {
+  /** Its base sequence follows the last acknowledged one (`TransactionManager#isNextSequence`). */
+  readonly isNextSequence: boolean;
+  /** An epoch bump renumbered it after it went out (`ProducerBatch#sequenceHasBeenReset`). */
+  readonly sequenceHasBeenReset: boolean;
+  /** Its partition waits for an expired batch's sequence to resolve (`TransactionManager#hasUnresolvedSequence`). */
+  readonly hasUnresolvedSequence: boolean;
+  /** It starts right after the expired batch (`TransactionManager#isNextSequenceForUnresolvedPartition`). */
+  readonly isNextSequenceForUnresolvedPartition: boolean;
+}
+
 /** A partition's answer in a Produce response, with what the policy needs to know about its batch. */
 export interface RetryInput {
   /** The partition's error code in the response; 'NONE' for success. A lost request counts as NETWORK_EXCEPTION. */
@@ -48,16 +65,18 @@ export interface RetryInput {
   readonly batch: { readonly createdMs: number; readonly attempts: number; readonly maybeWritten: boolean };
   readonly nowMs: number;
   readonly config: RetryConfig;
-  /** Idempotent producers: whether the batch is the next sequence the broker expects (see isNextSequence). */
-  readonly isNextSequence?: boolean;
-  /**
-   * What an idempotent producer does with a real sequence gap: 'fail' the batch (the default here), or
-   * 'bumpEpochAndRetry' as the Java client does since 2.5 (KIP-360, `TransactionManager#canRetry`).
-   */
-  readonly outOfOrderSequence?: 'fail' | 'bumpEpochAndRetry';
+  /** Idempotent producers: where the batch stands in its sequence; by default the next one, nothing in doubt. */
+  readonly sequence?: SequenceStanding;
   /** Draws the ±20% jitter of the exponential backoff; without it the backoff is exact. */
   readonly draw?: Draw;
 }
+
+const HEAD_OF_LINE: SequenceStanding = {
+  isNextSequence: true,
+  sequenceHasBeenReset: false,
+  hasUnresolvedSequence: false,
+  isNextSequenceForUnresolvedPartition: false,
+};
 
 // Errors a broker answers before appending anything (request validation, Partition#appendRecordsToLeader's
 // min-ISR check, ProducerAppendInfo's producer checks): an attempt that got one of them wrote nothing. Any other
@@ -97,53 +116,64 @@ const STALE_METADATA: ReadonlySet<KafkaErrorType> = new Set<KafkaErrorType>([
  * - a failure is 'info' (indeterminate) when this or an earlier attempt may have been appended, else 'fail';
  * - stale-metadata errors (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION, NETWORK_EXCEPTION, ...) also ask
  *   for a metadata refresh, whether the batch is retried or not;
- * - idempotent producers: OUT_OF_ORDER_SEQUENCE_NUMBER for a batch that is not the next sequence is retried (an
- *   earlier batch has not landed yet); for the next one it is a real gap, which fails the batch or, with
- *   `outOfOrderSequence: 'bumpEpochAndRetry'`, bumps the epoch and retries; UNKNOWN_PRODUCER_ID is retried with an
- *   epoch bump; every failed batch asks for an epoch bump (`TransactionManager#handleFailedBatch`), so its partition
- *   restarts at sequence 0 instead of leaving a gap that fails every later batch.
+ * - idempotent producers retry OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID, asking for an epoch bump when
+ *   the sequence really has a gap (idempotentCanRetry), and ask for one when a batch fails (`TransactionManager#
+ *   handleFailedBatch`): after a gap, or while retries were left, so its partition restarts at sequence 0 instead
+ *   of leaving a gap that refuses every later batch. A batch that used up its `retries` may have been written, so
+ *   Kafka does not give its sequence away (`adjustSequenceNumbers` is false).
  */
 export function retryDecision(input: RetryInput): RetryDecision {
   const { error, batch, nowMs, config } = input;
   if (error === 'NONE' || error === 'DUPLICATE_SEQUENCE_NUMBER') {
     const offsetsKnown = error === 'NONE';
-    return { action: 'complete', outcome: 'ok', offsetsKnown, refreshMetadata: false, bumpEpoch: false };
+    return { action: 'complete', outcome: 'ok', offsetsKnown, refreshMetadata: false, requestEpochBump: false };
   }
 
   const maybeWritten = batch.maybeWritten || !NOTHING_APPENDED.has(error);
   const refreshMetadata = STALE_METADATA.has(error);
   const idempotent = config.enableIdempotence;
-  let retriable = isRetriable(error);
-  let bumpEpoch = false;
-  if (idempotent && error === 'OUT_OF_ORDER_SEQUENCE_NUMBER') {
-    const gap = input.isNextSequence ?? true;
-    retriable = !gap || input.outOfOrderSequence === 'bumpEpochAndRetry';
-    bumpEpoch = gap && retriable;
-  } else if (idempotent && error === 'UNKNOWN_PRODUCER_ID') {
-    retriable = true;
-    bumpEpoch = true;
-  }
   const withinDeliveryTimeout = nowMs - batch.createdMs < config.deliveryTimeoutMs;
-  if (retriable && withinDeliveryTimeout && batch.attempts < config.retries) {
-    const backoffMs = exponentialBackoffMs(batch.attempts, config, input.draw);
-    return { action: 'retry', retryAtMs: nowMs + backoffMs, backoffMs, maybeWritten, refreshMetadata, bumpEpoch };
+  const retriesLeft = batch.attempts < config.retries;
+  if (withinDeliveryTimeout && retriesLeft) {
+    const verdict = idempotent ? idempotentCanRetry(error, input.sequence ?? HEAD_OF_LINE) : { retriable: isRetriable(error), requestEpochBump: false };
+    if (verdict.retriable) {
+      const backoffMs = exponentialBackoffMs(batch.attempts, config, input.draw);
+      return { action: 'retry', retryAtMs: nowMs + backoffMs, backoffMs, maybeWritten, refreshMetadata, requestEpochBump: verdict.requestEpochBump };
+    }
   }
-  return { action: 'fail', error, outcome: maybeWritten ? 'info' : 'fail', refreshMetadata, bumpEpoch: idempotent };
+  const requestEpochBump = idempotent && (error === 'OUT_OF_ORDER_SEQUENCE_NUMBER' || retriesLeft);
+  return { action: 'fail', error, outcome: maybeWritten ? 'info' : 'fail', refreshMetadata, requestEpochBump };
+}
+
+/**
+ * `TransactionManager#canRetry` for a producer without a transactional id, once `Sender#canRetry` found time and
+ * attempts left. OUT_OF_ORDER_SEQUENCE_NUMBER is always retried:
+ * - for a batch that is not the next sequence, or was renumbered by a bump (its old-epoch attempt was refused), it
+ *   only means an earlier batch has not landed yet: retried as is;
+ * - for the next sequence it is a real gap: the epoch is bumped and the batch retried from sequence 0;
+ * - while the partition's sequence is unresolved, only the batch right after the expired one shows a gap; the
+ *   others are retried as is until the sequence resolves.
+ * UNKNOWN_PRODUCER_ID (the broker lost the producer's state) is retried with a bump, unless the batch was already
+ * renumbered. Kafka also looks at the log start offset there; brokers under simulation never answer it.
+ */
+function idempotentCanRetry(error: KafkaErrorType, sequence: SequenceStanding): { retriable: boolean; requestEpochBump: boolean } {
+  if (error === 'UNKNOWN_PRODUCER_ID') return { retriable: true, requestEpochBump: !sequence.sequenceHasBeenReset };
+  if (error !== 'OUT_OF_ORDER_SEQUENCE_NUMBER') return { retriable: isRetriable(error), requestEpochBump: false };
+  if (!sequence.hasUnresolvedSequence && (sequence.sequenceHasBeenReset || !sequence.isNextSequence)) {
+    return { retriable: true, requestEpochBump: false };
+  }
+  return { retriable: true, requestEpochBump: !sequence.hasUnresolvedSequence || sequence.isNextSequenceForUnresolvedPartition };
 }
 
 /**
  * The outcome of a batch whose `delivery.timeout.ms` passed (Kafka fails it with a TimeoutException, code
  * REQUEST_TIMED_OUT): 'info' when a broker may have appended it (it was in flight, or an earlier attempt was
- * indeterminate), else 'fail'. An idempotent batch that already held a sequence asks for an epoch bump.
+ * indeterminate), else 'fail'. An expiry never asks for an epoch bump itself (`Sender#sendProducerData` fails it
+ * with `adjustSequenceNumbers` false); an expired batch in retry leaves its partition's sequence unresolved instead
+ * (idempotentSequences.ts, markSequenceUnresolved).
  */
-export function expiryDecision(expired: ExpiredBatch, config: Pick<ProducerConfig, 'enableIdempotence'>): RetryDecision {
-  return {
-    action: 'fail',
-    error: 'REQUEST_TIMED_OUT',
-    outcome: expired.maybeWritten ? 'info' : 'fail',
-    refreshMetadata: false,
-    bumpEpoch: config.enableIdempotence && expired.batch.baseSequence !== null,
-  };
+export function expiryDecision(expired: ExpiredBatch): RetryDecision {
+  return { action: 'fail', error: 'REQUEST_TIMED_OUT', outcome: expired.maybeWritten ? 'info' : 'fail', refreshMetadata: false, requestEpochBump: false };
 }
 
 /**

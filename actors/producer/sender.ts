@@ -3,6 +3,7 @@ import type { ApiVersionsRequest, InitProducerIdRequest, KafkaMessage, MetadataR
 import { brokerNodeId } from '../../src/protocol/nodeIds.ts';
 import { expireWaitingSends, nextWaitingSendExpiryMs } from './acceptSend.ts';
 import { completeBatch, requestCompleted } from './completeBatch.ts';
+import { bumpIdempotentEpochIfNeeded, maybeResolveSequences } from './idempotentSequences.ts';
 import { invariant } from './invariant.ts';
 import type { ProducerBatch } from './ProducerBatch.ts';
 import { addRequest, brokerAvailableAtMs, connectionLost, forgetConnection, isConnected, pickBroker, removeRequest, takeCorrelationId } from './producerContext.ts';
@@ -23,6 +24,7 @@ export function runOnce(ctx: ProducerContext, out: Outbox): ProducerContext {
   let next = timeOutRequests(ctx, out);
   next = expireDeliveryTimeouts(next, out);
   next = expireWaitingSends(next, out);
+  next = settleSequences(next);
   next = sendProduceRequests(next, out);
   next = maybeSendMetadataRequest(next, out);
   return maybeSendInitProducerId(next, out);
@@ -129,6 +131,19 @@ export function requestFailed(ctx: ProducerContext, request: InFlightRequest, ou
       return { ...ctx, initProducerId: { failedAttempts, retryAtMs }, nodeRotation: ctx.nodeRotation + 1 };
     }
   }
+}
+
+/**
+ * `Sender#runOnce`'s first steps for an idempotent producer, before it drains: unresolved sequences whose partition
+ * has nothing pending are settled (`TransactionManager#maybeResolveSequences`), then the epoch bump asked for since
+ * the last pass is made (`#bumpIdempotentEpochAndResetIdIfNeeded`). Kafka runs them at the top of its loop, before
+ * it expires batches; here they follow this pass's expiries, so an expired batch with nothing else pending is
+ * settled in the pass that expired it rather than the next one.
+ */
+function settleSequences(ctx: ProducerContext): ProducerContext {
+  if (!ctx.config.enableIdempotence || ctx.acc.producerIdAndEpoch === null) return ctx;
+  const acc = bumpIdempotentEpochIfNeeded(maybeResolveSequences(ctx.acc));
+  return acc === ctx.acc ? ctx : { ...ctx, acc };
 }
 
 /**

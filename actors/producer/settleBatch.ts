@@ -1,6 +1,7 @@
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
 import { completeBatch, expireBatches, failBatch, reenqueueBatch } from './completeBatch.ts';
-import { bumpProducerEpoch, isNextSequence } from './idempotentSequences.ts';
+import { markSequenceUnresolved, requestEpochBumpForPartition, sequenceStanding } from './idempotentSequences.ts';
+import { inRetry } from './ProducerBatch.ts';
 import type { ProducerBatch } from './ProducerBatch.ts';
 import type { Outbox, ProducerContext } from './producerContext.ts';
 import { requestMetadataUpdate } from './producerMetadata.ts';
@@ -25,22 +26,26 @@ export function settleBatch(ctx: ProducerContext, batchId: number, error: KafkaE
     batch,
     nowMs: ctx.now(),
     config: ctx.config,
-    isNextSequence: ctx.config.enableIdempotence ? isNextSequence(ctx.acc, batchId) : undefined,
-    // retryPolicy's default: a real sequence gap fails the batch (its outcome `fail` unless an earlier attempt may
-    // have landed) and bumps the epoch. Kafka 3.9's idempotent producer instead bumps and retries the batch
-    // (TransactionManager#canRetry); 'bumpEpochAndRetry' would copy that, at the cost of a renumbered retry of a
-    // batch that may already be in the log.
-    outOfOrderSequence: 'fail',
+    sequence: ctx.config.enableIdempotence ? sequenceStanding(ctx.acc, batch) : undefined,
     draw: ctx.draw,
   });
   return applyDecision(ctx, batch, decision, baseOffset, out);
 }
 
-/** Fails the batches whose `delivery.timeout.ms` passed (`Sender#failBatch` with a TimeoutException). */
+/**
+ * Fails the batches whose `delivery.timeout.ms` passed (`Sender#sendProducerData`: `#failBatch` with a
+ * TimeoutException). An idempotent batch that went out and came back for a retry may be in the log, so its
+ * partition's sequence becomes unresolved (`TransactionManager#markSequenceUnresolved`) rather than bumped at once.
+ */
 export function expireDeliveryTimeouts(ctx: ProducerContext, out: Outbox): ProducerContext {
   const { acc, expired } = expireBatches(ctx.acc, { nowMs: ctx.now(), deliveryTimeoutMs: ctx.config.deliveryTimeoutMs });
   let next = expired.length === 0 ? ctx : { ...ctx, acc };
-  for (const item of expired) next = applyDecision(next, item.batch, expiryDecision(item, next.config), -1, out, false);
+  for (const item of expired) {
+    next = applyDecision(next, item.batch, expiryDecision(item), -1, out, false);
+    if (next.config.enableIdempotence && item.batch.baseSequence !== null && inRetry(item.batch)) {
+      next = { ...next, acc: markSequenceUnresolved(next.acc, item.batch) };
+    }
+  }
   return next;
 }
 
@@ -64,7 +69,6 @@ function applyDecision(
   inAccumulator = true,
 ): ProducerContext {
   let acc = ctx.acc;
-  const partitions = [{ topic: batch.topic, partition: batch.partition }];
   switch (decision.action) {
     case 'complete':
       acc = completeBatch(acc, batch.batchId);
@@ -74,13 +78,13 @@ function applyDecision(
       break;
     case 'retry':
       acc = reenqueueBatch(acc, { batchId: batch.batchId, nowMs: ctx.now(), retryAtMs: decision.retryAtMs, maybeWritten: decision.maybeWritten });
-      if (decision.bumpEpoch) acc = bumpProducerEpoch(acc, partitions);
+      if (decision.requestEpochBump) acc = requestEpochBumpForPartition(acc, batch.topic, batch.partition);
       break;
     case 'fail':
       if (inAccumulator) acc = failBatch(acc, batch.batchId);
       out.push(...batchOutcomeNotes(batch, decision.outcome));
       // Only a batch that held a sequence leaves a gap to close; a batch never drained took none.
-      if (decision.bumpEpoch && batch.baseSequence !== null) acc = bumpProducerEpoch(acc, partitions);
+      if (decision.requestEpochBump && batch.baseSequence !== null) acc = requestEpochBumpForPartition(acc, batch.topic, batch.partition);
       break;
   }
   const metadata = decision.refreshMetadata ? requestMetadataUpdate(ctx.metadata) : ctx.metadata;

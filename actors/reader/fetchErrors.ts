@@ -21,9 +21,10 @@ const staleMetadataErrors: ReadonlySet<KafkaErrorType> = new Set<KafkaErrorType>
 
 /**
  * The reaction to `error` on a partition. OFFSET_OUT_OF_RANGE (the position is below the log start or past the
- * log end, e.g. after an unclean election truncated the log) resets the position as auto.offset.reset=earliest
- * does: ListOffsets(EARLIEST) to the leader, then fetch from the log start offset it answers. Kafka's consumer
- * does this silently, so records may be read again or skipped; the checkers see it.
+ * log end, e.g. a position without a leader epoch after an unclean election truncated the log: one with an epoch is
+ * validated first, actors/client/positionValidation.ts) resets the position as auto.offset.reset=earliest does:
+ * ListOffsets(EARLIEST) to the leader, then fetch from the log start offset it answers. Kafka's consumer does this
+ * silently, so records may be read again or skipped; the checkers see it.
  */
 export function partitionErrorHandling(error: KafkaErrorType): PartitionErrorHandling {
   if (error === 'OFFSET_OUT_OF_RANGE') return 'resetToEarliest';

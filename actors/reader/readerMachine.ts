@@ -7,7 +7,7 @@ import { enqueueActions, setup } from 'xstate';
 import type { ConnectionResetMessage } from '../../src/kernel/Bus.ts';
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
 import type { ClientReadToEnd } from '../../src/protocol/clientCommands.ts';
-import type { FetchResponse, ListOffsetsResponse, MetadataResponse } from '../../src/protocol/messages.ts';
+import type { FetchResponse, ListOffsetsResponse, MetadataResponse, OffsetsForLeaderEpochResponse } from '../../src/protocol/messages.ts';
 import { enqueueRoleEffect } from '../roleEffects.ts';
 import { resolveReaderConfig, type ReaderOptions } from './readerConfig.ts';
 import {
@@ -20,6 +20,7 @@ import {
   onPollTimeout,
   onReaderConnectionReset,
   onReaderFetchResponse,
+  onReaderOffsetsForLeaderEpochResponse,
   requestReadToEnd,
   type ReaderEffect,
   type ReaderState,
@@ -40,6 +41,7 @@ export type ReaderEvent =
   | (MetadataResponse & { from: string })
   | (FetchResponse & { from: string })
   | (ListOffsetsResponse & { from: string })
+  | (OffsetsForLeaderEpochResponse & { from: string })
   | (ClientReadToEnd & { from: string })
   | (ConnectionResetMessage & { from: string })
   | ReaderTimerEvent;
@@ -73,6 +75,7 @@ export const readerMachine = setup({
     onMetadataResponse: step((state, event, nowMs, out) => onMetadataResponse(state, as<MetadataResponse>(event), nowMs, out)),
     onFetchResponse: step((state, event, nowMs, out) => onReaderFetchResponse(state, as<FetchResponse>(event), nowMs, out)),
     onListOffsetsResponse: step((state, event, nowMs, out) => onListOffsetsResponse(state, as<ListOffsetsResponse>(event), nowMs, out)),
+    onOffsetsForLeaderEpochResponse: step((state, event, nowMs, out) => onReaderOffsetsForLeaderEpochResponse(state, as<OffsetsForLeaderEpochResponse>(event), nowMs, out)),
     onConnectionReset: step((state, event, nowMs, out) => onReaderConnectionReset(state, as<ConnectionResetMessage>(event).from, nowMs, out)),
     onReadToEnd: step((state, _event, nowMs, out) => requestReadToEnd(state, nowMs, out)),
     onMetadataTimer: step((state, _event, nowMs, out) => onMetadataTimer(state, nowMs, out)),
@@ -86,6 +89,7 @@ export const readerMachine = setup({
   on: {
     'fetch.response': { actions: 'onFetchResponse' },
     'listOffsets.response': { actions: 'onListOffsetsResponse' },
+    'offsetsForLeaderEpoch.response': { actions: 'onOffsetsForLeaderEpochResponse' },
     'connection.reset': { actions: 'onConnectionReset' },
     'client.readToEnd': { actions: 'onReadToEnd' },
     'reader.metadata': { actions: 'onMetadataTimer' },

@@ -4,8 +4,11 @@
 // least retry.backoff.ms between two), the application's poll loop (poll() returns what the fetcher has buffered,
 // or waits for it up to the poll's timeout, then the application calls poll() again), and the fetcher underneath
 // (actors/client/fetcher.ts: one long-polled Fetch per leader). Offset resets (OFFSET_OUT_OF_RANGE ->
-// auto.offset.reset=earliest) go out as ListOffsets. Longer than most files because the three share one state.
-import type { FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse } from '../../src/protocol/messages.ts';
+// auto.offset.reset=earliest) go out as ListOffsets. After a leader change, positions are validated before they are
+// fetched again (KIP-320, actors/client/positionValidation.ts), as Java's consumer does in assign mode too: a log
+// truncated below a position (an unclean election) moves the position back to where the leader's log diverges,
+// which the checkers see as a poll going back. Longer than most files because the three share one state.
+import type { FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse, OffsetsForLeaderEpochResponse } from '../../src/protocol/messages.ts';
 import { brokerIdOf, brokerNodeId } from '../../src/protocol/nodeIds.ts';
 import {
   collectRecords,
@@ -22,6 +25,22 @@ import {
   type FetchTarget,
 } from '../client/fetcher.ts';
 import { connectionLost, connectionWorks, isConnectable, nextConnectableMs, type ReconnectBackoff } from '../client/reconnectBackoff.ts';
+import {
+  emptyPositionValidation,
+  expiredValidations,
+  failValidations,
+  fetchablePositions,
+  forgetPositions,
+  hasAwaitingValidation,
+  isAwaitingValidation,
+  logTruncationNote,
+  nextValidationDeadlineMs,
+  onOffsetsForLeaderEpochResponse,
+  planValidations,
+  recordConsumedEpochs,
+  validatePositionsForCurrentLeaders,
+  type PositionValidation,
+} from '../client/positionValidation.ts';
 import { positionsAtBeginning, resetPosition, type FetchPositions } from './fetchPositions.ts';
 import { partitionErrorHandling } from './fetchErrors.ts';
 import { invariant } from './invariant.ts';
@@ -61,6 +80,8 @@ export interface ReaderState {
   /** Partitions whose position waits for an offset reset, and the resets in flight by correlation id. */
   readonly awaitingReset: readonly string[];
   readonly resets: Readonly<Record<number, PendingReset>>;
+  /** The leader epochs of the positions and their validations after leader changes (KIP-320). */
+  readonly validation: PositionValidation;
   readonly fetcher: Fetcher;
   /** The application's poll() in progress: its history operation id, and when its timeout passes. */
   readonly poll: { readonly operationId: number; readonly deadlineMs: number } | null;
@@ -109,6 +130,7 @@ export function bootReader(config: ReaderConfig): ReaderState {
     positions: {},
     awaitingReset: [],
     resets: {},
+    validation: emptyPositionValidation(),
     fetcher: emptyFetcher(),
     poll: null,
     pollTimerAtMs: null,
@@ -158,10 +180,14 @@ export function onMetadataResponse(state: ReaderState, response: MetadataRespons
   if (request === null || response.correlationId !== request.correlationId || brokerIdOf(response.from) !== request.node) return state;
   const leaders = updatePartitionLeaders(state.leaders, response.partitions);
   const metadataUpdates = state.metadataUpdates + 1;
+  // Positions read under another leader wait for validation; what was fetched for them is dropped.
+  const validated = validatePositionsForCurrentLeaders(state.validation, leaders);
   let next: ReaderState = {
     ...state,
     reconnect: connectionWorks(state.reconnect, request.node),
     leaders,
+    validation: validated.validation,
+    fetcher: discardPartitions(state.fetcher, validated.awaiting),
     knownBrokers: response.brokers.length > 0 ? response.brokers : state.knownBrokers,
     metadataRequest: null,
     metadataDoneMs: nowMs,
@@ -229,15 +255,16 @@ function armPollTimer(state: ReaderState, atMs: number, nowMs: number, out: Out)
 }
 
 /**
- * Moves everything along after an event: starts the application's next poll if none is running, sends the offset
- * resets and fetches that can go, and completes the poll when it has records (or the read-to-end is done), looping
- * while polls complete at once.
+ * Moves everything along after an event: starts the application's next poll if none is running, sends the position
+ * validations and offset resets (`KafkaConsumer#updateFetchPositions`) and the fetches that can go, and completes the
+ * poll when it has records (or the read-to-end is done), looping while polls complete at once.
  */
 export function progress(state: ReaderState, nowMs: number, out: Out): ReaderState {
   if (state.assignment === undefined) return armDeadline(state, nowMs, out);
   let next = state;
   for (;;) {
     if (next.poll === null) next = beginPoll(next, nowMs, out);
+    next = sendValidations(next, nowMs, out);
     next = sendResets(next, nowMs, out);
     next = sendFetches(next, nowMs, out);
     if (!hasBufferedRecords(next.fetcher) && !isReadDone(next)) break;
@@ -267,6 +294,7 @@ function beginPoll(state: ReaderState, nowMs: number, out: Out): ReaderState {
       ...next,
       positions: positionsAtBeginning(keys),
       awaitingReset: [],
+      validation: forgetPositions(next.validation, keys),
       fetcher: discardPartitions(next.fetcher, keys),
       nextOperationId: next.nextOperationId + 1,
       readToEnd: beginReadToEnd(next.metadataUpdates, next.metadataRequest !== null),
@@ -285,7 +313,8 @@ function completePoll(state: ReaderState, out: Out): ReaderState {
   invariant(state.poll !== null, 'completePoll without a poll');
   const collected = collectRecords(state.fetcher, state.positions, state.config.maxPollRecords);
   out.push({ kind: 'note', data: { history: 'complete', id: state.poll.operationId, type: 'ok', value: { records: collected.records } } });
-  let next: ReaderState = { ...state, fetcher: collected.fetcher, positions: collected.positions, poll: null };
+  const validation = recordConsumedEpochs(state.validation, collected.offsetEpochs, state.leaders);
+  let next: ReaderState = { ...state, fetcher: collected.fetcher, positions: collected.positions, validation, poll: null };
   if (collected.records.length === 0 && isReadDone(next)) {
     out.push({ kind: 'note', data: { readToEnd: 'done', positions: { ...next.positions } } });
     next = { ...next, readToEnd: { phase: 'idle' } };
@@ -294,10 +323,10 @@ function completePoll(state: ReaderState, out: Out): ReaderState {
 }
 
 // The read-to-end is done when every partition is caught up with its leader at its position, with metadata fresh
-// enough to trust that leader, and nothing is waiting for a reset or to be assigned.
+// enough to trust that leader, and nothing is waiting for a reset, a validation or to be assigned.
 function isReadDone(state: ReaderState): boolean {
   const { assignment } = state;
-  if (assignment === undefined || state.addedPartitions.length > 0 || state.awaitingReset.length > 0) return false;
+  if (assignment === undefined || state.addedPartitions.length > 0 || state.awaitingReset.length > 0 || hasAwaitingValidation(state.validation)) return false;
   const caughtUp = assignment.every((p) => isCaughtUp(state.fetcher, p.key, state.positions[p.key] as number));
   return isReadToEndDone(state.readToEnd, caughtUp, state.metadataUpdates);
 }
@@ -308,7 +337,8 @@ function sendFetches(state: ReaderState, nowMs: number, out: Out): ReaderState {
   const targets: FetchTarget[] = [];
   for (const { topic, partition, key } of state.assignment ?? []) {
     const leader = knownLeader(state.leaders, key);
-    if (leader === undefined || state.awaitingReset.includes(key) || !isConnectable(state.reconnect, leader.leader, nowMs)) continue;
+    if (leader === undefined || state.awaitingReset.includes(key) || isAwaitingValidation(state.validation, key)) continue;
+    if (!isConnectable(state.reconnect, leader.leader, nowMs)) continue;
     targets.push({ key, topic, partition, position: state.positions[key] as number, leader: leader.leader, leaderEpoch: leader.leaderEpoch });
   }
   const planned = planFetches(state.fetcher, targets, {
@@ -324,11 +354,46 @@ function sendFetches(state: ReaderState, nowMs: number, out: Out): ReaderState {
 /** A fetch answer: its records wait in the buffer for poll(); errors ask for metadata or reset the position. */
 export function onReaderFetchResponse(state: ReaderState, response: FetchResponse & { from: string }, nowMs: number, out: Out): ReaderState {
   const isLeader = (key: string, node: number) => knownLeader(state.leaders, key)?.leader === node;
-  const outcome = onFetchResponse(state.fetcher, response, state.positions, isLeader);
+  const outcome = onFetchResponse(state.fetcher, response, fetchablePositions(state.positions, state.validation), isLeader);
   if (!outcome.matched) return state;
   let next: ReaderState = { ...state, fetcher: outcome.fetcher, reconnect: connectionWorks(state.reconnect, brokerIdOf(response.from) as number) };
   const resets = outcome.outOfRange.filter((key) => !next.awaitingReset.includes(key));
-  if (resets.length > 0) next = { ...next, awaitingReset: [...next.awaitingReset, ...resets] };
+  if (resets.length > 0) next = { ...next, awaitingReset: [...next.awaitingReset, ...resets], validation: forgetPositions(next.validation, resets) };
+  if (outcome.refreshMetadata) next = wantMetadata(next, nowMs, out);
+  return progress(next, nowMs, out);
+}
+
+// OffsetsForLeaderEpoch to the leaders of the positions awaiting validation (`OffsetFetcher#validatePositionsIfNeeded`).
+function sendValidations(state: ReaderState, nowMs: number, out: Out): ReaderState {
+  const planned = planValidations(state.validation, state.positions, {
+    nowMs,
+    nextCorrelationId: state.nextCorrelationId,
+    requestTimeoutMs: state.config.requestTimeoutMs,
+    isConnectable: (node) => isConnectable(state.reconnect, node, nowMs),
+  });
+  if (planned.requests.length === 0) return state;
+  for (const { node, message } of planned.requests) out.push({ kind: 'send', to: brokerNodeId(node), message });
+  return { ...state, validation: planned.validation, nextCorrelationId: planned.nextCorrelationId };
+}
+
+/**
+ * An OffsetsForLeaderEpoch answer: a position past the end of its epoch on the new leader moves back to that end
+ * (the reader resets as auto.offset.reset=earliest, so it never throws LogTruncationException); one the leader
+ * cannot place is reset to the log start; a failed partition is asked again after fresh metadata.
+ */
+export function onReaderOffsetsForLeaderEpochResponse(state: ReaderState, response: OffsetsForLeaderEpochResponse & { from: string }, nowMs: number, out: Out): ReaderState {
+  const outcome = onOffsetsForLeaderEpochResponse(state.validation, response, state.positions, { nowMs, retryBackoffMs: state.config.retryBackoffMs, hasResetPolicy: true });
+  if (!outcome.matched) return state;
+  invariant(outcome.truncations.length === 0, 'the reader resets on truncation (auto.offset.reset=earliest)');
+  let next: ReaderState = { ...state, validation: outcome.validation, reconnect: connectionWorks(state.reconnect, brokerIdOf(response.from) as number) };
+  for (const seek of outcome.seeks) {
+    out.push(logTruncationNote(seek, 'seek'));
+    next = { ...next, positions: resetPosition(next.positions, seek.key, seek.divergentOffset), fetcher: discardPartitions(next.fetcher, [seek.key]) };
+  }
+  for (const reset of outcome.resets) {
+    out.push(logTruncationNote(reset, 'reset'));
+    if (!next.awaitingReset.includes(reset.key)) next = { ...next, awaitingReset: [...next.awaitingReset, reset.key] };
+  }
   if (outcome.refreshMetadata) next = wantMetadata(next, nowMs, out);
   return progress(next, nowMs, out);
 }
@@ -391,7 +456,7 @@ export function onReaderConnectionReset(state: ReaderState, from: string, nowMs:
  */
 export function onDeadline(state: ReaderState, nowMs: number, out: Out): ReaderState {
   let next: ReaderState = { ...state, deadlineTimerMs: null };
-  const nodes = new Set<number>(expiredFetches(next.fetcher, nowMs));
+  const nodes = new Set<number>([...expiredFetches(next.fetcher, nowMs), ...expiredValidations(next.validation, nowMs)]);
   for (const reset of Object.values(next.resets)) if (reset.deadlineMs <= nowMs) nodes.add(reset.node);
   if (next.metadataRequest !== null && next.metadataRequest.deadlineMs <= nowMs) nodes.add(next.metadataRequest.node);
   // Nothing timed out: a reconnect backoff ended, and what waited for it may go now.
@@ -411,12 +476,14 @@ function failRequestsTo(state: ReaderState, node: number, nowMs: number): Reader
   if (next.metadataRequest?.node === node) next = abandonMetadataRequest(next, nowMs);
   const fetcher = failFetch(next.fetcher, node);
   if (fetcher !== next.fetcher) next = { ...next, fetcher };
+  const validation = failValidations(next.validation, node, nowMs, next.config.retryBackoffMs);
+  if (validation !== next.validation) next = { ...next, validation };
   const resets = Object.fromEntries(Object.entries(next.resets).filter(([, reset]) => reset.node !== node));
   if (Object.keys(resets).length !== Object.keys(next.resets).length) next = { ...next, resets };
   return next;
 }
 
-// One timer for the earliest request deadline (fetches, resets, metadata) or end of a reconnect backoff.
+// One timer for the earliest request deadline (fetches, validations, resets, metadata) or end of a reconnect backoff.
 function armDeadline(state: ReaderState, nowMs: number, out: Out): ReaderState {
   let earliest = nextFetchDeadlineMs(state.fetcher);
   const consider = (ms: number) => {
@@ -425,6 +492,8 @@ function armDeadline(state: ReaderState, nowMs: number, out: Out): ReaderState {
   const reconnectMs = nextConnectableMs(state.reconnect, nowMs);
   if (reconnectMs !== null) consider(reconnectMs);
   for (const reset of Object.values(state.resets)) consider(reset.deadlineMs);
+  const validationMs = nextValidationDeadlineMs(state.validation);
+  if (validationMs !== null) consider(validationMs);
   if (state.metadataRequest !== null) consider(state.metadataRequest.deadlineMs);
   // A timer already set for no later than that stays: when it fires, onDeadline sets the next one. So a reader that
   // sends a fetch per answer does not set a timer per fetch.

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { AssignmentStrategy } from '../../actors/assignors/assignPartitions.ts';
 import type { Fault } from '../../src/faults/Fault.ts';
 import type { RunnableScenario } from '../../src/scenario/runResolvedScenario.ts';
+import type { KafkaVersion } from '../../src/scenario/kafkaProfile.ts';
 import type { WeakeningName } from '../../src/scenario/weakenings.ts';
 import { toSchedule, type FaultWindow, type WindowFaults } from './faultScheduleArbitrary.ts';
 
@@ -10,6 +11,8 @@ export interface GroupScenarioConstraints {
   weakenings?: readonly WeakeningName[];
   /** Most fault windows per scenario; default 4. */
   maxFaultWindows?: number;
+  /** The Kafka version profile every drawn scenario runs; default the scenarios' default (4.1). */
+  kafkaVersion?: KafkaVersion;
 }
 
 const startupMs = 5_000;
@@ -100,6 +103,7 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
         weakenings: [...(constraints.weakenings ?? [])],
         durations: { startupMs, safetyMs, quietMs: 30_000, finalReadMs: 30_000 },
         invariantSampleMs: 500,
+        ...(constraints.kafkaVersion === undefined ? {} : { kafka: { version: constraints.kafkaVersion } }),
       }));
     });
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { RunnableScenario } from '../../src/scenario/runResolvedScenario.ts';
+import type { KafkaVersion } from '../../src/scenario/kafkaProfile.ts';
 import type { KeySpec } from '../../src/scenario/Scenario.ts';
 import type { WeakeningName } from '../../src/scenario/weakenings.ts';
 import { kafkaFaultScheduleArbitrary } from './kafkaFaultScheduleArbitrary.ts';
@@ -12,6 +13,8 @@ export interface ReplicationScenarioConstraints {
   powerLoss?: boolean;
   /** Most fault windows per scenario; default 4. */
   maxFaultWindows?: number;
+  /** The Kafka version profile every drawn scenario runs; default the scenarios' default (4.1). */
+  kafkaVersion?: KafkaVersion;
 }
 
 // The phases every drawn scenario uses: short enough for hundreds of runs a minute, long enough for a broker
@@ -81,6 +84,7 @@ export function replicationScenarioArbitrary(constraints: ReplicationScenarioCon
         weakenings: [...(constraints.weakenings ?? [])],
         durations: { startupMs, safetyMs, quietMs: 30_000, finalReadMs: 30_000 },
         invariantSampleMs: 500,
+        ...(constraints.kafkaVersion === undefined ? {} : { kafka: { version: constraints.kafkaVersion } }),
       }));
     });
 }

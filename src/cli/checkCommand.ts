@@ -3,6 +3,7 @@
 // writes its replay capsule. Exit 0 when every property held, 1 when a counterexample was found.
 import { checkProperty, describeCounterexample, type PropertyCheckResult } from '../../properties/checkProperty.ts';
 import { groupPropertyNames, replicationPropertyNames } from '../../properties/replicationProperties.ts';
+import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
 import { weakeningNames, weakenings, type PropertyName, type WeakeningName } from '../scenario/weakenings.ts';
 
 /** Bad input to `check`: an unknown property or weakening, a bad count. The message says what is allowed. */
@@ -24,6 +25,8 @@ export interface CheckOptions {
   explored?: ReadonlyMap<PropertyName, number | null>;
   /** Start from this run: replay it and shrink it (a shard's or a merge's first failure). */
   fromRun?: number;
+  /** The Kafka version profile of the explored scenarios (default 4.1). */
+  kafkaVersion?: KafkaVersion | undefined;
   /** Told when each property starts (with its run budget) and after every run: a progress display. */
   progress?: { start(property: string, runs: number): void; run(): void; stop(): void };
 }
@@ -66,6 +69,7 @@ export function checkCommand(options: CheckOptions): CheckOutcome {
         seed: options.seed,
         capsuleDir: options.capsuleDir,
         maxShrinks: options.maxShrinks,
+        ...(options.kafkaVersion === undefined ? {} : { kafkaVersion: options.kafkaVersion }),
         ...(fromRun === undefined ? {} : { fromRun }),
         ...(options.progress === undefined ? {} : { onRun: () => options.progress?.run() }),
       });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { exploreRuns, shardRuns } from '../../properties/checkProperty.ts';
+import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
 import type { PropertyName, WeakeningName } from '../scenario/weakenings.ts';
 import { CheckInputError } from './checkCommand.ts';
 import type { CheckWorkerData } from './checkWorker.ts';
@@ -15,6 +16,8 @@ export interface ShardResult {
   weakening: WeakeningName | null;
   seed: number;
   runs: number;
+  /** The Kafka version profile the shard explored (absent: the default). */
+  kafka?: KafkaVersion;
   shard: string;
   ran: number;
   firstFailure: number | null;
@@ -30,16 +33,17 @@ export function parseShard(raw: string): { index: number; count: number } {
 }
 
 /** Explores one shard of the runs of a property (no shrinking). */
-export function runShard(property: PropertyName, weakening: WeakeningName | null, options: { seed: number; runs: number; index: number; count: number }): ShardResult {
-  const { ran, firstFailure } = exploreRuns(property, weakening === null ? [] : [weakening], { seed: options.seed, runs: shardRuns(options.runs, options.index, options.count) });
-  return { property, weakening, seed: options.seed, runs: options.runs, shard: `${options.index}/${options.count}`, ran, firstFailure };
+export function runShard(property: PropertyName, weakening: WeakeningName | null, options: { seed: number; runs: number; index: number; count: number; kafkaVersion?: KafkaVersion | undefined }): ShardResult {
+  const { ran, firstFailure } = exploreRuns(property, weakening === null ? [] : [weakening], { seed: options.seed, runs: shardRuns(options.runs, options.index, options.count), kafkaVersion: options.kafkaVersion });
+  const kafka = options.kafkaVersion === undefined ? {} : { kafka: options.kafkaVersion };
+  return { property, weakening, seed: options.seed, runs: options.runs, ...kafka, shard: `${options.index}/${options.count}`, ran, firstFailure };
 }
 
 /** Explores every run of a property over `workers` worker threads; resolves to the first failing run, or null. */
-export async function exploreWithWorkers(property: PropertyName, weakening: WeakeningName | null, options: { seed: number; runs: number; workers: number }): Promise<number | null> {
+export async function exploreWithWorkers(property: PropertyName, weakening: WeakeningName | null, options: { seed: number; runs: number; workers: number; kafkaVersion?: KafkaVersion | undefined }): Promise<number | null> {
   const results = await Promise.all(
     Array.from({ length: options.workers }, (_, index) => {
-      const workerData: CheckWorkerData = { property, weakenings: weakening === null ? [] : [weakening], seed: options.seed, runs: options.runs, index, count: options.workers };
+      const workerData: CheckWorkerData = { property, weakenings: weakening === null ? [] : [weakening], seed: options.seed, runs: options.runs, index, count: options.workers, kafkaVersion: options.kafkaVersion };
       return new Promise<{ firstFailure: number | null }>((resolve, reject) => {
         // A plain JS entry registers tsx in the worker's thread, then loads checkWorker.ts.
         const worker = new Worker(new URL('../../bin/check-worker.js', import.meta.url), { workerData });
@@ -69,7 +73,7 @@ export function mergeShards(files: readonly string[]): Array<Omit<ShardResult, '
       } catch {
         throw new CheckInputError(`--merge: ${JSON.stringify(file)} holds a line that is not JSON: ${JSON.stringify(line.slice(0, 80))}`);
       }
-      const key = JSON.stringify([result.property, result.weakening, result.seed, result.runs]);
+      const key = JSON.stringify([result.property, result.weakening, result.seed, result.runs, result.kafka ?? null]);
       byCheck.set(key, [...(byCheck.get(key) ?? []), result]);
     }
   }
@@ -81,6 +85,6 @@ export function mergeShards(files: readonly string[]): Array<Omit<ShardResult, '
     if (missing.length > 0) throw new CheckInputError(`--merge: ${first.property} is missing shard(s) ${missing.join(', ')} of ${count}`);
     const failures = shards.map((s) => s.firstFailure).filter((run): run is number => run !== null);
     const firstFailure = failures.length === 0 ? null : Math.min(...failures);
-    return { property: first.property, weakening: first.weakening, seed: first.seed, runs: first.runs, ran: shards.reduce((n, s) => n + s.ran, 0), shards: count, firstFailure, ok: firstFailure === null };
+    return { property: first.property, weakening: first.weakening, seed: first.seed, runs: first.runs, ...(first.kafka === undefined ? {} : { kafka: first.kafka }), ran: shards.reduce((n, s) => n + s.ran, 0), shards: count, firstFailure, ok: firstFailure === null };
   });
 }

@@ -6,6 +6,7 @@ import { formatKernelDemo, runKernelDemo } from './kernelDemo.ts';
 import { CapsuleInputError, readCapsule, replay } from './replayCommand.ts';
 import { checkCommand, CheckInputError, resolveCheck } from './checkCommand.ts';
 import { exploreWithWorkers, mergeShards, parseShard, runShard } from './checkSharding.ts';
+import { kafkaVersions, type KafkaVersion } from '../scenario/kafkaProfile.ts';
 import type { PropertyName } from '../scenario/weakenings.ts';
 import { ExperimentInputError, formatExperiment, resolveExperiments, runExperiments } from './experimentCommand.ts';
 import { formatMatrix, runMatrix } from './matrixCommand.ts';
@@ -15,13 +16,13 @@ import { loadScenario, runAndDescribe, ScenarioInputError } from './runCommand.t
 const USAGE = `Usage: kafka-sim <command> [options]
 
 Commands:
-  run [FILE] [--seed S] [--json] [--report OUT.html] [--mermaid OUT.md]
+  run [FILE] [--seed S] [--kafka V] [--json] [--report OUT.html] [--mermaid OUT.md]
                                      run a scenario file, or the embedded default scenario, and print its story
   replay CAPSULE [--json] [--report OUT.html] [--mermaid OUT.md]
                                      run a replay capsule again; exit 3 if its traceHash differs
-  check [--property P|all] [--weaken W] [--runs N] [--seed S] [--max-shrinks N] [--workers N | --shard i/n | --merge FILE... | --from-run N] [--json]
+  check [--property P|all] [--weaken W] [--runs N] [--seed S] [--kafka V] [--max-shrinks N] [--workers N | --shard i/n | --merge FILE... | --from-run N] [--json]
                                      explore scenarios for properties with fast-check, shrink a failure to a capsule
-  matrix [--runs N] [--seed S] [--max-shrinks N] [--full] [--json]
+  matrix [--runs N] [--seed S] [--kafka V] [--max-shrinks N] [--full] [--json]
                                      every weakening against its property, every property with none
   experiment NAME|all [--out DIR] [--seeds N] [--quick] [--json]
                                      measure one of Kafka's textbook claims over seeds: a table (Markdown, JSON)
@@ -31,6 +32,7 @@ Commands:
 
 Options:
   --seed S   the run's seed (a number or a string; overrides the scenario's)
+  --kafka V  run, check, matrix: the Kafka version profile, 3.9 or 4.1 (overrides the scenario's; default 4.1)
   --ms N     kernel-demo: virtual milliseconds to run (default 10000)
   --property check: a property name, or all (default: the weakening's property, or all)
   --weaken   check: a weakening to switch on (its property must then fail)
@@ -59,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         seed: { type: 'string' },
+        kafka: { type: 'string' },
         ms: { type: 'string' },
         property: { type: 'string' },
         weaken: { type: 'string' },
@@ -97,6 +100,10 @@ async function main(argv: string[]): Promise<number> {
     if (command !== 'run' && command !== 'replay' && (values.report !== undefined || values.mermaid !== undefined)) {
       throw new UsageError('--report and --mermaid are options of run and replay');
     }
+    if (command !== 'run' && command !== 'check' && command !== 'matrix' && values.kafka !== undefined) {
+      throw new UsageError('--kafka is an option of run, check and matrix (a capsule replays the version it recorded)');
+    }
+    const kafkaVersion = parseKafkaVersion(values.kafka);
     if (command !== 'experiment' && (values.out !== undefined || values.seeds !== undefined || values.quick !== undefined)) {
       throw new UsageError('--out, --seeds and --quick are options of experiment');
     }
@@ -124,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'run') {
       if (rest.length > 1) throw new UsageError(`run takes at most one scenario file, got "${rest.join(' ')}"`);
       if (values.ms !== undefined) throw new UsageError('--ms is for kernel-demo; a scenario sets its own durations');
-      const scenario = loadScenario(rest[0], values.seed === undefined ? undefined : parseSeed(values.seed));
+      const scenario = loadScenario(rest[0], values.seed === undefined ? undefined : parseSeed(values.seed), kafkaVersion);
       const outcome = runAndDescribe(scenario, 'reports/capsules', () => performance.now(), { report: values.report, mermaid: values.mermaid });
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
@@ -135,7 +142,7 @@ async function main(argv: string[]): Promise<number> {
       const runs = parseRuns(values.runs, 200);
       const show = process.stderr.isTTY && !values.json;
       const maxShrinks = parseRuns(values['max-shrinks'], 100, '--max-shrinks');
-      const rows = runMatrix({ runs, seed, capsuleDir: 'reports/capsules', maxShrinks, full: values.full === true, wallClockMs: () => performance.now(), ...(show ? { onRow: (label: string) => process.stderr.write(`checking ${label} ...\n`) } : {}) });
+      const rows = runMatrix({ runs, seed, kafkaVersion, capsuleDir: 'reports/capsules', maxShrinks, full: values.full === true, wallClockMs: () => performance.now(), ...(show ? { onRow: (label: string) => process.stderr.write(`checking ${label} ...\n`) } : {}) });
       const ok = rows.every((r) => r.ok);
       process.stdout.write(values.json ? `${JSON.stringify({ runs, seed, ok, rows })}\n` : `${formatMatrix(rows, runs, seed)}\n`);
       return ok ? 0 : 1;
@@ -150,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
         const lines = merged.map((m) =>
           values.json
             ? JSON.stringify(m)
-            : `${m.property}${m.weakening === null ? '' : ` with ${m.weakening}`}: ${m.ok ? `held over ${m.ran} runs` : `FAILED at run ${m.firstFailure}`} (${m.shards} shards, seed ${m.seed})${m.ok ? '' : `; shrink it: npx kafka-sim check --property ${m.property}${m.weakening === null ? '' : ` --weaken ${m.weakening}`} --seed ${m.seed} --runs ${m.runs} --from-run ${m.firstFailure}`}`,
+            : `${m.property}${m.weakening === null ? '' : ` with ${m.weakening}`}: ${m.ok ? `held over ${m.ran} runs` : `FAILED at run ${m.firstFailure}`} (${m.shards} shards, seed ${m.seed}${m.kafka === undefined ? '' : `, Kafka ${m.kafka}`})${m.ok ? '' : `; shrink it: npx kafka-sim check --property ${m.property}${m.weakening === null ? '' : ` --weaken ${m.weakening}`} --seed ${m.seed}${m.kafka === undefined ? '' : ` --kafka ${m.kafka}`} --runs ${m.runs} --from-run ${m.firstFailure}`}`,
         );
         process.stdout.write(`${lines.join('\n')}\n`);
         return merged.every((m) => m.ok) ? 0 : 1;
@@ -158,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
       if (values.shard !== undefined) {
         const { index, count } = parseShard(values.shard);
         const { properties, weakening } = resolveCheck(values.property, values.weaken);
-        const results = properties.map((property) => runShard(property, weakening, { seed, runs, index, count }));
+        const results = properties.map((property) => runShard(property, weakening, { seed, runs, index, count, kafkaVersion }));
         process.stdout.write(`${results.map((r) => JSON.stringify(r)).join('\n')}\n`);
         return results.every((r) => r.firstFailure === null) ? 0 : 1;
       }
@@ -167,7 +174,7 @@ async function main(argv: string[]): Promise<number> {
       if (workers > 1) {
         const { properties, weakening } = resolveCheck(values.property, values.weaken);
         explored = new Map();
-        for (const property of properties) explored.set(property, await exploreWithWorkers(property, weakening, { seed, runs, workers }));
+        for (const property of properties) explored.set(property, await exploreWithWorkers(property, weakening, { seed, runs, workers, kafkaVersion }));
       }
       const fromRun = values['from-run'] === undefined ? undefined : parseRunIndex(values['from-run']);
       const progress = process.stderr.isTTY && !values.json ? progressBar() : undefined;
@@ -177,6 +184,7 @@ async function main(argv: string[]): Promise<number> {
         weaken: values.weaken,
         runs,
         seed,
+        kafkaVersion,
         maxShrinks,
         capsuleDir: 'reports/capsules',
         ...(explored === undefined ? {} : { explored }),
@@ -207,6 +215,12 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+}
+
+function parseKafkaVersion(raw: string | undefined): KafkaVersion | undefined {
+  if (raw === undefined) return undefined;
+  if (!(kafkaVersions as readonly string[]).includes(raw)) throw new UsageError(`--kafka: got ${JSON.stringify(raw)}, allowed: one of ${kafkaVersions.join(', ')}`);
+  return raw as KafkaVersion;
 }
 
 function parseSeed(raw: string | undefined): number | string {

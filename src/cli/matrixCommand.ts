@@ -3,6 +3,7 @@
 // shrunk, its capsule written); a rare one (see weakenings.ts) that the runs miss is still caught if its committed
 // counterexample (properties/counterexamples/) breaks the property. Exit 1 when a weakening is not caught or a
 // property fails with no weakening: the matrix is the claim that the properties can fail and do not.
+import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
 import { readFileSync } from 'node:fs';
 import { checkProperty, type PropertyCheckResult } from '../../properties/checkProperty.ts';
 import { propertyViolations } from '../../properties/replicationProperties.ts';
@@ -41,6 +42,8 @@ export interface MatrixOptions {
    * weakening may break more than its own property); they do not change the verdict.
    */
   full?: boolean;
+  /** The Kafka version profile of the explored scenarios (default 4.1). */
+  kafkaVersion?: KafkaVersion | undefined;
 }
 
 /** Runs the matrix. */
@@ -70,6 +73,7 @@ function cell(
     seed: options.seed,
     capsuleDir: options.capsuleDir,
     maxShrinks: options.maxShrinks,
+    ...(options.kafkaVersion === undefined ? {} : { kafkaVersion: options.kafkaVersion }),
   });
   const ce = check.counterexample;
   return {

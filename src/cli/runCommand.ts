@@ -1,5 +1,6 @@
 // `kafka-sim run [file]`: runs a scenario file (or the embedded default scenario) and prints its story. A run
 // that finds a violation, or whose simulation fails, writes its replay capsule.
+import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { World } from '../kernel/World.ts';
@@ -28,7 +29,7 @@ export interface RunOutcome {
 }
 
 /** Reads a scenario file (or takes the default), applies a --seed override, and checks it. */
-export function loadScenario(file: string | undefined, seed: number | string | undefined): ResolvedScenario {
+export function loadScenario(file: string | undefined, seed: number | string | undefined, kafkaVersion?: KafkaVersion): ResolvedScenario {
   let scenario: Scenario = defaultScenario;
   if (file !== undefined) {
     let text: string;
@@ -44,7 +45,8 @@ export function loadScenario(file: string | undefined, seed: number | string | u
     }
   }
   try {
-    return resolveScenario(seed === undefined ? scenario : { ...scenario, seed });
+    const overridden = { ...scenario, ...(seed === undefined ? {} : { seed }), ...(kafkaVersion === undefined ? {} : { kafka: { version: kafkaVersion } }) };
+    return resolveScenario(overridden);
   } catch (err) {
     if (err instanceof ScenarioError) throw new ScenarioInputError(`${file ?? 'the default scenario'}: ${err.message}`);
     throw err;

@@ -5,6 +5,7 @@ import { CONSUMER_OFFSETS_TOPIC } from '../protocol/groupMessages.ts';
 import { coordinatorPartition } from '../protocol/coordinatorPartition.ts';
 import type { LeaderNote } from '../checker/ClusterSample.ts';
 import type { History } from '../history/History.ts';
+import { longestAckWaits } from './ackWaits.ts';
 import type { NodeNote } from '../kernel/NodeHost.ts';
 import type { RunResult } from '../scenario/runResolvedScenario.ts';
 import type { ResolvedScenario } from '../scenario/resolveScenario.ts';
@@ -90,7 +91,7 @@ export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderC
   const verdicts = result.checkers.results.map((r) => `  ${r.valid === true ? 'ok     ' : r.valid === false ? 'FAILED ' : 'unknown'} ${r.checker}${Object.keys(r.anomalies).length > 0 ? `: ${JSON.stringify(r.anomalies)}` : ''}`);
   const invariants = result.invariants.map((r) => `  ${r.valid ? 'ok     ' : 'FAILED '} ${r.invariant}${r.valid ? '' : ` (${r.violations})`}`);
   return [
-    `kafka-sim run (seed ${JSON.stringify(scenario.seed)}): ${scenario.brokers} brokers, ${scenario.topics.map((t) => `${t.name} ${t.partitions}x RF ${t.replicationFactor} min ISR ${t.minInsyncReplicas ?? 1}`).join(', ')}; ${scenario.producers.length} producers, ${scenario.readers.length} readers${scenario.consumers.length > 0 ? `, ${scenario.consumers.length} group consumers` : ''}; ${(result.virtualMs / 1000).toFixed(1)} virtual s in ${(wallMs / 1000).toFixed(1)} s${scenario.weakenings.length > 0 ? `; weakenings: ${scenario.weakenings.join(', ')}` : ''}`,
+    `kafka-sim run (seed ${JSON.stringify(scenario.seed)}, Kafka ${scenario.kafka.version}): ${scenario.brokers} brokers, ${scenario.topics.map((t) => `${t.name} ${t.partitions}x RF ${t.replicationFactor} min ISR ${t.minInsyncReplicas ?? 1}`).join(', ')}; ${scenario.producers.length} producers, ${scenario.readers.length} readers${scenario.consumers.length > 0 ? `, ${scenario.consumers.length} group consumers` : ''}; ${(result.virtualMs / 1000).toFixed(1)} virtual s in ${(wallMs / 1000).toFixed(1)} s${scenario.weakenings.length > 0 ? `; weakenings: ${scenario.weakenings.join(', ')}` : ''}`,
     '',
     'timeline (virtual ms):',
     ...timeline.map((e) => `  ${ms(e.atMs).padStart(9)}  ${e.text}`),
@@ -100,6 +101,7 @@ export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderC
     ...producerOutcomes(scenario, result).map(
       (p) => `  ${p.producer} (acks=${p.acks}): ${p.ok} acknowledged${p.lost > 0 ? `, ${p.lost} of them LOST` : ''}, ${p.fail} failed, ${p.info} unknown${p.info > 0 ? ` (${p.infoWritten} of those written)` : ''}`,
     ),
+    ...ackWaitLines(result.history),
     `final read: ${result.finalReadComplete ? 'every reader read every partition to its high watermark' : 'INCOMPLETE'}`,
     ...consumerLines(scenario, result),
     '',
@@ -110,6 +112,17 @@ export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderC
     '',
     `verdict: ${result.valid === true ? 'valid' : result.valid === false ? 'VIOLATIONS' : 'unknown'}; traceHash ${result.traceHash}`,
   ].join('\n');
+}
+
+// The longest wait for an ack per partition (the dozen longest when there are more).
+function ackWaitLines(history: History): string[] {
+  const waits = longestAckWaits(history);
+  if (waits.length === 0) return [];
+  const shown = waits.length <= 12 ? waits : [...waits].sort((a, b) => b.waitMs - a.waitMs).slice(0, 12);
+  return [
+    `longest wait for an ack, by partition${shown.length < waits.length ? ` (the ${shown.length} longest of ${waits.length})` : ''}:`,
+    ...shown.map((w) => `  ${w.partition.padEnd(12)} ${ms(w.waitMs).padStart(8)} ms (sent at ${ms(w.sentMs)}, acknowledged at ${ms(w.ackedMs)})`),
+  ];
 }
 
 // A leader change; for `__consumer_offsets`, only the partitions that coordinate a group of the run, as the

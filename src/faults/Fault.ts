@@ -8,24 +8,26 @@ import type { PartitionSpec } from '../kernel/partitions.ts';
  * says `no-op`), so a shrunk schedule that lost half of a pair is still valid.
  * - `crash`: the process dies; volatile state and in-flight deliveries to it are lost, the disk stays.
  * - `powerLoss`: a crash that also loses writes not yet fsynced.
- * - `restart`: a crashed node boots again from its disk.
+ * - `shutdown`: the operator stops the process (SIGTERM): a broker first moves its leaderships away (controlled
+ *   shutdown), then exits cleanly with everything on disk; any other node exits at once, also cleanly.
+ * - `restart`: a crashed or shut down node boots again from its disk.
  * - `pause` / `resume`: a freeze (GC pause, SIGSTOP); deliveries and timers are held, then released in order.
  * - `partition`: replaces the partition in force; `heal` removes it and every link fault.
  * - `link`: overrides one directed link (both directions with `bidirectional`); `reset` removes the override.
  */
 export type Fault =
-  | { atMs: number; kind: 'crash' | 'powerLoss' | 'restart' | 'pause' | 'resume'; node: string }
+  | { atMs: number; kind: 'crash' | 'powerLoss' | 'shutdown' | 'restart' | 'pause' | 'resume'; node: string }
   | ({ atMs: number; kind: 'partition' } & PartitionSpec)
   | { atMs: number; kind: 'heal' }
   | { atMs: number; kind: 'link'; from: string; to: string; bidirectional?: boolean; set?: LinkOverride; reset?: boolean };
 
 /** The fault kinds, in the order the docs list them. */
-export const faultKinds = ['crash', 'powerLoss', 'restart', 'pause', 'resume', 'partition', 'heal', 'link'] as const;
+export const faultKinds = ['crash', 'powerLoss', 'shutdown', 'restart', 'pause', 'resume', 'partition', 'heal', 'link'] as const;
 
 /** A list of faults; `world.schedule` applies each at its time (equal times in list order). */
 export type FaultSchedule = Fault[];
 
-const NODE_KINDS = new Set(['crash', 'powerLoss', 'restart', 'pause', 'resume']);
+const NODE_KINDS = new Set(['crash', 'powerLoss', 'shutdown', 'restart', 'pause', 'resume']);
 const LINK_FIELDS = new Set(['latency', 'spike', 'dropProbability', 'duplicateProbability', 'reorderProbability']);
 
 /**

@@ -18,7 +18,7 @@ export type TraceEntry =
   | { t: number; kind: 'duplicated'; id: number; to: string }
   | { t: number; kind: 'timer'; node: string; event: string }
   | { t: number; kind: 'state'; node: string; value: unknown }
-  | { t: number; kind: 'node'; node: string; event: 'added' | 'started' | 'crashed' | 'paused' | 'resumed' | 'powerLoss' }
+  | { t: number; kind: 'node'; node: string; event: 'added' | 'started' | 'crashed' | 'exited' | 'paused' | 'resumed' | 'powerLoss' }
   | { t: number; kind: 'fault'; fault: unknown; effect: 'applied' | 'no-op' }
   | { t: number; kind: 'note'; node: string; data: unknown }
   /** The application in a node's process called its client (World.call); dropped when the process was down. */

@@ -31,7 +31,12 @@ export type HostEmitted =
   | { type: 'persist'; data: unknown; fsync?: boolean }
   | { type: 'note'; data: unknown }
   /** Closes the connection with `to`: the peer gets a `connection.reset` (after what this node sent before). */
-  | { type: 'disconnect'; to: string };
+  | { type: 'disconnect'; to: string }
+  /** The process exits cleanly (the end of a shutdown): what it persisted is on disk, and the node is down. */
+  | { type: 'exit' };
+
+/** The event a node's machine gets when the operator asks its process to stop (SIGTERM): a `shutdown` fault. */
+export const SHUTDOWN_EVENT = 'node.shutdown';
 
 /** A note a machine emitted (a history operation, an observation for checkers), as the World streams it. */
 export interface NodeNote {
@@ -145,6 +150,7 @@ export class NodeHost implements Endpoint {
     actor.on('persist', (event) => this.onPersist(event as HostEmitted & { type: 'persist' }));
     actor.on('note', (event) => this.onNote(event as HostEmitted & { type: 'note' }));
     actor.on('disconnect', (event) => this.onDisconnect(event as HostEmitted & { type: 'disconnect' }));
+    actor.on('exit', () => this.onExit());
     actor.subscribe({
       next: (snapshot) => this.onSnapshot(snapshot),
       error: (err) => this.world.fail(this.id, this.currentEvent, err),
@@ -167,6 +173,25 @@ export class NodeHost implements Endpoint {
     const durable = this.copyDisk(this.durableDisk);
     this.pageCacheDisk = this.pageCacheDisk === this.durableDisk ? durable : this.copyDisk(this.pageCacheDisk);
     this.durableDisk = durable;
+  }
+
+  /**
+   * Asks the process to stop (SIGTERM). A machine that handles `node.shutdown` gets it and exits when it is done
+   * (it emits `exit`: a broker's controlled shutdown); any other exits at once. Either way the exit is clean:
+   * everything persisted reaches the disk, as a process that closes its files does. Returns false (nothing
+   * happens) unless the node is up.
+   */
+  shutdown(): boolean {
+    if (this.statusNow !== 'up' || this.actor === undefined) return false;
+    const event = { type: SHUTDOWN_EVENT, from: this.id };
+    if (!this.actor.getSnapshot().can(event)) {
+      this.exit();
+      return true;
+    }
+    this.world.trace.write({ t: this.world.clock.now, kind: 'call', node: this.id, event: { type: SHUTDOWN_EVENT }, outcome: 'taken' });
+    this.currentEvent = SHUTDOWN_EVENT;
+    this.actor.send(event);
+    return true;
   }
 
   /** A crash that also loses every write not fsynced. */
@@ -304,6 +329,24 @@ export class NodeHost implements Endpoint {
     } catch (err) {
       this.world.fail(this.id, this.currentEvent, err);
     }
+  }
+
+  // The machine asked to exit from inside its step: it stops once the step is over, at the same instant.
+  private onExit(): void {
+    if (this.statusNow === 'down') return;
+    const incarnation = this.incarnationNow;
+    this.world.clock.scheduleAt(this.world.clock.now, () => {
+      if (this.incarnationNow === incarnation && this.statusNow !== 'down') this.exit();
+    });
+  }
+
+  // A clean stop: the page cache is written back, then the process is gone like a crashed one, its connections
+  // closed.
+  private exit(): void {
+    this.durableDisk = this.pageCacheDisk;
+    this.world.trace.write({ t: this.world.clock.now, kind: 'node', node: this.id, event: 'exited' });
+    this.crash();
+    this.bus.closeConnectionsOf(this.id);
   }
 
   private onPersist(event: { data: unknown; fsync?: boolean }): void {

@@ -296,6 +296,8 @@ export class World {
       case 'pause':
       case 'resume':
         return this.applyNodeFault(fault.kind, this.host('fault', fault.node));
+      case 'shutdown':
+        return this.host('fault', fault.node).shutdown();
       case 'partition':
         this.bus.setPartition(compilePartition('fault', fault, new Set(this.hosts.keys())));
         return true;

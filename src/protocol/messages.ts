@@ -53,6 +53,8 @@ export interface BrokerRegisterRequest {
   type: 'broker.register';
   brokerId: number;
   incarnationId: string;
+  /** The broker epoch before a clean shutdown, from the broker's clean-shutdown file (KIP-966); absent: -1. */
+  previousBrokerEpoch?: number;
 }
 
 /** BrokerRegistrationResponse: the broker epoch is the registration record's offset in the metadata log. */
@@ -69,6 +71,8 @@ export interface BrokerHeartbeatRequest {
   brokerEpoch: number;
   currentMetadataOffset: number;
   wantFence: boolean;
+  /** The broker is shutting down and asks the controller to move its leaderships first (absent: false). */
+  wantShutDown?: boolean;
 }
 
 /** BrokerHeartbeatResponse: whether the broker is fenced, with the metadata records it has not seen yet. */
@@ -76,6 +80,8 @@ export interface BrokerHeartbeatResponse extends WithError {
   type: 'broker.heartbeat.response';
   brokerEpoch: number;
   isFenced: boolean;
+  /** The controller lets a broker in controlled shutdown go now (absent: false). */
+  shouldShutDown?: boolean;
   records: MetadataRecord[];
   fromOffset: number;
 }
@@ -227,6 +233,12 @@ export interface FetchPartitionResponse extends WithError {
   logStartOffset: number;
   batches: RecordBatch[];
   divergingEpoch?: { epoch: number; endOffset: number };
+  /**
+   * Not in Kafka's FetchResponse: on a follower's OFFSET_OUT_OF_RANGE, the leader's log end offset, which Kafka's
+   * follower asks for next with a ListOffsets for the latest offset as a replica (AbstractFetcherThread.
+   * fetchOffsetAndTruncate). The simulator folds that round trip into the fetch answer.
+   */
+  logEndOffset?: number;
 }
 
 /** FetchResponse: every partition of the request, each with its own error. */
@@ -255,6 +267,47 @@ export interface ListOffsetsResponse extends WithError {
   offset: number;
 }
 
+/** One partition of an OffsetsForLeaderEpochRequest (`OffsetForLeaderPartition`). */
+export interface OffsetForLeaderPartition {
+  topic: string;
+  partition: number;
+  /** The epoch whose end offset is asked for: for a consumer, the epoch of the last record it consumed. */
+  leaderEpoch: number;
+  /** The requester's view of the partition's leader epoch, for fencing (KIP-320); -1 when unknown. */
+  currentLeaderEpoch: number;
+}
+
+/**
+ * OffsetsForLeaderEpochRequest: where each epoch ends on the leader (KIP-101). Followers used it to truncate before
+ * Fetch carried `lastFetchedEpoch`; consumers send it to validate their positions after a leader change (KIP-320),
+ * with replica id -1.
+ */
+export interface OffsetsForLeaderEpochRequest {
+  type: 'offsetsForLeaderEpoch.request';
+  correlationId: number;
+  replicaId: number;
+  partitions: OffsetForLeaderPartition[];
+}
+
+/**
+ * One partition of an OffsetsForLeaderEpochResponse (Kafka's `EpochEndOffset`): the largest epoch at or below the one
+ * asked for that the leader knows, and the offset where it ends (the start of the next epoch, or the log end offset
+ * for the leader's latest epoch); -1 and -1 when the leader knows no such epoch.
+ */
+export interface OffsetForLeaderPartitionResult extends WithError {
+  topic: string;
+  partition: number;
+  leaderEpoch: number;
+  endOffset: number;
+}
+
+/** OffsetsForLeaderEpochResponse: every partition of the request, each with its own error. */
+export interface OffsetsForLeaderEpochResponse {
+  type: 'offsetsForLeaderEpoch.response';
+  correlationId: number;
+  partitions: OffsetForLeaderPartitionResult[];
+}
+
 /** Every message of the Kafka protocol as simulated. */
 export type KafkaMessage =
   | BrokerRegisterRequest
@@ -275,7 +328,9 @@ export type KafkaMessage =
   | FetchRequest
   | FetchResponse
   | ListOffsetsRequest
-  | ListOffsetsResponse;
+  | ListOffsetsResponse
+  | OffsetsForLeaderEpochRequest
+  | OffsetsForLeaderEpochResponse;
 
 /** The string key of a topic-partition, as Kafka prints it: `orders-3`. */
 export function topicPartitionKey(topic: string, partition: number): string {

@@ -2,13 +2,21 @@
 // sends to brokers, and what every broker replays into its metadata image. Kafka's record schemas live in
 // `metadata/src/main/resources/common/metadata/*.json`; only the fields the simulator uses are kept.
 
-/** A partition's registration (`PartitionRegistration`): replicas in assignment order, ISR, leader and epochs. */
+/**
+ * A partition's registration (`PartitionRegistration`): replicas in assignment order, ISR, leader and epochs, and,
+ * with Eligible Leader Replicas (KIP-966), the ELR and the last known leader. Kafka keeps those two as tagged
+ * fields that are absent when empty; so are they here.
+ */
 export interface PartitionRegistration {
   readonly replicas: readonly number[];
   readonly isr: readonly number[];
   readonly leader: number;
   readonly leaderEpoch: number;
   readonly partitionEpoch: number;
+  /** Replicas that left the ISR while it was below min.insync.replicas and still hold every committed record. */
+  readonly elr?: readonly number[];
+  /** The leader when the ISR last became empty (LastKnownElr, used for the last-known-leader election). */
+  readonly lastKnownElr?: readonly number[];
 }
 
 /** Kafka's RegisterBrokerRecord; a registered broker starts fenced (the record's `fenced` defaults to true). */
@@ -30,6 +38,16 @@ export interface BrokerFencedRecord {
 /** Kafka's BrokerRegistrationChangeRecord with `fenced = UNFENCE` (UnfenceBrokerRecord before 3.3). */
 export interface BrokerUnfencedRecord {
   readonly type: 'BrokerUnfenced';
+  readonly brokerId: number;
+  readonly brokerEpoch: number;
+}
+
+/**
+ * Kafka's BrokerRegistrationChangeRecord with `inControlledShutdown = IN_CONTROLLED_SHUTDOWN`: the broker asked to
+ * shut down and its leaderships are moving away; it may neither lead nor join an ISR until it registers again.
+ */
+export interface BrokerInControlledShutdownRecord {
+  readonly type: 'BrokerInControlledShutdown';
   readonly brokerId: number;
   readonly brokerEpoch: number;
 }
@@ -57,6 +75,9 @@ export interface PartitionChangeRecord {
   readonly partition: number;
   readonly isr?: readonly number[];
   readonly leader?: number;
+  /** EligibleLeaderReplicas, when it changes (KIP-966). */
+  readonly elr?: readonly number[];
+  readonly lastKnownElr?: readonly number[];
 }
 
 /** One record of the metadata log. */
@@ -64,6 +85,7 @@ export type MetadataRecord =
   | RegisterBrokerRecord
   | BrokerFencedRecord
   | BrokerUnfencedRecord
+  | BrokerInControlledShutdownRecord
   | TopicRecord
   | PartitionRecord
   | PartitionChangeRecord;

@@ -5,6 +5,7 @@
 import type { Fault } from '../faults/Fault.ts';
 import type { NetworkConfig } from '../kernel/networkModel.ts';
 import type { Seed } from '../kernel/Rng.ts';
+import type { KafkaSpec } from './kafkaProfile.ts';
 import type { WeakeningName } from './weakenings.ts';
 
 /** A topic created at startup. */
@@ -110,6 +111,8 @@ export interface Scenario {
   durations?: Partial<Durations>;
   /** How often the cluster's invariants are sampled during the run (virtual ms). */
   invariantSampleMs?: number;
+  /** The Kafka version whose defaults and features the run has (default 4.1; see kafkaProfile.ts). */
+  kafka?: KafkaSpec;
 }
 
 /** The defaults of a run's phases. */

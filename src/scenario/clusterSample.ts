@@ -47,7 +47,7 @@ export interface ReplicaSummary {
 /** The cluster at the end of a run: each broker's replicas and the controller's view of each partition. */
 export interface ClusterState {
   brokers: Record<string, { status: NodeStatus; brokerEpoch: number; partitions: Record<string, ReplicaSummary> }>;
-  controller: { status: NodeStatus; metadataOffset: number; partitions: Record<string, { leader: number; leaderEpoch: number; isr: readonly number[] }> };
+  controller: { status: NodeStatus; metadataOffset: number; partitions: Record<string, { replicas: readonly number[]; leader: number; leaderEpoch: number; isr: readonly number[]; elr?: readonly number[] }> };
 }
 
 /** The final state of the cluster. */
@@ -73,7 +73,8 @@ export function clusterState(world: World, brokerIds: readonly number[]): Cluste
   const partitions: ClusterState['controller']['partitions'] = {};
   for (const [topic, { partitions: registrations }] of Object.entries(image?.topics ?? {})) {
     registrations.forEach((registration, partition) => {
-      partitions[`${topic}-${partition}`] = { leader: registration.leader, leaderEpoch: registration.leaderEpoch, isr: registration.isr };
+      const { replicas, leader, leaderEpoch, isr, elr } = registration;
+      partitions[`${topic}-${partition}`] = { replicas, leader, leaderEpoch, isr, ...(elr === undefined ? {} : { elr }) };
     });
   }
   return { brokers, controller: { status: world.status(CONTROLLER_NODE_ID), metadataOffset: image?.offset ?? -1, partitions } };

@@ -13,6 +13,7 @@ const nodeFault = ['atMs', 'kind', 'node'];
 const faultFields: Readonly<Record<(typeof faultKinds)[number], readonly string[]>> = {
   crash: nodeFault,
   powerLoss: nodeFault,
+  shutdown: nodeFault,
   restart: nodeFault,
   pause: nodeFault,
   resume: nodeFault,

@@ -39,6 +39,7 @@ export class FaultTargets {
     switch (fault.kind) {
       case 'crash':
       case 'powerLoss':
+      case 'shutdown':
       case 'pause': {
         const node = this.role(fault.node);
         if (node !== undefined && isRoleTarget(fault.node)) this.remember(`${closerOf(fault.kind)}:${fault.node}`, node);
@@ -137,6 +138,6 @@ export class FaultTargets {
   }
 }
 
-function closerOf(kind: 'crash' | 'powerLoss' | 'pause'): 'restart' | 'resume' {
+function closerOf(kind: 'crash' | 'powerLoss' | 'shutdown' | 'pause'): 'restart' | 'resume' {
   return kind === 'pause' ? 'resume' : 'restart';
 }

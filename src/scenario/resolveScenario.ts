@@ -1,6 +1,7 @@
 import type { Fault } from '../faults/Fault.ts';
 import { clientNodeId } from './clientNodeId.ts';
 import { defaultDurations, type AdminOperation, type ConsumerSpec, type Durations, type ProducerSpec, type ReaderSpec, type Scenario, type WorkloadSpec } from './Scenario.ts';
+import { defaultKafkaVersion, type KafkaSpec } from './kafkaProfile.ts';
 import { validateScenario } from './validateScenario.ts';
 import type { WeakeningName } from './weakenings.ts';
 
@@ -29,7 +30,7 @@ export interface ResolvedReaderSpec extends ReaderSpec {
  * replay does not depend on the defaults of the version that replays it. Roles' settings stay as written: the
  * roles fill Kafka's defaults themselves.
  */
-export interface ResolvedScenario extends Omit<Scenario, 'producers' | 'readers' | 'consumers' | 'operations' | 'faults' | 'weakenings' | 'durations' | 'invariantSampleMs'> {
+export interface ResolvedScenario extends Omit<Scenario, 'producers' | 'readers' | 'consumers' | 'operations' | 'faults' | 'weakenings' | 'durations' | 'invariantSampleMs' | 'kafka'> {
   producers: ResolvedProducerSpec[];
   readers: ResolvedReaderSpec[];
   consumers: ResolvedConsumerSpec[];
@@ -38,12 +39,13 @@ export interface ResolvedScenario extends Omit<Scenario, 'producers' | 'readers'
   weakenings: WeakeningName[];
   durations: Durations;
   invariantSampleMs: number;
+  kafka: KafkaSpec;
 }
 
 /**
  * Checks a scenario (throws ScenarioError) and fills its defaults: node ids `producer-1`, `reader-1`, ...; the
  * phases from defaultDurations; a workload starts when the startup phase ends; no faults, no weakenings; the
- * invariants sampled every 500 ms.
+ * invariants sampled every 500 ms; Kafka 4.1.
  */
 export function resolveScenario(scenario: Scenario): ResolvedScenario {
   // A deep copy through JSON: the result shares nothing with the input and is exactly what a capsule stores.
@@ -67,5 +69,6 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
     weakenings: valid.weakenings ?? [],
     durations,
     invariantSampleMs: valid.invariantSampleMs ?? defaultInvariantSampleMs,
+    kafka: valid.kafka ?? { version: defaultKafkaVersion },
   };
 }

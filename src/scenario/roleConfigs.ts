@@ -1,17 +1,20 @@
-// What each role is booted with for a resolved scenario: the scenario's settings, topic configs folded into the
-// brokers' settings, and the weakenings applied on top (each weakening is a change to the roles' settings,
+// What each role is booted with for a resolved scenario: the Kafka version's profile, the scenario's settings over
+// it, topic configs folded into the brokers' and the controller's settings, and the weakenings applied on top (each weakening is a change to the roles' settings,
 // never a code path of its own outside the broker's two weakening flags).
 import type { BrokerInput } from '../../actors/broker/brokerMachine.ts';
 import type { ControllerConfig } from '../../actors/controller/controllerDefaults.ts';
 import type { ConsumerWeakenings } from '../../actors/consumer/ConsumerState.ts';
 import type { ProducerSettings } from '../../actors/producer/producerDefaults.ts';
 import type { WeakeningName } from './weakenings.ts';
+import { kafkaProfileOf, type KafkaSpec } from './kafkaProfile.ts';
 import type { TopicSpec } from './Scenario.ts';
 
 /** The settings every role gets in one run. */
 export interface RoleConfigs {
   broker: NonNullable<BrokerInput['config']>;
   controller: Partial<ControllerConfig>;
+  /** The version profile's producer settings, under each producer's own. */
+  producerProfile: Partial<ProducerSettings>;
   /** Applied over each producer's own settings. */
   producerOverrides: Partial<ProducerSettings>;
   /** The group consumers' weakenings. */
@@ -24,7 +27,9 @@ export function roleConfigs(input: {
   controller?: Record<string, unknown> | undefined;
   topics: readonly TopicSpec[];
   weakenings: readonly WeakeningName[];
+  kafka?: KafkaSpec | undefined;
 }): RoleConfigs {
+  const profile = kafkaProfileOf(input.kafka);
   const on = new Set(input.weakenings);
   const topicMinInsyncReplicas: Record<string, number> = {};
   for (const topic of input.topics) {
@@ -43,8 +48,14 @@ export function roleConfigs(input: {
       staticMemberIdNotReplaced: on.has('static-member-id-not-replaced'),
     },
   };
+  // The controller reads min.insync.replicas too (Eligible Leader Replicas depend on it), as Kafka's does from
+  // the topic configs and the cluster default.
+  const minInsyncReplicas = broker.minInsyncReplicas;
   const controller: Partial<ControllerConfig> = {
+    ...profile.controller,
     ...(input.controller as Partial<ControllerConfig>),
+    ...(minInsyncReplicas === undefined ? {} : { minInsyncReplicas }),
+    topicMinInsyncReplicas: broker.topicMinInsyncReplicas ?? {},
     ...(unclean ? { uncleanLeaderElectionEnable: true } : {}),
   };
   const producerOverrides: Partial<ProducerSettings> = {};
@@ -56,5 +67,5 @@ export function roleConfigs(input: {
     commitBeforeProcessing: on.has('commit-before-processing'),
     trustStaleOwnedPartitions: on.has('cooperative-trusts-stale-owned-partitions'),
   };
-  return { broker, controller, producerOverrides, consumerWeakenings };
+  return { broker, controller, producerProfile: profile.producer, producerOverrides, consumerWeakenings };
 }

@@ -27,6 +27,7 @@ import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
 import { clusterState, finalGroups, partitionView, sampleCluster, type ClusterState } from './clusterSample.ts';
 import { FaultTargets } from './faultTargets.ts';
 import { HistoryCollector } from './HistoryCollector.ts';
+import type { KafkaSpec } from './kafkaProfile.ts';
 import { roleConfigs } from './roleConfigs.ts';
 import type { AdminOperation, ConsumerSpec, Durations, ProducerSpec, ReaderSpec, TopicSpec } from './Scenario.ts';
 import type { WeakeningName } from './weakenings.ts';
@@ -50,6 +51,8 @@ export interface RunnableScenario {
   weakenings: WeakeningName[];
   durations: Durations;
   invariantSampleMs: number;
+  /** The Kafka version profile (absent: the default version, 4.1). */
+  kafka?: KafkaSpec | undefined;
 }
 
 /** What a run returns. */
@@ -158,7 +161,7 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     appliedFaults.push({ atMs: item.atMs, fault: item.fault, applied });
     if (applied === undefined) continue;
     world.applyFault(applied);
-    if (applied.kind === 'crash' || applied.kind === 'powerLoss') groups.nodeDown(applied.node, world.now);
+    if (applied.kind === 'crash' || applied.kind === 'powerLoss' || applied.kind === 'shutdown') groups.nodeDown(applied.node, world.now);
     if ('node' in applied) sample();
   }
   runTo(Math.max(durations.safetyMs, world.now));
@@ -251,7 +254,7 @@ function buildCluster(world: World, scenario: RunnableScenario, brokerIds: reado
     world.addNode(brokerNodeId(brokerId), brokerMachine, { input: { brokerId, config: configs.broker } });
   }
   for (const producer of scenario.producers) {
-    const settings = { ...producer.settings, ...configs.producerOverrides };
+    const settings = { ...configs.producerProfile, ...producer.settings, ...configs.producerOverrides };
     world.addNode(producer.id, producerMachine, { input: { bootstrapBrokers: brokerIds, settings } });
   }
   for (const reader of scenario.readers) {

@@ -10,6 +10,7 @@ import { producerDefaults } from '../../actors/producer/producerDefaults.ts';
 import type { ReaderSettings } from '../../actors/reader/readerDefaults.ts';
 import type { ConsumerSpec, Durations, KeySpec, ReaderSpec, TopicSpec, WorkloadSpec } from './Scenario.ts';
 import { boolean, integer, oneOf, positiveNumber, strictObject } from './schemaParts.ts';
+import { kafkaVersions } from './kafkaProfile.ts';
 import { weakeningNames } from './weakenings.ts';
 
 /** The largest cluster a scenario may ask for. */
@@ -108,16 +109,29 @@ const brokerSettingsSchema = strictObject(
   },
 ).partial();
 
-const controllerSettingsSchema = strictObject({
-  brokerHeartbeatIntervalMs: integer(1),
-  brokerSessionTimeoutMs: integer(1),
-  uncleanLeaderElectionEnable: boolean(),
-  defaultReplicationFactor: integer(1),
-  numPartitions: integer(1),
-  offsetsTopicNumPartitions: integer(1),
-  offsetsTopicReplicationFactor: integer(1),
-  replicaPlacer: oneOf(['striped', 'rackUnaware']),
-} satisfies Record<keyof ControllerConfig, z.ZodType>).partial();
+/** The controller settings a scenario may set: ControllerConfig without what other fields of the scenario decide. */
+export type ControllerSettingName = Exclude<keyof ControllerConfig, 'minInsyncReplicas' | 'topicMinInsyncReplicas'>;
+
+const controllerSettingsSchema = strictObject(
+  {
+    brokerHeartbeatIntervalMs: integer(1),
+    brokerSessionTimeoutMs: integer(1),
+    uncleanLeaderElectionEnable: boolean(),
+    defaultReplicationFactor: integer(1),
+    numPartitions: integer(1),
+    offsetsTopicNumPartitions: integer(1),
+    offsetsTopicReplicationFactor: integer(1),
+    replicaPlacer: oneOf(['striped', 'rackUnaware']),
+    eligibleLeaderReplicasVersion: integer(0, 1),
+    autoLeaderRebalanceEnable: boolean(),
+    leaderImbalanceCheckIntervalMs: integer(1),
+    leaderImbalancePerBrokerPercentage: integer(0, 100),
+  } satisfies Record<ControllerSettingName, z.ZodType>,
+  {
+    minInsyncReplicas: "min.insync.replicas is a broker setting (broker.minInsyncReplicas), which the controller reads too",
+    topicMinInsyncReplicas: "a topic's min.insync.replicas is set on the topic (topics[i].minInsyncReplicas)",
+  },
+).partial();
 
 // The shape only: validateLinkOverride checks the link settings themselves (faultRules.ts).
 const linkSettings = z.record(z.string(), z.unknown(), { error: 'an object of link settings' });
@@ -173,6 +187,7 @@ export const scenarioSchema = strictObject({
   weakenings: z.array(oneOf(weakeningNames as [string, ...string[]]), { error: 'an array of weakening names' }).optional(),
   durations: durationsSchema.optional(),
   invariantSampleMs: integer(1).optional(),
+  kafka: strictObject({ version: oneOf(kafkaVersions) }).optional(),
 });
 
 // The schema's output must fit the contract in Scenario.ts: these fail to compile when the two drift apart.

@@ -17,7 +17,7 @@ describe('kafka-sim run', () => {
   it('runs the embedded default scenario: a leader crash and an isolated leader, every acknowledged write read, valid', () => {
     const out = cli('run');
     expect(out.status).toBe(0);
-    expect(out.stdout).toMatch(/kafka-sim run \(seed 1\): 3 brokers, orders 6x RF 3 min ISR 2; 2 producers, 2 readers/);
+    expect(out.stdout).toMatch(/kafka-sim run \(seed 1, Kafka 4.1\): 3 brokers, orders 6x RF 3 min ISR 2; 2 producers, 2 readers/);
     expect(out.stdout).toMatch(/fault {3}crash node=leader:orders-0 -> crash node=broker-\d/);
     expect(out.stdout).toMatch(/leader {2}orders-0: broker \d in epoch 1/);
     expect(out.stdout).toMatch(/sends: 1200 acknowledged, 0 failed, 0 unknown/);

@@ -22,6 +22,7 @@ describe('validateFault', () => {
     { atMs: 0, kind: 'crash', node: 'b1' },
     { atMs: 10, kind: 'powerLoss', node: 'b2' },
     { atMs: 10, kind: 'restart', node: 'b1' },
+    { atMs: 15, kind: 'shutdown', node: 'b1' },
     { atMs: 20.5, kind: 'pause', node: 'c1' },
     { atMs: 30, kind: 'resume', node: 'c1' },
     { atMs: 40, kind: 'partition', groups: [['b1'], ['b2', 'c1']] },
@@ -58,7 +59,7 @@ describe('validateFault', () => {
 
   it('rejects an unknown kind, listing the allowed ones', () => {
     const err = errorOf(() => validate({ atMs: 0, kind: 'explode' }));
-    expect(err.message).toBe(`${WHERE}: kind must be one of crash, powerLoss, restart, pause, resume, partition, heal, link, got "explode"`);
+    expect(err.message).toBe(`${WHERE}: kind must be one of crash, powerLoss, shutdown, restart, pause, resume, partition, heal, link, got "explode"`);
     expect(err).toMatchObject({ where: WHERE, argument: 'kind', value: 'explode' });
     expect(errorOf(() => validate({ atMs: 0 })).message).toContain('kind must be one of');
   });

@@ -32,6 +32,7 @@ function pairing(fault: Fault): Pairing {
   switch (fault.kind) {
     case 'crash':
     case 'powerLoss':
+    case 'shutdown':
       return { role: 'open', key: `process:${fault.node}` };
     case 'restart':
       return { role: 'close', key: `process:${fault.node}` };

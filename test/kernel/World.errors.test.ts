@@ -193,7 +193,7 @@ describe('bad arguments to the public API', () => {
         { atMs: 10, kind: 'crash', node: 'a' },
         { atMs: 20, kind: 'explode', node: 'a' } as never,
       ]),
-    ).toThrow('world.schedule: faults[1]: kind must be one of crash, powerLoss, restart, pause, resume, partition, heal, link, got "explode"');
+    ).toThrow('world.schedule: faults[1]: kind must be one of crash, powerLoss, shutdown, restart, pause, resume, partition, heal, link, got "explode"');
     world.runFor(100);
     expect(world.status('a')).toBe('up');
   });

@@ -87,6 +87,20 @@ describe('groupCoordinatorHost', () => {
     expect(fetch.answers[0]?.body).toMatchObject({ partitions: [{ topic: 'orders', partition: 0, offset: 42 }] });
   });
 
+  it('keeps an accepted commit pending until its append commits: OffsetFetch sees it only then, and never if the append fails', () => {
+    const loaded = onCoordinatorLoaded(leaderOfOffsets().state, 0, 0, 500, []);
+    const fetchRequest: GroupRequestMessage = { type: 'offsetFetch.request', correlationId: 3, groupId: 'billing', body: { partitions: [{ topic: 'orders', partition: 0 }] } };
+    const fetched = (state: BrokerState) => (ask(state, fetchRequest).answers[0]?.body as { partitions: Array<{ offset: number }> }).partitions[0]?.offset;
+    const committed = ask(loaded, adminCommit);
+    const appended = committed.out.find((e) => e.kind === 'timer' && e.event.type === 'coordinator.appended');
+    const appendId = appended?.kind === 'timer' && appended.event.type === 'coordinator.appended' ? appended.event.appendId : '';
+    expect(fetched(committed.state)).toBe(-1);
+    expect(fetched(onCoordinatorAppended(committed.state, appendId, 'NONE', []))).toBe(42);
+    const failed = onCoordinatorAppended(committed.state, appendId, 'REQUEST_TIMED_OUT', []);
+    expect(fetched(failed)).toBe(-1);
+    expect(failed.coordinator.shards[0]?.pendingOffsetCommits).toEqual({});
+  });
+
   it('answers NOT_COORDINATOR once leadership moves away, to new requests and to those parked', () => {
     const loaded = onCoordinatorLoaded(leaderOfOffsets().state, 0, 0, 500, []);
     const memberId = 'consumer-1-7-0';

@@ -20,6 +20,11 @@ describe('highWatermark', () => {
       expect(nextHighWatermark({ ...base, isr: [1, 3], maximalIsr: [1, 2, 3] })).toBe(7);
     });
 
+    it('also waits for followers about to join the ISR (caught up and eligible, shouldWaitForReplicaToJoinIsr)', () => {
+      expect(nextHighWatermark({ ...base, isr: [1, 3], joiningReplicas: [2] })).toBe(7);
+      expect(nextHighWatermark({ ...base, isr: [1, 3], joiningReplicas: [] })).toBe(9);
+    });
+
     it('never goes backwards', () => {
       expect(nextHighWatermark({ ...base, current: 8 })).toBe(8);
     });

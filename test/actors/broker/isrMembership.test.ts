@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   isCaughtUp,
   isFollowerInSync,
+  NEVER_MS,
   outOfSyncReplicas,
   resetFetchState,
   unknownFollowerFetchState,
@@ -69,6 +70,13 @@ describe('isrMembership', () => {
       expect(isCaughtUp(state, 15, 31_001, lagMs)).toBe(false);
       expect(isCaughtUp(state, 10, 99_000, lagMs)).toBe(true);
     });
+
+    it('is false at time 0 for a follower that has only fetched from behind the leader (never caught up)', () => {
+      // Kafka's "never" is 0 on a wall clock; virtual time starts at 0, so the simulator's lies further back.
+      const behind = afterFetches([5, 0, 10]);
+      expect(behind.lastCaughtUpTimeMs).toBe(NEVER_MS);
+      expect(isCaughtUp(behind, 10, 0, lagMs)).toBe(false);
+    });
   });
 
   describe('isFollowerInSync (Partition.isFollowerInSync)', () => {
@@ -91,16 +99,16 @@ describe('isrMembership', () => {
         leo: -1,
         lastCaughtUpTimeMs: 5_000,
         lastFetchLeaderLeo: -1,
-        lastFetchTimeMs: 0,
+        lastFetchTimeMs: NEVER_MS,
       });
     });
 
     it('lets a re-elected leader keep follower positions, and counts followers outside the ISR as never caught up', () => {
       expect(resetFetchState(known, { nowMs: 5_000, leaderLeo: 12, isNewLeader: false, isFollowerInIsr: false })).toEqual({
         leo: 10,
-        lastCaughtUpTimeMs: 0,
+        lastCaughtUpTimeMs: NEVER_MS,
         lastFetchLeaderLeo: 12,
-        lastFetchTimeMs: 0,
+        lastFetchTimeMs: NEVER_MS,
       });
     });
   });

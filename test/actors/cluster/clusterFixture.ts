@@ -1,6 +1,6 @@
 import { brokerMachine, type BrokerInput } from '../../../actors/broker/brokerMachine.ts';
 import type { BrokerState } from '../../../actors/broker/BrokerState.ts';
-import { controllerMachine } from '../../../actors/controller/controllerMachine.ts';
+import { controllerMachine, type ControllerInput } from '../../../actors/controller/controllerMachine.ts';
 import type { MetadataImage } from '../../../actors/controller/metadataImage.ts';
 import { createWorld, type World } from '../../../src/kernel/World.ts';
 import type { BusEvent } from '../../../src/kernel/Bus.ts';
@@ -13,6 +13,7 @@ export interface ClusterOptions {
   brokers?: number;
   topic?: { name: string; numPartitions: number; replicationFactor: number };
   brokerConfig?: BrokerInput['config'];
+  controllerConfig?: ControllerInput['config'];
 }
 
 export interface Cluster {
@@ -35,7 +36,7 @@ export function startCluster(options: ClusterOptions = {}): Cluster {
       replies.push({ ...(event.envelope.message as unknown as KafkaMessage), from: event.envelope.from });
     }
   });
-  world.addNode(CONTROLLER_NODE_ID, controllerMachine, { input: { brokerIds, topics: [topic] } });
+  world.addNode(CONTROLLER_NODE_ID, controllerMachine, { input: { brokerIds, topics: [topic], ...(options.controllerConfig ? { config: options.controllerConfig } : {}) } });
   for (const id of brokerIds) {
     world.addNode(brokerNodeId(id), brokerMachine, { input: { brokerId: id, ...(options.brokerConfig ? { config: options.brokerConfig } : {}) } });
   }

@@ -3,7 +3,7 @@ import type { CoordinatorEffect } from '../../../actors/coordinator/CoordinatorR
 import type { GroupMetadata } from '../../../actors/coordinator/GroupMetadata.ts';
 import { emptyGroup } from '../../../actors/coordinator/GroupMetadata.ts';
 import { heartbeat } from '../../../actors/coordinator/heartbeat.ts';
-import { commitOffsets } from '../../../actors/coordinator/offsetCommit.ts';
+import { applyOffsetCommits, commitOffsets } from '../../../actors/coordinator/offsetCommit.ts';
 import { currentGroupMetadataRecord, replayGroupRecords } from '../../../actors/coordinator/groupRecords.ts';
 import type { GroupRecord } from '../../../actors/coordinator/groupRecords.ts';
 import { assignPartitions } from '../../../actors/assignors/assignPartitions.ts';
@@ -35,7 +35,8 @@ describe('replayGroupRecords', () => {
     log.push(...appended(synced.effects));
     const commit = commitOffsets(synced.state, { memberId: b.memberId, generationId: 1, offsets: [{ topic: 't', partition: 2, offset: 7, metadata: 'm' }] }, { nowMs: 8_000 });
     log.push(...appended(commit.effects));
-    const live = commit.state;
+    // The live group takes the offsets once their records commit.
+    const live = applyOffsetCommits(commit.state, appended(commit.effects).filter((r) => r.type === 'OffsetCommit'));
 
     const loaded = replayGroupRecords(log, 20_000).g as GroupMetadata;
     expect(durable(loaded)).toEqual(durable(live));

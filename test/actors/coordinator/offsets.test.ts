@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyGroup } from '../../../actors/coordinator/GroupMetadata.ts';
-import { commitOffsets } from '../../../actors/coordinator/offsetCommit.ts';
+import { applyOffsetCommits, commitOffsets } from '../../../actors/coordinator/offsetCommit.ts';
 import { fetchOffsets } from '../../../actors/coordinator/offsetFetch.ts';
 import { expireDeadlines } from '../../../actors/coordinator/sessionExpiry.ts';
 import { completeRebalance, config, counter, join, joinNew, stableGroup } from './coordinatorFixtures.ts';
@@ -9,14 +9,15 @@ const offsets = [{ topic: 't', partition: 0, offset: 42 }];
 const errorsOf = (result: ReturnType<typeof commitOffsets>) => result.response?.partitions.map((p) => p.errorCode);
 
 describe('commitOffsets', () => {
-  it('stores a member commit in Stable as an OffsetCommit record, and fetch returns it', () => {
+  it('stores a member commit in Stable as an OffsetCommit record, which fetch returns once the record has committed', () => {
     const { group, memberIds } = stableGroup(['a']);
     const commit = commitOffsets(group, { memberId: memberIds[0] ?? '', generationId: 1, offsets }, { nowMs: 8_000 });
     expect(errorsOf(commit)).toEqual(['NONE']);
-    expect(commit.effects).toEqual([
-      { type: 'append', records: [{ type: 'OffsetCommit', groupId: 'g', topic: 't', partition: 0, offset: 42, metadata: '', commitTimestampMs: 8_000 }] },
-    ]);
-    expect(fetchOffsets(commit.state, { partitions: [{ topic: 't', partition: 0 }] }).partitions[0]?.offset).toBe(42);
+    const records = [{ type: 'OffsetCommit' as const, groupId: 'g', topic: 't', partition: 0, offset: 42, metadata: '', commitTimestampMs: 8_000 }];
+    expect(commit.effects).toEqual([{ type: 'append', records }]);
+    // Pending until its append commits (GroupMetadata#prepareOffsetCommit): OffsetFetch does not see it yet.
+    expect(fetchOffsets(commit.state, { partitions: [{ topic: 't', partition: 0 }] }).partitions[0]?.offset).toBe(-1);
+    expect(fetchOffsets(applyOffsetCommits(commit.state, records), { partitions: [{ topic: 't', partition: 0 }] }).partitions[0]?.offset).toBe(42);
   });
 
   it('rejects a commit from a stale generation with ILLEGAL_GENERATION (a zombie after a rebalance)', () => {
@@ -37,7 +38,7 @@ describe('commitOffsets', () => {
     expect(errorsOf(commitOffsets(expired, zombie, { nowMs: nowMs + 10_001 }))).toEqual(['UNKNOWN_MEMBER_ID']);
     const weakened = commitOffsets(expired, zombie, { nowMs: nowMs + 10_001, noGenerationFencing: true });
     expect(errorsOf(weakened)).toEqual(['NONE']);
-    expect(weakened.state.offsets.t?.[0]?.offset).toBe(42);
+    expect(weakened.effects).toMatchObject([{ type: 'append', records: [{ offset: 42 }] }]);
   });
 
   it('accepts commits in PreparingRebalance and rejects them in CompletingRebalance', () => {
@@ -69,7 +70,8 @@ describe('fetchOffsets', () => {
         { topic: 't', partition: 3, offset: -1, metadata: '' },
       ]);
     }
-    const committed = commitOffsets(group, { memberId: memberIds[0] ?? '', generationId: 1, offsets }, { nowMs: 8_000 }).state;
+    const commit = commitOffsets(group, { memberId: memberIds[0] ?? '', generationId: 1, offsets }, { nowMs: 8_000 });
+    const committed = applyOffsetCommits(commit.state, commit.effects.flatMap((e) => (e.type === 'append' ? e.records.filter((r) => r.type === 'OffsetCommit') : [])));
     expect(fetchOffsets(committed, {}).partitions).toEqual([{ topic: 't', partition: 0, offset: 42, metadata: '' }]);
   });
 });

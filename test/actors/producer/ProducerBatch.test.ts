@@ -17,6 +17,7 @@ const batch = (baseSequence: number | null, count: number): ProducerBatch => ({
   baseSequence,
   producerEpoch: null,
   maybeWritten: false,
+  sequenceHasBeenReset: false,
 });
 
 describe('incrementSequence', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { completeBatch, failBatch, reenqueueBatch, requestCompleted } from '../../../actors/producer/completeBatch.ts';
-import { bumpProducerEpoch, isNextSequence, lastAckedSequence } from '../../../actors/producer/idempotentSequences.ts';
+import { bumpProducerEpoch, isNextSequence, lastAckedSequence, sequenceStanding } from '../../../actors/producer/idempotentSequences.ts';
 import { resolveProducerConfig } from '../../../actors/producer/producerConfig.ts';
 import { createRecordAccumulator, drain } from '../../../actors/producer/recordAccumulator.ts';
 import { retryDecision } from '../../../actors/producer/retryPolicy.ts';
@@ -79,7 +79,7 @@ describe('idempotent sequences', () => {
     const first = drain(fill(withProducer(), 0, 2), idempotent(5));
     const sent = first.requests[0]?.batches[0];
     if (sent === undefined) throw new Error('nothing drained');
-    const decision = retryDecision({ error: 'NOT_LEADER_OR_FOLLOWER', batch: sent, nowMs: 15, config, isNextSequence: isNextSequence(first.acc, sent.batchId) });
+    const decision = retryDecision({ error: 'NOT_LEADER_OR_FOLLOWER', batch: sent, nowMs: 15, config, sequence: sequenceStanding(first.acc, sent) });
     if (decision.action !== 'retry') throw new Error(`expected a retry, got ${decision.action}`);
     expect(decision).toMatchObject({ refreshMetadata: true, retryAtMs: 115 });
     let acc = reenqueueBatch(requestCompleted(first.acc, 100), { batchId: sent.batchId, nowMs: 15, retryAtMs: decision.retryAtMs, maybeWritten: decision.maybeWritten });

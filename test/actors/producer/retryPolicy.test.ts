@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { resolveProducerConfig } from '../../../actors/producer/producerConfig.ts';
 import { expiryDecision, exponentialBackoffMs, retryDecision } from '../../../actors/producer/retryPolicy.ts';
-import type { RetryDecision, RetryInput } from '../../../actors/producer/retryPolicy.ts';
+import type { RetryDecision, RetryInput, SequenceStanding } from '../../../actors/producer/retryPolicy.ts';
 import type { KafkaErrorType } from '../../../src/protocol/index.ts';
 import type { ProducerBatch } from '../../../actors/producer/ProducerBatch.ts';
 
 const config = resolveProducerConfig();
 const batch = { createdMs: 0, attempts: 0, maybeWritten: false };
 const decide = (error: KafkaErrorType, overrides: Partial<RetryInput> = {}) => retryDecision({ error, batch, nowMs: 10, config, ...overrides });
+const standing = (overrides: Partial<SequenceStanding>): SequenceStanding => ({
+  isNextSequence: true,
+  sequenceHasBeenReset: false,
+  hasUnresolvedSequence: false,
+  isNextSequenceForUnresolvedPartition: false,
+  ...overrides,
+});
 
 /**
  * Answers every attempt of one batch with `error`, each `requestTimeMs` after it was sent, until the policy stops
@@ -24,7 +31,7 @@ function retryUntilDone(error: KafkaErrorType, options: { requestTimeMs: number;
     if (decision.action !== 'retry') return { sentAtMs, decision, endedAtMs: nowMs };
     state = { ...state, attempts: state.attempts + 1, maybeWritten: decision.maybeWritten };
     if (decision.retryAtMs - state.createdMs >= config.deliveryTimeoutMs) {
-      const expiry = expiryDecision({ batch: { ...emptyBatch, ...state }, maybeWritten: state.maybeWritten }, config);
+      const expiry = expiryDecision({ batch: { ...emptyBatch, ...state }, maybeWritten: state.maybeWritten });
       return { sentAtMs, decision: expiry, endedAtMs: state.createdMs + config.deliveryTimeoutMs };
     }
     nowMs = decision.retryAtMs;
@@ -46,6 +53,7 @@ const emptyBatch: ProducerBatch = {
   baseSequence: 0,
   producerEpoch: 0,
   maybeWritten: false,
+  sequenceHasBeenReset: false,
 };
 
 describe('retryDecision', () => {
@@ -57,7 +65,7 @@ describe('retryDecision', () => {
   it('retries a retriable error after retry.backoff.ms, doubling per attempt up to retry.backoff.max.ms', () => {
     const backoffs = [0, 1, 2, 3, 4, 5].map((attempts) => decide('NOT_ENOUGH_REPLICAS', { batch: { ...batch, attempts } }));
     expect(backoffs.map((d) => (d.action === 'retry' ? d.backoffMs : -1))).toEqual([100, 200, 400, 800, 1_000, 1_000]);
-    expect(backoffs[0]).toMatchObject({ action: 'retry', retryAtMs: 110, maybeWritten: false, refreshMetadata: false, bumpEpoch: false });
+    expect(backoffs[0]).toMatchObject({ action: 'retry', retryAtMs: 110, maybeWritten: false, refreshMetadata: false, requestEpochBump: false });
   });
 
   it('asks for a metadata refresh on NOT_LEADER_OR_FOLLOWER and UNKNOWN_TOPIC_OR_PARTITION, retrying all the same', () => {
@@ -106,27 +114,58 @@ describe('retryDecision', () => {
       error: 'INVALID_REQUIRED_ACKS',
       outcome: 'fail',
       refreshMetadata: false,
-      bumpEpoch: false,
+      requestEpochBump: false,
     });
   });
 
-  it('an idempotent producer asks for an epoch bump whenever it fails a batch', () => {
-    expect(decide('INVALID_REQUIRED_ACKS')).toMatchObject({ action: 'fail', bumpEpoch: true });
-  });
-
-  it('retries OUT_OF_ORDER_SEQUENCE_NUMBER for a batch that is not the next sequence (an earlier batch is missing)', () => {
-    expect(decide('OUT_OF_ORDER_SEQUENCE_NUMBER', { isNextSequence: false })).toMatchObject({ action: 'retry', bumpEpoch: false });
-  });
-
-  it('fails the batch on a real sequence gap, or bumps the epoch and retries as the Java client does', () => {
-    expect(decide('OUT_OF_ORDER_SEQUENCE_NUMBER', { isNextSequence: true })).toMatchObject({ action: 'fail', outcome: 'fail', bumpEpoch: true });
-    const java = decide('OUT_OF_ORDER_SEQUENCE_NUMBER', { isNextSequence: true, outOfOrderSequence: 'bumpEpochAndRetry' });
-    expect(java).toMatchObject({ action: 'retry', bumpEpoch: true });
+  it('an idempotent producer asks for an epoch bump when it fails a batch with retries left, not when they ran out (maybe written)', () => {
+    expect(decide('INVALID_REQUIRED_ACKS')).toMatchObject({ action: 'fail', requestEpochBump: true });
+    // Sender#completeBatch passes `adjustSequenceNumbers = attempts < retries` to TransactionManager#handleFailedBatch.
+    const exhausted = decide('NOT_ENOUGH_REPLICAS_AFTER_APPEND', { batch: { ...batch, attempts: 2 }, config: { ...config, retries: 2 } });
+    expect(exhausted).toMatchObject({ action: 'fail', outcome: 'info', requestEpochBump: false });
+    const late = decide('NOT_ENOUGH_REPLICAS_AFTER_APPEND', { batch: { ...batch, attempts: 2 }, nowMs: config.deliveryTimeoutMs });
+    expect(late).toMatchObject({ action: 'fail', outcome: 'info', requestEpochBump: true });
   });
 
   it('treats OUT_OF_ORDER_SEQUENCE_NUMBER as fatal without idempotence, and retries UNKNOWN_PRODUCER_ID with a bump with it', () => {
     expect(decide('OUT_OF_ORDER_SEQUENCE_NUMBER', { config: { ...config, enableIdempotence: false } })).toMatchObject({ action: 'fail' });
-    expect(decide('UNKNOWN_PRODUCER_ID')).toMatchObject({ action: 'retry', bumpEpoch: true });
+    expect(decide('UNKNOWN_PRODUCER_ID')).toMatchObject({ action: 'retry', requestEpochBump: true });
+    // A batch a bump already renumbered is retried as is (TransactionManager#canRetry).
+    expect(decide('UNKNOWN_PRODUCER_ID', { sequence: standing({ sequenceHasBeenReset: true }) })).toMatchObject({ action: 'retry', requestEpochBump: false });
+  });
+});
+
+describe('retryDecision: OUT_OF_ORDER_SEQUENCE_NUMBER for an idempotent producer (TransactionManager#canRetry)', () => {
+  const oooS = (sequence: Partial<SequenceStanding>, overrides: Partial<RetryInput> = {}) =>
+    decide('OUT_OF_ORDER_SEQUENCE_NUMBER', { sequence: standing(sequence), ...overrides });
+
+  it('retries a batch that is not the next sequence as is: an earlier batch is missing', () => {
+    expect(oooS({ isNextSequence: false })).toMatchObject({ action: 'retry', requestEpochBump: false, maybeWritten: false });
+  });
+
+  it('bumps the epoch and retries the next sequence: a real gap at the head of the line', () => {
+    expect(oooS({ isNextSequence: true })).toMatchObject({ action: 'retry', requestEpochBump: true, maybeWritten: false });
+  });
+
+  it('retries a renumbered batch as is: its answer is for the attempt under the old epoch', () => {
+    expect(oooS({ isNextSequence: true, sequenceHasBeenReset: true })).toMatchObject({ action: 'retry', requestEpochBump: false });
+  });
+
+  it('while the partition is unresolved, bumps only for the batch right after the expired one', () => {
+    const unresolved = { hasUnresolvedSequence: true };
+    expect(oooS({ ...unresolved, isNextSequence: false, isNextSequenceForUnresolvedPartition: true })).toMatchObject({ action: 'retry', requestEpochBump: true });
+    expect(oooS({ ...unresolved, isNextSequence: false, sequenceHasBeenReset: true, isNextSequenceForUnresolvedPartition: true })).toMatchObject({
+      action: 'retry',
+      requestEpochBump: true,
+    });
+    expect(oooS({ ...unresolved, isNextSequence: false })).toMatchObject({ action: 'retry', requestEpochBump: false });
+    expect(oooS({ ...unresolved, isNextSequence: true })).toMatchObject({ action: 'retry', requestEpochBump: false });
+  });
+
+  it('fails the batch once time or retries ran out, and still asks for a bump (TransactionManager#handleFailedBatch)', () => {
+    expect(oooS({ isNextSequence: false }, { nowMs: config.deliveryTimeoutMs })).toMatchObject({ action: 'fail', outcome: 'fail', requestEpochBump: true });
+    const exhausted = oooS({ isNextSequence: true }, { batch: { ...batch, attempts: 3, maybeWritten: true }, config: { ...config, retries: 3 } });
+    expect(exhausted).toMatchObject({ action: 'fail', outcome: 'info', requestEpochBump: true });
   });
 });
 
@@ -147,7 +186,11 @@ describe('expiryDecision', () => {
   const expired = (maybeWritten: boolean, baseSequence: number | null) => ({ maybeWritten, batch: { ...emptyBatch, baseSequence, maybeWritten } });
 
   it('fails an expired batch with REQUEST_TIMED_OUT: info if it may have been written, fail if it never left', () => {
-    expect(expiryDecision(expired(true, 0), config)).toMatchObject({ action: 'fail', error: 'REQUEST_TIMED_OUT', outcome: 'info', bumpEpoch: true });
-    expect(expiryDecision(expired(false, null), config)).toMatchObject({ outcome: 'fail', bumpEpoch: false });
+    expect(expiryDecision(expired(true, 0))).toMatchObject({ action: 'fail', error: 'REQUEST_TIMED_OUT', outcome: 'info' });
+    expect(expiryDecision(expired(false, null))).toMatchObject({ outcome: 'fail' });
+  });
+
+  it('never asks for an epoch bump itself, even for a batch that held a sequence (Sender#sendProducerData)', () => {
+    expect(expiryDecision(expired(true, 0))).toMatchObject({ requestEpochBump: false });
   });
 });

@@ -4,6 +4,8 @@
 // leader, leader epoch fencing (KIP-320), offset out of range; then batches from the fetch offset up to the high
 // watermark for consumers (replicaId -1) and up to the log end for followers. No replication. A fetch that finds
 // nothing waits up to its maxWaitMs (a long poll, as DelayedFetch) and is answered early when the table changes.
+// OffsetsForLeaderEpoch is answered from a leader epoch cache built from the batches' epochs, with the leader's
+// own epoch starting at its log end (as a new leader's cache does).
 import { enqueueActions, setup } from 'xstate';
 import type { Message } from '../../../src/kernel/Bus.ts';
 import type { HostEmitted, NodeInput } from '../../../src/kernel/NodeHost.ts';
@@ -17,11 +19,14 @@ import {
   type KafkaMessage,
   type ListOffsetsRequest,
   type ListOffsetsResponse,
+  type OffsetsForLeaderEpochRequest,
+  type OffsetsForLeaderEpochResponse,
   type MetadataRequest,
   type MetadataResponse,
   type RecordBatch,
 } from '../../../src/protocol/messages.ts';
 import { batchSizeBytes } from '../../../src/protocol/recordSize.ts';
+import { assignEpoch, endOffsetFor, type LeaderEpochCache } from '../../../actors/broker/leaderEpochCache.ts';
 
 /** One partition as this broker sees it. */
 export interface FakePartition {
@@ -51,6 +56,7 @@ type FakeEvent =
   | (MetadataRequest & { from: string })
   | (FetchRequest & { from: string })
   | (ListOffsetsRequest & { from: string })
+  | (OffsetsForLeaderEpochRequest & { from: string })
   | (FakeSetPartition & { from: string })
   | { type: 'fake.fetchExpired'; id: number };
 
@@ -131,6 +137,21 @@ function answerListOffsets(context: FakeContext, request: ListOffsetsRequest): L
   return { ...base, offset: request.timestamp === -2 ? p.logStartOffset : p.highWatermark };
 }
 
+function answerOffsetsForLeaderEpoch(context: FakeContext, request: OffsetsForLeaderEpochRequest): OffsetsForLeaderEpochResponse {
+  const partitions = request.partitions.map((asked) => {
+    const p = context.partitions[topicPartitionKey(asked.topic, asked.partition)];
+    const base = { topic: asked.topic, partition: asked.partition };
+    const error = leaderError(context, p, asked.currentLeaderEpoch);
+    if (error !== undefined || p === undefined) return { ...base, errorCode: error ?? 'UNKNOWN_TOPIC_OR_PARTITION', leaderEpoch: -1, endOffset: -1 };
+    let cache: LeaderEpochCache = [];
+    for (const batch of p.batches) cache = assignEpoch(cache, batch.leaderEpoch, batch.baseOffset);
+    cache = assignEpoch(cache, p.leaderEpoch, logEndOffset(p));
+    const end = endOffsetFor(cache, asked.leaderEpoch, logEndOffset(p));
+    return end.endOffset < 0 ? { ...base, leaderEpoch: -1, endOffset: -1 } : { ...base, leaderEpoch: end.epoch, endOffset: end.endOffset };
+  });
+  return { type: 'offsetsForLeaderEpoch.response', correlationId: request.correlationId, partitions };
+}
+
 function answerMetadata(context: FakeContext, request: MetadataRequest): MetadataResponse {
   const known = Object.values(context.partitions);
   const topicErrors: Record<string, KafkaErrorType> = {};
@@ -191,6 +212,9 @@ export const fakeBrokerMachine = setup({
       }),
     },
     'listOffsets.request': { actions: enqueueActions(({ context, event, enqueue }) => enqueue.emit(reply(event.from, answerListOffsets(context, event)))) },
+    'offsetsForLeaderEpoch.request': {
+      actions: enqueueActions(({ context, event, enqueue }) => enqueue.emit(reply(event.from, answerOffsetsForLeaderEpoch(context, event)))),
+    },
     'fake.setPartition': {
       actions: enqueueActions(({ context, event, enqueue }) => {
         const partitions = { ...context.partitions, [topicPartitionKey(event.state.topic, event.state.partition)]: event.state };

@@ -158,18 +158,20 @@ describe('readerMachine: leaders and offsets', () => {
     for (const e of toNewLeader) expect((e.message as unknown as FetchRequest).partitions[0]?.currentLeaderEpoch).toBe(1);
   });
 
-  it('resets to the log start on OFFSET_OUT_OF_RANGE after the leader log was truncated below its position', () => {
+  it('resets to the log start on OFFSET_OUT_OF_RANGE when its position is past the end of the leader log', () => {
     const run = startReaderRun({ partitions: [partition(0, { highWatermark: 6 })] });
     run.world.runFor(500);
     expect(readerPositions(run.world)).toEqual({ 't-0': 6 });
 
-    // An unclean election in epoch 1 left a 3-record log: the fetch at 6 is past its end.
-    run.setPartition(partition(0, { leaderEpoch: 1, highWatermark: 3, batches: batchesOf('w', 0, 3, 3, 1) }));
+    // The leader's log now holds 3 records, in the same leader epoch (a shortcut of the fake broker: in Kafka a log
+    // shrinks under a reader only with a new leader, and then validation moves the position first, see
+    // readerPositionValidation.test.ts): the fetch at 6 is past its end.
+    run.setPartition(partition(0, { highWatermark: 3, batches: batchesOf('w', 0, 3, 3) }));
     run.world.runFor(1_000);
     const errors = fetchErrors(run);
     expect(errors).toContain('OFFSET_OUT_OF_RANGE');
     const resets = run.sentByReader('listOffsets.request').map((e) => e.message as unknown as ListOffsetsRequest);
-    expect(resets.map((r) => [r.timestamp, r.currentLeaderEpoch])).toContainEqual([-2, 1]);
+    expect(resets.map((r) => [r.timestamp, r.currentLeaderEpoch])).toContainEqual([-2, 0]);
     expect(run.readsOf('t-0').slice(6).map((r) => [r.offset, r.value])).toEqual([[0, 'w0'], [1, 'w1'], [2, 'w2']]);
     expect(readerPositions(run.world)).toEqual({ 't-0': 3 });
   });
