@@ -55,12 +55,15 @@ interface ControllerContext {
    * whether the next one runs at once (the last stopped at its election limit) or a check interval later.
    */
   balance: { scheduled: boolean; immediately: boolean };
+  /** When the stale-broker check is scheduled (the earliest session expiry), or null when none is. */
+  fenceCheckAtMs: number | null;
 }
 
 type ControllerEvent =
   | (KafkaMessage & { from: string })
   | { type: 'controller.tick' }
   | { type: 'controller.balanceLeaders' }
+  | { type: 'controller.fenceStaleBrokers' }
   | (AdminCreatePartitions & { from: string });
 
 /** An administrator's CreatePartitions (kafka-topics.sh --alter --partitions), sent to the controller by the application. */
@@ -87,7 +90,8 @@ export const controllerMachine = setup({
     tickInterval: ({ context }) => context.tickIntervalMs,
   },
   actions: {
-    onRegister: enqueueActions(({ context, event, enqueue }) => {
+    onRegister: enqueueActions(({ context: before, event, enqueue }) => {
+      const context = fenceExpiredSessions(before, enqueue);
       const request = event as BrokerRegisterRequest & { from: string };
       const result = registerIncarnation(context.image, request, {
         nowMs: context.now(),
@@ -101,8 +105,10 @@ export const controllerMachine = setup({
         brokerEpoch: result.response.brokerEpoch,
         ...errorField(result.response.errorCode),
       }));
+      scheduleFenceCheck(context, result.image, enqueue);
     }),
-    onHeartbeat: enqueueActions(({ context, event, enqueue }) => {
+    onHeartbeat: enqueueActions(({ context: before, event, enqueue }) => {
+      const context = fenceExpiredSessions(before, enqueue);
       const request = event as BrokerHeartbeatRequest & { from: string };
       const result = brokerHeartbeat(
         context.image,
@@ -122,6 +128,12 @@ export const controllerMachine = setup({
         fromOffset,
         ...errorField(result.response.errorCode),
       }));
+      scheduleFenceCheck(context, result.image, enqueue);
+    }),
+    onFenceStaleBrokers: enqueueActions(({ context: before, enqueue }) => {
+      const context = fenceExpiredSessions({ ...before, fenceCheckAtMs: null }, enqueue);
+      enqueue.assign({ fenceCheckAtMs: null });
+      scheduleFenceCheck({ ...context, fenceCheckAtMs: null }, context.image, enqueue);
     }),
     // A refused request (unknown topic, not more partitions) changes nothing; the scenario checks it beforehand.
     onCreatePartitions: enqueueActions(({ context, event, enqueue }) => {
@@ -129,7 +141,8 @@ export const controllerMachine = setup({
       const result = createPartitions(context.image, request, { replicaPlacer: context.config.replicaPlacer, draw: context.draw });
       commit(context, result, enqueue);
     }),
-    onAlterPartition: enqueueActions(({ context, event, enqueue }) => {
+    onAlterPartition: enqueueActions(({ context: before, event, enqueue }) => {
+      const context = fenceExpiredSessions(before, enqueue);
       const request = event as AlterPartitionRequest & { from: string };
       const result = alterPartition(context.image, request, electionOptions(context.config));
       commit(context, result, enqueue);
@@ -180,6 +193,7 @@ export const controllerMachine = setup({
       if (result.records.length === 0) scheduleBalance({ ...context, balance }, result.image, enqueue);
     }),
     scheduleBalanceAtStart: enqueueActions(({ context, enqueue }) => scheduleBalance(context, context.image, enqueue)),
+    scheduleFenceCheckAtStart: enqueueActions(({ context, enqueue }) => scheduleFenceCheck(context, context.image, enqueue)),
   },
 }).createMachine({
   id: 'controller',
@@ -197,9 +211,10 @@ export const controllerMachine = setup({
       now: input.now,
       draw: input.rng,
       balance: { scheduled: false, immediately: false },
+      fenceCheckAtMs: null,
     };
   },
-  entry: 'scheduleBalanceAtStart',
+  entry: ['scheduleBalanceAtStart', 'scheduleFenceCheckAtStart'],
   initial: 'active',
   states: {
     active: {
@@ -212,6 +227,7 @@ export const controllerMachine = setup({
         'partition.alter': { actions: 'onAlterPartition' },
         'admin.createPartitions': { actions: 'onCreatePartitions' },
         'controller.balanceLeaders': { actions: 'onBalanceLeaders' },
+        'controller.fenceStaleBrokers': { actions: 'onFenceStaleBrokers' },
       },
     },
   },
@@ -222,7 +238,46 @@ interface Enqueue {
   assign(values: Partial<ControllerContext>): void;
   emit(event: HostEmitted): void;
   raise(event: ControllerEvent, options: { id: string; delay: number }): void;
+  cancel(id: string): void;
 }
+
+// QuorumController fences a broker the moment its session expires: a deferred event at the earliest expiry
+// (`rescheduleMaybeFenceStaleBrokers`), which runs before any later request. Every request here first fences what
+// has expired (one broker at a time, so each fencing sees the elections of the one before), so a registration or
+// heartbeat that arrives after a session expired finds it fenced, as in Kafka.
+function fenceExpiredSessions(context: ControllerContext, enqueue: Enqueue): ControllerContext {
+  let image = context.image;
+  const records: MetadataRecord[] = [];
+  const options = electionOptions(context.config);
+  for (;;) {
+    const [stale] = brokersToFence(image, context.now(), context.config.brokerSessionTimeoutMs);
+    if (stale === undefined) break;
+    const fenced = fenceBroker(image, stale, options);
+    image = fenced.image;
+    records.push(...fenced.records);
+  }
+  if (records.length === 0) return context;
+  const log = commit(context, { image, records }, enqueue);
+  return { ...context, image, log };
+}
+
+// Schedules the stale-broker check at the earliest session expiry of an unfenced broker (just past it: a session
+// is valid up to its last instant), unless it is already scheduled then.
+function scheduleFenceCheck(context: ControllerContext, image: MetadataImage, enqueue: Enqueue): void {
+  const nowMs = context.now();
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const broker of Object.values(image.brokers)) {
+    if (!broker.fenced && broker.lastHeartbeatMs !== null) earliest = Math.min(earliest, broker.lastHeartbeatMs + context.config.brokerSessionTimeoutMs);
+  }
+  const atMs = earliest === Number.POSITIVE_INFINITY ? null : earliest + STALE_CHECK_SLACK_MS;
+  if (atMs === context.fenceCheckAtMs) return;
+  enqueue.cancel('controller.fenceStaleBrokers');
+  if (atMs !== null) enqueue.raise({ type: 'controller.fenceStaleBrokers' }, { id: 'controller.fenceStaleBrokers', delay: Math.max(0, atMs - nowMs) });
+  enqueue.assign({ fenceCheckAtMs: atMs });
+}
+
+/** How long after a session's last valid instant the check runs (Kafka's nanosecond; a microsecond here). */
+const STALE_CHECK_SLACK_MS = 0.001;
 
 // QuorumController#maybeScheduleNextBalancePartitionLeaders, after every write: while partitions are imbalanced
 // and no pass is scheduled, the next one runs a check interval from now (10 ms if the last hit its limit).

@@ -9,6 +9,7 @@ import {
   onPartitionsAssigned,
   recordPolled,
   recordProcessed,
+  resetOutOfRange,
   type OffsetTracking,
 } from '../../../actors/consumer/offsetTracking.ts';
 import { isRejoinNeeded, startJoin } from '../../../actors/consumer/membership.ts';
@@ -45,6 +46,21 @@ describe('starting positions', () => {
 
   it('fails under auto.offset.reset=none when nothing is committed', () => {
     expect(assignedAt(-1, 'none').effects).toEqual([{ type: 'noOffsetForPartition', partitions: ['t-0'] }]);
+  });
+});
+
+describe('a position outside the log (OFFSET_OUT_OF_RANGE)', () => {
+  // Before the request plane, every OFFSET_OUT_OF_RANGE went back to offset 0 whatever auto.offset.reset said.
+  it('asks for the log start under earliest and the high watermark under latest (SubscriptionState#requestOffsetReset)', () => {
+    const at = assignedAt(5).state;
+    expect(resetOutOfRange(at, 't-0', 'earliest').effects).toEqual([{ type: 'listOffsets', topic: 't', partition: 0, timestamp: -2 }]);
+    const latest = resetOutOfRange(at, 't-0', 'latest');
+    expect(latest.effects).toEqual([{ type: 'listOffsets', topic: 't', partition: 0, timestamp: -1 }]);
+    expect(applyLatestOffset(latest.state, 't-0', 90).positions).toEqual({ 't-0': 90 });
+  });
+
+  it('fails under none: poll() throws (OffsetOutOfRangeException)', () => {
+    expect(resetOutOfRange(assignedAt(5).state, 't-0', 'none').effects).toEqual([{ type: 'noOffsetForPartition', partitions: ['t-0'] }]);
   });
 });
 
