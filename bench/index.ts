@@ -8,14 +8,11 @@
 //   npm run bench -- --json       one line of JSON instead of the indented object
 //   npm run bench -- --million    also 1,000,000 records produced and read, for the heap target (full size only)
 import { parseArgs } from 'node:util';
-import fc from 'fast-check';
 import { checkProperty } from '../properties/checkProperty.ts';
-import { groupPropertyNames, propertyArbitrary, replicationPropertyNames } from '../properties/replicationProperties.ts';
-import { groupScenarioArbitrary } from '../properties/arbitraries/groupScenarioArbitrary.ts';
-import { runResolvedScenario, type RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
-import { weakeningNames, weakenings, type PropertyName } from '../src/scenario/weakenings.ts';
+import { weakeningNames, weakenings } from '../src/scenario/weakenings.ts';
 import { runKernelBench } from './kernel.ts';
 import { runIdleClusterBench, runMillionRecords, runScenarioBench } from './scenario.ts';
+import { runPropertyBench } from './properties.ts';
 
 const SEED = 1;
 
@@ -36,49 +33,13 @@ if (quick && million) usage('--million runs at full size only');
 const started = performance.now();
 const seconds = (from: number) => Number(((performance.now() - from) / 1000).toFixed(2));
 
-/** What a property's arbitrary generates: mean records and faults per scenario (from a sample of 50). */
-function scenarioSize(arbitrary: fc.Arbitrary<RunnableScenario>) {
-  const sample = fc.sample(arbitrary, { numRuns: 50, seed: SEED });
-  const records = sample.map((s) => s.producers.reduce((sum, p) => sum + p.workload.records, 0));
-  const faults = sample.map((s) => s.faults.length);
-  const mean = (xs: number[]) => Number((xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1));
-  return { meanRecords: mean(records), meanFaults: mean(faults) };
-}
-
-/** Mean deliveries of a run of the property's arbitrary (a sample of scenarios; deterministic). */
-function deliveriesPerRun(arbitrary: fc.Arbitrary<RunnableScenario>): number {
-  const sample = fc.sample(arbitrary, { numRuns: quick ? 3 : 20, seed: SEED });
-  let deliveries = 0;
-  for (const scenario of sample) {
-    runResolvedScenario(scenario, { onWorld: (world) => world.events$.subscribe((event) => event.kind === 'delivered' && deliveries++) });
-  }
-  return Math.round(deliveries / sample.length);
-}
-
 const kernel = runKernelBench({ quick });
 const scenario = runScenarioBench({ quick });
 const idleCluster = runIdleClusterBench();
 
-// Property runs per second, each property over its own arbitrary, no weakening.
+// Property runs per second, each property over its own arbitrary, no weakening (bench/properties.ts).
 const propertyRuns = quick ? 3 : 100;
-const properties = [...replicationPropertyNames, ...groupPropertyNames].map((property: PropertyName) => {
-  const from = performance.now();
-  const check = checkProperty(property, [], { numRuns: propertyRuns, seed: SEED });
-  const wall = (performance.now() - from) / 1000;
-  const arbitrary = groupPropertyNames.includes(property) ? groupScenarioArbitrary() : propertyArbitrary(property);
-  const runsPerSec = check.runsToFind / wall;
-  return {
-    property,
-    runs: check.runsToFind,
-    held: check.ok,
-    seconds: Number(wall.toFixed(2)),
-    runsPerSec: Number(runsPerSec.toFixed(2)),
-    // The speed in the kernel's units: runs per second per 100,000 ping-pong deliveries per second measured here.
-    runsPerSecPer100kPingPong: Number((runsPerSec / (scenario.worldDeliveriesPerSec / 100_000)).toFixed(2)),
-    deliveriesPerRun: deliveriesPerRun(arbitrary),
-    ...scenarioSize(arbitrary),
-  };
-});
+const properties = runPropertyBench({ runs: propertyRuns, seed: SEED, sample: quick ? 3 : 20 });
 
 // Every weakening against its property: runs and seconds to the first failure, then a bounded shrink.
 const weakeningBudget = quick ? 5 : 2_000;
@@ -114,7 +75,8 @@ const slowestWeakening = Math.max(...weakeningRows.map((w) => w.secondsToFind ??
 const targets = {
   scenarioToKernelPingPong: { target: '>= 0.5', measured: scenario.ratioScenarioToKernelPingPong, met: scenario.ratioScenarioToKernelPingPong >= 0.5 },
   virtualSecondsPerWallSecond: { target: '>= 100 at 1,000 records/s offered', measured: scenario.virtualSecondsPerWallSecond, met: scenario.virtualSecondsPerWallSecond >= 100 },
-  propertyRunsPerSec: { target: '>= 50 for a 200-record scenario with faults', measured: Math.min(...properties.map((p) => p.runsPerSec)), met: properties.every((p) => p.runsPerSec >= 50) },
+  // The slowest property in the kernel's units (issue 13 asked for 5, issue 15 for 8; the goal is 20).
+  slowestPropertyRunsPerSecPer100kPingPong: { target: '>= 8', measured: Math.min(...properties.map((p) => p.runsPerSecPer100kPingPong)), met: properties.every((p) => p.runsPerSecPer100kPingPong >= 8) },
   weakeningSecondsToFind: { target: '< 10 s each', measured: Number.isFinite(slowestWeakening) ? slowestWeakening : null, met: weakeningRows.every((w) => w.secondsToFind !== null && w.secondsToFind < 10) },
   ...(millionRecords === undefined
     ? {}

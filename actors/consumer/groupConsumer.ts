@@ -780,6 +780,12 @@ export function onResetOffset(state: ConsumerState, response: ListOffsetsRespons
   if (response.errorCode !== undefined || response.offset < 0) return continuePoll(requestMetadata(next, out), nowMs, out);
   const offsets = applyLatestOffset(next.offsets, reset.key, response.offset);
   if (offsets !== next.offsets) {
+    const skippedFrom = next.offsets.processed[reset.key] ?? 0;
+    if (response.offset > skippedFrom) {
+      const { topic, partition } = parseTopicPartitionKey(reset.key);
+      const { memberId, generationId } = next.membership;
+      out.push({ kind: 'note', data: { group: 'reset', groupId: next.groupId, memberId, generation: generationId, topic, partition, skippedFrom, offset: response.offset } });
+    }
     next = { ...next, offsets, fetcher: discardPartitions(next.fetcher, [reset.key]), processing: dropPartitions(next.processing, [reset.key]) };
   }
   return continuePoll(next, nowMs, out);

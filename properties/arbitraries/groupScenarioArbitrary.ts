@@ -101,7 +101,7 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
         // A window still open when the safety phase ends is closed by the liveness phase (heal, restart, resume).
         faults: schedule.map((fault) => ({ ...fault, atMs: fault.atMs + startupMs })).filter((fault) => fault.atMs < safetyMs),
         weakenings: [...(constraints.weakenings ?? [])],
-        durations: { startupMs, safetyMs, quietMs: 30_000, finalReadMs: 30_000 },
+        durations: { startupMs, safetyMs, quietMs: 30_000, finalReadMs: 30_000, quietEnds: 'settled' },
         invariantSampleMs: 500,
         ...(constraints.kafkaVersion === undefined ? {} : { kafka: { version: constraints.kafkaVersion } }),
       }));

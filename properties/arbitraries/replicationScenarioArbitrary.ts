@@ -82,7 +82,7 @@ export function replicationScenarioArbitrary(constraints: ReplicationScenarioCon
         broker: { replicaLagTimeMaxMs: 5_000, replicaSocketTimeoutMs: 5_000, flushIntervalMs: shape.flushIntervalMs },
         faults: schedule,
         weakenings: [...(constraints.weakenings ?? [])],
-        durations: { startupMs, safetyMs, quietMs: 30_000, finalReadMs: 30_000 },
+        durations: { startupMs, safetyMs, quietMs: 30_000, finalReadMs: 30_000, quietEnds: 'settled' },
         invariantSampleMs: 500,
         ...(constraints.kafkaVersion === undefined ? {} : { kafka: { version: constraints.kafkaVersion } }),
       }));

@@ -104,6 +104,7 @@ export function runAndDescribe(scenario: ResolvedScenario, capsuleDir: string, w
     traceHash: result.traceHash,
     virtualMs: result.virtualMs,
     sends: sendStats(result.history),
+    quiet: result.quiet,
     finalReadComplete: result.finalReadComplete,
     anomalies: result.checkers.anomalies,
     invariants: result.invariants.map((i) => ({ invariant: i.invariant, valid: i.valid, violations: i.violations })),

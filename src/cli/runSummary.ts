@@ -78,6 +78,14 @@ export function producerOutcomes(scenario: ResolvedScenario, result: RunResult):
   });
 }
 
+// How the quiet period after the heal ended: when the cluster settled, or at its cap and what it still waited for.
+function quietLine(quiet: RunResult['quiet'], capMs: number): string {
+  const lasted = `${ms(quiet.endMs - quiet.startMs)} ms`;
+  if (quiet.ends === 'elapsed') return `quiet period: ${lasted} (a fixed length)`;
+  if (quiet.waitingFor === null) return `quiet period: settled after ${lasted} (at most ${ms(capMs)} ms)`;
+  return `quiet period: NOT SETTLED within ${ms(capMs)} ms: ${quiet.waitingFor}`;
+}
+
 /** The run as text for a terminal. */
 export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderChanges: readonly LeaderChange[], wallMs: number): string {
   const sends = sendStats(result.history);
@@ -102,6 +110,7 @@ export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderC
       (p) => `  ${p.producer} (acks=${p.acks}): ${p.ok} acknowledged${p.lost > 0 ? `, ${p.lost} of them LOST` : ''}, ${p.fail} failed, ${p.info} unknown${p.info > 0 ? ` (${p.infoWritten} of those written)` : ''}`,
     ),
     ...ackWaitLines(result.history),
+    quietLine(result.quiet, scenario.durations.quietMs),
     `final read: ${result.finalReadComplete ? 'every reader read every partition to its high watermark' : 'INCOMPLETE'}`,
     ...consumerLines(scenario, result),
     '',

@@ -76,14 +76,31 @@ export interface FailedNote {
   errorCode: string;
 }
 
+/**
+ * A consumer's position in a partition was reset by `auto.offset.reset` through ListOffsets (no committed offset
+ * under `latest`, or OFFSET_OUT_OF_RANGE): it starts at `offset`, and the records from `skippedFrom` (where it had
+ * processed up to, or 0 with nothing processed) below `offset` are skipped as Kafka skips them
+ * (`SubscriptionState#requestOffsetReset`): no member has to process them. Sent only when it skips something.
+ */
+export interface ResetNote {
+  group: 'reset';
+  groupId: string;
+  memberId: string;
+  generation: number;
+  topic: string;
+  partition: number;
+  skippedFrom: number;
+  offset: number;
+}
+
 /** A group note, as a machine emits it in `{ type: 'note', data }`. */
-export type GroupNote = OwnershipNote | ProcessedNote | CommitAcceptedNote | GenerationNote | ReplacedNote | FailedNote;
+export type GroupNote = OwnershipNote | ProcessedNote | CommitAcceptedNote | GenerationNote | ReplacedNote | FailedNote | ResetNote;
 
 /** True when a note's data is a group note. */
 export function isGroupNote(data: unknown): data is GroupNote {
   if (data === null || typeof data !== 'object') return false;
   const kind = (data as { group?: unknown }).group;
-  return kind === 'owned' || kind === 'processed' || kind === 'commitAccepted' || kind === 'generation' || kind === 'replaced' || kind === 'failed';
+  return kind === 'owned' || kind === 'processed' || kind === 'commitAccepted' || kind === 'generation' || kind === 'replaced' || kind === 'failed' || kind === 'reset';
 }
 
 /** A group note with where and when it was emitted. */

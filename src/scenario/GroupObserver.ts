@@ -2,7 +2,7 @@
 // consumers and coordinators, plus each consumer crash), knows which records some member has processed, and
 // answers what the group checkers ask of the run: each client's group, the groups still running at the end,
 // their partitions, and the records the final read found that the groups must process.
-import type { ExpectedRecord } from '../checker/group/atLeastOnce.ts';
+import { SkippedRanges, type ExpectedRecord } from '../checker/group/atLeastOnce.ts';
 import { isGroupNote, type GroupLogEntry, type NodeDownEntry } from '../history/GroupNote.ts';
 import type { History } from '../history/History.ts';
 import type { NodeNote } from '../kernel/NodeHost.ts';
@@ -15,6 +15,8 @@ type ObservedConsumer = Pick<ConsumerSpec, 'groupId' | 'topics' | 'stopMs'> & { 
 export class GroupObserver {
   private readonly entries: Array<GroupLogEntry | NodeDownEntry> = [];
   private readonly processed = new Set<string>();
+  /** Records an offset reset skipped: no member has to process them. */
+  private readonly skipped = new SkippedRanges();
   /**
    * Consumers stopped by a fatal error and not restarted since. Only a restart clears the mark (every node that
    * is down is restarted before the liveness phase, and a restarted consumer is a new application): a failed
@@ -37,6 +39,7 @@ export class GroupObserver {
     this.entries.push({ ...data, node: note.node, timeMs: note.atMs });
     if (data.group === 'processed') this.processed.add(recordKey(data));
     if (data.group === 'failed') this.failed.add(note.node);
+    if (data.group === 'reset') this.skipped.add(data);
   }
 
   /** A consumer node crashed (or lost power) at `timeMs`: it owns nothing from then on. */
@@ -92,9 +95,9 @@ export class GroupObserver {
     return [...found.values()];
   }
 
-  /** Whether some member has processed every one of `records`. */
+  /** Whether some member has processed every one of `records` (or an offset reset skipped it). */
   hasProcessed(records: readonly ExpectedRecord[]): boolean {
-    return records.every((record) => this.processed.has(recordKey(record)));
+    return records.every((record) => this.processed.has(recordKey(record)) || this.skipped.has(record));
   }
 }
 

@@ -66,6 +66,13 @@ export class HistoryCollector {
     return notes$.subscribe((note) => this.observe(note));
   }
 
+  /** Whether an operation of kind `f` (a send, a poll) is still waiting for its answer. */
+  hasOpen(f: string): boolean {
+    const operations = this.recorder.operations();
+    for (const invokeIndex of this.open.values()) if (operations[invokeIndex]?.f === f) return true;
+    return false;
+  }
+
   /** The history so far, with operations still open left open (the run goes on). */
   snapshot(): History {
     return [...this.recorder.operations()];

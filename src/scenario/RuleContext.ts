@@ -1,6 +1,6 @@
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
 import { clientNodeId, type ClientRole } from './clientNodeId.ts';
-import { defaultDurations, type Durations } from './Scenario.ts';
+import { defaultDurations, type DurationLengths } from './Scenario.ts';
 import { MAX_BROKERS } from './scenarioSchema.ts';
 import type { ScenarioView } from './ScenarioView.ts';
 
@@ -17,7 +17,7 @@ export interface RuleContext {
   view: ScenarioView;
   brokers: number | undefined;
   /** The phases with their defaults; a phase the scenario sets wrongly is undefined. */
-  durations: { [K in keyof Durations]: number | undefined };
+  durations: { [K in keyof DurationLengths]: number | undefined };
   /** The topics' names, or undefined when `topics` is not a list. */
   topicNames: ReadonlySet<string> | undefined;
   clients: readonly ClientNode[];
@@ -68,8 +68,9 @@ function groupIds(view: ScenarioView): string[] {
 }
 
 function resolvedDurations(view: ScenarioView): RuleContext['durations'] {
-  const durations = { ...defaultDurations } as RuleContext['durations'];
-  for (const key of Object.keys(defaultDurations) as (keyof Durations)[]) {
+  const { quietEnds: _quietEnds, ...lengths } = defaultDurations;
+  const durations: RuleContext['durations'] = { ...lengths };
+  for (const key of Object.keys(lengths) as (keyof DurationLengths)[]) {
     if (view.at(['durations', key]) !== undefined) durations[key] = view.sound<number>('durations', key);
   }
   return durations;

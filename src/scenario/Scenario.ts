@@ -84,11 +84,28 @@ export interface Durations {
   startupMs: number;
   /** The safety phase: workload and faults, measured from 0. Faults must fall inside it. */
   safetyMs: number;
-  /** After healing everything: the quiet period for leaders, ISRs and producers' retries to settle. */
+  /**
+   * After healing everything: the quiet period for leaders, ISRs, groups and producers' retries to settle. With
+   * `quietEnds` 'settled' it is the longest the quiet period may last.
+   */
   quietMs: number;
   /** The longest the readers' final read-to-end may take. */
   finalReadMs: number;
+  /**
+   * 'settled' (the default): the quiet period ends as soon as the cluster has settled (settled.ts: every node up and
+   * caught up, every partition led with a full ISR and every replica at the leader's log end, every send resolved,
+   * every group Stable with its running consumers as members), or after quietMs if it never does; 'elapsed': it
+   * lasts quietMs. A resolved scenario recorded before the rule (a replay capsule) has none: 'elapsed'.
+   */
+  quietEnds?: QuietEnds;
 }
+
+/** How the quiet period ends: when the cluster has settled (quietMs is then a cap), or after quietMs. */
+export const quietEndsValues = ['settled', 'elapsed'] as const;
+export type QuietEnds = (typeof quietEndsValues)[number];
+
+/** The phases' numeric lengths. */
+export type DurationLengths = Omit<Durations, 'quietEnds'>;
 
 /** A whole run. */
 export interface Scenario {
@@ -116,11 +133,12 @@ export interface Scenario {
 }
 
 /** The defaults of a run's phases. */
-export const defaultDurations: Durations = {
+export const defaultDurations: Required<Durations> = {
   startupMs: 5_000,
   safetyMs: 30_000,
   // broker.session.timeout.ms (9 s) to fence what is still gone, then replica.socket.timeout.ms-bound
   // follower retries and ISR expansion, then producers' retries.
   quietMs: 40_000,
   finalReadMs: 60_000,
+  quietEnds: 'settled',
 };

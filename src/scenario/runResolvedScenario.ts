@@ -29,7 +29,8 @@ import { FaultTargets } from './faultTargets.ts';
 import { HistoryCollector } from './HistoryCollector.ts';
 import type { KafkaSpec } from './kafkaProfile.ts';
 import { roleConfigs } from './roleConfigs.ts';
-import type { AdminOperation, ConsumerSpec, Durations, ProducerSpec, ReaderSpec, TopicSpec } from './Scenario.ts';
+import type { AdminOperation, ConsumerSpec, Durations, ProducerSpec, QuietEnds, ReaderSpec, TopicSpec } from './Scenario.ts';
+import { unsettled, type SettleView } from './settled.ts';
 import type { WeakeningName } from './weakenings.ts';
 import { mergeByTime, workloadCalls } from './workload.ts';
 
@@ -75,6 +76,11 @@ export interface RunResult {
   groupLog: GroupLog;
   /** Each fault as scheduled and the node(s) it reached (undefined when its role had no node then). */
   appliedFaults: Array<{ atMs: number; fault: Fault; applied: Fault | undefined }>;
+  /**
+   * The quiet period: when it began and ended, how it was to end, and, when it was to end once the cluster settled,
+   * what the cluster still waited for at its end (null: it settled).
+   */
+  quiet: { startMs: number; endMs: number; ends: QuietEnds; waitingFor: string | null };
 }
 
 /** Options of a run that change what is kept, not what happens. */
@@ -175,7 +181,12 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     else if (status === 'paused') world.resume(id);
   }
   sample();
-  runTo(world.now + durations.quietMs);
+  const quiet = quietPeriod(world, durations, runTo, () => nextSampleMs, {
+    brokerIds,
+    sendsOpen: () => collector.hasOpen('send'),
+    consumers,
+    partitionsOf: (groupId) => groups.partitionsByGroup([groupId])[groupId] ?? [],
+  });
   const finalReadStartMs = world.now;
   for (const reader of scenario.readers) world.call(reader.id, { type: 'client.readToEnd' });
   const deadlineMs = world.now + durations.finalReadMs;
@@ -205,7 +216,27 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     virtualMs: world.now,
     groupLog: groups.log(),
     appliedFaults,
+    quiet,
   };
+}
+
+/**
+ * Runs the quiet period. With `quietEnds` 'settled' (the default) it ends at the first invariant sample at which the
+ * cluster has settled (settled.ts), or after quietMs when it never does; a resolved scenario without `quietEnds`
+ * (a capsule recorded before the rule) waits quietMs, so it replays to the same trace.
+ */
+function quietPeriod(world: World, durations: Durations, runTo: (targetMs: number) => void, nextSampleMs: () => number, view: SettleView): RunResult['quiet'] {
+  const startMs = world.now;
+  const capMs = startMs + durations.quietMs;
+  if ((durations.quietEnds ?? 'elapsed') === 'elapsed') {
+    runTo(capMs);
+    return { startMs, endMs: world.now, ends: 'elapsed', waitingFor: null };
+  }
+  for (;;) {
+    const waitingFor = unsettled(world, view);
+    if (waitingFor === null || world.now >= capMs) return { startMs, endMs: world.now, ends: 'settled', waitingFor };
+    runTo(Math.min(capMs, nextSampleMs()));
+  }
 }
 
 // The history checkers' verdict with the final read's: what the readers did not find after the heal.

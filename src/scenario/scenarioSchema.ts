@@ -8,7 +8,7 @@ import { consumerClientDefaults } from '../../actors/consumer/ConsumerState.ts';
 import { consumerDefaults } from '../../actors/consumer/consumerDefaults.ts';
 import { producerDefaults } from '../../actors/producer/producerDefaults.ts';
 import type { ReaderSettings } from '../../actors/reader/readerDefaults.ts';
-import type { ConsumerSpec, Durations, KeySpec, ReaderSpec, TopicSpec, WorkloadSpec } from './Scenario.ts';
+import { quietEndsValues, type ConsumerSpec, type Durations, type KeySpec, type ReaderSpec, type TopicSpec, type WorkloadSpec } from './Scenario.ts';
 import { boolean, integer, oneOf, positiveNumber, strictObject } from './schemaParts.ts';
 import { kafkaVersions } from './kafkaProfile.ts';
 import { weakeningNames } from './weakenings.ts';
@@ -148,6 +148,7 @@ const durationsSchema = strictObject({
   safetyMs: integer(1),
   quietMs: integer(1),
   finalReadMs: integer(1),
+  quietEnds: oneOf(quietEndsValues),
 } satisfies Record<keyof Durations, z.ZodType>).partial();
 
 // Only the names here: resolveConsumerConfig checks the values and how they combine (clusterRules.ts).

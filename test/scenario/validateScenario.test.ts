@@ -163,6 +163,7 @@ describe('validateScenario', () => {
     ['an unknown replica placer', (s) => (s.controller = { replicaPlacer: 'rack-aware' }), 'controller.replicaPlacer', 'rack-aware', "one of 'striped', 'rackUnaware'"],
     ['a phase of 0 ms', (s) => (s.durations = { quietMs: 0 }), 'durations.quietMs', 0, 'an integer >= 1'],
     ['a fractional phase', (s) => (s.durations = { finalReadMs: 1.5 }), 'durations.finalReadMs', 1.5, 'an integer >= 1'],
+    ['an unknown way to end the quiet period', (s) => (s.durations = { quietEnds: 'soon' }), 'durations.quietEnds', 'soon', "one of 'settled', 'elapsed'"],
     ['an unknown phase', (s) => (s.durations = { warmupMs: 5 }), 'durations.warmupMs', 5, 'the fields of durations are startupMs, safetyMs, quietMs, finalReadMs'],
     ['a startup longer than the safety phase', (s) => (s.durations = { startupMs: 30_000 }), 'durations.startupMs', 30_000, 'an integer below durations.safetyMs (30000)'],
     ['a safety phase shorter than the default startup', (s) => (s.durations = { safetyMs: 4_000 }), 'durations.safetyMs', 4_000, 'an integer above durations.startupMs (5000)'],

@@ -3,7 +3,7 @@
 // record is processed by some member, perhaps twice, never by none. The expected records come from the final
 // read, after the faults healed, so each is known to be in the log; one missing here was skipped by every
 // owner, or lost with a commit that got ahead of processing.
-import type { GroupLog } from '../../history/GroupNote.ts';
+import type { GroupLog, ResetNote } from '../../history/GroupNote.ts';
 import { keyOf } from '../../history/History.ts';
 import { checkResult, type CheckResult } from '../CheckResult.ts';
 
@@ -32,13 +32,15 @@ export interface UnprocessedCase {
 export function atLeastOnce(log: GroupLog, expected: readonly ExpectedRecord[], groupIds?: readonly string[]): CheckResult {
   const groups = groupIds === undefined ? undefined : new Set(groupIds);
   const processed = new Set<string>();
+  const skipped = new SkippedRanges();
   for (const entry of log) {
-    if (entry.group !== 'processed' || (groups !== undefined && !groups.has(entry.groupId))) continue;
-    processed.add(recordId(entry));
+    if (entry.group === 'down' || (groups !== undefined && !groups.has(entry.groupId))) continue;
+    if (entry.group === 'processed') processed.add(recordId(entry));
+    if (entry.group === 'reset') skipped.add(entry);
   }
   const unprocessedByKey = new Map<string, number[]>();
   for (const record of expected) {
-    if (processed.has(recordId(record))) continue;
+    if (processed.has(recordId(record)) || skipped.has(record)) continue;
     const key = keyOf(record);
     unprocessedByKey.set(key, [...(unprocessedByKey.get(key) ?? []), record.offset]);
   }
@@ -54,4 +56,21 @@ export function atLeastOnce(log: GroupLog, expected: readonly ExpectedRecord[], 
 
 function recordId(record: ExpectedRecord): string {
   return `${keyOf(record)}\u0000${record.offset}\u0000${record.value}`;
+}
+
+/**
+ * The records an offset reset skipped (ResetNote), by partition: a consumer under `auto.offset.reset=latest` starts
+ * at the high watermark, so what was written before is not the group's to process.
+ */
+export class SkippedRanges {
+  private readonly ranges = new Map<string, Array<[from: number, to: number]>>();
+
+  add(reset: Pick<ResetNote, 'topic' | 'partition' | 'skippedFrom' | 'offset'>): void {
+    const key = keyOf(reset);
+    this.ranges.set(key, [...(this.ranges.get(key) ?? []), [reset.skippedFrom, reset.offset]]);
+  }
+
+  has(record: { topic: string; partition: number; offset: number }): boolean {
+    return (this.ranges.get(keyOf(record)) ?? []).some(([from, to]) => record.offset >= from && record.offset < to);
+  }
 }

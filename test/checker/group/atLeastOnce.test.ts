@@ -26,6 +26,19 @@ describe('atLeastOnce', () => {
     expect(atLeastOnce(b.log, expectedRecords('orders-1', range(0, 10))).valid).toBe(true);
   });
 
+  it('does not expect the records an auto.offset.reset=latest skipped, and expects everything from the reset on', () => {
+    // No committed offset: the member starts at the high watermark (5), as KafkaConsumer does under `latest`.
+    const b = new GroupLogBuilder()
+      .owned('c1', 'm-1', 1, ['orders-1'])
+      .reset('c1', 'm-1', 1, 'orders-1', 0, 5)
+      .processed('c1', 'm-1', 1, 'orders-1', range(5, 8));
+    expect(atLeastOnce(b.log, expectedRecords('orders-1', range(0, 8))).valid).toBe(true);
+    // Record 8 came after the reset: skipping it is a loss.
+    expect(atLeastOnce(b.log, expectedRecords('orders-1', range(0, 9))).examples).toEqual({ unprocessed: [{ partition: 'orders-1', count: 1, offsets: [8] }] });
+    // A reset skips only its own partition.
+    expect(atLeastOnce(b.log, expectedRecords('orders-2', [0])).anomalies).toEqual({ unprocessed: 1 });
+  });
+
   it('counts a record as processed only with the same offset and value', () => {
     const b = new GroupLogBuilder().owned('c1', 'm-1', 3, ['orders-1']).processed('c1', 'm-1', 3, 'orders-1', [0, 1]);
     const expected = [...expectedRecords('orders-1', [0]), { topic: 'orders', partition: 1, offset: 1, value: 'rewritten' }];

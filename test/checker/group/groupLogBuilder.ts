@@ -54,6 +54,12 @@ export class GroupLogBuilder {
     return this.push({ ...note, node: coordinator });
   }
 
+  /** The member's position in `key` was reset (auto.offset.reset) to `offset`, skipping from `skippedFrom`. */
+  reset(node: string, memberId: string, generation: number, key: string, skippedFrom: number, offset: number): this {
+    const { topic, partition } = parseKey(key);
+    return this.push({ group: 'reset', node, groupId: this.groupId, memberId, generation, topic, partition, skippedFrom, offset });
+  }
+
   down(node: string): this {
     return this.push({ group: 'down', node });
   }
