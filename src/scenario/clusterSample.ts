@@ -2,6 +2,7 @@
 // a run returns. Brokers' states are read from their snapshots (plain data); nothing is copied but the summary.
 import type { BrokerState } from '../../actors/broker/BrokerState.ts';
 import type { MetadataImage } from '../../actors/controller/metadataImage.ts';
+import type { GroupMetadata } from '../../actors/coordinator/GroupMetadata.ts';
 import type { ClusterSample, ReplicaSample } from '../checker/ClusterSample.ts';
 import type { FinalGroup } from '../checker/group/groupConvergence.ts';
 import type { World } from '../kernel/World.ts';
@@ -101,8 +102,8 @@ export function partitionView(world: World, brokerIds: readonly number[], key: s
  * Every group as its coordinator holds it now: for each group, the loaded shard of the up broker with the newest
  * leader epoch of the group's `__consumer_offsets` partition (a deposed coordinator may still hold an old copy).
  */
-export function finalGroups(world: World, brokerIds: readonly number[]): Record<string, FinalGroup> {
-  const best: Record<string, { leaderEpoch: number; group: FinalGroup }> = {};
+export function coordinatorGroups(world: World, brokerIds: readonly number[]): Record<string, GroupMetadata> {
+  const best: Record<string, { leaderEpoch: number; group: GroupMetadata }> = {};
   for (const brokerId of brokerIds) {
     const shards = brokerStateOf(world, brokerId)?.coordinator.shards ?? {};
     for (const shard of Object.values(shards)) {
@@ -110,10 +111,19 @@ export function finalGroups(world: World, brokerIds: readonly number[]): Record<
       for (const group of Object.values(shard.groups)) {
         const current = best[group.groupId];
         if (current !== undefined && current.leaderEpoch >= shard.leaderEpoch) continue;
-        const assignments = Object.fromEntries(group.members.map((m) => [m.memberId, m.assignment.map(([topic, p]) => `${topic}-${p}`)]));
-        best[group.groupId] = { leaderEpoch: shard.leaderEpoch, group: { state: group.state, generation: group.generationId, assignments } };
+        best[group.groupId] = { leaderEpoch: shard.leaderEpoch, group };
       }
     }
   }
   return Object.fromEntries(Object.entries(best).map(([groupId, { group }]) => [groupId, group]));
+}
+
+/** Every group as its coordinator holds it now (coordinatorGroups), in the shape the convergence check reads. */
+export function finalGroups(world: World, brokerIds: readonly number[]): Record<string, FinalGroup> {
+  return Object.fromEntries(
+    Object.entries(coordinatorGroups(world, brokerIds)).map(([groupId, group]) => {
+      const assignments = Object.fromEntries(group.members.map((m) => [m.memberId, m.assignment.map(([topic, p]) => `${topic}-${p}`)]));
+      return [groupId, { state: group.state, generation: group.generationId, assignments }];
+    }),
+  );
 }

@@ -181,12 +181,14 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     else if (status === 'paused') world.resume(id);
   }
   sample();
-  const quiet = quietPeriod(world, durations, runTo, () => nextSampleMs, {
+  const settleView: SettleView = {
     brokerIds,
+    sinceMs: world.now,
     sendsOpen: () => collector.hasOpen('send'),
     consumers,
     partitionsOf: (groupId) => groups.partitionsByGroup([groupId])[groupId] ?? [],
-  });
+  };
+  const quiet = quietPeriod(world, durations, runTo, () => nextSampleMs, settleView);
   const finalReadStartMs = world.now;
   for (const reader of scenario.readers) world.call(reader.id, { type: 'client.readToEnd' });
   const deadlineMs = world.now + durations.finalReadMs;
@@ -196,6 +198,9 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   const expected = groups.expectedRecords(collector.snapshot(), finalReadStartMs, scenario.readers.map((r) => r.id));
   const drainDeadlineMs = world.now + durations.finalReadMs;
   while (!groups.hasProcessed(expected) && world.now < drainDeadlineMs) runTo(Math.min(drainDeadlineMs, nextSampleMs));
+  // The end state is judged settled too (group convergence reads it): a rebalance the final read overlapped, for
+  // example one a resumed coordinator starts as it expires the sessions it slept through, is let finish.
+  if (quiet.ends === 'settled') quietPeriod(world, durations, runTo, () => nextSampleMs, settleView);
   sample();
 
   if (observerError !== undefined) throw observerError;
@@ -232,9 +237,13 @@ function quietPeriod(world: World, durations: Durations, runTo: (targetMs: numbe
     runTo(capMs);
     return { startMs, endMs: world.now, ends: 'elapsed', waitingFor: null };
   }
+  // Settled at two samples in a row: a node resumed or restarted at the heal has not yet acted on the time it missed
+  // (a resumed coordinator expires the sessions it slept through), so one look right after the heal is not enough.
+  let settledBefore = false;
   for (;;) {
     const waitingFor = unsettled(world, view);
-    if (waitingFor === null || world.now >= capMs) return { startMs, endMs: world.now, ends: 'settled', waitingFor };
+    if ((waitingFor === null && settledBefore) || world.now >= capMs) return { startMs, endMs: world.now, ends: 'settled', waitingFor };
+    settledBefore = waitingFor === null;
     runTo(Math.min(capMs, nextSampleMs()));
   }
 }

@@ -9,12 +9,15 @@
 //   leader epoch, its high watermark is its log end, and every replica has the controller's epoch and the leader's
 //   log end (what Kafka's tools report as no under-replicated and no offline partitions);
 // - every send a producer was asked for has its answer (acknowledged or failed);
-// - every consumer that is subscribed is a STABLE member of its group's current generation, the coordinator holds
-//   the group Stable with exactly those members and every subscribed partition assigned, every member has
-//   processed its partitions up to the high watermark (no lag, nothing polled and still in hand), and every
-//   consumer that should be running (it never closes and did not fail) is subscribed.
+// - every consumer that is subscribed is a STABLE member of its group's current generation; the coordinator holds
+//   the group Stable with exactly those members and every subscribed partition assigned, and has heard from each
+//   member since the heal (a session renewed before it may expire for the heartbeats the faults cut off); every
+//   member has processed its partitions up to the high watermark (no lag, nothing polled and still in hand); and
+//   every consumer that should be running (it never closes and did not fail) is subscribed.
 //
-// The answer names the first thing still unsettled, so a run that reaches the cap can say what it waited for.
+// The run asks at every invariant sample and ends the quiet period at the second settled answer in a row (a node
+// resumed at the heal acts on the time it slept through only as it runs again). The answer names the first thing
+// still unsettled, so a run that reaches the cap can say what it waited for.
 import type { BrokerState } from '../../actors/broker/BrokerState.ts';
 import type { ConsumerState } from '../../actors/consumer/ConsumerState.ts';
 import type { MetadataImage } from '../../actors/controller/metadataImage.ts';
@@ -22,7 +25,7 @@ import { isProcessingIdle } from '../../actors/consumer/processing.ts';
 import { topicPartitionKey } from '../protocol/messages.ts';
 import type { World } from '../kernel/World.ts';
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
-import { brokerStateOf, finalGroups } from './clusterSample.ts';
+import { brokerStateOf, coordinatorGroups } from './clusterSample.ts';
 import type { ConsumerSpec } from './Scenario.ts';
 
 /** What the settle rule needs to know of the run beyond the World. */
@@ -31,6 +34,8 @@ export interface SettleView {
   /** Whether a producer's send is still waiting for its answer. */
   readonly sendsOpen: () => boolean;
   readonly consumers: ReadonlyArray<Pick<ConsumerSpec, 'groupId' | 'stopMs'> & { id: string }>;
+  /** When the faults were healed: the coordinator must have heard from every member since. */
+  readonly sinceMs: number;
   /** The partition keys each group subscribes to. */
   readonly partitionsOf: (groupId: string) => readonly string[];
 }
@@ -96,7 +101,7 @@ function unsettledPartition(image: MetadataImage, brokers: ReadonlyMap<number, B
 }
 
 function unsettledGroup(world: World, view: SettleView, highWatermarks: ReadonlyMap<string, number>): string | null {
-  const groups = finalGroups(world, view.brokerIds);
+  const groups = coordinatorGroups(world, view.brokerIds);
   const byGroup = new Map<string, Array<{ id: string; state: ConsumerState; closes: boolean }>>();
   for (const consumer of view.consumers) {
     const state = (world.snapshot(consumer.id)?.context as { state?: ConsumerState } | undefined)?.state;
@@ -113,17 +118,19 @@ function unsettledGroup(world: World, view: SettleView, highWatermarks: Readonly
     if (subscribed.length === 0) continue;
     const group = groups[groupId];
     if (group === undefined || group.state !== 'Stable') return `group ${groupId} is ${group?.state ?? 'not loaded by a coordinator'}`;
-    const members = new Set(Object.keys(group.assignments));
+    const members = new Map(group.members.map((member) => [member.memberId, member]));
     for (const { id, state } of subscribed) {
       const { memberId, generationId, state: memberState } = state.membership;
-      if (memberState !== 'STABLE' || generationId !== group.generation || !members.has(memberId)) return `${id} is not a stable member of ${groupId}'s generation ${group.generation}`;
+      if (memberState !== 'STABLE' || generationId !== group.generationId || !members.has(memberId)) return `${id} is not a stable member of ${groupId}'s generation ${group.generationId}`;
+      // A session renewed before the heal may be about to expire for the heartbeats the faults cut off.
+      if ((members.get(memberId)?.lastHeartbeatMs ?? -1) < view.sinceMs) return `the coordinator has not heard from ${id} since the heal`;
     }
     if (members.size !== subscribed.length) return `group ${groupId} has members that no running consumer is`;
     for (const { id, state } of subscribed) {
       const lag = unprocessed(state, highWatermarks);
       if (lag !== null) return `${id} has not processed ${lag}`;
     }
-    const assigned = new Set(Object.values(group.assignments).flat());
+    const assigned = new Set(group.members.flatMap((member) => member.assignment.map(([topic, partition]) => topicPartitionKey(topic, partition))));
     const unassigned = view.partitionsOf(groupId).filter((key) => !assigned.has(key));
     if (unassigned.length > 0) return `group ${groupId} leaves ${unassigned.join(', ')} unassigned`;
   }
