@@ -1,8 +1,8 @@
 // The weakening matrix: for every weakening, fast-check explores scenarios until the property it must break
 // fails, shrinks the counterexample, and reports runs to find, seconds (wall), shrinks, and what the shrunk
 // scenario holds (faults, records). Also, with --properties, each property without weakening over --runs runs.
-// Prints one JSON object. Run: npm run bench:weakenings [-- --runs 2000 --seed 1 --only acks-1,... --properties
-// --property no-loss,...]
+// Prints one JSON object. Run: npm run bench:weakenings [-- --runs 2000 --seed 1 --max-shrinks 100 --only acks-1,...
+// --properties --property no-loss,...]
 import { parseArgs } from 'node:util';
 import { checkProperty } from '../properties/checkProperty.ts';
 import { groupPropertyNames, replicationPropertyNames } from '../properties/replicationProperties.ts';
@@ -19,6 +19,8 @@ try {
       only: { type: 'string' },
       /** With --properties, only these properties (comma-separated). */
       property: { type: 'string' },
+      /** The most shrinking runs after each first failure. */
+      'max-shrinks': { type: 'string', default: '100' },
     },
   }));
 } catch (err) {
@@ -27,8 +29,9 @@ try {
 }
 const runs = Number(values.runs);
 const seed = Number(values.seed);
-if (!Number.isSafeInteger(runs) || runs < 1 || !Number.isSafeInteger(seed)) {
-  process.stderr.write(`bench:weakenings: --runs must be an integer >= 1 and --seed an integer, got ${values.runs} and ${values.seed}\n`);
+const maxShrinks = Number(values['max-shrinks']);
+if (!Number.isSafeInteger(runs) || runs < 1 || !Number.isSafeInteger(seed) || !Number.isSafeInteger(maxShrinks) || maxShrinks < 0) {
+  process.stderr.write(`bench:weakenings: --runs must be an integer >= 1, --seed an integer and --max-shrinks an integer >= 0, got ${values.runs}, ${values.seed} and ${values['max-shrinks']}\n`);
   process.exit(2);
 }
 
@@ -37,7 +40,16 @@ const matrix = weakeningNames
   .map((name) => {
     const { breaks, bug } = weakenings[name];
     const started = performance.now();
-    const check = checkProperty(breaks, [name], { numRuns: runs, seed, capsuleDir: 'reports/capsules' });
+    let secondsToFind: number | null = null;
+    const check = checkProperty(breaks, [name], {
+      numRuns: runs,
+      seed,
+      capsuleDir: 'reports/capsules',
+      maxShrinks,
+      onRun: (held) => {
+        if (!held && secondsToFind === null) secondsToFind = Number(((performance.now() - started) / 1000).toFixed(1));
+      },
+    });
     const seconds = (performance.now() - started) / 1000;
     const ce = check.counterexample;
     return {
@@ -46,6 +58,7 @@ const matrix = weakeningNames
       property: breaks,
       found: !check.ok,
       runsToFind: check.runsToFind,
+      secondsToFind,
       shrinks: check.shrinks,
       secondsWithShrinking: Number(seconds.toFixed(1)),
       shrunkFaults: ce?.faults ?? null,

@@ -5,6 +5,7 @@ import type { RunnableScenario } from '../../src/scenario/runResolvedScenario.ts
 import type { KafkaVersion } from '../../src/scenario/kafkaProfile.ts';
 import type { WeakeningName } from '../../src/scenario/weakenings.ts';
 import { toSchedule, type FaultWindow, type WindowFaults } from './faultScheduleArbitrary.ts';
+import { fitFaults, foldNumbered } from './fitFaults.ts';
 
 /** Options of `groupScenarioArbitrary`. */
 export interface GroupScenarioConstraints {
@@ -18,6 +19,10 @@ export interface GroupScenarioConstraints {
 const startupMs = 5_000;
 const safetyMs = 30_000;
 const GROUP = 'g';
+const MAX_CONSUMERS = 4;
+const allConsumerIds = Array.from({ length: MAX_CONSUMERS }, (_, i) => `consumer-${i + 1}`);
+/** The longest the workload runs. */
+const MAX_SPREAD_MS = 20_000;
 
 type Membership = 'dynamic' | 'static' | 'twin';
 
@@ -42,18 +47,23 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
       seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
       partitions: fc.integer({ min: 1, max: 4 }),
       records: fc.integer({ min: 1, max: 200 }),
-      spreadSec: fc.integer({ min: 1, max: 20 }),
-      consumers: fc.array(consumer, { minLength: 1, maxLength: 4 }),
+      // The time between records: records shrink from the end, the first k sent at the same times whatever k is.
+      intervalMs: fc.constantFrom(50, 100, 150, 200, 500, 1_000),
+      consumers: fc.array(consumer, { minLength: 1, maxLength: MAX_CONSUMERS }),
       strategy: fc.constantFrom(...strategies),
       processingTimeMs: fc.constantFrom(5, 50, 200),
       // Static membership (KIP-345): none, every member with its own group.instance.id, or the last consumer
       // started with the first one's instance id (a replacement deployed while the first still runs).
       membership: fc.constantFrom<Membership>('dynamic', 'dynamic', 'static', 'twin'),
       autoCommitIntervalMs: fc.constantFrom(500, 2_000, 5_000),
+      // Drawn for the largest group and fitted to the drawn one, so fewer consumers keep the same faults.
+      faults: groupFaultScheduleArbitrary(allConsumerIds, constraints.maxFaultWindows ?? 4),
     })
-    .chain((shape) => {
+    .map((shape): RunnableScenario => {
       const consumerIds = shape.consumers.map((_, i) => `consumer-${i + 1}`);
-      return groupFaultScheduleArbitrary(consumerIds, constraints.maxFaultWindows ?? 4).map((schedule): RunnableScenario => ({
+      const schedule = fitFaults(shape.faults, foldNumbered(/^(consumer-)(\d+)()$/, consumerIds.length, 1));
+      const records = Math.min(shape.records, Math.floor(MAX_SPREAD_MS / shape.intervalMs));
+      return {
         seed: shape.seed,
         brokers: 3,
         topics: [{ name: 'events', partitions: shape.partitions, replicationFactor: 3, minInsyncReplicas: 2 }],
@@ -61,7 +71,7 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
           {
             id: 'producer-1',
             settings: { requestTimeoutMs: 5_000, deliveryTimeoutMs: 30_000 },
-            workload: { topic: 'events', records: shape.records, ratePerSec: shape.records / shape.spreadSec, keys: { kind: 'keyspace', size: 16 } },
+            workload: { topic: 'events', records, ratePerSec: 1_000 / shape.intervalMs, keys: { kind: 'keyspace', size: 16 } },
           },
         ],
         readers: [{ id: 'reader-1', topics: ['events'], settings: { requestTimeoutMs: 5_000 } }],
@@ -104,7 +114,7 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
         durations: { startupMs, safetyMs, quietMs: 30_000, finalReadMs: 30_000, quietEnds: 'settled' },
         invariantSampleMs: 500,
         ...(constraints.kafkaVersion === undefined ? {} : { kafka: { version: constraints.kafkaVersion } }),
-      }));
+      };
     });
 }
 

@@ -5,7 +5,7 @@
 // property fails with no weakening: the matrix is the claim that the properties can fail and do not.
 import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
 import { readFileSync } from 'node:fs';
-import { checkProperty, type PropertyCheckResult } from '../../properties/checkProperty.ts';
+import { checkProperty, exploreRuns, type PropertyCheckResult } from '../../properties/checkProperty.ts';
 import { propertyViolations } from '../../properties/replicationProperties.ts';
 import { replayCapsule, type ReplayCapsule } from '../scenario/capsule.ts';
 import { weakeningNames, weakenings, type PropertyName, type WeakeningName } from '../scenario/weakenings.ts';
@@ -25,7 +25,17 @@ export interface MatrixRow {
   shrunkRecords: number | null;
   violations: string[];
   capsulePath: string | null;
+  /**
+   * For a weakening the runs did not catch: the runs explored past the budget without shrinking (up to
+   * BEYOND_BUDGET times it), and the budget that catches it (its first failing run + 1, at the same seed) or null
+   * when they found nothing either. Absent when the runs caught it.
+   */
+  beyondBudget?: { searchedTo: number; catchingBudget: number | null };
 }
+
+/** How far past its budget a missed weakening is looked for (a multiple of --runs, at most MAX_SEARCH_RUNS). */
+export const BEYOND_BUDGET = 20;
+const MAX_SEARCH_RUNS = 5_000;
 
 /** What `matrix` is asked to do; `wallClockMs` times each check (the CLI's clock, not the simulation's). */
 export interface MatrixOptions {
@@ -94,7 +104,7 @@ function cell(
 function weakeningRow(name: WeakeningName, options: MatrixOptions): MatrixRow {
   const weakening = weakenings[name];
   options.onRow?.(`${name} -> ${weakening.breaks}`);
-  return cell(name, weakening.breaks, options, (check) => {
+  const row = cell(name, weakening.breaks, options, (check) => {
     if (check.counterexample !== null) return { ok: true, caughtBy: 'runs', violations: check.counterexample.violations };
     if (!('rare' in weakening)) return { ok: false, caughtBy: null, violations: [] };
     const file = new URL(`../../properties/counterexamples/${name}.json`, import.meta.url);
@@ -102,6 +112,17 @@ function weakeningRow(name: WeakeningName, options: MatrixOptions): MatrixRow {
     const violations = propertyViolations(weakening.breaks, replayCapsule(capsule).result);
     return { ok: violations.length > 0, caughtBy: violations.length > 0 ? 'committed counterexample' : null, violations };
   });
+  return row.caughtBy === 'runs' ? row : { ...row, beyondBudget: lookBeyondBudget(name, options) };
+}
+
+// The budget that catches a weakening the runs missed: the runs after the budget, explored in order without
+// shrinking (run k, 0-based, fails: --runs k + 1 finds it at the same seed).
+function lookBeyondBudget(name: WeakeningName, options: MatrixOptions): NonNullable<MatrixRow['beyondBudget']> {
+  const searchedTo = Math.min(options.runs * BEYOND_BUDGET, Math.max(options.runs, MAX_SEARCH_RUNS));
+  const runs = Array.from({ length: searchedTo - options.runs }, (_, i) => options.runs + i);
+  options.onRow?.(`${name}: not caught in ${options.runs} runs; looking on to run ${searchedTo}`);
+  const { firstFailure } = exploreRuns(weakenings[name].breaks, [name], { seed: options.seed, runs, kafkaVersion: options.kafkaVersion });
+  return { searchedTo, catchingBudget: firstFailure === null ? null : firstFailure + 1 };
 }
 
 // A weakening against a property it is not paired with: whether that breaks too (informative, always ok).
@@ -135,8 +156,18 @@ export function formatMatrix(rows: readonly MatrixRow[], runs: number, seed: num
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),
+    ...rows.flatMap((r) => budgetAdvice(r, runs, seed)),
     `verdict: ${ok ? 'every weakening caught, every property held' : 'FAILED'}`,
   ].join('\n');
+}
+
+// What budget a weakening the runs missed needs, when the matrix looked past the budget.
+function budgetAdvice(r: MatrixRow, runs: number, seed: number): string[] {
+  if (r.weakening === null || r.beyondBudget === undefined) return [];
+  const missed = `${r.weakening}: the runs did not catch it in a budget of ${runs}`;
+  const { searchedTo, catchingBudget } = r.beyondBudget;
+  if (catchingBudget === null) return [`${missed}, nor up to run ${searchedTo} (seed ${seed})`];
+  return [`${missed}; run ${catchingBudget} does: --runs ${catchingBudget} (seed ${seed})`];
 }
 
 function resultText(r: MatrixRow): string {

@@ -135,7 +135,7 @@ export class Bus {
     };
     this.trace.sent(now, envelope.id, from, to, message);
     this.publish('sent', envelope);
-    const plan = planDelivery(link, this.rng, now, this.plan);
+    const plan = planDelivery(link, link.rng, now, this.plan);
     if (plan.dropped !== undefined) {
       this.reportDropped(envelope, plan.dropped);
       return envelope.id;
@@ -319,6 +319,7 @@ export class Bus {
     if (link === undefined) {
       link = {
         config: this.resolve(from, to),
+        rng: this.rng.fork(`${from}->${to}`),
         cut: this.cut?.(from, to) ?? false,
         lastArrivalMs: 0,
         connection: 0,

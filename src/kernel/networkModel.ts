@@ -47,6 +47,12 @@ export interface NetworkConfig {
 /** A link's resolved settings and the state the model keeps for it. */
 export interface LinkState {
   config: LinkConfig;
+  /**
+   * The link's own draws (the network's generator forked by `from->to`): a message added or removed on one link
+   * leaves every other link's latencies, losses and duplicates as they were, so a shrunk scenario stays close to
+   * the run it came from (FoundationDB and TigerBeetle draw per entity for the same reason).
+   */
+  readonly rng: Rng;
   /** Cut by the current partition. */
   cut: boolean;
   /** When the last FIFO message on this link arrives; later messages arrive no earlier. */

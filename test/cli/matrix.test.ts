@@ -40,6 +40,19 @@ describe('formatMatrix', () => {
     expect(text).toMatch(/verdict: every weakening caught, every property held$/);
   });
 
+  it('says which budget catches a weakening the runs missed, or how far it looked', () => {
+    const text = formatMatrix(
+      [
+        row({ ok: false, caughtBy: null, runs: 10, beyondBudget: { searchedTo: 200, catchingBudget: 161 } }),
+        row({ weakening: 'truncate-to-high-watermark', bug: 'R3/R4', property: 'log-matching', caughtBy: 'committed counterexample', runs: 10, beyondBudget: { searchedTo: 200, catchingBudget: null } }),
+      ],
+      10,
+      1,
+    );
+    expect(text).toContain('acks-1: the runs did not catch it in a budget of 10; run 161 does: --runs 161 (seed 1)');
+    expect(text).toContain('truncate-to-high-watermark: the runs did not catch it in a budget of 10, nor up to run 200 (seed 1)');
+  });
+
   it('fails the verdict when a weakening is not caught or a property fails without one', () => {
     expect(formatMatrix([row({ ok: false, caughtBy: null })], 10, 1)).toMatch(/NOT CAUGHT[\s\S]*verdict: FAILED$/);
     expect(formatMatrix([row({ weakening: null, ok: false })], 10, 1)).toMatch(/FAILED[\s\S]*verdict: FAILED$/);

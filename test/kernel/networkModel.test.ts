@@ -14,7 +14,7 @@ import {
 import { propertyRuns } from '../../properties/propertyRuns.ts';
 
 function link(override: LinkOverride = {}, cut = false): LinkState {
-  return { config: resolveLinkConfig(defaultLinkConfig, override), cut, lastArrivalMs: 0, connection: 0, deadBelow: 0, broken: false, resetInFlight: false };
+  return { config: resolveLinkConfig(defaultLinkConfig, override), rng: new Rng('link'), cut, lastArrivalMs: 0, connection: 0, deadBelow: 0, broken: false, resetInFlight: false };
 }
 
 function newPlan(): DeliveryPlan {
