@@ -18,9 +18,8 @@ export interface ElectLeaderInput {
   /** Whether a broker may lead: registered, unfenced, not shutting down (Kafka's `LeaderAcceptor`). */
   readonly isAcceptableLeader: (brokerId: number) => boolean;
   /**
-   * The last known leader when it may be elected (KIP-966 "balanced recovery"; in unclean elections only, see
-   * partitionChange.ts): ELR on, the target ISR and ELR both empty, the partition's LastKnownElr holding exactly that
-   * leader, and it acceptable; NO_LEADER otherwise.
+   * The last known leader when it may be elected (KIP-966 "balanced recovery": ELR on, the target ISR and ELR both
+   * empty, the partition's LastKnownElr holding exactly that leader, and it acceptable); NO_LEADER otherwise.
    */
   readonly lastKnownLeader?: number;
 }

@@ -52,14 +52,8 @@ export function partitionChange(
   let targetElr = elrOn ? populateTargetElr(current, targetIsr, options.elr.minIsr, options.uncleanShutdownReplicas ?? []) : currentElr;
 
   // canElectLastKnownLeader: only the existing registration's LastKnownElr counts, and only when it is one broker.
-  // Only in an unclean election: the source we follow (2024 trunk) tries it in online elections too, but it is an
-  // unclean pick there as well (ElectionResult unclean), and KIP-1275 describes today's controller, with
-  // unclean.leader.election.enable=false, as doing nothing until an ISR or ELR replica recovers. A last known leader
-  // that lost its page cache (an unclean shutdown leaves the ELR, not the LastKnownElr) would otherwise be elected
-  // with a shorter log: log-matching found that at seed 7 under 4.1 (a controller paused past the session timeout).
-  // The mirror's canElectLastKnownLeader also ignores isAcceptableLeader's answer (it only logs); we require it.
   const [lastKnown] = currentLastKnownElr;
-  const lastKnownLeader = elrOn && options.election === 'unclean' && targetIsr.length === 0 && targetElr.length === 0 && currentLastKnownElr.length === 1 &&
+  const lastKnownLeader = elrOn && targetIsr.length === 0 && targetElr.length === 0 && currentLastKnownElr.length === 1 &&
     lastKnown !== undefined && options.isAcceptableLeader(lastKnown) ? lastKnown : NO_LEADER;
   const election = electLeader({
     replicas: current.replicas,
@@ -72,14 +66,19 @@ export function partitionChange(
   });
   let leader: number | undefined;
   let isr: readonly number[] | undefined;
+  let recovering = false;
   if (election.leader !== current.leader) {
     if (targetElr.includes(election.leader)) {
       targetIsr = [election.leader];
       targetElr = targetElr.filter((replica) => replica !== election.leader);
     }
     leader = election.leader;
-    // An unclean leader may miss acknowledged records; it becomes the whole ISR (data loss is possible).
-    if (election.unclean) isr = [election.leader];
+    // An unclean leader may miss acknowledged records; it becomes the whole ISR (data loss is possible), and the
+    // record says so (PartitionChangeBuilder sets LeaderRecoveryState.RECOVERING).
+    if (election.unclean) {
+      isr = [election.leader];
+      recovering = true;
+    }
   }
   // maybeUpdateRecordElr: an unclean election, or ELR off, clears the ELR.
   if (isr !== undefined || !elrOn) targetElr = [];
@@ -95,6 +94,7 @@ export function partitionChange(
     ...(leader === undefined ? {} : { leader }),
     ...(elr === undefined ? {} : { elr }),
     ...(lastKnownElr === undefined ? {} : { lastKnownElr }),
+    ...(recovering ? { leaderRecoveryState: 'RECOVERING' as const } : {}),
   };
 }
 

@@ -105,6 +105,7 @@ export function runAndDescribe(scenario: ResolvedScenario, capsuleDir: string, w
     virtualMs: result.virtualMs,
     sends: sendStats(result.history),
     quiet: result.quiet,
+    uncleanRecoveries: result.uncleanRecoveries,
     finalReadComplete: result.finalReadComplete,
     anomalies: result.checkers.anomalies,
     invariants: result.invariants.map((i) => ({ invariant: i.invariant, valid: i.valid, violations: i.violations })),

@@ -111,6 +111,10 @@ export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderC
     ),
     ...ackWaitLines(result.history),
     quietLine(result.quiet, scenario.durations.quietMs),
+    ...result.uncleanRecoveries.map(
+      ({ partition, leader }) =>
+        `unclean recovery: the controller elected ${partition}'s last known leader (broker ${leader}) with unclean elections off (KIP-966); Kafka counts it unclean (if that broker lost its page cache, no-loss, ordering and log-matching do not judge the run)`,
+    ),
     `final read: ${result.finalReadComplete ? 'every reader read every partition to its high watermark' : 'INCOMPLETE'}`,
     ...consumerLines(scenario, result),
     '',

@@ -78,6 +78,11 @@ export interface PartitionChangeRecord {
   /** EligibleLeaderReplicas, when it changes (KIP-966). */
   readonly elr?: readonly number[];
   readonly lastKnownElr?: readonly number[];
+  /**
+   * Set by an unclean election (LeaderRecoveryState.RECOVERING, KIP-704): the new leader was not in the ISR or the
+   * ELR, or is the last known leader (KIP-966), and may miss acknowledged records.
+   */
+  readonly leaderRecoveryState?: 'RECOVERING';
 }
 
 /** One record of the metadata log. */

@@ -17,6 +17,7 @@ import { checkAll, type CheckAllResult } from '../checker/checkAll.ts';
 import type { CheckResult } from '../checker/CheckResult.ts';
 import { finalReadLoss } from '../checker/finalReadLoss.ts';
 import type { LeaderNote } from '../checker/ClusterSample.ts';
+import type { MetadataRecord } from '../protocol/metadataRecords.ts';
 import { InvariantMonitor, type InvariantResult } from '../checker/InvariantMonitor.ts';
 import type { Fault } from '../faults/Fault.ts';
 import type { History } from '../history/History.ts';
@@ -81,6 +82,12 @@ export interface RunResult {
    * what the cluster still waited for at its end (null: it settled).
    */
   quiet: { startMs: number; endMs: number; ends: QuietEnds; waitingFor: string | null };
+  /**
+   * Each election of a partition's last known leader (KIP-966 balanced recovery) with unclean elections off:
+   * Kafka marks it unclean; the replication properties do not judge a run in which that leader had lost its page
+   * cache (properties/replicationProperties.ts).
+   */
+  uncleanRecoveries: Array<{ partition: string; leader: number }>;
 }
 
 /** Options of a run that change what is kept, not what happens. */
@@ -222,7 +229,22 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     groupLog: groups.log(),
     appliedFaults,
     quiet,
+    uncleanRecoveries: uncleanRecoveries(world, scenario),
   };
+}
+
+/**
+ * The elections of a last known leader (KIP-966) the controller made with `unclean.leader.election.enable` off:
+ * PartitionChange records marked RECOVERING, which then come from no other election. Kafka counts them unclean:
+ * the leader may have lost acknowledged records.
+ */
+function uncleanRecoveries(world: World, scenario: RunnableScenario): RunResult['uncleanRecoveries'] {
+  const config = { ...controllerDefaults, ...roleConfigs(scenario).controller };
+  if (config.uncleanLeaderElectionEnable) return [];
+  const log = (world.snapshot(CONTROLLER_NODE_ID)?.context as { log?: readonly MetadataRecord[] } | undefined)?.log ?? [];
+  return log.flatMap((record) =>
+    record.type === 'PartitionChange' && record.leaderRecoveryState === 'RECOVERING' ? [{ partition: `${record.topic}-${record.partition}`, leader: record.leader ?? -1 }] : [],
+  );
 }
 
 /**

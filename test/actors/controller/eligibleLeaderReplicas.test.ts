@@ -54,24 +54,21 @@ describe('eligible leader replicas (KIP-966)', () => {
     expect(p0(image)?.lastKnownElr).toBeUndefined();
   });
 
-  it('elects in order: the ISR, then an unfenced ELR member, then (unclean elections only) the last known leader', () => {
+  it('elects in order: the ISR, then an unfenced ELR member, then the last known leader', () => {
     const current = { ...registration([1, 2, 3], [], -1), elr: [2], lastKnownElr: [1] };
     const acceptable = (ids: number[]) => (r: number) => ids.includes(r);
-    const options = (ids: number[], targetIsr: number[] = [], election: 'online' | 'unclean' = 'online') => ({ targetIsr, election, isAcceptableLeader: acceptable(ids), elr: { minIsr: 2 } });
+    const options = (ids: number[], targetIsr: number[] = []) => ({ targetIsr, election: 'online' as const, isAcceptableLeader: acceptable(ids), elr: { minIsr: 2 } });
     // The ISR first (a target ISR of one).
     expect(partitionChange({ topic: 't', partition: 0 }, current, options([1, 2, 3], [3]))).toMatchObject({ leader: 3 });
     // Then the ELR, while the ISR is empty.
     expect(partitionChange({ topic: 't', partition: 0 }, current, options([1, 2, 3]))).toMatchObject({ leader: 2, isr: [2], elr: [], lastKnownElr: [] });
     // The ELR member is fenced: the last known leader is not tried while the ELR is not empty.
     expect(partitionChange({ topic: 't', partition: 0 }, current, options([1, 3]))).toBeNull();
-    // With the ELR empty, an unclean election takes the last known leader first (the ISR becomes it alone)...
+    // With the ELR empty, the last known leader is elected (as an unclean election: the ISR becomes it alone).
     const lastOnly = { ...registration([1, 2, 3], [], -1), lastKnownElr: [1] };
-    expect(partitionChange({ topic: 't', partition: 0 }, lastOnly, options([1, 3], [], 'unclean'))).toMatchObject({ leader: 1, isr: [1], lastKnownElr: [] });
-    // ...and, while it is fenced, any acceptable replica.
-    expect(partitionChange({ topic: 't', partition: 0 }, lastOnly, options([3], [], 'unclean'))).toMatchObject({ leader: 3, isr: [3] });
-    // With unclean.leader.election.enable off the partition stays offline until an ISR or ELR replica is back
-    // (KIP-1275 on today's controller): the last known leader may have lost what it had.
-    expect(partitionChange({ topic: 't', partition: 0 }, lastOnly, options([1, 3]))).toBeNull();
+    expect(partitionChange({ topic: 't', partition: 0 }, lastOnly, options([1, 3]))).toMatchObject({ leader: 1, isr: [1], lastKnownElr: [], leaderRecoveryState: 'RECOVERING' });
+    // Not while it is fenced.
+    expect(partitionChange({ topic: 't', partition: 0 }, lastOnly, options([3]))).toBeNull();
   });
 
   it('an ISR back at min ISR clears the ELR (AlterPartition adding a caught-up replica)', () => {

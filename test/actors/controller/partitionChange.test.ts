@@ -85,6 +85,6 @@ describe('fencing a broker (handleBrokerFenced)', () => {
     image = fenceBroker(image, 1, clean).image;
     expect(p0(image)).toMatchObject({ isr: [1], leader: -1 });
     expect(unfencedBrokerChanges(image, 2, clean)).toEqual([]);
-    expect(unfencedBrokerChanges(image, 2, unclean)).toEqual([{ type: 'PartitionChange', topic: 't', partition: 0, leader: 2, isr: [2] }]);
+    expect(unfencedBrokerChanges(image, 2, unclean)).toEqual([{ type: 'PartitionChange', topic: 't', partition: 0, leader: 2, isr: [2], leaderRecoveryState: 'RECOVERING' }]);
   });
 });
