@@ -83,6 +83,7 @@ export function checkCommand(options: CheckOptions): CheckOutcome {
     weakening,
     runs: r.runsToFind,
     ok: r.ok,
+    ...(r.excusedRuns === undefined ? {} : { excusedRuns: r.excusedRuns }),
     counterexample:
       r.counterexample === null
         ? null

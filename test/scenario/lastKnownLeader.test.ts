@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkProperty, describeCounterexample } from '../../properties/checkProperty.ts';
 import { lossyUncleanRecovery, propertyViolations } from '../../properties/replicationProperties.ts';
 import type { Fault } from '../../src/faults/Fault.ts';
+import { resolveScenario } from '../../src/scenario/resolveScenario.ts';
 import { runScenario } from '../../src/scenario/runScenario.ts';
 import type { Scenario } from '../../src/scenario/Scenario.ts';
 
@@ -46,6 +49,13 @@ describe('the last known leader (KIP-966) with unclean elections off', () => {
     expect(result.checkers.anomalies['final-read-loss']).toBeGreaterThan(0);
     expect(lossyUncleanRecovery(result)).toBe(true);
     for (const property of ['no-loss', 'ordering', 'log-matching'] as const) expect(propertyViolations(property, result)).toEqual([]);
+  });
+
+  it('is counted by a property check as a run not judged, and said so', () => {
+    const scenario = resolveScenario(everyReplicaDown('powerLoss'));
+    const check = checkProperty('no-loss', [], { numRuns: 1, seed: 1, scenarios: fc.constant(scenario) });
+    expect(check).toMatchObject({ ok: true, excusedRuns: 1 });
+    expect(describeCounterexample(check)).toContain("1 not judged: a last known leader elected after it lost its page cache, Kafka's unclean recovery");
   });
 
   it('is not excused when unclean elections are on (the unclean-leader-election weakening stays caught)', () => {
