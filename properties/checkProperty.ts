@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { makeCapsule, type ReplayCapsule } from '../src/scenario/capsule.ts';
 import { runResolvedScenario, type RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
-import type { KafkaVersion } from '../src/scenario/kafkaProfile.ts';
+import { defaultKafkaVersion, type KafkaVersion } from '../src/scenario/kafkaProfile.ts';
 import type { PropertyName, WeakeningName } from '../src/scenario/weakenings.ts';
 import { lossyUncleanRecovery, propertyArbitrary, propertyViolations, replicationPropertyNames } from './replicationProperties.ts';
 
@@ -111,7 +111,8 @@ export function checkProperty(property: PropertyName, weakenings: readonly Weake
   };
   if (options.capsuleDir !== undefined) {
     mkdirSync(options.capsuleDir, { recursive: true });
-    const name = [property, ...weakenings, `seed${details.seed}`].join('-');
+    // Property, weakenings, Kafka version, seed and the run's traceHash: distinct runs never share a file.
+    const name = [property, ...weakenings, `kafka${scenario.kafka?.version ?? defaultKafkaVersion}`, `seed${details.seed}`, result.traceHash.slice(0, 8)].join('-');
     counterexample.capsulePath = join(options.capsuleDir, `${name}.json`);
     writeFileSync(counterexample.capsulePath, `${JSON.stringify(capsule, null, 2)}\n`);
   }

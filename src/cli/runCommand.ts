@@ -134,7 +134,10 @@ export function writeReports(model: ReportModel, reports: ReportPaths): string[]
 
 function writeCapsule(dir: string, scenario: ResolvedScenario, result: { traceHash: string }, violations: string[]): string {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `run-seed${String(scenario.seed).replace(/[^\w.-]/g, '_')}.json`);
+  // The seed, the Kafka version and the run's traceHash name it: another scenario with the same seed is another
+  // file, and a file of the same name holds the same run.
+  const seed = String(scenario.seed).replace(/[^\w.-]/g, '_');
+  const path = join(dir, `run-kafka${scenario.kafka.version}-seed${seed}-${result.traceHash.slice(0, 8)}.json`);
   writeFileSync(path, `${JSON.stringify(makeCapsule(scenario, result, { violations }), null, 2)}\n`);
   return path;
 }

@@ -31,8 +31,20 @@ describe('kafka-sim run', () => {
     const out = spawnSync(process.execPath, [bin, 'run', file], { encoding: 'utf8', cwd: dir });
     expect(out.status).toBe(1);
     expect(out.stdout).toMatch(/verdict: VIOLATIONS/);
-    expect(out.stdout).toMatch(/replay: {2}npx kafka-sim replay reports\/capsules\/run-seed1\.json/);
-    expect(existsSync(join(dir, 'reports/capsules/run-seed1.json'))).toBe(true);
+    // Named by the Kafka version, the seed and the run's traceHash, so another scenario with the same seed does not
+    // overwrite it.
+    const capsule = /replay: {2}npx kafka-sim replay (reports\/capsules\/run-kafka4\.1-seed1-[0-9a-f]{8}\.json)/.exec(out.stdout)?.[1];
+    expect(capsule).toBeDefined();
+    expect(existsSync(join(dir, capsule as string))).toBe(true);
+    // The same seed with fewer faults: another run, another capsule beside the first.
+    writeFileSync(file, JSON.stringify({ ...defaultScenario, weakenings: ['non-idempotent-retries'], faults: (defaultScenario.faults ?? []).slice(0, 3) }));
+    const other = spawnSync(process.execPath, [bin, 'run', file], { encoding: 'utf8', cwd: dir });
+    expect(other.status).toBe(1);
+    const second = /replay: {2}npx kafka-sim replay (reports\/capsules\/run-kafka4\.1-seed1-[0-9a-f]{8}\.json)/.exec(other.stdout)?.[1];
+    expect(second).toBeDefined();
+    expect(second).not.toBe(capsule);
+    expect(existsSync(join(dir, capsule as string))).toBe(true);
+    expect(existsSync(join(dir, second as string))).toBe(true);
   });
 
   it('exits 2 naming the field, the value and what is allowed for a bad scenario file', () => {
