@@ -1,6 +1,7 @@
 import type { OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse, OffsetForLeaderPartition } from '../../src/protocol/messages.ts';
 import { parseTopicPartitionKey, topicPartitionKey } from '../../src/protocol/messages.ts';
-import { brokerIdOf } from '../../src/protocol/nodeIds.ts';
+import { brokerIdOf, brokerNodeId } from '../../src/protocol/nodeIds.ts';
+import { isConnectable, type ReconnectBackoff } from './reconnectBackoff.ts';
 import type { PartitionLeader, PartitionLeaders } from '../reader/partitionLeaders.ts';
 
 // Position validation after a leader change (KIP-320), shared by the reader and the group consumer, as data in,
@@ -141,6 +142,36 @@ export interface PlannedValidations {
   readonly validation: PositionValidation;
   readonly requests: ReadonlyArray<{ readonly node: number; readonly message: OffsetsForLeaderEpochRequest }>;
   readonly nextCorrelationId: number;
+}
+
+/** What a client keeps that sending its validations touches (the reader's and the group consumer's state alike). */
+export interface ValidatingClient {
+  readonly validation: PositionValidation;
+  readonly nextCorrelationId: number;
+  readonly reconnect: ReconnectBackoff;
+}
+
+/**
+ * OffsetsForLeaderEpoch to the leaders of the positions awaiting validation (`OffsetFetcher#validatePositionsIfNeeded`):
+ * plans them (planValidations), pushes one send per leader, and returns the client with its validation state and
+ * correlation ids moved on (the same client when nothing is due).
+ */
+export function sendValidations<S extends ValidatingClient>(
+  client: S,
+  positions: Readonly<Record<string, number>>,
+  options: { readonly nowMs: number; readonly requestTimeoutMs: number },
+  out: { push(effect: { kind: 'send'; to: string; message: OffsetsForLeaderEpochRequest }): unknown },
+): S {
+  const { nowMs, requestTimeoutMs } = options;
+  const planned = planValidations(client.validation, positions, {
+    nowMs,
+    nextCorrelationId: client.nextCorrelationId,
+    requestTimeoutMs,
+    isConnectable: (node) => isConnectable(client.reconnect, node, nowMs),
+  });
+  if (planned.requests.length === 0) return client;
+  for (const { node, message } of planned.requests) out.push({ kind: 'send', to: brokerNodeId(node), message });
+  return { ...client, validation: planned.validation, nextCorrelationId: planned.nextCorrelationId };
 }
 
 /**

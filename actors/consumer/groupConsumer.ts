@@ -26,7 +26,7 @@ import {
   isAwaitingValidation,
   logTruncationNote,
   onOffsetsForLeaderEpochResponse,
-  planValidations,
+  sendValidations as sendPositionValidations,
   recordConsumedEpochs,
   validatePositionsForCurrentLeaders,
 } from '../client/positionValidation.ts';
@@ -705,17 +705,9 @@ export function onFindCoordinatorTick(state: ConsumerState, nowMs: number, out: 
   return ensureCoordinator({ ...expired, findInFlight: null }, out);
 }
 
-// OffsetsForLeaderEpoch to the leaders of the positions awaiting validation (`OffsetFetcher#validatePositionsIfNeeded`).
+// OffsetsForLeaderEpoch to the leaders of the positions awaiting validation (positionValidation.ts).
 function sendValidations(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
-  const planned = planValidations(state.validation, state.offsets.positions, {
-    nowMs,
-    nextCorrelationId: state.nextCorrelationId,
-    requestTimeoutMs: state.client.requestTimeoutMs,
-    isConnectable: (node) => isConnectable(state.reconnect, node, nowMs),
-  });
-  if (planned.requests.length === 0) return state;
-  for (const { node, message } of planned.requests) out.push({ kind: 'send', to: brokerNodeId(node), message });
-  return { ...state, validation: planned.validation, nextCorrelationId: planned.nextCorrelationId };
+  return sendPositionValidations(state, state.offsets.positions, { nowMs, requestTimeoutMs: state.client.requestTimeoutMs }, out);
 }
 
 /**

@@ -36,7 +36,7 @@ import {
   logTruncationNote,
   nextValidationDeadlineMs,
   onOffsetsForLeaderEpochResponse,
-  planValidations,
+  sendValidations as sendPositionValidations,
   recordConsumedEpochs,
   validatePositionsForCurrentLeaders,
   type PositionValidation,
@@ -363,17 +363,9 @@ export function onReaderFetchResponse(state: ReaderState, response: FetchRespons
   return progress(next, nowMs, out);
 }
 
-// OffsetsForLeaderEpoch to the leaders of the positions awaiting validation (`OffsetFetcher#validatePositionsIfNeeded`).
+// OffsetsForLeaderEpoch to the leaders of the positions awaiting validation (positionValidation.ts).
 function sendValidations(state: ReaderState, nowMs: number, out: Out): ReaderState {
-  const planned = planValidations(state.validation, state.positions, {
-    nowMs,
-    nextCorrelationId: state.nextCorrelationId,
-    requestTimeoutMs: state.config.requestTimeoutMs,
-    isConnectable: (node) => isConnectable(state.reconnect, node, nowMs),
-  });
-  if (planned.requests.length === 0) return state;
-  for (const { node, message } of planned.requests) out.push({ kind: 'send', to: brokerNodeId(node), message });
-  return { ...state, validation: planned.validation, nextCorrelationId: planned.nextCorrelationId };
+  return sendPositionValidations(state, state.positions, { nowMs, requestTimeoutMs: state.config.requestTimeoutMs }, out);
 }
 
 /**

@@ -101,6 +101,7 @@ function unsettledPartition(image: MetadataImage, brokers: ReadonlyMap<number, B
 }
 
 function unsettledGroup(world: World, view: SettleView, highWatermarks: ReadonlyMap<string, number>): string | null {
+  if (view.consumers.length === 0) return null;
   const groups = coordinatorGroups(world, view.brokerIds);
   const byGroup = new Map<string, Array<{ id: string; state: ConsumerState; closes: boolean }>>();
   for (const consumer of view.consumers) {
