@@ -25,7 +25,27 @@ export interface BrokerWeakenings {
   readonly noGenerationFencing: boolean;
   /** Bug C3 (KAFKA-8500): a static member rejoining during a rebalance keeps the old member id (see joinGroup). */
   readonly staticMemberIdNotReplaced: boolean;
+  /**
+   * Bug P3 (KIP-98): followers keep no producer state for the batches they replicate, so a new leader accepts a
+   * retry of a batch it already holds as a first write.
+   */
+  readonly producerStateNotReplicated: boolean;
+  /** Bug P3 (KIP-98, before KAFKA-5494): the broker remembers only a producer's last batch, not the last five. */
+  readonly dedupWindowOneBatch: boolean;
+  /** Leaders serve consumer fetches up to the log end offset instead of the high watermark. */
+  readonly fetchBeyondHighWatermark: boolean;
 }
+
+/** Every broker weakening off: a faithful broker. */
+export const faithfulBroker: BrokerWeakenings = {
+  truncateToHighWatermark: false,
+  noFetchEpochFencing: false,
+  noGenerationFencing: false,
+  staticMemberIdNotReplaced: false,
+  producerStateNotReplicated: false,
+  dedupWindowOneBatch: false,
+  fetchBeyondHighWatermark: false,
+};
 
 /** The broker's settings. */
 export interface BrokerConfig {
@@ -88,7 +108,7 @@ export const brokerConfigDefaults: BrokerConfig = {
   offsetCommitTimeoutMs: 5_000, // offsets.commit.timeout.ms (how long a coordinator append waits for the ISR)
   // No Kafka setting: Kafka loads a partition's groups on a background thread, in time that grows with the log.
   offsetsLoadTimeMs: 100,
-  weakenings: { truncateToHighWatermark: false, noFetchEpochFencing: false, noGenerationFencing: false, staticMemberIdNotReplaced: false },
+  weakenings: faithfulBroker,
 };
 
 /** The broker's effective `min.insync.replicas` for a topic. */

@@ -62,7 +62,7 @@ export function tryCompleteFetch(state: BrokerState, id: string, out: BrokerEffe
     if (changed !== undefined && request.minBytes <= 1 && topicPartitionKey(fetch.topic, fetch.partition) !== changed) continue;
     const replica = replicaOf(state, fetch.topic, fetch.partition);
     if (replica === undefined || fencingError(state, request, fetch, replica) !== undefined) return completeFetch(state, id, out);
-    const endOffset = request.replicaId >= 0 ? replica.log.logEndOffset : replica.log.highWatermark;
+    const endOffset = readLimit(state, replica, request.replicaId >= 0);
     if (endOffset < fetch.fetchOffset) return completeFetch(state, id, out);
     if (request.replicaId >= 0 && divergingEpoch(replica.log, fetch) !== undefined) return completeFetch(state, id, out);
     accumulatedBytes += bytesAvailable(replica.log, fetch.fetchOffset, endOffset, fetch.partitionMaxBytes);
@@ -153,7 +153,7 @@ function readPartition(
     if (diverging === 'OFFSET_OUT_OF_RANGE') return outOfRange(fetch, replica);
     if (diverging !== undefined) return partitionResponse(fetch, replica, { divergingEpoch: diverging });
   }
-  const limit = isFollower ? replica.log.logEndOffset : replica.log.highWatermark;
+  const limit = readLimit(state, replica, isFollower);
   const read = readFrom(replica.log, fetch.fetchOffset, limit, options.maxBytes, options.minOneBatch);
   if (read.error === 'OFFSET_OUT_OF_RANGE' && isFollower) return outOfRange(fetch, replica);
   if (read.error !== undefined) return partitionResponse(fetch, replica, { errorCode: read.error });
@@ -193,4 +193,10 @@ function partitionResponse(
     ...(fields.divergingEpoch === undefined ? {} : { divergingEpoch: fields.divergingEpoch }),
     ...(fields.errorCode === undefined ? {} : { errorCode: fields.errorCode }),
   };
+}
+
+// Followers read to the log end, consumers (read_uncommitted) to the HW (Partition.fetchOffsetSnapshot's
+// FetchHighWatermark); the fetch-beyond-high-watermark weakening lets consumers read what is not committed yet.
+function readLimit(state: BrokerState, replica: PartitionReplica, isFollower: boolean): number {
+  return isFollower || state.config.weakenings.fetchBeyondHighWatermark ? replica.log.logEndOffset : replica.log.highWatermark;
 }

@@ -6,7 +6,7 @@ import { truncateToHighWatermark, truncationByLeaderEpoch, truncationOnOutOfRang
 import { followerHighWatermark } from './highWatermark.ts';
 import { latestEpoch, UNDEFINED_EPOCH } from './leaderEpochCache.ts';
 import { appendAsFollower, isAppendableAsFollower, truncateTo, updateHighWatermark } from './partitionLog.ts';
-import { recordAppend } from './producerState.ts';
+import { recordAppend, retainedBatches } from './producerState.ts';
 import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 // The follower's fetchers (ReplicaFetcherThread / AbstractFetcherThread): one per leader this broker follows a
@@ -85,8 +85,8 @@ export function onFollowerFetchResponse(state: BrokerState, response: FetchRespo
     const asked = inFlight.partitions.find((p) => p.key === key);
     const replica = next.partitions[key];
     if (asked === undefined || replica === undefined) continue;
-    if (replica.leader !== leaderId || replica.leaderEpoch !== asked.leaderEpoch || replica.log.logEndOffset !== asked.fetchOffset) continue;
-    const outcome = applyPartitionAnswer(replica, answer, out);
+    if (isStaleAnswer(replica, leaderId, asked)) continue;
+    const outcome = applyPartitionAnswer(next, replica, answer, out);
     next = withReplica(next, outcome.replica);
     if (outcome.delay) delayed.push(key);
   }
@@ -139,19 +139,34 @@ export function truncateOnBecomingFollower(state: BrokerState, replica: Partitio
   return truncated(replica, truncateToHighWatermark(replica.log).offset);
 }
 
+// AbstractFetcherThread.processFetchRequest: an answer counts only while the replica still follows that leader in
+// the epoch it asked in, from the offset it asked from (else the partition moved on while the fetch was out).
+function isStaleAnswer(replica: PartitionReplica, leaderId: number, asked: FetchedPartition): boolean {
+  return replica.leader !== leaderId || replica.leaderEpoch !== asked.leaderEpoch || replica.log.logEndOffset !== asked.fetchOffset;
+}
+
 // One partition's part of the answer: truncate, append, or hold the partition back for a while.
-function applyPartitionAnswer(replica: PartitionReplica, answer: FetchPartitionResponse, out: BrokerEffect[]): { replica: PartitionReplica; delay: boolean } {
+function applyPartitionAnswer(
+  state: BrokerState,
+  replica: PartitionReplica,
+  answer: FetchPartitionResponse,
+  out: BrokerEffect[],
+): { replica: PartitionReplica; delay: boolean } {
+  const weak = state.config.weakenings;
   if (answer.divergingEpoch !== undefined) {
     // KIP-279: cut to where the leader's copy of our last epoch ends, then ask again from there.
     out.push({ kind: 'persist', fsync: false });
-    return { replica: truncated(replica, truncationByLeaderEpoch(replica.log, answer.divergingEpoch).offset), delay: false };
+    return { replica: truncated(replica, truncationByLeaderEpoch(replica.log, answer.divergingEpoch).offset, weak.producerStateNotReplicated), delay: false };
   }
-  if (answer.errorCode === 'OFFSET_OUT_OF_RANGE') return outOfRange(replica, answer, out);
+  if (answer.errorCode === 'OFFSET_OUT_OF_RANGE') return outOfRange(state, replica, answer, out);
   if (answer.errorCode !== undefined || !isAppendableAsFollower(replica.log, answer.batches)) return { replica, delay: true };
   let next = replica;
   if (answer.batches.length > 0) {
+    // Followers build the producer state of what they replicate, so a new leader can answer retries; the
+    // producer-state-not-replicated weakening (bug P3) leaves it empty.
     let producerStates = next.producerStates;
-    for (const batch of answer.batches) producerStates = recordAppend(producerStates, batch, batch);
+    const retain = retainedBatches(weak);
+    if (!weak.producerStateNotReplicated) for (const batch of answer.batches) producerStates = recordAppend(producerStates, batch, batch, retain);
     next = { ...next, log: appendAsFollower(next.log, answer.batches, { reuseBatches: true }), producerStates };
     out.push({ kind: 'persist', fsync: false });
   }
@@ -161,12 +176,12 @@ function applyPartitionAnswer(replica: PartitionReplica, answer: FetchPartitionR
 // AbstractFetcherThread.handleOutOfRangeError: the follower learns the leader's log end offset (the answer carries
 // what Kafka's follower asks with ListOffsets) and cuts its log to it if its own is longer, then fetches again at
 // once; without that offset (Kafka's ListOffsets failed) the partition waits replica.fetch.backoff.ms.
-function outOfRange(replica: PartitionReplica, answer: FetchPartitionResponse, out: BrokerEffect[]): { replica: PartitionReplica; delay: boolean } {
+function outOfRange(state: BrokerState, replica: PartitionReplica, answer: FetchPartitionResponse, out: BrokerEffect[]): { replica: PartitionReplica; delay: boolean } {
   if (answer.logEndOffset === undefined) return { replica, delay: true };
   const { offset } = truncationOnOutOfRange(replica.log, { logStartOffset: answer.logStartOffset, logEndOffset: answer.logEndOffset });
   if (offset >= replica.log.logEndOffset) return { replica, delay: false };
   out.push({ kind: 'persist', fsync: false });
-  return { replica: truncated(replica, offset), delay: false };
+  return { replica: truncated(replica, offset, state.config.weakenings.producerStateNotReplicated), delay: false };
 }
 
 // AbstractFetcherThread.delayPartitions: the partitions that erred wait replica.fetch.backoff.ms.
@@ -201,11 +216,12 @@ function withFetcher(state: BrokerState, leaderId: number, fetcher: FetcherState
   return { ...state, fetchers: { ...state.fetchers, [leaderId]: fetcher } };
 }
 
-// Truncation cuts the log and rebuilds the producer state from what is left (Kafka reloads its snapshot).
-function truncated(replica: PartitionReplica, offset: number): PartitionReplica {
+// Truncation cuts the log and rebuilds the producer state from what is left (Kafka reloads its snapshot); a follower
+// under producer-state-not-replicated keeps none.
+function truncated(replica: PartitionReplica, offset: number, noProducerState = false): PartitionReplica {
   if (offset >= replica.log.logEndOffset) return { ...replica, log: truncateTo(replica.log, offset) };
   const log = truncateTo(replica.log, offset);
   let producerStates = {};
-  for (const batch of log.batches) producerStates = recordAppend(producerStates, batch, batch);
+  if (!noProducerState) for (const batch of log.batches) producerStates = recordAppend(producerStates, batch, batch);
   return { ...replica, log, producerStates };
 }

@@ -6,7 +6,7 @@ import { replicaOf, withReplica } from './BrokerState.ts';
 import { advanceHighWatermark } from './highWatermarkAdvance.ts';
 import { appendAsLeader } from './partitionLog.ts';
 import { checkProduce } from './produceChecks.ts';
-import { checkIdempotentAppend, recordAppend } from './producerState.ts';
+import { checkIdempotentAppend, recordAppend, retainedBatches } from './producerState.ts';
 import { NO_PRODUCER_ID } from './RecordBatch.ts';
 import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
@@ -82,7 +82,7 @@ function appendToPartition(
     sizeInBytes: batch.sizeInBytes,
     ...(producer ? { producer } : {}),
   });
-  const producerStates = recordAppend(replica.producerStates, appended.batch, appended);
+  const producerStates = recordAppend(replica.producerStates, appended.batch, appended, retainedBatches(state.config.weakenings));
   out.push({ kind: 'persist', fsync: false });
   const key = topicPartitionKey(topic, partition);
   const next = advanceHighWatermark(withReplica(state, { ...replica, log: appended.log, producerStates }), key, out, nowMs);

@@ -67,12 +67,22 @@ export function checkIdempotentAppend(states: ProducerStates, batch: ProducerBat
   return { kind: 'error', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' };
 }
 
+/** How many batches per producer a broker keeps: one under the dedup-window-one-batch weakening (bug P3). */
+export function retainedBatches(weakenings: { readonly dedupWindowOneBatch: boolean }): number {
+  return weakenings.dedupWindowOneBatch ? 1 : NUM_BATCHES_TO_RETAIN;
+}
+
 /**
  * The state after a batch was appended at `baseOffset` (ProducerStateEntry.addBatch): a new epoch forgets the
- * old epoch's batches, and only the last NUM_BATCHES_TO_RETAIN batches are kept. Followers call it for the
+ * old epoch's batches, and only the last `retain` (NUM_BATCHES_TO_RETAIN) batches are kept. Followers call it for the
  * batches they replicate, without checking, so a new leader can answer retries.
  */
-export function recordAppend(states: ProducerStates, batch: ProducerBatch, offsets: { readonly baseOffset: number }): ProducerStates {
+export function recordAppend(
+  states: ProducerStates,
+  batch: ProducerBatch,
+  offsets: { readonly baseOffset: number },
+  retain: number = NUM_BATCHES_TO_RETAIN,
+): ProducerStates {
   if (batch.producerId === NO_PRODUCER_ID) return states;
   const previous = entryFor(states, batch.producerId);
   const kept = previous !== undefined && previous.producerEpoch === batch.producerEpoch ? previous.batches : [];
@@ -82,7 +92,7 @@ export function recordAppend(states: ProducerStates, batch: ProducerBatch, offse
     firstOffset: offsets.baseOffset,
     lastOffset: offsets.baseOffset + batch.records.length - 1,
   };
-  const batches = [...kept.slice(Math.max(0, kept.length - NUM_BATCHES_TO_RETAIN + 1)), metadata];
+  const batches = [...kept.slice(Math.max(0, kept.length - retain + 1)), metadata];
   return { ...states, [batch.producerId]: { producerEpoch: batch.producerEpoch, batches } };
 }
 

@@ -23,6 +23,14 @@ export interface ProducerInput extends NodeInput {
   bootstrapBrokers: readonly number[];
   /** Producer settings, validated at boot by resolveProducerConfig; Kafka's defaults for what is left out. */
   settings?: Partial<ProducerSettings>;
+  /** Client-side weakenings; all off unless a scenario lists them. */
+  weakenings?: Partial<ProducerWeakenings>;
+}
+
+/** What the producer does differently under a weakening; every flag is off in a faithful run. */
+export interface ProducerWeakenings {
+  /** Bug P4 (KAFKA-13574): NOT_LEADER_OR_FOLLOWER ends a send as a definite failure (retryPolicy.ts). */
+  readonly notLeaderIsDefinite: boolean;
 }
 
 /** A request on the wire, by correlation id, with the time its `request.timeout.ms` passes. */
@@ -43,6 +51,7 @@ export interface WaitingSend {
 export interface ProducerContext {
   readonly nodeId: string;
   readonly config: ProducerConfig;
+  readonly weakenings: ProducerWeakenings;
   readonly bootstrapBrokers: readonly number[];
   /** The virtual time (the host's clock). */
   readonly now: () => number;
@@ -102,6 +111,7 @@ export function createProducerContext(input: ProducerInput): ProducerContext {
   return {
     nodeId: input.nodeId,
     config,
+    weakenings: { notLeaderIsDefinite: false, ...input.weakenings },
     bootstrapBrokers: [...bootstrap],
     now: input.now,
     draw,

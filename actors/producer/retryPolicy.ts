@@ -67,6 +67,11 @@ export interface RetryInput {
   readonly config: RetryConfig;
   /** Idempotent producers: where the batch stands in its sequence; by default the next one, nothing in doubt. */
   readonly sequence?: SequenceStanding;
+  /**
+   * The not-leader-is-definite weakening (bug P4, KAFKA-13574): NOT_LEADER_OR_FOLLOWER gives the batch up at once
+   * as definitely not written, though leadership may have moved after the append, which the new leader then holds.
+   */
+  readonly notLeaderIsDefinite?: boolean;
   /** Draws the ±20% jitter of the exponential backoff; without it the backoff is exact. */
   readonly draw?: Draw;
 }
@@ -132,6 +137,9 @@ export function retryDecision(input: RetryInput): RetryDecision {
   const maybeWritten = batch.maybeWritten || !NOTHING_APPENDED.has(error);
   const refreshMetadata = STALE_METADATA.has(error);
   const idempotent = config.enableIdempotence;
+  if (input.notLeaderIsDefinite === true && error === 'NOT_LEADER_OR_FOLLOWER') {
+    return { action: 'fail', error, outcome: 'fail', refreshMetadata, requestEpochBump: idempotent };
+  }
   const withinDeliveryTimeout = nowMs - batch.createdMs < config.deliveryTimeoutMs;
   const retriesLeft = batch.attempts < config.retries;
   if (withinDeliveryTimeout && retriesLeft) {

@@ -28,6 +28,7 @@ export function settleBatch(ctx: ProducerContext, batchId: number, error: KafkaE
     config: ctx.config,
     sequence: ctx.config.enableIdempotence ? sequenceStanding(ctx.acc, batch) : undefined,
     draw: ctx.draw,
+    notLeaderIsDefinite: ctx.weakenings.notLeaderIsDefinite,
   });
   return applyDecision(ctx, batch, decision, baseOffset, out);
 }

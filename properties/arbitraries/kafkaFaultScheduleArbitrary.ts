@@ -60,12 +60,66 @@ export function kafkaFaultScheduleArbitrary(constraints: KafkaFaultScheduleConst
     },
   ];
   if (constraints.powerLoss) nemeses.push({ arbitrary: nodeWindow('powerLoss'), weight: 3 });
+  const startMs = fc.integer({ min: 0, max: Math.max(0, constraints.horizonMs - 1) });
   const window = fc
+    .record({ startMs, durationMs: fc.integer({ min: 1, max: constraints.maxDurationMs }), faults: fc.oneof(...nemeses) })
+    .map(({ startMs, durationMs, faults }): FaultWindow[] => [{ startMs, durationMs, ...faults }]);
+  // Plain windows, and now and then a fragile-moment pattern (two windows timed against each other).
+  // A pattern starts early enough for its second window to open inside the horizon.
+  const patternStartMs = fc.integer({ min: 0, max: Math.max(0, constraints.horizonMs - LAG_OUT_MS.max - GAP_MS.max - 1) });
+  const pattern = fragileMomentArbitrary(partition, patternStartMs, constraints.powerLoss);
+  const element = fc.oneof({ arbitrary: window, weight: 3 }, { arbitrary: pattern, weight: 1 });
+  return fc.array(element, { maxLength: constraints.maxWindows }).map((drawn) => toSchedule(drawn.flat()));
+}
+
+/** The fragile moments of Kafka's replication that a pattern aims at. */
+export type FragileMoment = 'crash-after-isr-change' | 'crash-during-catch-up' | 'crash-after-session-expiry';
+
+// Timings a pattern is drawn with. replica.lag.time.max.ms is 5 s in the drawn scenarios, a broker's session
+// 9 s (broker.session.timeout.ms): a first window just longer than either makes the change the second hits.
+const LAG_OUT_MS = { min: 5_500, max: 9_000 };
+const SESSION_OUT_MS = { min: 9_500, max: 12_000 };
+/** How soon after the first window closes the second opens: inside the moment it aims at (catch-up, an ISR add). */
+const GAP_MS = { min: 0, max: 1_500 };
+const DOWN_MS = { min: 1, max: 8_000 };
+
+/**
+ * Faults aimed at the moments where Kafka's replication bugs live (bug-catalog.md, R5-R13), which random windows
+ * rarely hit because they need a second fault within a few hundred milliseconds of a change the first one caused:
+ * - `crash-after-isr-change`: a follower is cut off from its leader until the leader drops it from the ISR; the
+ *   cut heals, the follower catches up and is added back, and the leader crashes (or loses power) right then,
+ *   while the new ISR member may still lack what the HW covers (R8, R9, R10, R13);
+ * - `crash-during-catch-up`: a follower is down past the lag time, restarts, and the leader crashes while the
+ *   follower is truncating and catching up (R3, R5, R7);
+ * - `crash-after-session-expiry`: the leader pauses past its broker session, the controller fences it and
+ *   elects another, and the new leader crashes soon after the old one resumes as a deposed leader (R6, R13).
+ * Each pattern shrinks as one: the gap toward 0, the outage shorter, the partition toward the first.
+ */
+export function fragileMomentArbitrary(partition: fc.Arbitrary<string>, startMs: fc.Arbitrary<number>, powerLoss: boolean): fc.Arbitrary<FaultWindow[]> {
+  return fc
     .record({
-      startMs: fc.integer({ min: 0, max: Math.max(0, constraints.horizonMs - 1) }),
-      durationMs: fc.integer({ min: 1, max: constraints.maxDurationMs }),
-      faults: fc.oneof(...nemeses),
+      moment: fc.constantFrom<FragileMoment>('crash-after-isr-change', 'crash-during-catch-up', 'crash-after-session-expiry'),
+      partition,
+      startMs,
+      lagOutMs: fc.integer(LAG_OUT_MS),
+      sessionOutMs: fc.integer(SESSION_OUT_MS),
+      gapMs: fc.integer(GAP_MS),
+      downMs: fc.integer(DOWN_MS),
+      lossy: powerLoss ? fc.boolean() : fc.constant(false),
     })
-    .map(({ startMs, durationMs, faults }): FaultWindow => ({ startMs, durationMs, ...faults }));
-  return fc.array(window, { maxLength: constraints.maxWindows }).map(toSchedule);
+    .map(({ moment, partition: p, startMs: at, lagOutMs, sessionOutMs, gapMs, downMs, lossy }): FaultWindow[] => {
+      const leader = `leader:${p}`;
+      const follower = `follower:${p}`;
+      const crash = lossy ? 'powerLoss' : 'crash';
+      const window = (startMs: number, durationMs: number, open: object, close: object) =>
+        ({ startMs, durationMs, open, close }) as FaultWindow;
+      const first =
+        moment === 'crash-after-isr-change'
+          ? window(at, lagOutMs, { kind: 'partition', groups: [[follower], [leader]] }, { kind: 'heal' })
+          : moment === 'crash-during-catch-up'
+            ? window(at, lagOutMs, { kind: 'crash', node: follower }, { kind: 'restart', node: follower })
+            : window(at, sessionOutMs, { kind: 'pause', node: leader }, { kind: 'resume', node: leader });
+      const second = window(at + first.durationMs + gapMs, downMs, { kind: crash, node: leader }, { kind: 'restart', node: leader });
+      return [first, second];
+    });
 }

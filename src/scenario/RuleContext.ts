@@ -1,4 +1,6 @@
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
+import { CONSUMER_OFFSETS_TOPIC } from '../protocol/groupMessages.ts';
+import { controllerDefaults } from '../../actors/controller/controllerDefaults.ts';
 import { clientNodeId, type ClientRole } from './clientNodeId.ts';
 import { defaultDurations, type DurationLengths } from './Scenario.ts';
 import { MAX_BROKERS } from './scenarioSchema.ts';
@@ -24,8 +26,8 @@ export interface RuleContext {
   /** The node ids faults and links may name. */
   knownNodes: ReadonlySet<string>;
   /**
-   * What faults may name: the nodes, the roles `leader:`, `follower:`, `followers:<topic>-<p>` of every partition,
-   * and `coordinator:<groupId>` of every consumer group.
+   * What faults may name: the nodes, the roles `leader:`, `follower:`, `followers:<topic>-<p>` of every partition
+   * (the `__consumer_offsets` ones included when the scenario has groups), and `coordinator:<groupId>` of every group.
    */
   faultTargets: ReadonlySet<string>;
 }
@@ -37,7 +39,7 @@ export function ruleContext(view: ScenarioView): RuleContext {
   // With the broker count wrong, names up to the largest cluster pass, so faults are still checked otherwise.
   const brokerIds = Array.from({ length: brokers ?? MAX_BROKERS }, (_, i) => brokerNodeId(i + 1));
   const knownNodes = new Set([CONTROLLER_NODE_ID, ...brokerIds, ...clients.map((client) => client.id)]);
-  const roles = partitionKeys(view).flatMap((key) => [`leader:${key}`, `follower:${key}`, `followers:${key}`]);
+  const roles = [...partitionKeys(view), ...offsetsPartitionKeys(view)].flatMap((key) => [`leader:${key}`, `follower:${key}`, `followers:${key}`]);
   return {
     view,
     brokers,
@@ -47,6 +49,15 @@ export function ruleContext(view: ScenarioView): RuleContext {
     knownNodes,
     faultTargets: new Set([...knownNodes, ...roles, ...groupIds(view).map((groupId) => `coordinator:${groupId}`)]),
   };
+}
+
+// The `__consumer_offsets` partitions of a scenario with consumer groups (controller.offsetsTopicNumPartitions,
+// Kafka's 50 by default), whose leaders are the group coordinators.
+function offsetsPartitionKeys(view: ScenarioView): string[] {
+  if (groupIds(view).length === 0) return [];
+  const configured = view.at(['controller', 'offsetsTopicNumPartitions']);
+  const count = Number.isInteger(configured) && (configured as number) >= 1 && (configured as number) <= 10_000 ? (configured as number) : controllerDefaults.offsetsTopicNumPartitions;
+  return Array.from({ length: count }, (_, p) => `${CONSUMER_OFFSETS_TOPIC}-${p}`);
 }
 
 // Every `topic-partition` of the declared topics whose name and partition count are sound.

@@ -1,9 +1,10 @@
 // What each role is booted with for a resolved scenario: the Kafka version's profile, the scenario's settings over
-// it, topic configs folded into the brokers' and the controller's settings, and the weakenings applied on top (each weakening is a change to the roles' settings,
-// never a code path of its own outside the broker's two weakening flags).
+// it, topic configs folded into the brokers' and the controller's settings, and the weakenings applied on top: a
+// weakening is either a change of settings (acks-1, unclean elections) or a flag the role it weakens reads.
 import type { BrokerInput } from '../../actors/broker/brokerMachine.ts';
 import type { ControllerConfig } from '../../actors/controller/controllerDefaults.ts';
 import type { ConsumerWeakenings } from '../../actors/consumer/ConsumerState.ts';
+import type { ProducerWeakenings } from '../../actors/producer/producerContext.ts';
 import type { ProducerSettings } from '../../actors/producer/producerDefaults.ts';
 import type { WeakeningName } from './weakenings.ts';
 import { kafkaProfileOf, type KafkaSpec } from './kafkaProfile.ts';
@@ -17,6 +18,8 @@ export interface RoleConfigs {
   producerProfile: Partial<ProducerSettings>;
   /** Applied over each producer's own settings. */
   producerOverrides: Partial<ProducerSettings>;
+  /** The producers' weakenings. */
+  producerWeakenings: ProducerWeakenings;
   /** The group consumers' weakenings. */
   consumerWeakenings: ConsumerWeakenings;
 }
@@ -46,6 +49,9 @@ export function roleConfigs(input: {
       noFetchEpochFencing: on.has('no-fetch-epoch-fencing'),
       noGenerationFencing: on.has('no-generation-fencing'),
       staticMemberIdNotReplaced: on.has('static-member-id-not-replaced'),
+      producerStateNotReplicated: on.has('producer-state-not-replicated'),
+      dedupWindowOneBatch: on.has('dedup-window-one-batch'),
+      fetchBeyondHighWatermark: on.has('fetch-beyond-high-watermark'),
     },
   };
   // The controller reads min.insync.replicas too (Eligible Leader Replicas depend on it), as Kafka's does from
@@ -67,5 +73,6 @@ export function roleConfigs(input: {
     commitBeforeProcessing: on.has('commit-before-processing'),
     trustStaleOwnedPartitions: on.has('cooperative-trusts-stale-owned-partitions'),
   };
-  return { broker, controller, producerProfile: profile.producer, producerOverrides, consumerWeakenings };
+  const producerWeakenings: ProducerWeakenings = { notLeaderIsDefinite: on.has('not-leader-is-definite') };
+  return { broker, controller, producerProfile: profile.producer, producerOverrides, producerWeakenings, consumerWeakenings };
 }

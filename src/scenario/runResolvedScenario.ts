@@ -317,7 +317,7 @@ function buildCluster(world: World, scenario: RunnableScenario, brokerIds: reado
   }
   for (const producer of scenario.producers) {
     const settings = { ...configs.producerProfile, ...producer.settings, ...configs.producerOverrides };
-    world.addNode(producer.id, producerMachine, { input: { bootstrapBrokers: brokerIds, settings } });
+    world.addNode(producer.id, producerMachine, { input: { bootstrapBrokers: brokerIds, settings, weakenings: configs.producerWeakenings } });
   }
   for (const reader of scenario.readers) {
     world.addNode(reader.id, readerMachine, { input: { bootstrapBrokers: brokerIds, topics: reader.topics, ...reader.settings } });

@@ -104,7 +104,7 @@ const brokerSettingsSchema = strictObject(
     offsetsLoadTimeMs: integer(0),
   } satisfies Record<BrokerSettingName, z.ZodType>,
   {
-    weakenings: 'the broker weakenings come from the scenario\'s weakenings list (truncate-to-high-watermark, no-fetch-epoch-fencing, no-generation-fencing)',
+    weakenings: "the broker weakenings come from the scenario's weakenings list (kafka-sim matrix lists them)",
     topicMinInsyncReplicas: "a topic's min.insync.replicas is set on the topic (topics[i].minInsyncReplicas)",
   },
 ).partial();

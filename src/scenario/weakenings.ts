@@ -84,6 +84,42 @@ export const weakenings = {
     description:
       'consumers commit the polled position as soon as a poll returns, before processing the records: a consumer that crashes mid-batch leaves records behind the committed offset that no member ever processes',
   },
+
+
+
+
+
+
+  'producer-state-not-replicated': {
+    name: 'producer-state-not-replicated',
+    bug: 'P3',
+    breaks: 'ordering',
+    description:
+      'followers keep no idempotent-producer state for the batches they replicate: after a leader change the new leader takes the retry of a batch it already holds as a first write, and appends it twice',
+  },
+  'dedup-window-one-batch': {
+    name: 'dedup-window-one-batch',
+    bug: 'P3',
+    breaks: 'ordering',
+    description:
+      'the broker remembers only the last batch of each producer, not the last five, while five requests may be in flight (before KAFKA-5494): a retried older batch is refused as out of order and, after the epoch bump, written again',
+  },
+  'not-leader-is-definite': {
+    name: 'not-leader-is-definite',
+    bug: 'P4',
+    breaks: 'no-loss',
+    description:
+      'the producer takes NOT_LEADER_OR_FOLLOWER as a definite failure and gives the send up (KAFKA-13574): leadership moved after the append, the new leader keeps the record, and a reader sees a send reported failed (G1a)',
+  },
+  'fetch-beyond-high-watermark': {
+    name: 'fetch-beyond-high-watermark',
+    bug: 'X1',
+    breaks: 'ordering',
+    description:
+      'leaders serve consumer fetches up to their log end offset instead of the high watermark: readers see records that a leader change then truncates, and another record takes their offset',
+  },
+
+
 } as const satisfies Record<string, Weakening>;
 
 /** The name of a weakening. */

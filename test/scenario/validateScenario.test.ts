@@ -148,6 +148,14 @@ describe('validateScenario', () => {
     ['partitions added to an undeclared topic', (s) => (s.operations = [{ atMs: 10_000, kind: 'createPartitions', topic: 'payments', totalCount: 6 }]), 'operations[0].topic', 'payments', 'a declared topic (orders)'],
     ['partitions "added" that are not more', (s) => (s.operations = [{ atMs: 10_000, kind: 'createPartitions', topic: 'orders', totalCount: 3 }]), 'operations[0].totalCount', 3, 'more than the 3 partitions orders has by then'],
     ['an unknown operation', (s) => (s.operations = [{ atMs: 10_000, kind: 'deleteTopic', topic: 'orders', totalCount: 6 }]), 'operations[0].kind', 'deleteTopic', "one of 'createPartitions'"],
+    [
+      'a fault aimed at a __consumer_offsets partition the cluster does not have',
+      (s) => ((s.consumers = [{ groupId: 'g', topics: ['orders'] }]), (s.controller = { offsetsTopicNumPartitions: 3 }), (s.faults = [{ atMs: 10_000, kind: 'crash', node: 'leader:__consumer_offsets-3' }])),
+      'faults[0].node',
+      'leader:__consumer_offsets-3',
+      'leader:__consumer_offsets-2',
+    ],
+    ['a fault aimed at a __consumer_offsets partition with no group in the scenario', (s) => (s.faults = [{ atMs: 10_000, kind: 'crash', node: 'leader:__consumer_offsets-0' }]), 'faults[0].node', 'leader:__consumer_offsets-0', 'a known node id'],
     ['a fault aimed at the coordinator of an unknown group', (s) => ((s.consumers = [{ groupId: 'g', topics: ['orders'] }]), (s.faults = [{ atMs: 10_000, kind: 'crash', node: 'coordinator:h' }])), 'faults[0].node', 'coordinator:h', 'coordinator:g'],
     ['a producer setting of the wrong type', (s) => (s.producers[0].settings = { enableIdempotence: 'yes' }), 'producers[0].settings.enableIdempotence', 'yes', 'true or false'],
     ['idempotence with acks=1', (s) => (s.producers[0].settings = { acks: 1, enableIdempotence: true }), 'producers[0].settings.acks', 1, "'all' to use the idempotent producer"],
@@ -195,6 +203,18 @@ describe('validateScenario', () => {
     expect(issue.allowed).toContain(allowed);
     expect(error.message).toContain(`\n  ${path}: got `);
     expect(error.message).toContain(allowed);
+  });
+
+  it("accepts faults aimed at the roles of a group's __consumer_offsets partitions (its coordinator and followers)", () => {
+    const scenario = changed((s) => {
+      s.consumers = [{ groupId: 'g', topics: ['orders'] }];
+      s.controller = { offsetsTopicNumPartitions: 3 };
+      s.faults = [
+        { atMs: 10_000, kind: 'partition', groups: [['leader:__consumer_offsets-1'], ['followers:__consumer_offsets-1']] },
+        { atMs: 11_000, kind: 'heal' },
+      ];
+    });
+    expect(() => validateScenario(scenario)).not.toThrow();
   });
 
   it('names a misspelt field and the field it probably meant, and still reports the real one missing', () => {

@@ -5,6 +5,7 @@ import {
   checkIdempotentAppend,
   rebuildProducerState,
   recordAppend,
+  retainedBatches,
 } from '../../../actors/broker/producerState.ts';
 import type { ProducerBatch, ProducerStates } from '../../../actors/broker/producerState.ts';
 import { emptyReplicaLog } from '../../../actors/broker/ReplicaLog.ts';
@@ -83,6 +84,17 @@ describe('producerState', () => {
     let states: ProducerStates = {};
     for (let n = 0; n < NUM_BATCHES_TO_RETAIN + 1; n++) states = recordAppend(states, batch(0, 2 * n), { baseOffset: 2 * n });
     expect(states[7]?.batches).toHaveLength(5);
+    expect(checkIdempotentAppend(states, batch(0, 2))).toEqual({ kind: 'duplicate', baseOffset: 2, lastOffset: 3 });
+    expect(checkIdempotentAppend(states, batch(0, 0))).toEqual({ kind: 'error', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
+  });
+
+  it('keeps one batch under dedup-window-one-batch (bug P3): a retry of the batch before the last is out of order', () => {
+    const retain = retainedBatches({ dedupWindowOneBatch: true });
+    expect(retain).toBe(1);
+    expect(retainedBatches({ dedupWindowOneBatch: false })).toBe(NUM_BATCHES_TO_RETAIN);
+    let states: ProducerStates = {};
+    for (let n = 0; n < 2; n++) states = recordAppend(states, batch(0, 2 * n), { baseOffset: 2 * n }, retain);
+    expect(states[7]?.batches).toHaveLength(1);
     expect(checkIdempotentAppend(states, batch(0, 2))).toEqual({ kind: 'duplicate', baseOffset: 2, lastOffset: 3 });
     expect(checkIdempotentAppend(states, batch(0, 0))).toEqual({ kind: 'error', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
   });

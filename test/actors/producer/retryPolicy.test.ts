@@ -68,6 +68,19 @@ describe('retryDecision', () => {
     expect(backoffs[0]).toMatchObject({ action: 'retry', retryAtMs: 110, maybeWritten: false, refreshMetadata: false, requestEpochBump: false });
   });
 
+  it('gives a batch up as definitely failed on NOT_LEADER_OR_FOLLOWER under not-leader-is-definite (bug P4), and only then', () => {
+    expect(decide('NOT_LEADER_OR_FOLLOWER', { notLeaderIsDefinite: true })).toEqual({
+      action: 'fail',
+      error: 'NOT_LEADER_OR_FOLLOWER',
+      outcome: 'fail',
+      refreshMetadata: true,
+      requestEpochBump: true,
+    });
+    // Other errors keep their faithful fate under the weakening.
+    expect(decide('NETWORK_EXCEPTION', { notLeaderIsDefinite: true })).toMatchObject({ action: 'retry', maybeWritten: true });
+    expect(decide('NOT_LEADER_OR_FOLLOWER', { notLeaderIsDefinite: false })).toMatchObject({ action: 'retry' });
+  });
+
   it('asks for a metadata refresh on NOT_LEADER_OR_FOLLOWER and UNKNOWN_TOPIC_OR_PARTITION, retrying all the same', () => {
     expect(decide('NOT_LEADER_OR_FOLLOWER')).toMatchObject({ action: 'retry', refreshMetadata: true, maybeWritten: true });
     expect(decide('UNKNOWN_TOPIC_OR_PARTITION')).toMatchObject({ action: 'retry', refreshMetadata: true, maybeWritten: false });
