@@ -6,7 +6,8 @@ import { truncateToHighWatermark, truncationByLeaderEpoch, truncationOnOutOfRang
 import { followerHighWatermark } from './highWatermark.ts';
 import { latestEpoch, UNDEFINED_EPOCH } from './leaderEpochCache.ts';
 import { appendAsFollower, isAppendableAsFollower, truncateTo, updateHighWatermark } from './partitionLog.ts';
-import { recordAppend, retainedBatches } from './producerState.ts';
+import { recordAppend, retainedBatches, type ProducerStates } from './producerState.ts';
+import type { RecordBatch } from './RecordBatch.ts';
 import { topicPartitionKey } from '../../src/protocol/messages.ts';
 
 // The follower's fetchers (ReplicaFetcherThread / AbstractFetcherThread): one per leader this broker follows a
@@ -136,7 +137,7 @@ export function onFollowerFetchBackoff(state: BrokerState, leaderId: number, now
  */
 export function truncateOnBecomingFollower(state: BrokerState, replica: PartitionReplica): PartitionReplica {
   if (!state.config.weakenings.truncateToHighWatermark) return replica;
-  return truncated(replica, truncateToHighWatermark(replica.log).offset);
+  return truncated(state, replica, truncateToHighWatermark(replica.log).offset);
 }
 
 // AbstractFetcherThread.processFetchRequest: an answer counts only while the replica still follows that leader in
@@ -152,21 +153,16 @@ function applyPartitionAnswer(
   answer: FetchPartitionResponse,
   out: BrokerEffect[],
 ): { replica: PartitionReplica; delay: boolean } {
-  const weak = state.config.weakenings;
   if (answer.divergingEpoch !== undefined) {
     // KIP-279: cut to where the leader's copy of our last epoch ends, then ask again from there.
     out.push({ kind: 'persist', fsync: false });
-    return { replica: truncated(replica, truncationByLeaderEpoch(replica.log, answer.divergingEpoch).offset, weak.producerStateNotReplicated), delay: false };
+    return { replica: truncated(state, replica, truncationByLeaderEpoch(replica.log, answer.divergingEpoch).offset), delay: false };
   }
   if (answer.errorCode === 'OFFSET_OUT_OF_RANGE') return outOfRange(state, replica, answer, out);
   if (answer.errorCode !== undefined || !isAppendableAsFollower(replica.log, answer.batches)) return { replica, delay: true };
   let next = replica;
   if (answer.batches.length > 0) {
-    // Followers build the producer state of what they replicate, so a new leader can answer retries; the
-    // producer-state-not-replicated weakening (bug P3) leaves it empty.
-    let producerStates = next.producerStates;
-    const retain = retainedBatches(weak);
-    if (!weak.producerStateNotReplicated) for (const batch of answer.batches) producerStates = recordAppend(producerStates, batch, batch, retain);
+    const producerStates = followerProducerStates(state, next.producerStates, answer.batches, retainedBatches(state.config.weakenings));
     next = { ...next, log: appendAsFollower(next.log, answer.batches, { reuseBatches: true }), producerStates };
     out.push({ kind: 'persist', fsync: false });
   }
@@ -181,7 +177,7 @@ function outOfRange(state: BrokerState, replica: PartitionReplica, answer: Fetch
   const { offset } = truncationOnOutOfRange(replica.log, { logStartOffset: answer.logStartOffset, logEndOffset: answer.logEndOffset });
   if (offset >= replica.log.logEndOffset) return { replica, delay: false };
   out.push({ kind: 'persist', fsync: false });
-  return { replica: truncated(replica, offset, state.config.weakenings.producerStateNotReplicated), delay: false };
+  return { replica: truncated(state, replica, offset), delay: false };
 }
 
 // AbstractFetcherThread.delayPartitions: the partitions that erred wait replica.fetch.backoff.ms.
@@ -216,12 +212,19 @@ function withFetcher(state: BrokerState, leaderId: number, fetcher: FetcherState
   return { ...state, fetchers: { ...state.fetchers, [leaderId]: fetcher } };
 }
 
-// Truncation cuts the log and rebuilds the producer state from what is left (Kafka reloads its snapshot); a follower
-// under producer-state-not-replicated keeps none.
-function truncated(replica: PartitionReplica, offset: number, noProducerState = false): PartitionReplica {
+// Truncation cuts the log and rebuilds the producer state from what is left (Kafka reloads its snapshot).
+function truncated(state: BrokerState, replica: PartitionReplica, offset: number): PartitionReplica {
   if (offset >= replica.log.logEndOffset) return { ...replica, log: truncateTo(replica.log, offset) };
   const log = truncateTo(replica.log, offset);
-  let producerStates = {};
-  if (!noProducerState) for (const batch of log.batches) producerStates = recordAppend(producerStates, batch, batch);
-  return { ...replica, log, producerStates };
+  return { ...replica, log, producerStates: followerProducerStates(state, {}, log.batches) };
+}
+
+// The producer state a follower keeps as it takes `batches` on top of `states`: every replica feeds its
+// ProducerStateManager, so a new leader can answer retries. Under the producer-state-not-replicated weakening
+// (bug P3) a follower adds nothing.
+function followerProducerStates(state: BrokerState, states: ProducerStates, batches: readonly RecordBatch[], retain?: number): ProducerStates {
+  if (state.config.weakenings.producerStateNotReplicated) return states;
+  let next = states;
+  for (const batch of batches) next = recordAppend(next, batch, batch, retain);
+  return next;
 }
