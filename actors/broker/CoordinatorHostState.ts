@@ -1,5 +1,6 @@
 import type { GroupMetadata } from '../coordinator/GroupMetadata.ts';
 import type { OffsetCommitRecord } from '../coordinator/groupRecords.ts';
+import type { StoredAssignment } from '../coordinator/CoordinatorResult.ts';
 import type { GroupResponseMessage } from '../../src/protocol/groupMessages.ts';
 
 // The group coordinator a broker hosts, as plain data inside the broker's state (Kafka's GroupCoordinator and
@@ -35,6 +36,8 @@ export interface CoordinatorShard {
   readonly appends: Readonly<Record<string, readonly DeferredAnswer[]>>;
   /** Accepted offset commits waiting for their append to commit, by append id (Kafka's pendingOffsetCommits). */
   readonly pendingOffsetCommits: Readonly<Record<string, { readonly groupId: string; readonly records: readonly OffsetCommitRecord[] }>>;
+  /** Leaders' assignments waiting for their GroupMetadata record to commit, by append id. */
+  readonly pendingAssignments: Readonly<Record<string, { readonly groupId: string; readonly stored: StoredAssignment }>>;
 }
 
 /** Every shard this broker hosts, and the counters that name new member ids and appends. */

@@ -34,6 +34,11 @@ export interface BrokerWeakenings {
   readonly dedupWindowOneBatch: boolean;
   /** Leaders serve consumer fetches up to the log end offset instead of the high watermark. */
   readonly fetchBeyondHighWatermark: boolean;
+  /**
+   * Bug X2: the group coordinator's appends (offset commits, group metadata) are answered once they are in its own
+   * log, as `offsets.commit.required.acks=1` did, not once the ISR has them.
+   */
+  readonly offsetCommitAcksOne: boolean;
 }
 
 /** Every broker weakening off: a faithful broker. */
@@ -45,6 +50,7 @@ export const faithfulBroker: BrokerWeakenings = {
   producerStateNotReplicated: false,
   dedupWindowOneBatch: false,
   fetchBeyondHighWatermark: false,
+  offsetCommitAcksOne: false,
 };
 
 /** The broker's settings. */

@@ -235,7 +235,7 @@ export const brokerMachine = setup({
         case 'coordinator.deadline':
           return onCoordinatorDeadline(state, timer.partition, nowMs, out);
         case 'coordinator.appended':
-          return onCoordinatorAppended(state, timer.appendId, timer.errorCode, out);
+          return onCoordinatorAppended(state, timer.appendId, timer.errorCode, nowMs, out);
         case 'shutdown.heartbeat':
           return onShutdownHeartbeatTimer(state, out);
         case 'shutdown.timeout':

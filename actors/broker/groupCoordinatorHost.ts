@@ -3,7 +3,7 @@ import type { KafkaErrorType } from '../../src/protocol/errors.ts';
 import { batchSizeBytes } from '../../src/protocol/recordSize.ts';
 import { applyOffsetCommits, commitOffsets } from '../coordinator/offsetCommit.ts';
 import { coordinatorDefaults, type CoordinatorConfig } from '../coordinator/coordinatorDefaults.ts';
-import type { CoordinatorResult } from '../coordinator/CoordinatorResult.ts';
+import type { CoordinatorResult, StoredAssignment } from '../coordinator/CoordinatorResult.ts';
 import { emptyGroup, type GroupMetadata } from '../coordinator/GroupMetadata.ts';
 import {
   CONSUMER_OFFSETS_TOPIC,
@@ -21,7 +21,7 @@ import { joinGroup } from '../coordinator/joinGroup.ts';
 import { leaveGroup } from '../coordinator/leaveGroup.ts';
 import { fetchOffsets } from '../coordinator/offsetFetch.ts';
 import { expireDeadlines, nextDeadlineMs } from '../coordinator/sessionExpiry.ts';
-import { syncGroup } from '../coordinator/syncGroup.ts';
+import { assignmentStored, syncGroup } from '../coordinator/syncGroup.ts';
 import { topicOf } from '../controller/metadataImage.ts';
 import type { BrokerConfig } from './brokerConfig.ts';
 import type { BrokerEffect, BrokerState } from './BrokerState.ts';
@@ -133,7 +133,7 @@ export function syncCoordinatorShards(state: BrokerState, out: BrokerEffect[]): 
       shards = { ...shards, [partition]: { ...shard, leaderEpoch } };
       continue;
     }
-    shards = { ...shards, [partition]: { partition, leaderEpoch, loaded: false, groups: {}, parked: {}, appends: {}, pendingOffsetCommits: {} } };
+    shards = { ...shards, [partition]: { partition, leaderEpoch, loaded: false, groups: {}, parked: {}, appends: {}, pendingOffsetCommits: {}, pendingAssignments: {} } };
     out.push({ kind: 'timer', id: `coordinator.load:${partition}`, delayMs: state.config.offsetsLoadTimeMs, event: { type: 'coordinator.loaded', partition, leaderEpoch } });
   }
   for (const shard of Object.values(shards)) {
@@ -180,17 +180,24 @@ export function onCoordinatorDeadline(state: BrokerState, partition: number, now
   return next;
 }
 
-/** The coordinator's append is committed (or failed): the answers that waited for it go out. */
-export function onCoordinatorAppended(state: BrokerState, appendId: string, errorCode: KafkaErrorType, out: BrokerEffect[]): BrokerState {
+/**
+ * The coordinator's append is committed (or failed): the answers that waited for it go out, its offset commits
+ * become the group's (or are dropped), and a leader's assignment it stored moves its group on (`assignmentStored`).
+ */
+export function onCoordinatorAppended(state: BrokerState, appendId: string, errorCode: KafkaErrorType, nowMs: number, out: BrokerEffect[]): BrokerState {
   for (const shard of Object.values(state.coordinator.shards)) {
     const answers = shard.appends[appendId];
     if (answers === undefined) continue;
-    sendAll(answers, errorCode === 'NONE' ? 'NONE' : appendError(errorCode), out);
+    const outcome = errorCode === 'NONE' ? 'NONE' : appendError(errorCode);
+    sendAll(answers, outcome, out);
     const appends = { ...shard.appends };
     delete appends[appendId];
     const { groups, pendingOffsetCommits } = settlePendingOffsets(shard, appendId, errorCode === 'NONE');
-    const settled = { ...shard, appends, groups, pendingOffsetCommits };
-    return { ...state, coordinator: { ...state.coordinator, shards: { ...state.coordinator.shards, [shard.partition]: settled } } };
+    const { [appendId]: assignment, ...pendingAssignments } = shard.pendingAssignments;
+    const settled = { ...shard, appends, groups, pendingOffsetCommits, pendingAssignments };
+    const next = { ...state, coordinator: { ...state.coordinator, shards: { ...state.coordinator.shards, [shard.partition]: settled } } };
+    if (assignment === undefined) return next;
+    return settleAssignment(next, shard.partition, assignment.groupId, assignment.stored, outcome, nowMs, out);
   }
   return state;
 }
@@ -216,10 +223,12 @@ function applyResult<R>(
   const parked = { ...shard.parked };
   const answers: DeferredAnswer[] = [];
   const records: GroupRecord[] = [];
+  let stored: StoredAssignment | undefined;
   const groupId = before.groupId;
   for (const effect of result.effects) {
     if (effect.type === 'append') {
       records.push(...effect.records);
+      stored = effect.stored ?? stored;
       continue;
     }
     const kind = effect.type === 'parkJoin' || effect.type === 'answerJoin' ? 'join' : 'sync';
@@ -249,12 +258,32 @@ function applyResult<R>(
   next = appended.state;
   shard = next.coordinator.shards[partition] as CoordinatorShard;
   if (appended.appendId === null) {
+    // Refused at once (not the leader, or below min ISR): the same outcome as a failed append, now.
     sendAll(answers, appended.errorCode, out);
-    return withShard(next, shard, nowMs, out);
+    const failed = withShard(next, shard, nowMs, out);
+    return stored === undefined ? failed : settleAssignment(failed, partition, groupId, stored, appended.errorCode, nowMs, out);
   }
+  const { appendId } = appended;
   const offsetRecords = records.filter((record): record is OffsetCommitRecord => record.type === 'OffsetCommit');
-  const pendingOffsetCommits = offsetRecords.length === 0 ? shard.pendingOffsetCommits : { ...shard.pendingOffsetCommits, [appended.appendId]: { groupId, records: offsetRecords } };
-  return withShard(next, { ...shard, appends: { ...shard.appends, [appended.appendId]: answers }, pendingOffsetCommits }, nowMs, out);
+  const pendingOffsetCommits = offsetRecords.length === 0 ? shard.pendingOffsetCommits : { ...shard.pendingOffsetCommits, [appendId]: { groupId, records: offsetRecords } };
+  const pendingAssignments = stored === undefined ? shard.pendingAssignments : { ...shard.pendingAssignments, [appendId]: { groupId, stored } };
+  return withShard(next, { ...shard, appends: { ...shard.appends, [appendId]: answers }, pendingOffsetCommits, pendingAssignments }, nowMs, out);
+}
+
+// A leader's assignment record is committed, or its append failed: the group moves on (`assignmentStored`).
+function settleAssignment(
+  state: BrokerState,
+  partition: number,
+  groupId: string,
+  stored: StoredAssignment,
+  errorCode: KafkaErrorType,
+  nowMs: number,
+  out: BrokerEffect[],
+): BrokerState {
+  const group = state.coordinator.shards[partition]?.groups[groupId];
+  if (group === undefined) return state;
+  const rebalance = { nowMs, groupInitialRebalanceDelayMs: state.config.groupInitialRebalanceDelayMs };
+  return applyResult(state, partition, group, assignmentStored(group, stored, errorCode, rebalance), null, nowMs, out);
 }
 
 // An append of offset commits is done: committed, the offsets become the group's (GroupMetadata#onOffsetCommitAppend);
@@ -282,12 +311,16 @@ function appendGroupRecords(
   const wire = records.map((record) => ({ key: recordKey(record), value: JSON.stringify(record) }));
   const batch = { baseOffset: -1, leaderEpoch: -1, producerId: -1, producerEpoch: -1, baseSequence: -1, sizeInBytes: batchSizeBytes(wire), records: wire };
   const entries = [{ topic: CONSUMER_OFFSETS_TOPIC, partition, batch }];
-  const { state: appended, results } = appendRecords(state, entries, { requiredAcks: -1, origin: 'coordinator', nowMs }, out);
+  // offsets.commit.required.acks: -1 (all), the classic coordinator's default and the only behaviour of the 4.x
+  // one (GroupMetadataManager#appendForGroup); the offset-commit-acks-1 weakening answers after the leader's own
+  // append, as the setting's value 1 did.
+  const requiredAcks = state.config.weakenings.offsetCommitAcksOne ? 1 : -1;
+  const { state: appended, results } = appendRecords(state, entries, { requiredAcks, origin: 'coordinator', nowMs }, out);
   const result = results[0] as PartitionAppendResult;
   if (result.errorCode !== 'NONE') return { state: appended, appendId: null, errorCode: appendError(result.errorCode) };
   const [counted, appendId] = nextTimer(appended, 'append');
   const requester = { kind: 'coordinator', appendId } as const;
-  const next = completeOrDelayProduce(counted, results, { requester, requiredAcks: -1, timeoutMs: state.config.offsetCommitTimeoutMs, nowMs }, out);
+  const next = completeOrDelayProduce(counted, results, { requester, requiredAcks, timeoutMs: state.config.offsetCommitTimeoutMs, nowMs }, out);
   return { state: next, appendId, errorCode: 'UNKNOWN_SERVER_ERROR' };
 }
 

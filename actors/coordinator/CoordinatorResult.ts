@@ -1,4 +1,5 @@
 import type { JoinGroupResponse, SyncGroupResponse } from '../../src/protocol/groupMessages.ts';
+import type { TopicPartition } from '../assignors/TopicPartition.ts';
 import type { GroupMetadata } from './GroupMetadata.ts';
 import type { GroupRecord } from './groupRecords.ts';
 
@@ -15,14 +16,22 @@ export type { JoinGroupResponse, SyncGroupResponse } from '../../src/protocol/gr
  *   replaces it (Kafka overwrites the callback, and the older request is never answered).
  * - `answerJoin` / `answerSync`: answer the request parked under `memberId`, and forget it.
  * - `append`: write the records to the group's `__consumer_offsets` partition. Kafka answers the requests that
- *   wrote them only once the append is acknowledged; the machine may wait, or answer at once (a simplification).
+ *   wrote them only once the append is committed. An append that stores a leader's assignment names it
+ *   (`stored`): the machine hands the append's outcome back to `assignmentStored` (syncGroup.ts), which alone
+ *   makes the group Stable and answers the parked SyncGroups.
  */
 export type CoordinatorEffect =
   | { readonly type: 'parkJoin'; readonly memberId: string }
   | { readonly type: 'answerJoin'; readonly memberId: string; readonly response: JoinGroupResponse }
   | { readonly type: 'parkSync'; readonly memberId: string }
   | { readonly type: 'answerSync'; readonly memberId: string; readonly response: SyncGroupResponse }
-  | { readonly type: 'append'; readonly records: readonly GroupRecord[] };
+  | { readonly type: 'append'; readonly records: readonly GroupRecord[]; readonly stored?: StoredAssignment };
+
+/** The leader's assignment for a generation, waiting for its GroupMetadata record to commit. */
+export interface StoredAssignment {
+  readonly generationId: number;
+  readonly assignments: Readonly<Record<string, readonly TopicPartition[]>>;
+}
 
 /**
  * A rule's outcome: the group after the request, the answer to the request itself (null when it is parked, and

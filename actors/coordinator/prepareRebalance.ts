@@ -1,3 +1,4 @@
+import type { KafkaErrorType } from '../../src/protocol/errors.ts';
 import type { CoordinatorEffect, Step } from './CoordinatorResult.ts';
 import { andThen } from './CoordinatorResult.ts';
 import type { GroupMetadata } from './GroupMetadata.ts';
@@ -76,13 +77,16 @@ export function removePendingMemberAndUpdateGroup(group: GroupMetadata, memberId
   return removed.state === 'PreparingRebalance' ? tryCompleteJoin(removed, nowMs) : { group: removed, effects: [] };
 }
 
-// resetAndPropagateAssignmentError: forget the assignment and send REBALANCE_IN_PROGRESS to parked SyncGroups,
-// restarting their sessions as propagateAssignment does.
-function resetAndPropagateAssignmentError(group: GroupMetadata, nowMs: number): Step {
+/**
+ * `resetAndPropagateAssignmentError`: forget the assignment and answer the parked SyncGroups with `errorCode`
+ * (REBALANCE_IN_PROGRESS when a rebalance starts; the append's error when the assignment could not be stored),
+ * restarting their sessions as propagateAssignment does.
+ */
+export function resetAndPropagateAssignmentError(group: GroupMetadata, nowMs: number, errorCode: Exclude<KafkaErrorType, 'NONE'> = 'REBALANCE_IN_PROGRESS'): Step {
   const effects: CoordinatorEffect[] = [];
   const reset = updateMembers(group, (member) => {
     if (!member.awaitingSync) return { ...member, assignment: [] };
-    const response = { errorCode: 'REBALANCE_IN_PROGRESS', protocolType: null, protocolName: null, assignment: [] } as const;
+    const response = { errorCode, protocolType: null, protocolName: null, assignment: [] } as const;
     effects.push({ type: 'answerSync', memberId: member.memberId, response });
     return { ...member, assignment: [], awaitingSync: false, lastHeartbeatMs: nowMs };
   });

@@ -4,6 +4,8 @@ import type { Fault } from '../../src/faults/Fault.ts';
 import type { RunnableScenario } from '../../src/scenario/runResolvedScenario.ts';
 import type { KafkaVersion } from '../../src/scenario/kafkaProfile.ts';
 import type { WeakeningName } from '../../src/scenario/weakenings.ts';
+import { coordinatorPartition } from '../../src/protocol/coordinatorPartition.ts';
+import { CONSUMER_OFFSETS_TOPIC } from '../../src/protocol/groupMessages.ts';
 import { toSchedule, type FaultWindow, type WindowFaults } from './faultScheduleArbitrary.ts';
 import { fitFaults, foldNumbered } from './fitFaults.ts';
 
@@ -120,7 +122,8 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
 
 /**
  * Membership faults for a group: a consumer or the group's coordinator crashes (and restarts), pauses (and
- * resumes; past session.timeout.ms a consumer comes back a zombie), or is cut off from everyone (and healed).
+ * resumes; past session.timeout.ms a consumer comes back a zombie), or is cut off from everyone (and healed); and,
+ * one element in six, the coordinator crashes while cut off from its followers (`coordinatorCutThenCrash`).
  */
 export function groupFaultScheduleArbitrary(consumerIds: readonly string[], maxWindows: number): fc.Arbitrary<Fault[]> {
   const target = fc.oneof({ arbitrary: fc.constantFrom(...consumerIds), weight: 3 }, { arbitrary: fc.constant(`coordinator:${GROUP}`), weight: 1 });
@@ -129,8 +132,32 @@ export function groupFaultScheduleArbitrary(consumerIds: readonly string[], maxW
     { arbitrary: target.map((node): WindowFaults => ({ open: { kind: 'pause', node }, close: { kind: 'resume', node } }) as WindowFaults), weight: 3 },
     { arbitrary: target.map((node): WindowFaults => ({ open: { kind: 'partition', isolate: node }, close: { kind: 'heal' } }) as WindowFaults), weight: 1 },
   );
+  const startMs = fc.integer({ min: 0, max: safetyMs - startupMs - 1 });
   const window = fc
-    .record({ startMs: fc.integer({ min: 0, max: safetyMs - startupMs - 1 }), durationMs: fc.integer({ min: 1, max: 15_000 }), faults: nemesis })
-    .map(({ startMs, durationMs, faults }): FaultWindow => ({ startMs, durationMs, ...faults }));
-  return fc.array(window, { maxLength: maxWindows }).map(toSchedule);
+    .record({ startMs, durationMs: fc.integer({ min: 1, max: 15_000 }), faults: nemesis })
+    .map(({ startMs: at, durationMs, faults }): FaultWindow[] => [{ startMs: at, durationMs, ...faults }]);
+  const element = fc.oneof({ arbitrary: window, weight: 5 }, { arbitrary: coordinatorCutThenCrash(startMs), weight: 1 });
+  return fc.array(element, { maxLength: maxWindows }).map((drawn) => toSchedule(drawn.flat()));
+}
+
+// The group's __consumer_offsets partition in the drawn scenarios (offsetsTopicNumPartitions 3).
+const OFFSETS_PARTITION = `${CONSUMER_OFFSETS_TOPIC}-${coordinatorPartition(GROUP, 3)}`;
+
+/**
+ * The coordinator's fragile moment: it is cut off from its `__consumer_offsets` followers (the consumers and the
+ * controller still reach it) and crashes before the cut heals, so whatever it acknowledged during the cut must
+ * already be on a follower that can take over (offsets.commit.required.acks=-1; a SyncGroup answered only once
+ * the assignment's record commits). One element of the schedule, so that it shrinks as one: the crash earlier in
+ * the cut, both windows shorter.
+ */
+function coordinatorCutThenCrash(startMs: fc.Arbitrary<number>): fc.Arbitrary<FaultWindow[]> {
+  const coordinator = `coordinator:${GROUP}`;
+  const cut = { kind: 'partition', groups: [[`leader:${OFFSETS_PARTITION}`], [`followers:${OFFSETS_PARTITION}`]] } as const;
+  const crashWindow = { open: { kind: 'crash', node: coordinator }, close: { kind: 'restart', node: coordinator } } as WindowFaults;
+  return fc
+    .record({ startMs, cutMs: fc.integer({ min: 1, max: 8_000 }), crashAfterMs: fc.integer({ min: 0, max: 8_000 }), downMs: fc.integer({ min: 1, max: 12_000 }) })
+    .map(({ startMs: at, cutMs, crashAfterMs, downMs }): FaultWindow[] => [
+      { startMs: at, durationMs: cutMs, open: cut, close: { kind: 'heal' } },
+      { startMs: at + Math.min(crashAfterMs, cutMs), durationMs: downMs, ...crashWindow },
+    ]);
 }

@@ -52,6 +52,7 @@ export function roleConfigs(input: {
       producerStateNotReplicated: on.has('producer-state-not-replicated'),
       dedupWindowOneBatch: on.has('dedup-window-one-batch'),
       fetchBeyondHighWatermark: on.has('fetch-beyond-high-watermark'),
+      offsetCommitAcksOne: on.has('offset-commit-acks-1'),
     },
   };
   // The controller reads min.insync.replicas too (Eligible Leader Replicas depend on it), as Kafka's does from

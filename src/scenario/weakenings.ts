@@ -118,8 +118,13 @@ export const weakenings = {
     description:
       'leaders serve consumer fetches up to their log end offset instead of the high watermark: readers see records that a leader change then truncates, and another record takes their offset',
   },
-
-
+  'offset-commit-acks-1': {
+    name: 'offset-commit-acks-1',
+    bug: 'X2',
+    breaks: 'committed-offsets',
+    description:
+      "the group coordinator answers an OffsetCommit once the record is in its own log (offsets.commit.required.acks=1): a coordinator failover loses acknowledged commits, and the group's committed offset goes back",
+  },
 } as const satisfies Record<string, Weakening>;
 
 /** The name of a weakening. */

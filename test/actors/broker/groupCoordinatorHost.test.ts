@@ -4,6 +4,7 @@ import { brokerConfigDefaults } from '../../../actors/broker/brokerConfig.ts';
 import { bootBrokerState, type BrokerEffect, type BrokerState } from '../../../actors/broker/BrokerState.ts';
 import {
   onCoordinatorAppended,
+  onCoordinatorDeadline,
   onCoordinatorLoaded,
   serveFindCoordinator,
   serveGroupRequest,
@@ -76,7 +77,7 @@ describe('groupCoordinatorHost', () => {
     expect(appended).toBeDefined();
     const out: BrokerEffect[] = [];
     const appendId = appended?.kind === 'timer' && appended.event.type === 'coordinator.appended' ? appended.event.appendId : '';
-    onCoordinatorAppended(committed.state, appendId, 'NONE', out);
+    onCoordinatorAppended(committed.state, appendId, 'NONE', 600, out);
     expect(out).toContainEqual(expect.objectContaining({ kind: 'send', message: expect.objectContaining({ type: 'offsetCommit.response' }) }));
 
     // Another incarnation of the broker with the same log becomes leader and finds the offset.
@@ -95,8 +96,8 @@ describe('groupCoordinatorHost', () => {
     const appended = committed.out.find((e) => e.kind === 'timer' && e.event.type === 'coordinator.appended');
     const appendId = appended?.kind === 'timer' && appended.event.type === 'coordinator.appended' ? appended.event.appendId : '';
     expect(fetched(committed.state)).toBe(-1);
-    expect(fetched(onCoordinatorAppended(committed.state, appendId, 'NONE', []))).toBe(42);
-    const failed = onCoordinatorAppended(committed.state, appendId, 'REQUEST_TIMED_OUT', []);
+    expect(fetched(onCoordinatorAppended(committed.state, appendId, 'NONE', 600, []))).toBe(42);
+    const failed = onCoordinatorAppended(committed.state, appendId, 'REQUEST_TIMED_OUT', 600, []);
     expect(fetched(failed)).toBe(-1);
     expect(failed.coordinator.shards[0]?.pendingOffsetCommits).toEqual({});
   });
@@ -112,6 +113,33 @@ describe('groupCoordinatorHost', () => {
     const unloaded = syncCoordinatorShards(moved, out);
     expect(out).toContainEqual(expect.objectContaining({ kind: 'send', message: expect.objectContaining({ type: 'joinGroup.response', correlationId: 5, body: expect.objectContaining({ errorCode: 'NOT_COORDINATOR' }) }) }));
     expect(ask(unloaded, join).answers[0]?.body).toMatchObject({ errorCode: 'NOT_COORDINATOR' });
+  });
+
+  it("answers the leader's SyncGroup only once the assignment's record commits; a failed append sends the group back to JoinGroup", () => {
+    // One member joins (MEMBER_ID_REQUIRED, then with its id), the initial rebalance delay passes, it leads and syncs.
+    const loaded = onCoordinatorLoaded(leaderOfOffsets().state, 0, 0, 500, []);
+    const memberId = 'consumer-1-7-0';
+    const joined = ask(ask(loaded, join).state, { ...join, correlationId: 5, body: { ...join.body, memberId } } as GroupRequestMessage);
+    const completed: BrokerEffect[] = [];
+    const stable = onCoordinatorDeadline(joined.state, 0, 5_000, completed);
+    expect(completed).toContainEqual(expect.objectContaining({ kind: 'send', message: expect.objectContaining({ type: 'joinGroup.response', body: expect.objectContaining({ errorCode: 'NONE', generationId: 1 }) }) }));
+    const sync = { type: 'syncGroup.request', correlationId: 6, groupId: 'billing', body: { memberId, generationId: 1, assignments: { [memberId]: [['orders', 0]] } } } as unknown as GroupRequestMessage;
+    const synced = ask(stable, sync, 5_010);
+    expect(synced.answers).toEqual([]);
+    expect(synced.state.coordinator.shards[0]?.groups.billing?.state).toBe('CompletingRebalance');
+    const appended = synced.out.find((e) => e.kind === 'timer' && e.event.type === 'coordinator.appended');
+    const appendId = appended?.kind === 'timer' && appended.event.type === 'coordinator.appended' ? appended.event.appendId : '';
+
+    const committed: BrokerEffect[] = [];
+    const after = onCoordinatorAppended(synced.state, appendId, 'NONE', 5_020, committed);
+    expect(committed).toContainEqual(expect.objectContaining({ kind: 'send', message: { type: 'syncGroup.response', correlationId: 6, body: expect.objectContaining({ errorCode: 'NONE', assignment: [['orders', 0]] }) } }));
+    expect(after.coordinator.shards[0]?.groups.billing?.state).toBe('Stable');
+    expect(after.coordinator.shards[0]?.pendingAssignments).toEqual({});
+
+    const failedOut: BrokerEffect[] = [];
+    const failed = onCoordinatorAppended(synced.state, appendId, 'REQUEST_TIMED_OUT', 10_010, failedOut);
+    expect(failedOut).toContainEqual(expect.objectContaining({ kind: 'send', message: expect.objectContaining({ type: 'syncGroup.response', correlationId: 6, body: expect.objectContaining({ errorCode: 'COORDINATOR_NOT_AVAILABLE' }) }) }));
+    expect(failed.coordinator.shards[0]?.groups.billing?.state).toBe('PreparingRebalance');
   });
 
   it("answers FindCoordinator with the leader of the group's partition, or COORDINATOR_NOT_AVAILABLE without the topic", () => {

@@ -5,7 +5,7 @@ import { joinGroup } from '../../../actors/coordinator/joinGroup.ts';
 import { syncGroup } from '../../../actors/coordinator/syncGroup.ts';
 import { startJoin, type Membership } from '../../../actors/consumer/membership.ts';
 import { onJoinGroupResponse, onSyncGroupResponse } from '../../../actors/consumer/membershipResponses.ts';
-import { completeRebalance, counter, joinAnswer, syncAnswer } from '../coordinator/coordinatorFixtures.ts';
+import { completeRebalance, counter, joinAnswer, stored, syncAnswer } from '../coordinator/coordinatorFixtures.ts';
 import { eagerConfig, freshMember, joinRequestOf, keys, only, syncRequestOf } from './consumerFixtures.ts';
 
 // Two consumers against the coordinator's own rules: the consumer's requests go in, the coordinator's answers
@@ -42,9 +42,10 @@ describe('a group of two consumers and the coordinator', () => {
     expect(Object.keys(leaderAssignments).sort()).toEqual([a.member.memberId, b.member.memberId].sort());
 
     const parked = syncGroup(completed.state, syncRequestOf(follower), completed.nowMs);
-    const stored = syncGroup(parked.state, syncRequestOf(leader), completed.nowMs);
-    const leaderSynced = onSyncGroupResponse(leader.state, stored.response!, eagerConfig);
-    const followerSynced = onSyncGroupResponse(follower.state, syncAnswer(stored.effects, b.member.memberId)!, eagerConfig);
+    // Both SyncGroups are answered once the leader's assignment record commits.
+    const written = stored(syncGroup(parked.state, syncRequestOf(leader), completed.nowMs), completed.nowMs);
+    const leaderSynced = onSyncGroupResponse(leader.state, syncAnswer(written.effects, a.member.memberId)!, eagerConfig);
+    const followerSynced = onSyncGroupResponse(follower.state, syncAnswer(written.effects, b.member.memberId)!, eagerConfig);
 
     expect(leaderSynced.state.ownedPartitions).toEqual(leaderAssignments[a.member.memberId]);
     expect(followerSynced.state.ownedPartitions).toEqual(leaderAssignments[b.member.memberId]);

@@ -6,7 +6,8 @@ import type { GroupMetadata } from '../../../actors/coordinator/GroupMetadata.ts
 import { joinGroup } from '../../../actors/coordinator/joinGroup.ts';
 import type { JoinGroupRequest, JoinGroupResponse, SyncGroupResponse } from '../../../src/protocol/groupMessages.ts';
 import { expireDeadlines, nextDeadlineMs } from '../../../actors/coordinator/sessionExpiry.ts';
-import { syncGroup } from '../../../actors/coordinator/syncGroup.ts';
+import { assignmentStored, syncGroup } from '../../../actors/coordinator/syncGroup.ts';
+import type { KafkaErrorType } from '../../../src/protocol/errors.ts';
 
 export const config = coordinatorDefaults;
 export const sessionTimeoutMs = 10_000;
@@ -72,6 +73,17 @@ export function syncAnswer(effects: readonly CoordinatorEffect[], memberId: stri
   return effect?.type === 'answerSync' ? effect.response : undefined;
 }
 
+/**
+ * The result of a request whose effects include a leader's assignment, once its GroupMetadata record has committed
+ * (or failed with `errorCode`): the group after `assignmentStored`, and the effects of both steps.
+ */
+export function stored<R>(result: CoordinatorResult<R>, nowMs: number, errorCode: KafkaErrorType = 'NONE'): CoordinatorResult<R> {
+  const append = result.effects.find((e) => e.type === 'append' && e.stored !== undefined);
+  if (append?.type !== 'append' || append.stored === undefined) return result;
+  const after = assignmentStored(result.state, append.stored, errorCode, rebalance(nowMs));
+  return { state: after.state, response: result.response, effects: [...result.effects, ...after.effects] };
+}
+
 /** The immediate response to a request; throws when the request was parked instead. */
 export function responseOf<R>(result: CoordinatorResult<R>): R {
   if (result.response === null) throw new Error('expected an immediate response, the request was parked');
@@ -94,6 +106,6 @@ export function stableGroup(clientIds: readonly string[], partitions = 4, ids = 
   const leaderJoin = joinAnswer(completed.effects, group.leaderId ?? '');
   const members = (leaderJoin?.members ?? []).map((m) => ({ memberId: m.memberId, topics: [...m.metadata.topics] }));
   const assignments = assignPartitions('range', { members, partitionsPerTopic: { t: partitions } });
-  const synced = syncGroup(group, { memberId: group.leaderId ?? '', generationId: group.generationId, assignments }, completed.nowMs);
+  const synced = stored(syncGroup(group, { memberId: group.leaderId ?? '', generationId: group.generationId, assignments }, completed.nowMs), completed.nowMs);
   return { group: synced.state, memberIds, assignments, nowMs: completed.nowMs };
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assignPartitions } from '../../../actors/assignors/assignPartitions.ts';
 import type { AssignmentStrategy } from '../../../actors/assignors/assignPartitions.ts';
-import type { CoordinatorEffect } from '../../../actors/coordinator/CoordinatorResult.ts';
+import type { CoordinatorEffect, StoredAssignment } from '../../../actors/coordinator/CoordinatorResult.ts';
 import type { JoinGroupResponse } from '../../../src/protocol/groupMessages.ts';
 import { emptyGroup } from '../../../actors/coordinator/GroupMetadata.ts';
 import type { GroupMetadata } from '../../../actors/coordinator/GroupMetadata.ts';
@@ -10,7 +10,7 @@ import { heartbeat } from '../../../actors/coordinator/heartbeat.ts';
 import { joinGroup } from '../../../actors/coordinator/joinGroup.ts';
 import { leaveGroup } from '../../../actors/coordinator/leaveGroup.ts';
 import { expireDeadlines, nextDeadlineMs } from '../../../actors/coordinator/sessionExpiry.ts';
-import { syncGroup } from '../../../actors/coordinator/syncGroup.ts';
+import { assignmentStored, syncGroup } from '../../../actors/coordinator/syncGroup.ts';
 import { config, joinRequest, rebalance } from './coordinatorFixtures.ts';
 
 // Random sequences of client requests and passing time against the pure coordinator. Clients behave as real ones
@@ -18,7 +18,9 @@ import { config, joinRequest, rebalance } from './coordinatorFixtures.ts';
 
 type Op =
   | { kind: 'join' | 'sync' | 'heartbeat' | 'leave' | 'restart'; client: number }
-  | { kind: 'wait'; ms: number };
+  | { kind: 'wait'; ms: number }
+  // The oldest assignment being written commits, or its append fails.
+  | { kind: 'store'; ok: boolean };
 
 interface Client {
   memberId: string;
@@ -33,6 +35,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('leave', 'restart'), client: fc.nat(CLIENTS - 1) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('wait'), ms: fc.integer({ min: 1, max: 4_000 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('wait'), ms: fc.integer({ min: 4_000, max: 40_000 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('store'), ok: fc.boolean() }) },
 ) as fc.Arbitrary<Op>;
 
 class Model {
@@ -40,11 +43,14 @@ class Model {
   nowMs = 0;
   suffix = 0;
   readonly clients: Client[] = Array.from({ length: CLIENTS }, () => ({ memberId: '', generationId: -1, lastJoin: null }));
+  /** Assignments written and not yet committed, oldest first. */
+  readonly storing: StoredAssignment[] = [];
 
   constructor(private readonly strategy: AssignmentStrategy) {}
 
   run(op: Op): void {
     if (op.kind === 'wait') return this.wait(op.ms);
+    if (op.kind === 'store') return this.store(op.ok);
     const client = this.clients[op.client] as Client;
     // A restarted process forgets its member id and sends no LeaveGroup (a static member never does).
     if (op.kind === 'restart') return void Object.assign(client, { memberId: '', generationId: -1, lastJoin: null });
@@ -81,6 +87,13 @@ class Model {
     this.nowMs = targetMs;
   }
 
+  private store(ok: boolean): void {
+    const stored = this.storing.shift();
+    if (stored === undefined) return;
+    const result = assignmentStored(this.group, stored, ok ? 'NONE' : 'COORDINATOR_NOT_AVAILABLE', rebalance(this.nowMs));
+    this.apply(result.state, result.effects);
+  }
+
   private assignmentsOf(client: Client) {
     const join = client.lastJoin;
     if (join === null || join.leaderId !== client.memberId || join.skipAssignment || join.members.length === 0) return {};
@@ -100,6 +113,7 @@ class Model {
     expect(group.generationId).toBeGreaterThanOrEqual(this.group.generationId);
     this.group = group;
     for (const effect of effects) {
+      if (effect.type === 'append' && effect.stored !== undefined) this.storing.push(effect.stored);
       if (effect.type !== 'answerJoin') continue;
       const client = this.clients.find((c) => c.memberId === effect.memberId);
       if (client !== undefined) this.onJoin(client, effect.response);
@@ -139,6 +153,8 @@ describe('group coordinator under random requests', () => {
     everyone('join');
     model.run({ kind: 'wait', ms: 10_000 });
     everyone('sync');
+    expect(model.group.state).toBe('CompletingRebalance');
+    model.run({ kind: 'store', ok: true });
     expect(model.group.state).toBe('Stable');
     expect(model.group.members.flatMap((m) => m.assignment)).toHaveLength(5);
   });

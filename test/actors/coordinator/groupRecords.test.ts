@@ -8,7 +8,7 @@ import { currentGroupMetadataRecord, replayGroupRecords } from '../../../actors/
 import type { GroupRecord } from '../../../actors/coordinator/groupRecords.ts';
 import { assignPartitions } from '../../../actors/assignors/assignPartitions.ts';
 import { syncGroup } from '../../../actors/coordinator/syncGroup.ts';
-import { completeRebalance, counter, join, joinAnswer, joinNew } from './coordinatorFixtures.ts';
+import { completeRebalance, counter, join, joinAnswer, joinNew, stored } from './coordinatorFixtures.ts';
 
 const appended = (effects: readonly CoordinatorEffect[]): GroupRecord[] =>
   effects.flatMap((effect) => (effect.type === 'append' ? effect.records : []));
@@ -31,7 +31,7 @@ describe('replayGroupRecords', () => {
     const leader = joinAnswer(completed.effects, a.memberId);
     const members = (leader?.members ?? []).map((m) => ({ memberId: m.memberId, topics: [...m.metadata.topics] }));
     const assignments = assignPartitions('range', { members, partitionsPerTopic: { t: 5 } });
-    const synced = syncGroup(completed.state, { memberId: a.memberId, generationId: 1, assignments }, 7_000);
+    const synced = stored(syncGroup(completed.state, { memberId: a.memberId, generationId: 1, assignments }, 7_000), 7_000);
     log.push(...appended(synced.effects));
     const commit = commitOffsets(synced.state, { memberId: b.memberId, generationId: 1, offsets: [{ topic: 't', partition: 2, offset: 7, metadata: 'm' }] }, { nowMs: 8_000 });
     log.push(...appended(commit.effects));

@@ -4,7 +4,7 @@ import { heartbeat } from '../../../actors/coordinator/heartbeat.ts';
 import { expireDeadlines } from '../../../actors/coordinator/sessionExpiry.ts';
 import { syncGroup } from '../../../actors/coordinator/syncGroup.ts';
 import { joinGroup } from '../../../actors/coordinator/joinGroup.ts';
-import { completeRebalance, config, counter, join, joinAnswer, joinNew, joinRequest, rebalanceTimeoutMs, responseOf, stableGroup } from './coordinatorFixtures.ts';
+import { completeRebalance, config, counter, join, joinAnswer, joinNew, joinRequest, rebalanceTimeoutMs, responseOf, stableGroup, stored } from './coordinatorFixtures.ts';
 
 const afterDelay = config.groupInitialRebalanceDelayMs;
 
@@ -185,7 +185,7 @@ describe('joinGroup: static members (KIP-345)', () => {
     group = join(group, staticJoin('i2'), 0, ids).state;
     group = completeRebalance(group).state;
     const assignments = { 'i1-1': [['t', 0], ['t', 1]], 'i2-2': [['t', 2], ['t', 3]] } as Record<string, [string, number][]>;
-    return syncGroup(group, { memberId: 'i1-1', generationId: 1, assignments }, afterDelay).state;
+    return stored(syncGroup(group, { memberId: 'i1-1', generationId: 1, assignments }, afterDelay), afterDelay).state;
   }
 
   it('joins without MEMBER_ID_REQUIRED, with the id groupInstanceId-<suffix>', () => {
