@@ -155,7 +155,9 @@ export function bootBrokerState(brokerId: number, incarnationId: string, config:
     const { topic, partition } = parseTopicPartitionKey(key);
     // A log saved at a writeback may share its batch array with later appends (reuseBatches): cut it to its end.
     const replica = newReplica(topic, partition, trimToLogEnd(log));
-    partitions[key] = replica;
+    // Kafka rebuilds the producer state from its snapshot and the log (ProducerStateManager#truncateAndReload);
+    // the producer-state-lost-on-restart weakening starts empty.
+    partitions[key] = config.weakenings.producerStateLostOnRestart ? { ...replica, producerStates: {} } : replica;
   }
   return {
     brokerId,

@@ -39,6 +39,12 @@ export interface BrokerWeakenings {
    * log, as `offsets.commit.required.acks=1` did, not once the ISR has them.
    */
   readonly offsetCommitAcksOne: boolean;
+  /** The group coordinator hands out a leader's assignment before its GroupMetadata record commits. */
+  readonly assignmentBeforeCommit: boolean;
+  /** Bug P3: a restarted broker does not rebuild its producers' state from the log. */
+  readonly producerStateLostOnRestart: boolean;
+  /** The leader moves its high watermark to its own log end offset, without waiting for the ISR. */
+  readonly highWatermarkFromLeaderAlone: boolean;
 }
 
 /** Every broker weakening off: a faithful broker. */
@@ -51,6 +57,9 @@ export const faithfulBroker: BrokerWeakenings = {
   dedupWindowOneBatch: false,
   fetchBeyondHighWatermark: false,
   offsetCommitAcksOne: false,
+  assignmentBeforeCommit: false,
+  producerStateLostOnRestart: false,
+  highWatermarkFromLeaderAlone: false,
 };
 
 /** The broker's settings. */

@@ -95,7 +95,7 @@ export function serveGroupRequest(state: BrokerState, request: GroupRequestMessa
       return applyResult(counted, partition, group, result, { requester, respond: (body) => ({ type: 'joinGroup.response', correlationId: request.correlationId, body }) }, nowMs, out);
     }
     case 'syncGroup.request':
-      return applyResult(state, partition, group, syncGroup(group, request.body, nowMs), { requester, respond: (body) => ({ type: 'syncGroup.response', correlationId: request.correlationId, body }) }, nowMs, out);
+      return applyResult(state, partition, group, syncGroup(group, request.body, nowMs, { assignmentBeforeCommit: config.weakenings.assignmentBeforeCommit }), { requester, respond: (body) => ({ type: 'syncGroup.response', correlationId: request.correlationId, body }) }, nowMs, out);
     case 'heartbeat.request':
       return applyResult(state, partition, group, heartbeat(group, request.body, nowMs), { requester, respond: (body) => ({ type: 'heartbeat.response', correlationId: request.correlationId, body }) }, nowMs, out);
     case 'leaveGroup.request':

@@ -24,13 +24,15 @@ export function advanceHighWatermark(state: BrokerState, key: string, out: Broke
   if (replica === undefined || replica.leader !== state.brokerId) return checkPurgatory(state, key, out);
   const replicaLeos: Record<number, number> = {};
   for (const [id, follower] of Object.entries(replica.followers)) replicaLeos[Number(id)] = follower.leo;
+  // The high-watermark-from-leader-alone weakening waits for no follower (the ISR's size still counts for min ISR).
+  const alone = state.config.weakenings.highWatermarkFromLeaderAlone;
   const highWatermark = nextHighWatermark({
     current: replica.log.highWatermark,
     leaderId: state.brokerId,
     leaderLeo: replica.log.logEndOffset,
     isr: replica.isr,
-    maximalIsr: maximalIsr(replica),
-    joiningReplicas: nowMs === undefined ? [] : replicasAboutToJoinIsr(state, replica, nowMs),
+    maximalIsr: alone ? [state.brokerId] : maximalIsr(replica),
+    joiningReplicas: nowMs === undefined || alone ? [] : replicasAboutToJoinIsr(state, replica, nowMs),
     replicaLeos,
     // A min ISR of 1 never freezes: the pre-3.7 rule.
     minInsyncReplicas: state.config.freezeHighWatermarkBelowMinIsr ? minInsyncReplicasFor(state.config, replica.topic) : 1,

@@ -40,6 +40,16 @@ export interface ConsumerWeakenings {
    * owned when it rejoins, and the leader trusts every claim as current (see staleOwnedPartitions.ts).
    */
   readonly trustStaleOwnedPartitions: boolean;
+  /**
+   * Bug C2 (KIP-429's rule): the leader under cooperative-sticky hands a partition to its new owner in the same
+   * rebalance in which its old owner revokes it, instead of withholding it until the follow-up rebalance.
+   */
+  readonly cooperativeMovesInOneRebalance: boolean;
+  /**
+   * Bug C2's eager half (`ConsumerCoordinator#onJoinPrepare`): an eager member rejoins without revoking its
+   * partitions and keeps consuming them until its new assignment arrives.
+   */
+  readonly eagerRejoinWithoutRevoking: boolean;
 }
 
 /** A group request in flight, by correlation id: which API, and the membership it was sent with. */

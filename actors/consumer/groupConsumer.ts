@@ -37,7 +37,7 @@ import type { ConsumerEffect, ConsumerState, ConsumerTimerEvent, QueuedEffect } 
 import { isRejoinNeeded, heartbeatRequest, requestRejoin, startJoin, type Membership, type MembershipEffect } from './membership.ts';
 import { onGroupError, onHeartbeatResponse, onJoinGroupResponse, onSyncGroupResponse } from './membershipResponses.ts';
 import { closeMembership, isPollTimeoutExpired, onPollTimeout, pollTimeoutDeadlineMs, recordPoll } from './leaveGroup.ts';
-import { rebalanceProtocolFor } from './rebalanceProtocol.ts';
+import { rebalanceProtocolFor, unwithheldAssignment } from './rebalanceProtocol.ts';
 import { trustEveryClaim, withStaleClaim } from './staleOwnedPartitions.ts';
 import { applyCommitResponse, autoCommitDone, isAutoCommitDue, offsetsToCommit } from './offsetCommits.ts';
 import {
@@ -134,7 +134,9 @@ export function continuePoll(state: ConsumerState, nowMs: number, out: Out): Con
   if (next.status !== 'subscribed' || next.phase !== 'polling') return next;
   next = failExpiredFetches(next, nowMs, out);
   const eager = rebalanceProtocolFor(next.config.partitionAssignmentStrategy) === 'EAGER';
-  if (eager && next.membership.state !== 'STABLE') return next;
+  // An eager member consumes nothing during a rebalance (it revoked everything); under the
+  // eager-rejoin-without-revoking weakening it goes on with what it kept.
+  if (eager && next.membership.state !== 'STABLE' && !next.weakenings.eagerRejoinWithoutRevoking) return next;
   if (!next.weakenings.commitBeforeProcessing && isAutoCommitDue(next.offsets, nowMs, next.config)) next = autoCommit(next, nowMs, out);
   if (hasBufferedRecords(next.fetcher)) return completePoll(next, nowMs, out);
   next = sendValidations(next, nowMs, out);
@@ -331,6 +333,10 @@ function onJoinAnswer(state: ConsumerState, body: JoinGroupResponse, out: Out): 
   if (state.weakenings.trustStaleOwnedPartitions) {
     const effects = result.effects.map((e) => (e.type === 'syncGroup' ? { ...e, request: { ...e.request, assignments: trustEveryClaim(body.members, e.request.assignments) } } : e));
     result = { ...result, effects };
+  }
+  if (state.weakenings.cooperativeMovesInOneRebalance && body.protocolName === 'cooperative-sticky' && body.members.length > 0) {
+    const assignments = unwithheldAssignment({ members: body.members, partitionsPerTopic });
+    result = { ...result, effects: result.effects.map((e) => (e.type === 'syncGroup' ? { ...e, request: { ...e.request, assignments } } : e)) };
   }
   const leads = body.errorCode === 'NONE' && body.leaderId === body.memberId && !body.skipAssignment;
   const next = leads ? { ...state, assignedCounts: partitionsPerTopic } : state;

@@ -34,6 +34,11 @@ export interface Membership {
   readonly fatalError: KafkaErrorType | null;
   /** When the application last called poll(): max.poll.interval.ms counts from here. */
   readonly lastPollMs: number;
+  /**
+   * The eager-rejoin-without-revoking weakening (bug C2's eager half): `onJoinPrepare` revokes nothing, and the
+   * member keeps consuming what it owns through the rebalance. Absent (false) in a faithful run.
+   */
+  readonly keepsOwnedOnJoin?: boolean;
 }
 
 /**
@@ -75,8 +80,9 @@ export const NO_GENERATION = {
 } as const satisfies Partial<Membership>;
 
 /** A subscribed consumer before its first join: no member id, no generation, a rejoin pending. */
-export function initialMembership(options: { groupId: string; clientId: string; topics: readonly string[]; nowMs: number }): Membership {
+export function initialMembership(options: { groupId: string; clientId: string; topics: readonly string[]; nowMs: number; keepsOwnedOnJoin?: boolean }): Membership {
   return {
+    ...(options.keepsOwnedOnJoin === true ? { keepsOwnedOnJoin: true } : {}),
     groupId: options.groupId,
     clientId: options.clientId,
     topics: [...options.topics],
@@ -131,7 +137,7 @@ export function startJoin(m: Membership, config: ConsumerConfig): MembershipResu
   if (generationLost && owned.length > 0) {
     effects.push({ type: 'losePartitions', partitions: owned });
     owned = [];
-  } else {
+  } else if (m.keepsOwnedOnJoin !== true) {
     const revoked = partitionsToRevokeBeforeJoin(rebalanceProtocolFor(config.partitionAssignmentStrategy), owned, m.topics);
     if (revoked.length > 0) {
       effects.push({ type: 'revokePartitions', partitions: revoked });

@@ -114,19 +114,32 @@ export interface LeaderAssignmentInput {
 export function leaderAssignment(input: LeaderAssignmentInput): Assignment {
   const strategy = input.protocolName as AssignmentStrategy;
   invariant(assignmentStrategies.includes(strategy), `the group chose protocol ${input.protocolName}, which no assignor implements`);
-  const members: AssignorMember[] = input.members.map(({ memberId, groupInstanceId, metadata }) => ({
-    memberId,
-    ...(groupInstanceId === undefined ? {} : { groupInstanceId }),
-    topics: [...metadata.topics],
-    ownedPartitions: (metadata.ownedPartitions ?? []).map(([topic, partition]): TopicPartition => [topic, partition]),
-    generation: metadata.generation ?? -1,
-  }));
+  const members = assignorMembers(input.members);
   const assignment = assignPartitions(strategy, { members, partitionsPerTopic: { ...input.partitionsPerTopic } });
   if (supportedProtocols[strategy].includes('COOPERATIVE')) {
     const both = revokedAndAddedInOneRound(members, assignment);
     invariant(both.length === 0, `cooperative assignment revokes and adds ${both.join(', ')} in the same round`);
   }
   return assignment;
+}
+
+/**
+ * The cooperative-moves-in-one-rebalance weakening's leader (bug C2): the sticky assignment with nothing withheld,
+ * so a partition changes owner within one rebalance, and no validation (`validateCooperativeAssignment`) stops it.
+ */
+export function unwithheldAssignment(input: Omit<LeaderAssignmentInput, 'protocolName'>): Assignment {
+  return assignPartitions('sticky', { members: assignorMembers(input.members), partitionsPerTopic: { ...input.partitionsPerTopic } });
+}
+
+// The members as the assignor sees them: subscription, claimed partitions and the generation of the claim.
+function assignorMembers(members: readonly JoinGroupResponseMember[]): AssignorMember[] {
+  return members.map(({ memberId, groupInstanceId, metadata }) => ({
+    memberId,
+    ...(groupInstanceId === undefined ? {} : { groupInstanceId }),
+    topics: [...metadata.topics],
+    ownedPartitions: (metadata.ownedPartitions ?? []).map(([topic, partition]): TopicPartition => [topic, partition]),
+    generation: metadata.generation ?? -1,
+  }));
 }
 
 // `validateCooperativeAssignment`: partitions some member gives up that another receives in the same assignment.

@@ -23,7 +23,12 @@ export type { SyncGroupRequest } from '../../src/protocol/groupMessages.ts';
  * record, and once that record commits `assignmentStored` answers every parked SyncGroup with its member's
  * partitions and makes the group Stable. In Stable a member simply gets its current assignment again.
  */
-export function syncGroup(group: GroupMetadata, request: SyncGroupRequest, nowMs: number): CoordinatorResult<SyncGroupResponse> {
+export function syncGroup(
+  group: GroupMetadata,
+  request: SyncGroupRequest,
+  nowMs: number,
+  options: { readonly assignmentBeforeCommit?: boolean } = {},
+): CoordinatorResult<SyncGroupResponse> {
   const error = validateSyncGroup(group, request);
   if (error !== null) return refuse(group, syncError(error));
   const { memberId } = request;
@@ -35,7 +40,13 @@ export function syncGroup(group: GroupMetadata, request: SyncGroupRequest, nowMs
     case 'CompletingRebalance': {
       const parked = updateMember(group, memberId, { awaitingSync: true });
       if (group.leaderId !== memberId) return settle({ group: parked, effects: [] }, 'Sync', memberId);
-      return settle(completeSync(parked, request.assignments), 'Sync', memberId);
+      const written = completeSync(parked, request.assignments);
+      // The assignment-before-commit weakening propagates the assignment at once, without waiting for the record.
+      if (options.assignmentBeforeCommit === true) {
+        const effects = written.effects.map((effect) => (effect.type === 'append' ? { type: effect.type, records: effect.records } : effect));
+        return settle(andThen({ group: parked, effects }, (g) => propagateAssignment(g, completeAssignment(g, request.assignments), nowMs)), 'Sync', memberId);
+      }
+      return settle(written, 'Sync', memberId);
     }
     default: {
       const member = memberOf(group, memberId);
@@ -52,9 +63,13 @@ export function syncGroup(group: GroupMetadata, request: SyncGroupRequest, nowMs
 // (GroupMetadataManager#classicGroupSyncGroup); a member never learns an assignment that a coordinator failover
 // can take back.
 function completeSync(group: GroupMetadata, assignments: Readonly<Record<string, readonly TopicPartition[]>>): Step {
-  const complete = Object.fromEntries(group.members.map((member) => [member.memberId, Object.hasOwn(assignments, member.memberId) ? (assignments[member.memberId] ?? []) : []]));
-  const stored: StoredAssignment = { generationId: group.generationId, assignments: complete };
+  const stored: StoredAssignment = { generationId: group.generationId, assignments: completeAssignment(group, assignments) };
   return { group, effects: [{ type: 'append', records: [groupMetadataRecord(group, assignments)], stored }] };
+}
+
+// Every member's partitions: an empty list for each member the leader left out.
+function completeAssignment(group: GroupMetadata, assignments: Readonly<Record<string, readonly TopicPartition[]>>): Record<string, readonly TopicPartition[]> {
+  return Object.fromEntries(group.members.map((member) => [member.memberId, Object.hasOwn(assignments, member.memberId) ? (assignments[member.memberId] ?? []) : []]));
 }
 
 /**
@@ -77,14 +92,21 @@ export function assignmentStored(
     const failed = andThen(resetAndPropagateAssignmentError(group, nowMs, errorCode), (g) => maybePrepareRebalance(g, options));
     return { state: failed.group, response: null, effects: failed.effects };
   }
+  const propagated = propagateAssignment(group, stored.assignments, nowMs);
+  return { state: propagated.group, response: null, effects: propagated.effects };
+}
+
+// setAndPropagateAssignment: every member takes its partitions, the parked SyncGroups are answered and their
+// sessions restart, and the group is Stable.
+function propagateAssignment(group: GroupMetadata, assignments: Readonly<Record<string, readonly TopicPartition[]>>, nowMs: number): Step {
   const effects: CoordinatorEffect[] = [];
   const assigned = updateMembers(group, (member) => {
-    const assignment = stored.assignments[member.memberId] ?? [];
+    const assignment = assignments[member.memberId] ?? [];
     if (!member.awaitingSync) return { ...member, assignment };
     effects.push({ type: 'answerSync', memberId: member.memberId, response: syncAnswer(group, assignment) });
     return { ...member, assignment, awaitingSync: false, lastHeartbeatMs: nowMs };
   });
-  return { state: transitionTo(assigned, 'Stable', nowMs), response: null, effects };
+  return { group: transitionTo(assigned, 'Stable', nowMs), effects };
 }
 
 function validateSyncGroup(group: GroupMetadata, request: SyncGroupRequest): Exclude<KafkaErrorType, 'NONE'> | null {

@@ -31,6 +31,8 @@ export interface ProducerInput extends NodeInput {
 export interface ProducerWeakenings {
   /** Bug P4 (KAFKA-13574): NOT_LEADER_OR_FOLLOWER ends a send as a definite failure (retryPolicy.ts). */
   readonly notLeaderIsDefinite: boolean;
+  /** Bug P4 (Jepsen's indefinite errors): a lost connection or a request timeout ends a send as a definite failure. */
+  readonly timeoutIsDefinite: boolean;
 }
 
 /** A request on the wire, by correlation id, with the time its `request.timeout.ms` passes. */
@@ -111,7 +113,7 @@ export function createProducerContext(input: ProducerInput): ProducerContext {
   return {
     nodeId: input.nodeId,
     config,
-    weakenings: { notLeaderIsDefinite: false, ...input.weakenings },
+    weakenings: { notLeaderIsDefinite: false, timeoutIsDefinite: false, ...input.weakenings },
     bootstrapBrokers: [...bootstrap],
     now: input.now,
     draw,

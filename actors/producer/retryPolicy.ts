@@ -68,10 +68,11 @@ export interface RetryInput {
   /** Idempotent producers: where the batch stands in its sequence; by default the next one, nothing in doubt. */
   readonly sequence?: SequenceStanding;
   /**
-   * The not-leader-is-definite weakening (bug P4, KAFKA-13574): NOT_LEADER_OR_FOLLOWER gives the batch up at once
-   * as definitely not written, though leadership may have moved after the append, which the new leader then holds.
+   * Errors that give the batch up at once as definitely not written, though it may have been appended (bug P4):
+   * NOT_LEADER_OR_FOLLOWER under not-leader-is-definite (KAFKA-13574: leadership moved after the append, and the
+   * new leader holds it), NETWORK_EXCEPTION and REQUEST_TIMED_OUT under timeout-is-definite. Empty when faithful.
    */
-  readonly notLeaderIsDefinite?: boolean;
+  readonly definiteErrors?: ReadonlySet<KafkaErrorType>;
   /** Draws the ±20% jitter of the exponential backoff; without it the backoff is exact. */
   readonly draw?: Draw;
 }
@@ -137,7 +138,7 @@ export function retryDecision(input: RetryInput): RetryDecision {
   const maybeWritten = batch.maybeWritten || !NOTHING_APPENDED.has(error);
   const refreshMetadata = STALE_METADATA.has(error);
   const idempotent = config.enableIdempotence;
-  if (input.notLeaderIsDefinite === true && error === 'NOT_LEADER_OR_FOLLOWER') {
+  if (input.definiteErrors?.has(error) === true) {
     return { action: 'fail', error, outcome: 'fail', refreshMetadata, requestEpochBump: idempotent };
   }
   const withinDeliveryTimeout = nowMs - batch.createdMs < config.deliveryTimeoutMs;
@@ -176,12 +177,22 @@ function idempotentCanRetry(error: KafkaErrorType, sequence: SequenceStanding): 
 /**
  * The outcome of a batch whose `delivery.timeout.ms` passed (Kafka fails it with a TimeoutException, code
  * REQUEST_TIMED_OUT): 'info' when a broker may have appended it (it was in flight, or an earlier attempt was
- * indeterminate), else 'fail'. An expiry never asks for an epoch bump itself (`Sender#sendProducerData` fails it
+ * indeterminate), else 'fail' (always 'fail' when the weakenings take REQUEST_TIMED_OUT as definite). An expiry never asks for an epoch bump itself (`Sender#sendProducerData` fails it
  * with `adjustSequenceNumbers` false); an expired batch in retry leaves its partition's sequence unresolved instead
  * (idempotentSequences.ts, markSequenceUnresolved).
  */
-export function expiryDecision(expired: ExpiredBatch): RetryDecision {
-  return { action: 'fail', error: 'REQUEST_TIMED_OUT', outcome: expired.maybeWritten ? 'info' : 'fail', refreshMetadata: false, requestEpochBump: false };
+export function expiryDecision(expired: ExpiredBatch, definiteErrors?: ReadonlySet<KafkaErrorType>): RetryDecision {
+  const outcome = expired.maybeWritten && definiteErrors?.has('REQUEST_TIMED_OUT') !== true ? 'info' : 'fail';
+  return { action: 'fail', error: 'REQUEST_TIMED_OUT', outcome, refreshMetadata: false, requestEpochBump: false };
+}
+
+const NOT_LEADER: ReadonlySet<KafkaErrorType> = new Set<KafkaErrorType>(['NOT_LEADER_OR_FOLLOWER']);
+const TIMEOUTS: ReadonlySet<KafkaErrorType> = new Set<KafkaErrorType>(['NETWORK_EXCEPTION', 'REQUEST_TIMED_OUT']);
+
+/** The errors a producer's weakenings take as definite failures (`RetryInput.definiteErrors`). */
+export function definiteErrorsOf(weakenings: { readonly notLeaderIsDefinite: boolean; readonly timeoutIsDefinite: boolean }): ReadonlySet<KafkaErrorType> {
+  if (!weakenings.timeoutIsDefinite) return weakenings.notLeaderIsDefinite ? NOT_LEADER : new Set();
+  return weakenings.notLeaderIsDefinite ? new Set([...NOT_LEADER, ...TIMEOUTS]) : TIMEOUTS;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ProducerBatch } from './ProducerBatch.ts';
 import type { Outbox, ProducerContext } from './producerContext.ts';
 import { requestMetadataUpdate } from './producerMetadata.ts';
 import { ownValue } from './recordAccumulator.ts';
-import { expiryDecision, retryDecision } from './retryPolicy.ts';
+import { definiteErrorsOf, expiryDecision, retryDecision } from './retryPolicy.ts';
 import type { RetryDecision } from './retryPolicy.ts';
 import { batchOkNotes, batchOutcomeNotes } from './sendHistory.ts';
 
@@ -28,7 +28,7 @@ export function settleBatch(ctx: ProducerContext, batchId: number, error: KafkaE
     config: ctx.config,
     sequence: ctx.config.enableIdempotence ? sequenceStanding(ctx.acc, batch) : undefined,
     draw: ctx.draw,
-    notLeaderIsDefinite: ctx.weakenings.notLeaderIsDefinite,
+    definiteErrors: definiteErrorsOf(ctx.weakenings),
   });
   return applyDecision(ctx, batch, decision, baseOffset, out);
 }
@@ -42,7 +42,7 @@ export function expireDeliveryTimeouts(ctx: ProducerContext, out: Outbox): Produ
   const { acc, expired } = expireBatches(ctx.acc, { nowMs: ctx.now(), deliveryTimeoutMs: ctx.config.deliveryTimeoutMs });
   let next = expired.length === 0 ? ctx : { ...ctx, acc };
   for (const item of expired) {
-    next = applyDecision(next, item.batch, expiryDecision(item), -1, out, false);
+    next = applyDecision(next, item.batch, expiryDecision(item, definiteErrorsOf(ctx.weakenings)), -1, out, false);
     if (next.config.enableIdempotence && item.batch.baseSequence !== null && inRetry(item.batch)) {
       next = { ...next, acc: markSequenceUnresolved(next.acc, item.batch) };
     }

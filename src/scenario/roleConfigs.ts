@@ -53,6 +53,9 @@ export function roleConfigs(input: {
       dedupWindowOneBatch: on.has('dedup-window-one-batch'),
       fetchBeyondHighWatermark: on.has('fetch-beyond-high-watermark'),
       offsetCommitAcksOne: on.has('offset-commit-acks-1'),
+      assignmentBeforeCommit: on.has('assignment-before-commit'),
+      producerStateLostOnRestart: on.has('producer-state-lost-on-restart'),
+      highWatermarkFromLeaderAlone: on.has('high-watermark-from-leader-alone'),
     },
   };
   // The controller reads min.insync.replicas too (Eligible Leader Replicas depend on it), as Kafka's does from
@@ -73,7 +76,9 @@ export function roleConfigs(input: {
   const consumerWeakenings: ConsumerWeakenings = {
     commitBeforeProcessing: on.has('commit-before-processing'),
     trustStaleOwnedPartitions: on.has('cooperative-trusts-stale-owned-partitions'),
+    cooperativeMovesInOneRebalance: on.has('cooperative-moves-in-one-rebalance'),
+    eagerRejoinWithoutRevoking: on.has('eager-rejoin-without-revoking'),
   };
-  const producerWeakenings: ProducerWeakenings = { notLeaderIsDefinite: on.has('not-leader-is-definite') };
+  const producerWeakenings: ProducerWeakenings = { notLeaderIsDefinite: on.has('not-leader-is-definite'), timeoutIsDefinite: on.has('timeout-is-definite') };
   return { broker, controller, producerProfile: profile.producer, producerOverrides, producerWeakenings, consumerWeakenings };
 }

@@ -68,6 +68,20 @@ export const weakenings = {
     description:
       "a member kicked out of its generation still claims the partitions it lost when it rejoins, and the group leader trusts every claim as current (KAFKA-12984, with the client behaviour KAFKA-13406 fixed): the stale claimant takes a partition at once while its new owner still consumes it, both in one generation",
   },
+  'cooperative-moves-in-one-rebalance': {
+    name: 'cooperative-moves-in-one-rebalance',
+    bug: 'C2',
+    breaks: 'single-owner',
+    description:
+      "the cooperative-sticky leader hands a partition to its new owner in the rebalance in which its old owner revokes it (no withholding until the follow-up rebalance, no validateCooperativeAssignment): the new owner starts on it while the old one still consumes it, in one generation",
+  },
+  'eager-rejoin-without-revoking': {
+    name: 'eager-rejoin-without-revoking',
+    bug: 'C2',
+    breaks: 'single-owner',
+    description:
+      'an eager member rejoins without revoking its partitions (onJoinPrepare skipped) and keeps consuming them until its new assignment arrives: the member given one of them in the new generation starts on it while the old owner still consumes it',
+  },
   'static-member-id-not-replaced': {
     name: 'static-member-id-not-replaced',
     bug: 'C3',
@@ -97,6 +111,15 @@ export const weakenings = {
     description:
       'followers keep no idempotent-producer state for the batches they replicate: after a leader change the new leader takes the retry of a batch it already holds as a first write, and appends it twice',
   },
+  'producer-state-lost-on-restart': {
+    name: 'producer-state-lost-on-restart',
+    bug: 'P3',
+    breaks: 'ordering',
+    description:
+      "a restarted broker does not rebuild its producers' state from the log (no producer snapshot, no reload): once it leads again it takes the retry of a batch it already holds as a first write, and appends it twice",
+    rare:
+      'needs a broker to restart and then lead the partition while a batch it already holds is still being retried, which takes a crash of the follower and then of the leader; found at run 217 of 300 (seed 1), shrunk to 12 faults and 12 records',
+  },
   'dedup-window-one-batch': {
     name: 'dedup-window-one-batch',
     bug: 'P3',
@@ -111,6 +134,13 @@ export const weakenings = {
     description:
       'the producer takes NOT_LEADER_OR_FOLLOWER as a definite failure and gives the send up (KAFKA-13574): leadership moved after the append, the new leader keeps the record, and a reader sees a send reported failed (G1a)',
   },
+  'timeout-is-definite': {
+    name: 'timeout-is-definite',
+    bug: 'P4',
+    breaks: 'no-loss',
+    description:
+      'the producer takes a lost connection or a request timeout as a definite failure and gives the send up at once: the leader may have appended the batch before the answer was lost, and a reader then sees a send reported failed (G1a)',
+  },
   'fetch-beyond-high-watermark': {
     name: 'fetch-beyond-high-watermark',
     bug: 'X1',
@@ -118,12 +148,28 @@ export const weakenings = {
     description:
       'leaders serve consumer fetches up to their log end offset instead of the high watermark: readers see records that a leader change then truncates, and another record takes their offset',
   },
+  'high-watermark-from-leader-alone': {
+    name: 'high-watermark-from-leader-alone',
+    bug: 'X4',
+    breaks: 'no-loss',
+    description:
+      "the leader moves its high watermark to its own log end offset instead of the smallest log end offset of its ISR (Partition#maybeIncrementLeaderHW): an acks=all write is acknowledged before any follower has it, and a leader change loses it",
+  },
   'offset-commit-acks-1': {
     name: 'offset-commit-acks-1',
     bug: 'X2',
     breaks: 'committed-offsets',
     description:
       "the group coordinator answers an OffsetCommit once the record is in its own log (offsets.commit.required.acks=1): a coordinator failover loses acknowledged commits, and the group's committed offset goes back",
+  },
+  'assignment-before-commit': {
+    name: 'assignment-before-commit',
+    bug: 'X3',
+    breaks: 'single-owner',
+    description:
+      "the group coordinator hands out the leader's assignment as soon as it has written it, before the GroupMetadata record commits: a coordinator that crashes before the commit takes the generation with it, the next coordinator builds the same generation again, and two members own one partition in it",
+    rare:
+      'needs a rebalance to complete while the coordinator is cut off from its followers, and the coordinator to crash before the cut heals; found at run 280 of a 300-run single-owner sweep at seed 7, when the simulator itself answered before the commit (the weakening replays that run to the same traceHash)',
   },
 } as const satisfies Record<string, Weakening>;
 

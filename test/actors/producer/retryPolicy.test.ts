@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveProducerConfig } from '../../../actors/producer/producerConfig.ts';
-import { expiryDecision, exponentialBackoffMs, retryDecision } from '../../../actors/producer/retryPolicy.ts';
+import { definiteErrorsOf, expiryDecision, exponentialBackoffMs, retryDecision } from '../../../actors/producer/retryPolicy.ts';
 import type { RetryDecision, RetryInput, SequenceStanding } from '../../../actors/producer/retryPolicy.ts';
 import type { KafkaErrorType } from '../../../src/protocol/index.ts';
 import type { ProducerBatch } from '../../../actors/producer/ProducerBatch.ts';
@@ -69,7 +69,8 @@ describe('retryDecision', () => {
   });
 
   it('gives a batch up as definitely failed on NOT_LEADER_OR_FOLLOWER under not-leader-is-definite (bug P4), and only then', () => {
-    expect(decide('NOT_LEADER_OR_FOLLOWER', { notLeaderIsDefinite: true })).toEqual({
+    const notLeader = definiteErrorsOf({ notLeaderIsDefinite: true, timeoutIsDefinite: false });
+    expect(decide('NOT_LEADER_OR_FOLLOWER', { definiteErrors: notLeader })).toEqual({
       action: 'fail',
       error: 'NOT_LEADER_OR_FOLLOWER',
       outcome: 'fail',
@@ -77,8 +78,19 @@ describe('retryDecision', () => {
       requestEpochBump: true,
     });
     // Other errors keep their faithful fate under the weakening.
-    expect(decide('NETWORK_EXCEPTION', { notLeaderIsDefinite: true })).toMatchObject({ action: 'retry', maybeWritten: true });
-    expect(decide('NOT_LEADER_OR_FOLLOWER', { notLeaderIsDefinite: false })).toMatchObject({ action: 'retry' });
+    expect(decide('NETWORK_EXCEPTION', { definiteErrors: notLeader })).toMatchObject({ action: 'retry', maybeWritten: true });
+    expect(decide('NOT_LEADER_OR_FOLLOWER', { definiteErrors: definiteErrorsOf({ notLeaderIsDefinite: false, timeoutIsDefinite: false }) })).toMatchObject({ action: 'retry' });
+  });
+
+  it('gives a batch up as definitely failed on a lost request or a timeout under timeout-is-definite (bug P4), and only then', () => {
+    const timeouts = definiteErrorsOf({ notLeaderIsDefinite: false, timeoutIsDefinite: true });
+    expect(decide('NETWORK_EXCEPTION', { definiteErrors: timeouts })).toMatchObject({ action: 'fail', error: 'NETWORK_EXCEPTION', outcome: 'fail' });
+    expect(decide('REQUEST_TIMED_OUT', { definiteErrors: timeouts })).toMatchObject({ action: 'fail', outcome: 'fail' });
+    expect(decide('NOT_LEADER_OR_FOLLOWER', { definiteErrors: timeouts })).toMatchObject({ action: 'retry' });
+    expect(decide('NETWORK_EXCEPTION')).toMatchObject({ action: 'retry', maybeWritten: true });
+    const expired = { batch: { ...batch, attempts: 1 }, maybeWritten: true } as unknown as Parameters<typeof expiryDecision>[0];
+    expect(expiryDecision(expired, timeouts)).toMatchObject({ outcome: 'fail' });
+    expect(expiryDecision(expired)).toMatchObject({ outcome: 'info' });
   });
 
   it('asks for a metadata refresh on NOT_LEADER_OR_FOLLOWER and UNKNOWN_TOPIC_OR_PARTITION, retrying all the same', () => {

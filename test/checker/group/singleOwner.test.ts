@@ -25,6 +25,30 @@ describe('singleOwner', () => {
     expect(singleOwner(b.log).valid).toBe(true);
   });
 
+  it("flags a member that rejoined generation 3 still holding, from generation 2, orders-1 that generation 3 gave to another (KIP-429's withholding skipped)", () => {
+    const b = new GroupLogBuilder()
+      .owned('c1', 'm-1', 2, ['orders-0', 'orders-1'])
+      .at(30)
+      .generation('broker-1', 3, { 'm-1': ['orders-0'], 'm-2': ['orders-1'] })
+      .at(40)
+      .owned('c2', 'm-2', 3, ['orders-1']);
+    expect(singleOwner(b.log).examples['double-ownership']).toEqual([
+      { groupId: 'billing', partition: 'orders-1', generation: 3, nodes: ['c1', 'c2'], memberIds: ['m-1', 'm-2'], timeMs: 40 },
+    ]);
+  });
+
+  it('accepts the cooperative protocol as Kafka runs it: orders-1 withheld in generation 3, handed over in generation 4', () => {
+    const b = new GroupLogBuilder()
+      .owned('c1', 'm-1', 2, ['orders-0', 'orders-1'])
+      .generation('broker-1', 3, { 'm-1': ['orders-0'], 'm-2': [] })
+      .owned('c2', 'm-2', 3, [])
+      .owned('c1', 'm-1', 3, ['orders-0'])
+      .generation('broker-1', 4, { 'm-1': ['orders-0'], 'm-2': ['orders-1'] })
+      .owned('c2', 'm-2', 4, ['orders-1'])
+      .owned('c1', 'm-1', 4, ['orders-0']);
+    expect(singleOwner(b.log).valid).toBe(true);
+  });
+
   it('does not count a static member whose member id was given to its replacement (it is fenced, KIP-345)', () => {
     const b = new GroupLogBuilder()
       .owned('c1', 'i-1-a', 3, ['orders-1'])
