@@ -31,7 +31,7 @@ const checkersOf: Record<PropertyName, { anomalies: readonly string[]; invariant
   // Acknowledged committed offsets of a group never go backwards.
   'committed-offsets': { anomalies: ['committed-offset-regression'], invariants: [] },
   // After the faults heal, every record in the log is processed by some member, and the group converges.
-  'group-at-least-once': { anomalies: ['unprocessed', 'group-not-converged'], invariants: [] },
+  'group-at-least-once': { anomalies: ['unprocessed', 'undrained', 'group-not-converged'], invariants: [] },
 };
 
 /** The property names, in report order. */

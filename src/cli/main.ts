@@ -1,5 +1,7 @@
 // The kafka-sim command line. Exit codes: 0 success, 1 a violation or failed run, 2 bad input or usage, 3 a
-// replay whose traceHash differs from the one recorded.
+// replay whose traceHash differs from the one recorded, 70 an internal error (EX_SOFTWARE).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SimulationError } from '../kernel/SimulationError.ts';
 import { formatKernelDemo, runKernelDemo } from './kernelDemo.ts';
@@ -12,44 +14,28 @@ import { ExperimentInputError, formatExperiment, resolveExperiments, runExperime
 import { formatMatrix, runMatrix } from './matrixCommand.ts';
 import { progressBar } from './progressBar.ts';
 import { loadScenario, runAndDescribe, ScenarioInputError } from './runCommand.ts';
+import { commandHelp, commandNames, isCommand, overview, type CommandName } from './help.ts';
 
-const USAGE = `Usage: kafka-sim <command> [options]
+/** The exit code of an internal error: a bug of kafka-sim, not of the input (sysexits' EX_SOFTWARE). */
+const INTERNAL_ERROR = 70;
 
-Commands:
-  run [FILE] [--seed S] [--kafka V] [--json] [--report OUT.html] [--mermaid OUT.md]
-                                     run a scenario file, or the embedded default scenario, and print its story
-  replay CAPSULE [--json] [--report OUT.html] [--mermaid OUT.md]
-                                     run a replay capsule again; exit 3 if its traceHash differs
-  check [--property P|all] [--weaken W] [--runs N] [--seed S] [--kafka V] [--max-shrinks N] [--workers N | --shard i/n | --merge FILE... | --from-run N] [--json]
-                                     explore scenarios for properties with fast-check, shrink a failure to a capsule
-  matrix [--runs N] [--seed S] [--kafka V] [--max-shrinks N] [--full] [--json]
-                                     every weakening against its property, every property with none
-  experiment NAME|all [--out DIR] [--seeds N] [--quick] [--json]
-                                     measure one of Kafka's textbook claims over seeds: a table (Markdown, JSON)
-                                     and an SVG plot in DIR (default reports/experiments); NAME is one of keys,
-                                     acks, ordering, group-sizing, rebalance, failover, scaling
-  kernel-demo [--seed S] [--ms N]    the simulation kernel alone: a ping/pong fixture under faults
+// Options that take a value: `--seed -7` passes -7 as the value (parseArgs would take it for an option).
+const VALUED_OPTIONS = new Set(['--seed', '--kafka', '--ms', '--property', '--weaken', '--runs', '--report', '--max-shrinks', '--shard', '--workers', '--from-run', '--mermaid', '--out', '--seeds']);
 
-Options:
-  --seed S   the run's seed (a number or a string; overrides the scenario's)
-  --kafka V  run, check, matrix: the Kafka version profile, 3.9 or 4.1 (overrides the scenario's; default 4.1)
-  --ms N     kernel-demo: virtual milliseconds to run (default 10000)
-  --property check: a property name, or all (default: the weakening's property, or all)
-  --weaken   check: a weakening to switch on (its property must then fail)
-  --runs N   check, matrix: runs per property (default 100 for check, 200 for matrix)
-  --max-shrinks N  check, matrix: the most shrinking runs after a failure (default 100)
-  --workers N      check: explore the runs on N worker threads (same answer as one)
-  --shard i/n      check: explore only every n-th run from run i (0 <= i < n); prints JSON lines, no shrinking
-  --merge FILE...  check: merge shards' JSON lines; prints the first failing run and how to shrink it
-  --from-run N     check: replay run N (0-based) and shrink it
-  --full           matrix: every weakening against every property, not only its own
-  --out DIR  experiment: where to write the tables and plots (default reports/experiments)
-  --seeds N  experiment: seeds to average over (default 10, or 2 with --quick)
-  --quick    experiment: fewer and smaller runs, for a first look
-  --json     print the result as one JSON object
-  --report   run, replay: write a self-contained HTML report of the run
-  --mermaid  run, replay: write a Mermaid sequence diagram of the messages around the failure
-  --help     show this help`;
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (VALUED_OPTIONS.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
 
 class UsageError extends Error {}
 
@@ -57,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv),
       allowPositionals: true,
       options: {
         seed: { type: 'string' },
@@ -78,18 +64,33 @@ async function main(argv: string[]): Promise<number> {
         seeds: { type: 'string' },
         quick: { type: 'boolean' },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
       },
     });
   } catch (err) {
-    return usageError((err as Error).message);
+    // Before parsing succeeds, the command is the first known command name on the line.
+    return usageError(firstSentence((err as Error).message), argv.find(isCommand));
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+  const commandWord = positionals[0];
+  const command: CommandName | undefined = commandWord === undefined ? 'run' : isCommand(commandWord) ? commandWord : undefined;
+  if (values.version) {
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
-  const [command = 'run', ...rest] = positionals;
+  const [, ...rest] = positionals;
+  if (command === undefined) return usageError(`unknown command "${commandWord}"; commands: ${commandNames.join(', ')}`);
+  if (values.help) {
+    process.stdout.write(`${commandWord === undefined ? overview() : commandHelp(command)}\n`);
+    return 0;
+  }
+  if (command === 'help') {
+    const [topic] = rest;
+    if (rest.length > 1 || (topic !== undefined && !isCommand(topic))) return usageError(`help takes one command name, got "${rest.join(' ')}"; commands: ${commandNames.join(', ')}`, 'help');
+    process.stdout.write(`${topic === undefined ? overview() : commandHelp(topic as CommandName)}\n`);
+    return 0;
+  }
   try {
     if (command !== 'check' && (values.property !== undefined || values.weaken !== undefined || values.shard !== undefined || values.workers !== undefined || values.merge !== undefined || values['from-run'] !== undefined)) {
       throw new UsageError('--property, --weaken, --shard, --workers, --merge and --from-run are options of check');
@@ -119,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
         quick: values.quick === true,
         ...(show ? { onRun: (label: string) => process.stderr.write(`  ${label}\n`) } : {}),
       });
-      process.stdout.write(values.json ? `${JSON.stringify(written.map((w) => ({ ...w.result, files: w.files })))}\n` : `${written.map(formatExperiment).join('\n\n')}\n`);
+      process.stdout.write(values.json ? `${JSON.stringify({ experiments: written.map((w) => ({ ...w.result, files: w.files })) })}\n` : `${written.map(formatExperiment).join('\n\n')}\n`);
       return 0;
     }
     if (command === 'replay') {
@@ -194,7 +195,6 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
     }
-    if (command !== 'kernel-demo') throw new UsageError(`unknown command "${command}"; commands: run, replay, check, matrix, experiment, kernel-demo`);
     if (rest.length > 0) throw new UsageError(`kernel-demo takes no file, got "${rest.join(' ')}"`);
     const seed = parseSeed(values.seed);
     const ms = parseMs(values.ms);
@@ -204,7 +204,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${formatKernelDemo(result, wallMs)}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof UsageError) return usageError(err.message);
+    if (err instanceof UsageError) return usageError(err.message, command);
     if (err instanceof CapsuleInputError || err instanceof ScenarioInputError || err instanceof CheckInputError || err instanceof ExperimentInputError) {
       process.stderr.write(`kafka-sim: ${err.message}\n`);
       return 2;
@@ -213,8 +213,27 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`kafka-sim: run failed: ${err.message}\n`);
       return 1;
     }
-    throw err;
+    return internalError(err, argv);
   }
+}
+
+// A bug of kafka-sim: a short message, the command line to report, and its own exit code.
+function internalError(err: unknown, argv: readonly string[]): number {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  process.stderr.write(`kafka-sim: internal error (${firstSentence(message)}); please report it with the command line: kafka-sim ${argv.join(' ')}\n`);
+  if (process.env.KAFKA_SIM_DEBUG !== undefined && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
+  return INTERNAL_ERROR;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+// parseArgs' messages run on with advice about '--'; the first sentence names the problem.
+function firstSentence(message: string): string {
+  const end = message.indexOf('. ');
+  return end === -1 ? message : message.slice(0, end);
 }
 
 function parseKafkaVersion(raw: string | undefined): KafkaVersion | undefined {
@@ -226,38 +245,69 @@ function parseKafkaVersion(raw: string | undefined): KafkaVersion | undefined {
 function parseSeed(raw: string | undefined): number | string {
   if (raw === undefined) return 1;
   if (raw.length === 0) throw new UsageError('--seed must be a number or a non-empty string, got ""');
-  return /^-?\d+$/.test(raw) ? Number(raw) : raw;
+  if (!/^-?\d+$/.test(raw)) return raw;
+  const seed = Number(raw);
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed: got ${raw}, allowed: an integer between ${Number.MIN_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}, or a string`);
+  return seed;
+}
+
+// A decimal integer as written: digits, an optional minus sign, nothing else (no 1e3, 0x2 or spaces).
+function decimalInteger(raw: string | undefined): number | null {
+  if (raw === undefined || !/^-?\d+$/.test(raw)) return null;
+  const value = Number(raw);
+  return Number.isSafeInteger(value) ? value : null;
 }
 
 // fast-check's seed: an integer.
 function parseCheckSeed(raw: string | undefined): number {
-  const seed = raw === undefined ? 1 : Number(raw);
-  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed for check and matrix must be an integer (fast-check's seed), got ${JSON.stringify(raw)}`);
+  if (raw === undefined) return 1;
+  const seed = decimalInteger(raw);
+  if (seed === null) throw new UsageError(`--seed for check and matrix must be a decimal integer (fast-check's seed), got ${JSON.stringify(raw)}`);
   return seed;
 }
 
+// Ten million runs take over a week at the suite's pace; a sweep that large is split with --shard.
+const MAX_RUNS = 10_000_000;
+
+// The upper bound of each count option, and why.
+const COUNT_LIMITS: Record<string, { max: number; why: string }> = {
+  '--runs': { max: MAX_RUNS, why: ' (split larger sweeps with --shard)' },
+  '--max-shrinks': { max: MAX_RUNS, why: '' },
+  '--workers': { max: 256, why: ' (one thread per core is the most that helps)' },
+  '--seeds': { max: 1_000, why: ' (each seed runs every configuration of the experiment)' },
+};
+
 function parseRuns(raw: string | undefined, fallback: number, name = '--runs'): number {
-  const runs = raw === undefined ? fallback : Number(raw);
-  if (!Number.isSafeInteger(runs) || runs < 1) throw new UsageError(`${name} must be an integer >= 1, got ${JSON.stringify(raw)}`);
+  if (raw === undefined) return fallback;
+  const { max, why } = COUNT_LIMITS[name] ?? { max: MAX_RUNS, why: '' };
+  const runs = decimalInteger(raw);
+  if (runs === null || runs < 1 || runs > max) {
+    throw new UsageError(`${name} must be a decimal integer between 1 and ${max.toLocaleString('en-US')}${why}, got ${JSON.stringify(raw)}`);
+  }
   return runs;
 }
 
 // A run's index in a check (0-based).
 function parseRunIndex(raw: string): number {
-  const run = Number(raw);
-  if (!Number.isSafeInteger(run) || run < 0 || raw.trim() === '') throw new UsageError(`--from-run must be an integer >= 0, got ${JSON.stringify(raw)}`);
+  const run = decimalInteger(raw);
+  if (run === null || run < 0 || run >= MAX_RUNS) throw new UsageError(`--from-run must be a decimal integer between 0 and ${MAX_RUNS - 1}, got ${JSON.stringify(raw)}`);
   return run;
 }
 
+// One virtual day: the kernel demo prints per-second figures, and a longer run only takes longer.
+const MAX_DEMO_MS = 86_400_000;
+
 function parseMs(raw: string | undefined): number {
   if (raw === undefined) return 10_000;
-  const ms = Number(raw);
-  if (!Number.isFinite(ms) || ms < 0) throw new UsageError(`--ms must be a finite number >= 0, got ${JSON.stringify(raw)}`);
+  const ms = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_DEMO_MS) throw new UsageError(`--ms must be a finite number >= 0, at most ${MAX_DEMO_MS} (one virtual day), got ${JSON.stringify(raw)}`);
   return ms;
 }
 
-function usageError(message: string): number {
-  process.stderr.write(`kafka-sim: ${message}\n\n${USAGE}\n`);
+// One line, and where to read more.
+function usageError(message: string, command?: CommandName): number {
+  const help = command === undefined || command === 'help' ? 'kafka-sim --help' : `kafka-sim ${command} --help`;
+  process.stderr.write(`kafka-sim: ${message}\nsee ${help}\n`);
   return 2;
 }
 

@@ -86,6 +86,20 @@ function quietLine(quiet: RunResult['quiet'], capMs: number): string {
   return `quiet period: NOT SETTLED within ${ms(capMs)} ms: ${quiet.waitingFor}`;
 }
 
+// Checkers that judge progress, not safety: their failures are late work, not lost work.
+const LIVENESS_CHECKERS = new Set(['group-drained', 'group-convergence']);
+
+// What follows a checker's name: its anomaly counts, and for a liveness checker what they mean.
+function checkerDetail(r: RunResult['checkers']['results'][number]): string {
+  if (Object.keys(r.anomalies).length === 0) return LIVENESS_CHECKERS.has(r.checker) ? ' (liveness)' : '';
+  if (r.checker === 'group-drained') {
+    const undrained = (r.examples.undrained ?? []) as Array<{ partition: string; count: number; offsets: number[] }>;
+    const where = undrained.map((c) => `${c.partition} ${c.count} from offset ${c.offsets[0]}`).join(', ');
+    return ` (liveness): ${r.anomalies.undrained} records not processed by the end, all past what the group processed or committed (late, not lost): ${where}`;
+  }
+  return `${LIVENESS_CHECKERS.has(r.checker) ? ' (liveness)' : ''}: ${JSON.stringify(r.anomalies)}`;
+}
+
 /** The run as text for a terminal. */
 export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderChanges: readonly LeaderChange[], wallMs: number): string {
   const sends = sendStats(result.history);
@@ -96,7 +110,7 @@ export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderC
     ...leaderChanges.flatMap((c) => leaderLine(scenario, c)),
     ...generationChanges(result),
   ].sort((a, b) => a.atMs - b.atMs);
-  const verdicts = result.checkers.results.map((r) => `  ${r.valid === true ? 'ok     ' : r.valid === false ? 'FAILED ' : 'unknown'} ${r.checker}${Object.keys(r.anomalies).length > 0 ? `: ${JSON.stringify(r.anomalies)}` : ''}`);
+  const verdicts = result.checkers.results.map((r) => `  ${r.valid === true ? 'ok     ' : r.valid === false ? 'FAILED ' : 'unknown'} ${r.checker}${checkerDetail(r)}`);
   const invariants = result.invariants.map((r) => `  ${r.valid ? 'ok     ' : 'FAILED '} ${r.invariant}${r.valid ? '' : ` (${r.violations})`}`);
   return [
     `kafka-sim run (seed ${JSON.stringify(scenario.seed)}, Kafka ${scenario.kafka.version}): ${scenario.brokers} brokers, ${scenario.topics.map((t) => `${t.name} ${t.partitions}x RF ${t.replicationFactor} min ISR ${t.minInsyncReplicas ?? 1}`).join(', ')}; ${scenario.producers.length} producers, ${scenario.readers.length} readers${scenario.consumers.length > 0 ? `, ${scenario.consumers.length} group consumers` : ''}; ${(result.virtualMs / 1000).toFixed(1)} virtual s in ${(wallMs / 1000).toFixed(1)} s${scenario.weakenings.length > 0 ? `; weakenings: ${scenario.weakenings.join(', ')}` : ''}`,

@@ -1,16 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
 
-const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
-
-function cli(cwd: string, ...args: string[]) {
-  const out = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd });
-  return { status: out.status, stdout: out.stdout, stderr: out.stderr };
-}
+const cli = (cwd: string, ...args: string[]) => runCli(args, cwd);
 
 describe('kafka-sim check', () => {
   it('finds and shrinks a counterexample for a weakening, writes its capsule, and replay reproduces it (exit 1)', () => {
@@ -42,7 +36,7 @@ describe('kafka-sim check', () => {
     const weakening = cli(dir, 'check', '--weaken', 'acks-2');
     expect(weakening.status).toBe(2);
     expect(weakening.stderr).toContain('--weaken: got "acks-2", allowed: one of acks-1');
-    expect(cli(dir, 'check', '--runs', '0').stderr).toContain('--runs must be an integer >= 1, got "0"');
+    expect(cli(dir, 'check', '--runs', '0').stderr).toContain('--runs must be a decimal integer between 1 and 10,000,000 (split larger sweeps with --shard), got "0"');
     expect(cli(dir, 'run', '--weaken', 'acks-1').stderr).toContain('--property, --weaken, --shard, --workers, --merge and --from-run are options of check');
     expect(cli(dir, 'run', '--runs', '5').stderr).toContain('--runs and --max-shrinks are options of check and matrix');
   });

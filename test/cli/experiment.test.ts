@@ -1,17 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
 import { launchBrowser } from '../support/launchBrowser.ts';
 
-const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
-
-function cli(...args: string[]) {
-  const out = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { status: out.status, stdout: out.stdout, stderr: out.stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 describe('kafka-sim experiment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-sim-experiment-'));
@@ -76,7 +71,7 @@ describe('kafka-sim experiment', () => {
   it('prints JSON with --json', () => {
     const json = cli('experiment', 'ordering', '--quick', '--seeds', '1', '--out', dir, '--json');
     expect(json.status).toBe(0);
-    const [result] = JSON.parse(json.stdout);
+    const [result] = (JSON.parse(json.stdout) as { experiments: unknown[] }).experiments;
     expect(result).toMatchObject({ name: 'ordering', files: { svg: join(dir, 'ordering.svg') } });
   });
 
@@ -85,7 +80,7 @@ describe('kafka-sim experiment', () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown experiment "latency"; experiments: keys, acks, ordering, group-sizing, rebalance, failover, scaling, or all/);
     expect(cli('experiment').stderr).toMatch(/experiment needs a name/);
-    expect(cli('experiment', 'keys', '--seeds', 'many').stderr).toMatch(/--seeds must be an integer >= 1, got "many"/);
+    expect(cli('experiment', 'keys', '--seeds', 'many').stderr).toMatch(/--seeds must be a decimal integer between 1 and 1,000 \(each seed runs every configuration of the experiment\), got "many"/);
     expect(cli('experiment', 'keys', '--seed', '3').stderr).toMatch(/use --seeds N, not --seed/);
     const misplaced = cli('run', '--quick');
     expect(misplaced.status).toBe(2);

@@ -2,16 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { bin, runCli } from '../support/cli.ts';
 import { defaultScenario } from '../../src/scenario/defaultScenario.ts';
 
-const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
-
-function cli(...args: string[]) {
-  const out = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { status: out.status, stdout: out.stdout, stderr: out.stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 describe('kafka-sim run', () => {
   it('runs the embedded default scenario: a leader crash and an isolated leader, every acknowledged write read, valid', () => {
@@ -81,7 +76,7 @@ describe('kafka-sim kernel-demo', () => {
     expect(badCommand.stderr).toContain('unknown command "frobnicate"');
     const badMs = cli('kernel-demo', '--ms=-3');
     expect(badMs.status).toBe(2);
-    expect(badMs.stderr).toContain('--ms must be a finite number >= 0, got "-3"');
+    expect(badMs.stderr).toContain('--ms must be a finite number >= 0, at most 86400000 (one virtual day), got "-3"');
     expect(cli('run', '--bogus').status).toBe(2);
     expect(cli('run', '--ms', '5').stderr).toContain('--ms is for kernel-demo');
   });

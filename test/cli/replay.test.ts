@@ -1,19 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
 import { makeCapsule } from '../../src/scenario/capsule.ts';
 import { resolveScenario } from '../../src/scenario/resolveScenario.ts';
 import { runResolvedScenario } from '../../src/scenario/runResolvedScenario.ts';
 
-const bin = fileURLToPath(new URL('../../bin/kafka-sim.js', import.meta.url));
-
-function cli(...args: string[]) {
-  const out = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { status: out.status, stdout: out.stdout, stderr: out.stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 // An acks=1 producer writing to a leader that is cut off from its followers and the controller: writes are lost.
 const scenario = resolveScenario({

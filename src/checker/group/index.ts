@@ -4,13 +4,13 @@
 import type { GroupLog } from '../../history/GroupNote.ts';
 import type { History } from '../../history/History.ts';
 import type { CheckResult } from '../CheckResult.ts';
-import { atLeastOnce, type ExpectedRecord } from './atLeastOnce.ts';
+import { atLeastOnce, groupDrained, type ExpectedRecord } from './atLeastOnce.ts';
 import { committedOffsetsMonotonic } from './committedOffsetsMonotonic.ts';
 import { processingOrder } from './processingOrder.ts';
 import { singleOwner } from './singleOwner.ts';
 import { staleCommits } from './staleCommits.ts';
 
-export { atLeastOnce, MAX_UNPROCESSED_SHOWN, type ExpectedRecord, type UnprocessedCase } from './atLeastOnce.ts';
+export { atLeastOnce, groupDrained, MAX_UNPROCESSED_SHOWN, type ExpectedRecord, type UnprocessedCase } from './atLeastOnce.ts';
 export { groupConvergence, type FinalGroup, type NotConvergedCase } from './groupConvergence.ts';
 export { committedOffsetsMonotonic, type CommitRef, type CommittedOffsetRegressionCase } from './committedOffsetsMonotonic.ts';
 export { processingOrder, type ProcessingOrderCase } from './processingOrder.ts';
@@ -47,6 +47,7 @@ export function checkGroups(input: CheckGroupsInput): CheckGroupsResult {
     committedOffsetsMonotonic(history, groupOf),
     processingOrder(log),
     atLeastOnce(log, expected, groupIds),
+    groupDrained(log, expected, groupIds),
   ];
   const anomalies: Record<string, number> = {};
   for (const result of results) Object.assign(anomalies, result.anomalies);

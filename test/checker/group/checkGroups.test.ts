@@ -3,7 +3,7 @@ import { checkGroups } from '../../../src/checker/group/index.ts';
 import { HistoryRecorder } from '../../../src/history/History.ts';
 import { expectedRecords, GroupLogBuilder, range } from './groupLogBuilder.ts';
 
-const checkerNames = ['single-owner', 'stale-commit', 'committed-offsets', 'processing-order', 'at-least-once'];
+const checkerNames = ['single-owner', 'stale-commit', 'committed-offsets', 'processing-order', 'at-least-once', 'group-drained'];
 
 describe('checkGroups', () => {
   it('passes a clean hand-over although the history holds no commits to judge', () => {
@@ -22,6 +22,7 @@ describe('checkGroups', () => {
       ['committed-offsets', 'unknown'],
       ['processing-order', true],
       ['at-least-once', true],
+      ['group-drained', true],
     ]);
   });
 
