@@ -74,7 +74,7 @@ describe('the quiet period', () => {
     expect(result.quiet.endMs - result.quiet.startMs).toBeGreaterThanOrEqual(20_000);
     expect(result.valid).toBe(false);
     const failed = result.checkers.results.filter((r) => r.valid === false).map((r) => r.checker);
-    expect(failed.some((name) => name === 'at-least-once' || name === 'group-convergence')).toBe(true);
+    expect(failed.some((name) => name === 'group-drained' || name === 'group-convergence')).toBe(true);
   });
 });
 
