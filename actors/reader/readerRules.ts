@@ -72,8 +72,8 @@ export interface ReaderState {
   /** When the last metadata request ended (answered or abandoned): the next waits retry.backoff.ms after it. */
   readonly metadataDoneMs: number;
   readonly metadataRefreshWanted: boolean;
-  /** Metadata responses applied since boot. */
-  readonly metadataUpdates: number;
+  /** The correlation id of the last metadata request answered (-1 before any): a read-to-end waits for a fresh one. */
+  readonly lastMetadataAnswered: number;
   /** Undefined until metadata has named the partitions to read. */
   readonly assignment: readonly ReaderPartition[] | undefined;
   readonly positions: FetchPositions;
@@ -125,7 +125,7 @@ export function bootReader(config: ReaderConfig): ReaderState {
     metadataRequest: null,
     metadataDoneMs: -Infinity,
     metadataRefreshWanted: true,
-    metadataUpdates: 0,
+    lastMetadataAnswered: -1,
     assignment: undefined,
     positions: {},
     awaitingReset: [],
@@ -179,7 +179,6 @@ export function onMetadataResponse(state: ReaderState, response: MetadataRespons
   const request = state.metadataRequest;
   if (request === null || response.correlationId !== request.correlationId || brokerIdOf(response.from) !== request.node) return state;
   const leaders = updatePartitionLeaders(state.leaders, response.partitions);
-  const metadataUpdates = state.metadataUpdates + 1;
   // Positions read under another leader wait for validation; what was fetched for them is dropped.
   const validated = validatePositionsForCurrentLeaders(state.validation, leaders);
   let next: ReaderState = {
@@ -191,7 +190,7 @@ export function onMetadataResponse(state: ReaderState, response: MetadataRespons
     knownBrokers: response.brokers.length > 0 ? response.brokers : state.knownBrokers,
     metadataRequest: null,
     metadataDoneMs: nowMs,
-    metadataUpdates,
+    lastMetadataAnswered: request.correlationId,
   };
   const resolved = resolveAssignment(state.config, response);
   if (next.assignment === undefined) {
@@ -228,9 +227,10 @@ function wantMetadata(state: ReaderState, nowMs: number, out: Out): ReaderState 
 function assign(state: ReaderState, assignment: readonly ReaderPartition[], out: Out): ReaderState {
   const keys = assignment.map((p) => p.key);
   out.push(...assignNotes(state.nextOperationId, keys));
-  // The first assignment already starts at offset 0: a read-to-end asked before it needs no seek.
-  const readToEnd = state.readToEnd.phase === 'requested' ? beginReadToEnd(state.metadataUpdates, false) : state.readToEnd;
-  return { ...state, assignment, positions: positionsAtBeginning(keys), nextOperationId: state.nextOperationId + 1, readToEnd };
+  // The first assignment already starts at offset 0: a read-to-end asked before it needs no seek, only fresh metadata.
+  const beginning = state.readToEnd.phase === 'requested';
+  const readToEnd = beginning ? beginReadToEnd(state.nextCorrelationId) : state.readToEnd;
+  return { ...state, assignment, positions: positionsAtBeginning(keys), nextOperationId: state.nextOperationId + 1, readToEnd, metadataRefreshWanted: state.metadataRefreshWanted || beginning };
 }
 
 // ---- The poll loop ----
@@ -297,7 +297,7 @@ function beginPoll(state: ReaderState, nowMs: number, out: Out): ReaderState {
       validation: forgetPositions(next.validation, keys),
       fetcher: discardPartitions(next.fetcher, keys),
       nextOperationId: next.nextOperationId + 1,
-      readToEnd: beginReadToEnd(next.metadataUpdates, next.metadataRequest !== null),
+      readToEnd: beginReadToEnd(next.nextCorrelationId),
     };
     next = wantMetadata(next, nowMs, out);
   }
@@ -328,7 +328,7 @@ function isReadDone(state: ReaderState): boolean {
   const { assignment } = state;
   if (assignment === undefined || state.addedPartitions.length > 0 || state.awaitingReset.length > 0 || hasAwaitingValidation(state.validation)) return false;
   const caughtUp = assignment.every((p) => isCaughtUp(state.fetcher, p.key, state.positions[p.key] as number));
-  return isReadToEndDone(state.readToEnd, caughtUp, state.metadataUpdates);
+  return isReadToEndDone(state.readToEnd, caughtUp, state.lastMetadataAnswered);
 }
 
 // ---- Fetching and offset resets ----
