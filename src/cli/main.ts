@@ -15,6 +15,7 @@ import { formatMatrix, runMatrix } from './matrixCommand.ts';
 import { progressBar } from './progressBar.ts';
 import { loadScenario, runAndDescribe, ScenarioInputError } from './runCommand.ts';
 import { commandHelp, commandNames, isCommand, overview, type CommandName } from './help.ts';
+import { checkOutputDir, checkOutputFile, OutputPathError } from './outputPaths.ts';
 
 /** The exit code of an internal error: a bug of kafka-sim, not of the input (sysexits' EX_SOFTWARE). */
 const INTERNAL_ERROR = 70;
@@ -105,6 +106,10 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError('--kafka is an option of run, check and matrix (a capsule replays the version it recorded)');
     }
     const kafkaVersion = parseKafkaVersion(values.kafka);
+    // Output paths first: a run must not end in a failed write.
+    if (values.report !== undefined) checkOutputFile(values.report, '--report');
+    if (values.mermaid !== undefined) checkOutputFile(values.mermaid, '--mermaid');
+    if (values.out !== undefined) checkOutputDir(values.out, '--out');
     if (command !== 'experiment' && (values.out !== undefined || values.seeds !== undefined || values.quick !== undefined)) {
       throw new UsageError('--out, --seeds and --quick are options of experiment');
     }
@@ -205,7 +210,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof UsageError) return usageError(err.message, command);
-    if (err instanceof CapsuleInputError || err instanceof ScenarioInputError || err instanceof CheckInputError || err instanceof ExperimentInputError) {
+    if (err instanceof CapsuleInputError || err instanceof ScenarioInputError || err instanceof CheckInputError || err instanceof ExperimentInputError || err instanceof OutputPathError) {
       process.stderr.write(`kafka-sim: ${err.message}\n`);
       return 2;
     }

@@ -1,4 +1,5 @@
 // `kafka-sim replay capsule.json`: runs a replay capsule again and checks it reproduces the run it recorded.
+import { tooDeep } from './jsonDepth.ts';
 import { readFileSync } from 'node:fs';
 import { CAPSULE_FORMAT_VERSION, replayCapsule, type ReplayCapsule } from '../scenario/capsule.ts';
 import { ScenarioError } from '../scenario/ScenarioError.ts';
@@ -25,6 +26,8 @@ export function readCapsule(path: string): ReplayCapsule {
   } catch (err) {
     throw new CapsuleInputError(`cannot read capsule ${JSON.stringify(path)}: ${(err as Error).message}`);
   }
+  const deep = tooDeep(text, `capsule ${JSON.stringify(path)}`);
+  if (deep !== null) throw new CapsuleInputError(deep);
   let capsule: Partial<ReplayCapsule>;
   try {
     capsule = JSON.parse(text) as Partial<ReplayCapsule>;
@@ -35,7 +38,19 @@ export function readCapsule(path: string): ReplayCapsule {
   if (capsule.formatVersion !== CAPSULE_FORMAT_VERSION) {
     throw new CapsuleInputError(`capsule formatVersion: got ${JSON.stringify(capsule.formatVersion)}, allowed: ${CAPSULE_FORMAT_VERSION}`);
   }
-  if (typeof capsule.traceHash !== 'string') throw new CapsuleInputError(`capsule traceHash: got ${JSON.stringify(capsule.traceHash)}, allowed: a hex string`);
+  if (typeof capsule.traceHash !== 'string' || !/^[0-9a-f]{64}$/.test(capsule.traceHash)) {
+    throw new CapsuleInputError(`capsule traceHash: got ${JSON.stringify(capsule.traceHash)}, allowed: a SHA-256 hex string (64 characters)`);
+  }
+  if (!Array.isArray(capsule.violations) || !capsule.violations.every((v) => typeof v === 'string')) {
+    throw new CapsuleInputError(`capsule violations: got ${JSON.stringify(capsule.violations)?.slice(0, 80)}, allowed: an array of strings (empty for a valid run)`);
+  }
+  if (capsule.property !== undefined && typeof capsule.property !== 'string') {
+    throw new CapsuleInputError(`capsule property: got ${JSON.stringify(capsule.property)?.slice(0, 80)}, allowed: a property name, or no field`);
+  }
+  const { fastCheck } = capsule;
+  if (fastCheck !== undefined && (fastCheck === null || typeof fastCheck !== 'object' || !Number.isSafeInteger(fastCheck.seed) || typeof fastCheck.path !== 'string')) {
+    throw new CapsuleInputError(`capsule fastCheck: got ${JSON.stringify(fastCheck)?.slice(0, 80)}, allowed: { seed: an integer, path: a string }, or no field`);
+  }
   try {
     validateScenario(capsule.scenario);
   } catch (err) {

@@ -1,5 +1,6 @@
 // `kafka-sim run [file]`: runs a scenario file (or the embedded default scenario) and prints its story. A run
 // that finds a violation, or whose simulation fails, writes its replay capsule.
+import { tooDeep } from './jsonDepth.ts';
 import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -38,6 +39,8 @@ export function loadScenario(file: string | undefined, seed: number | string | u
     } catch (err) {
       throw new ScenarioInputError(`cannot read scenario ${JSON.stringify(file)}: ${(err as Error).message}`);
     }
+    const deep = tooDeep(text, `scenario ${JSON.stringify(file)}`);
+    if (deep !== null) throw new ScenarioInputError(deep);
     try {
       scenario = JSON.parse(text) as Scenario;
     } catch (err) {

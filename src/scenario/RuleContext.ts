@@ -3,7 +3,7 @@ import { CONSUMER_OFFSETS_TOPIC } from '../protocol/groupMessages.ts';
 import { controllerDefaults } from '../../actors/controller/controllerDefaults.ts';
 import { clientNodeId, type ClientRole } from './clientNodeId.ts';
 import { defaultDurations, type DurationLengths } from './Scenario.ts';
-import { MAX_BROKERS } from './scenarioSchema.ts';
+import { MAX_BROKERS, MAX_PARTITIONS } from './scenarioSchema.ts';
 import type { ScenarioView } from './ScenarioView.ts';
 
 /** One client node: its id (given or by default), where it is declared, and whether the id was given. */
@@ -56,7 +56,7 @@ export function ruleContext(view: ScenarioView): RuleContext {
 function offsetsPartitionKeys(view: ScenarioView): string[] {
   if (groupIds(view).length === 0) return [];
   const configured = view.at(['controller', 'offsetsTopicNumPartitions']);
-  const count = Number.isInteger(configured) && (configured as number) >= 1 && (configured as number) <= 10_000 ? (configured as number) : controllerDefaults.offsetsTopicNumPartitions;
+  const count = Number.isInteger(configured) && (configured as number) >= 1 && (configured as number) <= MAX_PARTITIONS ? (configured as number) : controllerDefaults.offsetsTopicNumPartitions;
   return Array.from({ length: count }, (_, p) => `${CONSUMER_OFFSETS_TOPIC}-${p}`);
 }
 
@@ -66,7 +66,7 @@ function partitionKeys(view: ScenarioView): string[] {
   if (!Array.isArray(topics)) return [];
   return topics.flatMap((topic: { name?: unknown; partitions?: unknown } | null) => {
     const { name, partitions } = topic ?? {};
-    if (typeof name !== 'string' || !Number.isInteger(partitions) || (partitions as number) < 1 || (partitions as number) > 10_000) return [];
+    if (typeof name !== 'string' || !Number.isInteger(partitions) || (partitions as number) < 1 || (partitions as number) > MAX_PARTITIONS) return [];
     return Array.from({ length: partitions as number }, (_, p) => `${name}-${p}`);
   });
 }

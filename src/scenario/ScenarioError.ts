@@ -9,14 +9,18 @@ export interface ScenarioIssue {
 
 /**
  * A scenario that cannot run. It carries every issue found, not just the first, so one edit of the scenario
- * file can fix them all; the message lists them one per line: `brokers: got 0, allowed: an integer between 1 and 50`.
+ * file can fix them all. One issue is one line (`invalid scenario: brokers: got 0, allowed: an integer between 1
+ * and 50`); several are listed one per line under a count.
  */
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
 
   constructor(readonly issues: readonly ScenarioIssue[]) {
-    const count = issues.length === 1 ? '1 issue' : `${issues.length} issues`;
-    super(`Invalid scenario (${count}):\n${issues.map((issue) => `  ${describeIssue(issue)}`).join('\n')}`);
+    super(
+      issues.length === 1
+        ? `invalid scenario: ${describeIssue(issues[0] as ScenarioIssue)}`
+        : `Invalid scenario (${issues.length} issues):\n${issues.map((issue) => `  ${describeIssue(issue)}`).join('\n')}`,
+    );
   }
 }
 

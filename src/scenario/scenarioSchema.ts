@@ -9,12 +9,26 @@ import { consumerDefaults } from '../../actors/consumer/consumerDefaults.ts';
 import { producerDefaults } from '../../actors/producer/producerDefaults.ts';
 import type { ReaderSettings } from '../../actors/reader/readerDefaults.ts';
 import { quietEndsValues, type ConsumerSpec, type Durations, type KeySpec, type ReaderSpec, type TopicSpec, type WorkloadSpec } from './Scenario.ts';
-import { boolean, integer, oneOf, positiveNumber, strictObject } from './schemaParts.ts';
+import { boolean, boundedArray, integer, oneOf, positiveNumber, strictObject } from './schemaParts.ts';
 import { kafkaVersions } from './kafkaProfile.ts';
 import { weakeningNames } from './weakenings.ts';
 
 /** The largest cluster a scenario may ask for. */
 export const MAX_BROKERS = 50;
+
+// Upper bounds on every size, each with its reason: a run keeps every broker, partition, client and record in
+// memory and simulates every message, so a size past these is a mistake or a run that would not end.
+/** Partitions per topic (RuleContext resolves fault roles over at most as many). */
+export const MAX_PARTITIONS = 10_000;
+const PARTITIONS_WHY = 'the simulator holds every replica of every partition in memory';
+const MAX_RECORDS = 10_000_000;
+const RECORDS_WHY = 'the history keeps every record';
+const MAX_RATE = 1_000_000;
+const MAX_DURATION_MS = 3_600_000;
+const DURATION_WHY = 'one virtual hour; every message of it is simulated';
+const MAX_CLIENTS = 1_000;
+const CLIENTS_WHY = 'each client is an actor with its own connections';
+const MAX_FAULTS = 10_000;
 
 // Kafka's Topic.validate: at most 249 characters of [a-zA-Z0-9._-], and not "." or "..".
 const topicName = z
@@ -26,7 +40,7 @@ const nodeId = z.string({ error: 'a non-empty string' }).min(1);
 
 const topicSchema = strictObject({
   name: topicName,
-  partitions: integer(1),
+  partitions: integer(1, MAX_PARTITIONS, PARTITIONS_WHY),
   replicationFactor: integer(1, MAX_BROKERS),
   minInsyncReplicas: integer(1, MAX_BROKERS).optional(),
 });
@@ -43,10 +57,10 @@ const keySchema = z.discriminatedUnion(
 
 const workloadSchema = strictObject({
   topic: topicName,
-  records: integer(0),
-  ratePerSec: positiveNumber(),
+  records: integer(0, MAX_RECORDS, RECORDS_WHY),
+  ratePerSec: positiveNumber(MAX_RATE, 'records per virtual second, each simulated as messages'),
   keys: keySchema,
-  startMs: integer(0).optional(),
+  startMs: integer(0, MAX_DURATION_MS, DURATION_WHY).optional(),
 });
 
 // Only the names here: resolveProducerConfig checks the values and how they combine (clusterRules.ts).
@@ -144,10 +158,10 @@ const networkSchema = strictObject({
 });
 
 const durationsSchema = strictObject({
-  startupMs: integer(1),
-  safetyMs: integer(1),
-  quietMs: integer(1),
-  finalReadMs: integer(1),
+  startupMs: integer(1, MAX_DURATION_MS, DURATION_WHY),
+  safetyMs: integer(1, MAX_DURATION_MS, DURATION_WHY),
+  quietMs: integer(1, MAX_DURATION_MS, DURATION_WHY),
+  finalReadMs: integer(1, MAX_DURATION_MS, DURATION_WHY),
   quietEnds: oneOf(quietEndsValues),
 } satisfies Record<keyof Durations, z.ZodType>).partial();
 
@@ -160,8 +174,8 @@ const consumerSchema = strictObject({
   groupId: z.string({ error: 'a non-empty group id' }).min(1),
   topics: z.array(topicName, { error: 'a non-empty array of topic names' }).min(1),
   settings: consumerSettingsSchema.optional(),
-  startMs: integer(0).optional(),
-  stopMs: integer(0).optional(),
+  startMs: integer(0, MAX_DURATION_MS, DURATION_WHY).optional(),
+  stopMs: integer(0, MAX_DURATION_MS, DURATION_WHY).optional(),
 });
 
 const operationSchema = strictObject({
@@ -175,19 +189,19 @@ const operationSchema = strictObject({
 export const scenarioSchema = strictObject({
   seed: z.union([z.number(), z.string()], { error: 'a finite number or a string' }),
   brokers: integer(1, MAX_BROKERS),
-  topics: z.array(topicSchema, { error: 'an array of { name, partitions, replicationFactor, minInsyncReplicas? }' }),
-  producers: z.array(producerSchema, { error: 'an array of { id?, settings?, workload }' }),
-  readers: z.array(readerSchema, { error: 'an array of { id?, topics, settings? }' }),
-  consumers: z.array(consumerSchema, { error: 'an array of { id?, groupId, topics, settings?, startMs?, stopMs? }' }).optional(),
+  topics: boundedArray(topicSchema, MAX_CLIENTS, 'an array of { name, partitions, replicationFactor, minInsyncReplicas? }', 'each topic has its own partitions on every broker'),
+  producers: boundedArray(producerSchema, MAX_CLIENTS, 'an array of { id?, settings?, workload }', CLIENTS_WHY),
+  readers: boundedArray(readerSchema, MAX_CLIENTS, 'an array of { id?, topics, settings? }', CLIENTS_WHY),
+  consumers: boundedArray(consumerSchema, MAX_CLIENTS, 'an array of { id?, groupId, topics, settings?, startMs?, stopMs? }', CLIENTS_WHY).optional(),
   operations: z.array(operationSchema, { error: "an array of { atMs, kind: 'createPartitions', topic, totalCount }" }).optional(),
   broker: brokerSettingsSchema.optional(),
   controller: controllerSettingsSchema.optional(),
   network: networkSchema.optional(),
   // Each fault is checked by validateFault, which knows the node ids (faultRules.ts).
-  faults: z.array(z.unknown(), { error: 'an array of faults' }).optional(),
+  faults: boundedArray(z.unknown(), MAX_FAULTS, 'an array of faults', 'a fault schedule that long is a generated one gone wrong').optional(),
   weakenings: z.array(oneOf(weakeningNames as [string, ...string[]]), { error: 'an array of weakening names' }).optional(),
   durations: durationsSchema.optional(),
-  invariantSampleMs: integer(1).optional(),
+  invariantSampleMs: integer(1, MAX_DURATION_MS, DURATION_WHY).optional(),
   kafka: strictObject({ version: oneOf(kafkaVersions) }).optional(),
 });
 

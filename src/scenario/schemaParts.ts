@@ -2,16 +2,23 @@
 // allowed ("an integer >= 1"), so a zod issue converts into a ScenarioIssue without rewording zod's text.
 import { z } from 'zod';
 
-/** An integer in [min, max] (safe integers only: NaN, Infinity and 1.5 are refused). */
-export function integer(min: number, max?: number) {
-  const allowed = max === undefined ? `an integer >= ${min}` : `an integer between ${min} and ${max}`;
+/** An integer in [min, max] (safe integers only: NaN, Infinity and 1.5 are refused); `why` says why the bound. */
+export function integer(min: number, max?: number, why?: string) {
+  const allowed = (max === undefined ? `an integer >= ${min}` : `an integer between ${min} and ${max}`) + (why === undefined ? '' : ` (${why})`);
   const atLeast = z.int({ error: allowed }).min(min);
   return max === undefined ? atLeast : atLeast.max(max);
 }
 
-/** A finite number > 0. */
-export function positiveNumber() {
-  return z.number({ error: 'a number > 0' }).positive();
+/** A finite number > 0, at most `max` when given (`why` says why the bound). */
+export function positiveNumber(max?: number, why?: string) {
+  const allowed = (max === undefined ? 'a number > 0' : `a number > 0 and at most ${max}`) + (why === undefined ? '' : ` (${why})`);
+  const positive = z.number({ error: allowed }).positive();
+  return max === undefined ? positive : positive.max(max);
+}
+
+/** An array of at most `max` items (`why` says why the bound); `error` says what the items are. */
+export function boundedArray<T extends z.ZodType>(item: T, max: number, error: string, why: string) {
+  return z.array(item, { error }).max(max, { error: `${error}, at most ${max} (${why})` });
 }
 
 /** true or false. */

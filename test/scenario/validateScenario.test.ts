@@ -84,7 +84,7 @@ function errorOf(input: unknown): ScenarioError {
 }
 
 /** The one line an issue gets in the message. */
-const line = (issue: ScenarioIssue) => expect.stringContaining(`\n  ${issue.path}: got `);
+const line = (issue: ScenarioIssue) => expect.stringContaining(`${issue.path}: got `);
 
 describe('validateScenario', () => {
   it('accepts a minimal scenario and returns it unchanged', () => {
@@ -99,8 +99,9 @@ describe('validateScenario', () => {
 
   it('reports a ratePerSec that is not positive with its path, its value and what is allowed', () => {
     const error = errorOf(changed((s) => (s.producers = [s.producers[0], { ...s.producers[0], workload: { ...s.producers[0].workload, ratePerSec: -5 } }])));
-    expect(error.issues).toEqual([{ path: 'producers[1].workload.ratePerSec', value: -5, allowed: 'a number > 0' }]);
-    expect(error.message).toBe('Invalid scenario (1 issue):\n  producers[1].workload.ratePerSec: got -5, allowed: a number > 0');
+    const allowed = 'a number > 0 and at most 1000000 (records per virtual second, each simulated as messages)';
+    expect(error.issues).toEqual([{ path: 'producers[1].workload.ratePerSec', value: -5, allowed }]);
+    expect(error.message).toBe(`invalid scenario: producers[1].workload.ratePerSec: got -5, allowed: ${allowed}`);
     expect(error.message).toEqual(line(error.issues[0] as ScenarioIssue));
   });
 
@@ -113,8 +114,9 @@ describe('validateScenario', () => {
     ['a fractional broker count', (s) => (s.brokers = 2.5), 'brokers', 2.5, 'an integer between 1 and 50'],
     ['a broker count as a string', (s) => (s.brokers = '3'), 'brokers', '3', 'an integer between 1 and 50'],
     ['a missing topics list', (s) => delete s.topics, 'topics', undefined, 'an array of'],
-    ['no partitions', (s) => (s.topics[0].partitions = 0), 'topics[0].partitions', 0, 'an integer >= 1'],
-    ['NaN partitions', (s) => (s.topics[0].partitions = NaN), 'topics[0].partitions', NaN, 'an integer >= 1'],
+    ['no partitions', (s) => (s.topics[0].partitions = 0), 'topics[0].partitions', 0, 'an integer between 1 and 10000'],
+    ['NaN partitions', (s) => (s.topics[0].partitions = NaN), 'topics[0].partitions', NaN, 'an integer between 1 and 10000'],
+    ['too many partitions', (s) => (s.topics[0].partitions = 10_001), 'topics[0].partitions', 10_001, 'an integer between 1 and 10000 (the simulator holds every replica'],
     ['an empty topic name', (s) => s.topics.push({ name: '', partitions: 1, replicationFactor: 1 }), 'topics[1].name', '', 'a Kafka topic name'],
     ['a topic name Kafka refuses', (s) => s.topics.push({ name: 'or/ders', partitions: 1, replicationFactor: 1 }), 'topics[1].name', 'or/ders', 'a Kafka topic name'],
     ['a duplicate topic', (s) => s.topics.push({ ...s.topics[0], partitions: 1 }), 'topics[1].name', 'orders', 'a name no other topic has (topics[0] is "orders")'],
@@ -125,7 +127,8 @@ describe('validateScenario', () => {
     ['a producer writing to an undeclared topic', (s) => (s.producers[0].workload.topic = 'ordres'), 'producers[0].workload.topic', 'ordres', 'a declared topic (orders)'],
     ['a reader reading an undeclared topic', (s) => s.readers[0].topics.push('payments'), 'readers[0].topics[1]', 'payments', 'a declared topic (orders)'],
     ['a reader with no topics', (s) => (s.readers[0].topics = []), 'readers[0].topics', [], 'a non-empty array of topic names'],
-    ['a fractional record count', (s) => (s.producers[0].workload.records = 1.5), 'producers[0].workload.records', 1.5, 'an integer >= 0'],
+    ['a fractional record count', (s) => (s.producers[0].workload.records = 1.5), 'producers[0].workload.records', 1.5, 'an integer between 0 and 10000000'],
+    ['too many records', (s) => (s.producers[0].workload.records = 1e15), 'producers[0].workload.records', 1e15, 'an integer between 0 and 10000000 (the history keeps every record)'],
     ['an infinite rate', (s) => (s.producers[0].workload.ratePerSec = Infinity), 'producers[0].workload.ratePerSec', Infinity, 'a number > 0'],
     ['a keyspace of 0 keys', (s) => (s.producers[0].workload.keys.size = 0), 'producers[0].workload.keys.size', 0, 'an integer >= 1'],
     ['an unknown key kind', (s) => (s.producers[0].workload.keys = { kind: 'random' }), 'producers[0].workload.keys.kind', 'random', "one of { kind: 'keyspace', size }"],
@@ -169,13 +172,14 @@ describe('validateScenario', () => {
     ['a broker flag that is not a boolean', (s) => (s.broker = { freezeHighWatermarkBelowMinIsr: 1 }), 'broker.freezeHighWatermarkBelowMinIsr', 1, 'true or false'],
     ['an unknown controller setting', (s) => (s.controller = { brokerSessionTimeout: 5 }), 'controller.brokerSessionTimeout', 5, 'did you mean brokerSessionTimeoutMs?'],
     ['an unknown replica placer', (s) => (s.controller = { replicaPlacer: 'rack-aware' }), 'controller.replicaPlacer', 'rack-aware', "one of 'striped', 'rackUnaware'"],
-    ['a phase of 0 ms', (s) => (s.durations = { quietMs: 0 }), 'durations.quietMs', 0, 'an integer >= 1'],
-    ['a fractional phase', (s) => (s.durations = { finalReadMs: 1.5 }), 'durations.finalReadMs', 1.5, 'an integer >= 1'],
+    ['a phase of 0 ms', (s) => (s.durations = { quietMs: 0 }), 'durations.quietMs', 0, 'an integer between 1 and 3600000'],
+    ['a fractional phase', (s) => (s.durations = { finalReadMs: 1.5 }), 'durations.finalReadMs', 1.5, 'an integer between 1 and 3600000'],
+    ['a phase past one virtual hour', (s) => (s.durations = { safetyMs: 1e12 }), 'durations.safetyMs', 1e12, 'an integer between 1 and 3600000 (one virtual hour'],
     ['an unknown way to end the quiet period', (s) => (s.durations = { quietEnds: 'soon' }), 'durations.quietEnds', 'soon', "one of 'settled', 'elapsed'"],
     ['an unknown phase', (s) => (s.durations = { warmupMs: 5 }), 'durations.warmupMs', 5, 'the fields of durations are startupMs, safetyMs, quietMs, finalReadMs'],
     ['a startup longer than the safety phase', (s) => (s.durations = { startupMs: 30_000 }), 'durations.startupMs', 30_000, 'an integer below durations.safetyMs (30000)'],
     ['a safety phase shorter than the default startup', (s) => (s.durations = { safetyMs: 4_000 }), 'durations.safetyMs', 4_000, 'an integer above durations.startupMs (5000)'],
-    ['a sample period of 0', (s) => (s.invariantSampleMs = 0), 'invariantSampleMs', 0, 'an integer >= 1'],
+    ['a sample period of 0', (s) => (s.invariantSampleMs = 0), 'invariantSampleMs', 0, 'an integer between 1 and 3600000'],
     ['a fault of an unknown kind', (s) => (s.faults = [{ atMs: 1, kind: 'reboot', node: 'broker-1' }]), 'faults[0].kind', 'reboot', 'one of crash, powerLoss'],
     ['a fault on a broker the cluster does not have', (s) => (s.faults = [{ atMs: 1, kind: 'crash', node: 'broker-4' }]), 'faults[0].node', 'broker-4', 'a known node id (controller, broker-1, broker-2, broker-3, producer-1, reader-1, leader:orders-0, follower:orders-0, followers:orders-0, leader:orders-1'],
     ['a fault before 0', (s) => (s.faults = [{ atMs: -1, kind: 'heal' }]), 'faults[0].atMs', -1, 'a finite number >= 0'],
@@ -201,7 +205,8 @@ describe('validateScenario', () => {
     expect(issue.path).toBe(path);
     expect(issue.value).toEqual(value);
     expect(issue.allowed).toContain(allowed);
-    expect(error.message).toContain(`\n  ${path}: got `);
+    // One issue, one line.
+    expect(error.message).toBe(`invalid scenario: ${path}: got ${error.message.slice(error.message.indexOf(': got ') + 6)}`);
     expect(error.message).toContain(allowed);
   });
 
@@ -299,7 +304,7 @@ describe('validateScenario', () => {
     const name = 'x'.repeat(500);
     const error = errorOf(changed((s) => (s.producers[0].workload.topic = name)));
     expect(error.issues[0]?.value).toBe(name);
-    const messageLine = error.message.split('\n')[1] as string;
+    const messageLine = error.message;
     expect(messageLine.length).toBeLessThan(250);
     expect(messageLine).toContain('...');
   });
