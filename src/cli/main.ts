@@ -12,7 +12,7 @@ import { kafkaVersions, type KafkaVersion } from '../scenario/kafkaProfile.ts';
 import type { PropertyName } from '../scenario/weakenings.ts';
 import { ExperimentInputError, formatExperiment, resolveExperiments, runExperiments } from './experimentCommand.ts';
 import { formatMatrix, runMatrix } from './matrixCommand.ts';
-import { progressBar } from './progressBar.ts';
+import { progressBar, runProgressBar } from './progressBar.ts';
 import { loadScenario, runAndDescribe, ScenarioInputError } from './runCommand.ts';
 import { commandHelp, commandNames, isCommand, overview, type CommandName } from './help.ts';
 import { checkOutputDir, checkOutputFile, OutputPathError } from './outputPaths.ts';
@@ -138,7 +138,11 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length > 1) throw new UsageError(`run takes at most one scenario file, got "${rest.join(' ')}"`);
       if (values.ms !== undefined) throw new UsageError('--ms is for kernel-demo; a scenario sets its own durations');
       const scenario = loadScenario(rest[0], values.seed === undefined ? undefined : parseSeed(values.seed), kafkaVersion);
-      const outcome = runAndDescribe(scenario, 'reports/capsules', () => performance.now(), { report: values.report, mermaid: values.mermaid });
+      // On a terminal, a run shows how far it has got (the quiet and final-read phases count at their caps).
+      const { startupMs, safetyMs, quietMs, finalReadMs } = scenario.durations;
+      const bar = process.stderr.isTTY && !values.json ? runProgressBar(startupMs + safetyMs + quietMs + finalReadMs, () => performance.now()) : undefined;
+      const outcome = runAndDescribe(scenario, 'reports/capsules', () => performance.now(), { report: values.report, mermaid: values.mermaid, progress: bar?.update });
+      bar?.stop();
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
     }

@@ -29,3 +29,27 @@ export function progressBar(): { start(property: string, runs: number): void; ru
     },
   };
 }
+
+/**
+ * The progress of one `kafka-sim run` on a terminal (stderr): virtual seconds reached of at most `plannedMs`, with
+ * an estimate; redrawn at most every 200 wall-clock ms.
+ */
+export function runProgressBar(plannedMs: number, wallClockMs: () => number): { update(virtualMs: number): void; stop(): void } {
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'virtual time [{bar}] {value}/{total} s | {eta_formatted} left', hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(Math.ceil(plannedMs / 1000), 0);
+  let drawnAt = wallClockMs();
+  return {
+    update(virtualMs) {
+      const now = wallClockMs();
+      if (now - drawnAt < 200) return;
+      drawnAt = now;
+      bar.update(Math.min(Math.floor(virtualMs / 1000), bar.getTotal()));
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

@@ -36,19 +36,9 @@ describe('kafka-sim help', () => {
   });
 
   it('prints a usage error as one line and where to read more, exit 2', () => {
+    // The whole range of bad flags is in malformedInputs.test.ts; here, the two shapes of the message.
     const cases: Array<[string[], string, string]> = [
       [['check', '--runs', '1e3'], '--runs must be a decimal integer between 1 and 10,000,000', 'check'],
-      [['check', '--runs', '0x2'], 'got "0x2"', 'check'],
-      [['check', '--runs', ' 2'], 'got " 2"', 'check'],
-      [['check', '--runs', '-1'], 'got "-1"', 'check'],
-      [['matrix', '--runs', '10000001'], 'between 1 and 10,000,000', 'matrix'],
-      [['check', '--seed', ''], '--seed for check and matrix must be a decimal integer', 'check'],
-      [['check', '--seed', '1.5'], 'got "1.5"', 'check'],
-      [['check', '--from-run', '-3'], '--from-run must be a decimal integer', 'check'],
-      [['kernel-demo', '--ms', '1e12'], '--ms must be a finite number >= 0, at most 86400000', 'kernel-demo'],
-      [['kernel-demo', '--seed', '99999999999999999999'], '--seed: got 99999999999999999999', 'kernel-demo'],
-      [['run', '--bogus'], "Unknown option '--bogus'", 'run'],
-      [['help', 'nope'], 'help takes one command name', ''],
       [['frobnicate'], 'unknown command "frobnicate"', ''],
     ];
     for (const [args, message, command] of cases) {
