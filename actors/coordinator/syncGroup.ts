@@ -40,13 +40,7 @@ export function syncGroup(
     case 'CompletingRebalance': {
       const parked = updateMember(group, memberId, { awaitingSync: true });
       if (group.leaderId !== memberId) return settle({ group: parked, effects: [] }, 'Sync', memberId);
-      const written = completeSync(parked, request.assignments);
-      // The assignment-before-commit weakening propagates the assignment at once, without waiting for the record.
-      if (options.assignmentBeforeCommit === true) {
-        const effects = written.effects.map((effect) => (effect.type === 'append' ? { type: effect.type, records: effect.records } : effect));
-        return settle(andThen({ group: parked, effects }, (g) => propagateAssignment(g, completeAssignment(g, request.assignments), nowMs)), 'Sync', memberId);
-      }
-      return settle(written, 'Sync', memberId);
+      return settle(completeSync(parked, request.assignments, options.assignmentBeforeCommit === true ? nowMs : null), 'Sync', memberId);
     }
     default: {
       const member = memberOf(group, memberId);
@@ -62,14 +56,13 @@ export function syncGroup(
 // in `storeGroup`'s callback (GroupCoordinator#doSyncGroup), the 4.x one in the append future's completion
 // (GroupMetadataManager#classicGroupSyncGroup); a member never learns an assignment that a coordinator failover
 // can take back.
-function completeSync(group: GroupMetadata, assignments: Readonly<Record<string, readonly TopicPartition[]>>): Step {
-  const stored: StoredAssignment = { generationId: group.generationId, assignments: completeAssignment(group, assignments) };
-  return { group, effects: [{ type: 'append', records: [groupMetadataRecord(group, assignments)], stored }] };
-}
-
-// Every member's partitions: an empty list for each member the leader left out.
-function completeAssignment(group: GroupMetadata, assignments: Readonly<Record<string, readonly TopicPartition[]>>): Record<string, readonly TopicPartition[]> {
-  return Object.fromEntries(group.members.map((member) => [member.memberId, Object.hasOwn(assignments, member.memberId) ? (assignments[member.memberId] ?? []) : []]));
+// The assignment-before-commit weakening (`propagateNowMs` set) propagates the assignment at once instead.
+function completeSync(group: GroupMetadata, assignments: Readonly<Record<string, readonly TopicPartition[]>>, propagateNowMs: number | null): Step {
+  // Every member's partitions: an empty list for each member the leader left out.
+  const complete = Object.fromEntries(group.members.map((member) => [member.memberId, Object.hasOwn(assignments, member.memberId) ? (assignments[member.memberId] ?? []) : []]));
+  const records = [groupMetadataRecord(group, assignments)];
+  if (propagateNowMs !== null) return andThen({ group, effects: [{ type: 'append', records }] }, (g) => propagateAssignment(g, complete, propagateNowMs));
+  return { group, effects: [{ type: 'append', records, stored: { generationId: group.generationId, assignments: complete } }] };
 }
 
 /**
