@@ -330,13 +330,13 @@ function onJoinAnswer(state: ConsumerState, body: JoinGroupResponse, out: Out): 
   const m = state.membership;
   const partitionsPerTopic = Object.fromEntries(m.topics.filter((t) => state.partitionCounts[t] !== undefined).map((t) => [t, state.partitionCounts[t] as number]));
   let result = onJoinGroupResponse(m, body, { config: state.config, partitionsPerTopic });
-  if (state.weakenings.trustStaleOwnedPartitions) {
-    const effects = result.effects.map((e) => (e.type === 'syncGroup' ? { ...e, request: { ...e.request, assignments: trustEveryClaim(body.members, e.request.assignments) } } : e));
-    result = { ...result, effects };
-  }
+  // The leader's weakenings change the assignment its SyncGroup carries.
+  const reassign = (change: (assignments: Record<string, readonly TopicPartition[]>) => Record<string, readonly TopicPartition[]>) => {
+    result = { ...result, effects: result.effects.map((e) => (e.type === 'syncGroup' ? { ...e, request: { ...e.request, assignments: change(e.request.assignments) } } : e)) };
+  };
+  if (state.weakenings.trustStaleOwnedPartitions) reassign((assignments) => trustEveryClaim(body.members, assignments));
   if (state.weakenings.cooperativeMovesInOneRebalance && body.protocolName === 'cooperative-sticky' && body.members.length > 0) {
-    const assignments = unwithheldAssignment({ members: body.members, partitionsPerTopic });
-    result = { ...result, effects: result.effects.map((e) => (e.type === 'syncGroup' ? { ...e, request: { ...e.request, assignments } } : e)) };
+    reassign(() => unwithheldAssignment({ members: body.members, partitionsPerTopic }));
   }
   const leads = body.errorCode === 'NONE' && body.leaderId === body.memberId && !body.skipAssignment;
   const next = leads ? { ...state, assignedCounts: partitionsPerTopic } : state;
