@@ -40,6 +40,11 @@ function joinNegativeValues(argv: readonly string[]): string[] {
 
 class UsageError extends Error {}
 
+// The command as a user would type it again, for a report's header (arguments with spaces or quotes are quoted).
+function commandLine(argv: readonly string[]): string {
+  return ['kafka-sim', ...argv.map((arg) => (/^[\w./:=@,+-]+$/.test(arg) ? arg : JSON.stringify(arg)))].join(' ');
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -130,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'replay') {
       if (rest.length !== 1) throw new UsageError(`replay takes one capsule file, got ${rest.length === 0 ? 'none' : `"${rest.join(' ')}"`}`);
-      const outcome = replay(readCapsule(rest[0] as string), { report: values.report, mermaid: values.mermaid });
+      const outcome = replay(readCapsule(rest[0] as string), { report: values.report, mermaid: values.mermaid, command: commandLine(argv) }, rest[0] as string);
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
     }
@@ -141,7 +146,7 @@ async function main(argv: string[]): Promise<number> {
       // On a terminal, a run shows how far it has got (the quiet and final-read phases count at their caps).
       const { startupMs, safetyMs, quietMs, finalReadMs } = scenario.durations;
       const bar = process.stderr.isTTY && !values.json ? runProgressBar(startupMs + safetyMs + quietMs + finalReadMs, () => performance.now()) : undefined;
-      const outcome = runAndDescribe(scenario, 'reports/capsules', () => performance.now(), { report: values.report, mermaid: values.mermaid, progress: bar?.update });
+      const outcome = runAndDescribe(scenario, 'reports/capsules', () => performance.now(), { report: values.report, mermaid: values.mermaid, progress: bar?.update, command: commandLine(argv) });
       bar?.stop();
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;

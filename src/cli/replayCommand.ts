@@ -5,7 +5,9 @@ import { CAPSULE_FORMAT_VERSION, replayCapsule, type ReplayCapsule } from '../sc
 import { ScenarioError } from '../scenario/ScenarioError.ts';
 import { validateScenario } from '../scenario/validateScenario.ts';
 import type { World } from '../kernel/World.ts';
-import { reportOfRun } from '../report/reportOfRun.ts';
+import { recordReplicas, reportOfRun } from '../report/reportOfRun.ts';
+import type { ReplicaRecorder } from '../report/ReplicaRecorder.ts';
+import type { ReportContext } from '../report/ReportModel.ts';
 import { writeReports, type ReportPaths } from './runCommand.ts';
 
 /** What a replay printed and how the command exits: 0 valid run, 1 violations reproduced, 3 another trace. */
@@ -60,12 +62,25 @@ export function readCapsule(path: string): ReplayCapsule {
   return capsule as ReplayCapsule;
 }
 
-/** Replays a capsule and describes the outcome; writes the reports asked for. */
-export function replay(capsule: ReplayCapsule, reports: ReportPaths = {}): ReplayOutcome {
+/** Replays a capsule (read from `capsulePath`) and describes the outcome; writes the reports asked for. */
+export function replay(capsule: ReplayCapsule, reports: ReportPaths = {}, capsulePath = 'capsule.json'): ReplayOutcome {
   const wantsReport = reports.report !== undefined || reports.mermaid !== undefined;
   let world: World | undefined;
-  const { result, sameTrace } = replayCapsule(capsule, { trace: wantsReport ? 'full' : 'hash', onWorld: (w) => (world = w) });
-  const written = wantsReport && world !== undefined ? writeReports(reportOfRun(capsule.scenario, result, world), reports) : [];
+  let recorder: ReplicaRecorder | undefined;
+  const { result, sameTrace } = replayCapsule(capsule, {
+    trace: wantsReport ? 'full' : 'hash',
+    onWorld: (w) => {
+      world = w;
+      if (wantsReport) recorder = recordReplicas(w, capsule.scenario);
+    },
+  });
+  const context: ReportContext = {
+    ...(reports.command === undefined ? {} : { command: reports.command }),
+    ...(capsule.property === undefined ? {} : { property: capsule.property }),
+    replay: { capsule: capsulePath, recordedTraceHash: capsule.traceHash, sameTrace },
+    replayCommand: `npx kafka-sim replay ${capsulePath}`,
+  };
+  const written = wantsReport && world !== undefined ? writeReports(reportOfRun(capsule.scenario, result, world, { ...(recorder === undefined ? {} : { recorder }), context }), reports) : [];
   const anomalies = Object.entries(result.checkers.anomalies).map(([name, count]) => `${name} (${count})`);
   const invariants = result.invariants.filter((i) => !i.valid).map((i) => `${i.invariant} (${i.violations})`);
   const found = [...anomalies, ...invariants];

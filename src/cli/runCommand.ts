@@ -5,7 +5,8 @@ import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { World } from '../kernel/World.ts';
-import { reportOfRun } from '../report/reportOfRun.ts';
+import { recordReplicas, reportOfRun } from '../report/reportOfRun.ts';
+import type { ReplicaRecorder } from '../report/ReplicaRecorder.ts';
 import type { ReportModel } from '../report/ReportModel.ts';
 import { renderHtml } from '../report/renderHtml.ts';
 import { renderMermaid } from '../report/renderMermaid.ts';
@@ -67,6 +68,8 @@ export interface ReportPaths {
    * its traceHash are the same with it or without.
    */
   progress?: ((virtualMs: number) => void) | undefined;
+  /** The command line, for the report's header (`kafka-sim run scenario.json --report r.html`). */
+  command?: string | undefined;
 }
 
 /**
@@ -79,11 +82,13 @@ export function runAndDescribe(scenario: ResolvedScenario, capsuleDir: string, w
   const wantsReport = reports.report !== undefined || reports.mermaid !== undefined;
   let result;
   let world: World | undefined;
+  let recorder: ReplicaRecorder | undefined;
   try {
     result = runResolvedScenario(scenario, {
       trace: wantsReport ? 'full' : 'hash',
       onWorld: (w) => {
         world = w;
+        if (wantsReport) recorder = recordReplicas(w, scenario);
         w.notes$.subscribe((note) => notes.push(note));
         const { progress } = reports;
         if (progress !== undefined) {
@@ -102,17 +107,16 @@ export function runAndDescribe(scenario: ResolvedScenario, capsuleDir: string, w
   const wallMs = wallClockMs() - started;
   const leaderChanges = leaderChangesFrom(notes);
   let text = formatRun(scenario, result, leaderChanges, wallMs);
-  const written = wantsReport && world !== undefined ? writeReports(reportOfRun(scenario, result, world), reports) : [];
-  for (const path of written) text += `\nreport: ${path}`;
   const violations = [
     ...Object.entries(result.checkers.anomalies).map(([name, count]) => `${name} (${count})`),
     ...result.invariants.filter((i) => !i.valid).map((i) => `${i.invariant} (${i.violations})`),
   ];
-  let capsulePath: string | null = null;
-  if (result.valid === false) {
-    capsulePath = writeCapsule(capsuleDir, scenario, result, violations);
-    text += `\ncapsule: ${capsulePath}\nreplay:  npx kafka-sim replay ${capsulePath}`;
-  }
+  const capsulePath = result.valid === false ? writeCapsule(capsuleDir, scenario, result, violations) : null;
+  const replayCommand = capsulePath === null ? undefined : `npx kafka-sim replay ${capsulePath}`;
+  const context = { ...(reports.command === undefined ? {} : { command: reports.command }), ...(replayCommand === undefined ? {} : { replayCommand }) };
+  const written = wantsReport && world !== undefined ? writeReports(reportOfRun(scenario, result, world, { ...(recorder === undefined ? {} : { recorder }), context }), reports) : [];
+  for (const path of written) text += `\nreport: ${path}`;
+  if (capsulePath !== null) text += `\ncapsule: ${capsulePath}\nreplay:  npx kafka-sim replay ${capsulePath}`;
   const json = {
     seed: scenario.seed,
     valid: result.valid,

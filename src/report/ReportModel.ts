@@ -1,9 +1,17 @@
-// What a report shows of one run, as plain data: the messages around the failure (or the first fault), what
-// happened to the cluster and the groups on a timeline, each client's operations, the replicas' logs at the end,
-// and the verdicts with the operations they name. The Mermaid and HTML renderers read only this.
+// What a report shows of one run, as plain data, told as the failure's story: a header (what ran: command,
+// property, weakening, replay), the anomalies as sentences, each violating record from its send to its loss, the
+// replica logs over time around the failure, the messages that carried those records (or, without any, the
+// messages around the first violation or fault) with the faults between them, what happened on a timeline, each
+// client's operations, the replicas' logs at the end, and the verdicts with their examples. The Mermaid and HTML
+// renderers read only this.
 import type { BrokerState } from '../../actors/broker/BrokerState.ts';
 import type { TraceEntry } from '../history/Trace.ts';
 import type { RunnableScenario, RunResult } from '../scenario/runResolvedScenario.ts';
+import { defaultKafkaVersion } from '../scenario/kafkaProfile.ts';
+import { weakenings as weakeningCatalog } from '../scenario/weakenings.ts';
+import { anomalySentence } from './anomalySentences.ts';
+import { recordStories, type RecordStory } from './recordStories.ts';
+import type { ReplicaPoint } from './ReplicaRecorder.ts';
 
 /** One message between two nodes: when it left, when it arrived (null if it did not), and why not. */
 export interface ReportMessage {
@@ -16,6 +24,40 @@ export interface ReportMessage {
   dropped: string | null;
   /** A follower's fetch or the leader's answer to it: replication traffic. */
   replication: boolean;
+  /** What this message did to a violating record, when it did something the story names. */
+  mark?: 'ack' | 'truncation' | 'leader';
+}
+
+/** What ran: the command, the property and weakenings, and whether this is a replay of a capsule. */
+export interface ReportHeader {
+  /** The command line that made the report; null when the report was built by a library call. */
+  command: string | null;
+  property: string | null;
+  weakenings: Array<{ name: string; bug: string; property: string; description: string }>;
+  kafkaVersion: string;
+  replay: { capsule: string; recordedTraceHash: string; sameTrace: boolean } | null;
+  /** How to run it again. */
+  replayCommand: string | null;
+}
+
+/** What the caller knows of how the run came about (the CLI fills it in). */
+export interface ReportContext {
+  command?: string;
+  property?: string;
+  replay?: { capsule: string; recordedTraceHash: string; sameTrace: boolean };
+  replayCommand?: string;
+}
+
+/** One partition's replicas over a stretch of time, for the chart of log end offsets and high watermarks. */
+export interface ReplicaHistory {
+  partition: string;
+  fromMs: number;
+  toMs: number;
+  brokers: Array<{ broker: number; points: Array<Omit<ReplicaPoint, 'batches'>> }>;
+  /** A replica's log end offset went down: the offsets from `toOffset` to `fromOffset` were truncated. */
+  truncations: Array<{ atMs: number; broker: number; fromOffset: number; toOffset: number; leaderEpoch: number }>;
+  /** Offsets of the violating records in this partition. */
+  storyOffsets: number[];
 }
 
 /** Something that happened to the cluster or a group, for the timeline. */
@@ -50,12 +92,19 @@ export interface ReportReplica {
 /** Everything a report shows (messages of the diagram leave out heartbeats, replication, readers and `world`). */
 export interface ReportModel {
   title: string;
+  header: ReportHeader;
+  /** Every anomaly and failed invariant, as a sentence under its name. */
+  anomalies: Array<{ name: string; checker: string; count: number; sentence: string }>;
+  /** The records the failing checkers named, each from its send to its loss. */
+  stories: RecordStory[];
+  /** The replicas of the partitions those records (or the first fault) touched, around the failure. */
+  replicaHistory: ReplicaHistory[];
   seed: string;
   traceHash: string;
   valid: RunResult['valid'];
   virtualMs: number;
   nodes: string[];
-  /** The messages of the diagram's window, and how the window was chosen. */
+  /** The messages of the diagram, and how they were chosen; faults and violations are marked between them. */
   messages: ReportMessage[];
   window: { fromMs: number; toMs: number; focusMs: number | null; reason: string; inWindow: number };
   events: ReportEvent[];
@@ -73,6 +122,9 @@ export interface ReportInput {
   brokers: ReadonlyArray<{ brokerId: number; state: BrokerState | undefined }>;
   /** The most messages the diagram shows. */
   maxMessages?: number;
+  /** Each broker's replica of a partition over time (ReplicaRecorder#timeline), when the run kept it. */
+  timeline?: (partition: string) => Array<{ broker: number; points: readonly ReplicaPoint[] }>;
+  context?: ReportContext;
 }
 
 // Periodic chatter that would bury the protocol exchange: liveness heartbeats and replication fetches.
@@ -84,33 +136,165 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const offending = offendingOperations(result);
   const focusMs = focusTime(result, offending);
   const messages = allMessages(input.trace);
-  const firstFaultMs = result.appliedFaults[0]?.atMs ?? null;
-  const anchor = focusMs ?? firstFaultMs ?? scenario.durations.startupMs;
-  const reason = focusMs !== null ? 'around the first violation' : firstFaultMs !== null ? 'around the first fault' : 'after startup';
-  const fromMs = Math.max(0, anchor - 200);
-  // The readers are the checkers' instruments and the application's calls come from outside: neither is protocol.
-  const readers = new Set(scenario.readers.map((r) => r.id));
-  const shownMessage = (m: ReportMessage) =>
-    m.sentMs >= fromMs && !quietTypes.has(m.type) && !m.replication && m.from !== 'world' && !readers.has(m.from) && !readers.has(m.to);
-  const inWindow = messages.filter(shownMessage);
-  const shown = inWindow.slice(0, input.maxMessages ?? 120);
-  const toMs = shown.at(-1)?.sentMs ?? fromMs;
-  const nodes = [...new Set(['controller', ...input.brokers.map((b) => `broker-${b.brokerId}`), ...shown.flatMap((m) => [m.from, m.to])])];
+  const stories = recordStories({ result, trace: input.trace, ...(input.timeline === undefined ? {} : { timeline: input.timeline }) });
+  const diagram = stories.some((s) => s.messageIds.length > 0) ? storyMessages(input, messages, stories) : windowMessages(input, messages, focusMs);
+  const header = reportHeader(scenario, input.context ?? {});
+  const nodes = [...new Set(['controller', ...input.brokers.map((b) => `broker-${b.brokerId}`), ...diagram.messages.flatMap((m) => [m.from, m.to])])];
   return {
-    title: `kafka-sim run, seed ${String(scenario.seed)}`,
+    title: reportTitle(scenario, header),
+    header,
+    anomalies: anomalyList(result),
+    stories,
+    replicaHistory: input.timeline === undefined ? [] : replicaHistory(input, stories, focusMs),
     seed: String(scenario.seed),
     traceHash: result.traceHash,
     valid: result.valid,
     virtualMs: result.virtualMs,
     nodes,
-    messages: shown,
-    window: { fromMs, toMs, focusMs, reason, inWindow: inWindow.length },
+    messages: diagram.messages,
+    window: diagram.window,
     events: timelineEvents(input, focusMs),
     clients: clientOperations(result, offending),
     partitions: replicaLogs(input.brokers),
     verdicts: result.checkers.results.map((r) => ({ checker: r.checker, valid: r.valid, anomalies: r.anomalies, examples: r.examples })),
     invariants: result.invariants.map((i) => ({ invariant: i.invariant, valid: i.valid, violations: i.violations, examples: i.examples as unknown[] })),
   };
+}
+
+type Diagram = Pick<ReportModel, 'messages' | 'window'>;
+
+// Without a record to follow: the protocol messages from just before the first violation (or fault, or the end of
+// startup) on. The readers are the checkers' instruments and the application's calls come from outside: neither
+// is protocol.
+function windowMessages(input: ReportInput, messages: readonly ReportMessage[], focusMs: number | null): Diagram {
+  const { scenario, result } = input;
+  const firstFaultMs = result.appliedFaults[0]?.atMs ?? null;
+  const anchor = focusMs ?? firstFaultMs ?? scenario.durations.startupMs;
+  const reason = focusMs !== null ? 'around the first violation' : firstFaultMs !== null ? 'around the first fault' : 'after startup';
+  const fromMs = Math.max(0, anchor - 200);
+  const readers = new Set(scenario.readers.map((r) => r.id));
+  const shownMessage = (m: ReportMessage) =>
+    m.sentMs >= fromMs && !quietTypes.has(m.type) && !m.replication && m.from !== 'world' && !readers.has(m.from) && !readers.has(m.to);
+  const inWindow = messages.filter(shownMessage);
+  const shown = inWindow.slice(0, input.maxMessages ?? 120);
+  const toMs = shown.at(-1)?.sentMs ?? fromMs;
+  return { messages: shown, window: { fromMs, toMs, focusMs, reason, inWindow: inWindow.length } };
+}
+
+// With records to follow: only the messages that carried them (produce requests, fetch answers, the fetches those
+// answered, the acknowledging produce answer) and the message each replica took just before its copy went.
+function storyMessages(input: ReportInput, messages: readonly ReportMessage[], stories: readonly RecordStory[]): Diagram {
+  const marks = new Map<number, ReportMessage['mark']>();
+  for (const story of stories) {
+    for (const id of story.messageIds) if (!marks.has(id)) marks.set(id, undefined);
+    if (story.ackMessageId !== null) marks.set(story.ackMessageId, 'ack');
+    for (const copy of story.copies) {
+      if (copy.toMs === null) continue;
+      const cause = lastDeliveryTo(input.trace, `broker-${copy.broker}`, copy.toMs);
+      if (cause !== null) marks.set(cause, 'truncation');
+    }
+  }
+  // The message that made a broker leader of a story's partition after the record was sent (the controller's
+  // metadata record it took just before its leader note).
+  const storyPartitions = new Map(stories.map((s) => [s.partition, s.sentMs]));
+  for (const entry of input.trace) {
+    if (entry.kind !== 'note') continue;
+    const data = entry.data as { invariant?: string; topic?: string; partition?: number };
+    const sinceMs = storyPartitions.get(`${data.topic}-${data.partition}`);
+    if (data.invariant !== 'leader' || sinceMs === undefined || entry.t < sinceMs) continue;
+    const cause = lastDeliveryTo(input.trace, entry.node, entry.t);
+    if (cause !== null && !marks.has(cause)) marks.set(cause, 'leader');
+  }
+  const chosen = messages.filter((m) => marks.has(m.id)).map((m) => {
+    const mark = marks.get(m.id);
+    return mark === undefined ? m : { ...m, mark };
+  });
+  const shown = chosen.slice(0, input.maxMessages ?? 120);
+  const fromMs = shown[0]?.sentMs ?? 0;
+  const focusMs = stories.map((s) => s.ack?.atMs ?? s.sentMs).reduce((a, b) => Math.min(a, b), Infinity);
+  return {
+    messages: shown,
+    window: { fromMs, toMs: shown.at(-1)?.sentMs ?? fromMs, focusMs: Number.isFinite(focusMs) ? focusMs : null, reason: 'that carried the violating records', inWindow: chosen.length },
+  };
+}
+
+function lastDeliveryTo(trace: readonly TraceEntry[], node: string, atMs: number): number | null {
+  let found: number | null = null;
+  for (const entry of trace) {
+    if (entry.t > atMs) break;
+    if (entry.kind === 'delivered' && entry.to === node) found = entry.id;
+  }
+  return found;
+}
+
+function reportHeader(scenario: RunnableScenario, context: ReportContext): ReportHeader {
+  return {
+    command: context.command ?? null,
+    property: context.property ?? null,
+    weakenings: scenario.weakenings.map((name) => {
+      const w = weakeningCatalog[name];
+      return { name, bug: w.bug, property: w.breaks, description: w.description };
+    }),
+    kafkaVersion: scenario.kafka?.version ?? defaultKafkaVersion,
+    replay: context.replay ?? null,
+    replayCommand: context.replayCommand ?? null,
+  };
+}
+
+function reportTitle(scenario: RunnableScenario, header: ReportHeader): string {
+  const what = header.property ?? 'run';
+  const weakened = header.weakenings.length === 0 ? '' : ` with ${header.weakenings.map((w) => w.name).join(', ')}`;
+  return `kafka-sim ${header.replay === null ? '' : 'replay: '}${what}${weakened}, seed ${String(scenario.seed)}`;
+}
+
+function anomalyList(result: RunResult): ReportModel['anomalies'] {
+  const list: ReportModel['anomalies'] = [];
+  for (const r of result.checkers.results) {
+    for (const [name, count] of Object.entries(r.anomalies)) list.push({ name, checker: r.checker, count, sentence: anomalySentence(name, count) });
+  }
+  for (const i of result.invariants) {
+    if (!i.valid) list.push({ name: i.invariant, checker: 'invariant', count: i.violations, sentence: anomalySentence(i.invariant, i.violations) });
+  }
+  return list;
+}
+
+// The partitions of the violating records (or, without any, of the first fault's target when it names one; else
+// none), from a little before the first record was sent, or the first fault, to the end of the run.
+function replicaHistory(input: ReportInput, stories: readonly RecordStory[], focusMs: number | null): ReplicaHistory[] {
+  const timeline = input.timeline;
+  if (timeline === undefined) return [];
+  const partitions = [...new Set(stories.map((s) => s.partition))];
+  if (partitions.length === 0) {
+    const named = input.result.appliedFaults.map((f) => JSON.stringify(f.fault).match(/(?:leader|followers?):([\w.-]+-\d+)/)?.[1]).find((p) => p !== undefined);
+    if (named !== undefined) partitions.push(named);
+  }
+  const firstSend = stories.reduce((min, s) => Math.min(min, s.sentMs), Infinity);
+  const anchor = Number.isFinite(firstSend) ? firstSend : (input.result.appliedFaults[0]?.atMs ?? focusMs ?? 0);
+  const fromMs = Math.max(0, anchor - 1_000);
+  const toMs = input.result.virtualMs;
+  return partitions.slice(0, 4).map((partition) => {
+    const brokers = timeline(partition).map(({ broker, points }) => {
+      // The point in force at fromMs, then every change after it.
+      const startIndex = Math.max(0, points.findIndex((p) => p.atMs > fromMs) - 1);
+      const kept = (points.findIndex((p) => p.atMs > fromMs) === -1 ? points.slice(-1) : points.slice(startIndex)).map(({ batches: _batches, ...rest }) => rest);
+      return { broker, points: kept };
+    });
+    const truncations: ReplicaHistory['truncations'] = [];
+    for (const { broker, points } of brokers) {
+      for (let i = 1; i < points.length; i++) {
+        const before = points[i - 1];
+        const after = points[i];
+        if (before === undefined || after === undefined || !after.up) continue;
+        // Compare with the last point the broker was up at: a restart that comes back shorter truncated too.
+        let j = i - 1;
+        while (j > 0 && !(points[j]?.up ?? true)) j--;
+        const up = points[j] ?? before;
+        if (after.logEndOffset < up.logEndOffset) truncations.push({ atMs: after.atMs, broker, fromOffset: up.logEndOffset, toOffset: after.logEndOffset, leaderEpoch: after.leaderEpoch });
+      }
+    }
+    truncations.sort((a, b) => a.atMs - b.atMs || a.broker - b.broker);
+    return { partition, fromMs, toMs, brokers, truncations, storyOffsets: stories.filter((s) => s.partition === partition).map((s) => s.offset) };
+  });
 }
 
 function allMessages(trace: readonly TraceEntry[]): ReportMessage[] {

@@ -1,9 +1,15 @@
-// A run as one self-contained HTML page (no script, no network): the verdicts with their examples, the
-// timeline of faults, leader changes and rebalances, each client's operations (the ones a checker named outlined
-// in red), the messages around the failure as a sequence diagram, and the replicas' logs side by side with their
-// high watermarks and leader epochs. The pictures are inline SVG drawn here from the report model.
-// Longer than most files: one function per section, each a plain template; splitting them would only move them.
+// A run as one self-contained HTML page (no script, no network), told as a story: what ran (storyHtml.ts), what
+// went wrong in sentences, each violating record from send to loss, the replica logs over time, then the messages
+// that carried those records as a sequence diagram with the faults marked, the timeline of faults, leader changes
+// and rebalances, each client's operations on a time axis (the ones a checker named outlined in red), the
+// replicas' logs at the end, and the verdicts with their examples. Long tables are collapsed. The pictures are
+// inline SVG drawn from the report model.
+import { esc, fmt, timeAxis } from './html.ts';
 import type { ReportMessage, ReportModel, ReportOperation } from './ReportModel.ts';
+import { anomaliesSection, headerSection, replicaHistorySection, storiesSection } from './storyHtml.ts';
+
+/** Tables longer than this many rows start collapsed. */
+const COLLAPSE_ROWS = 25;
 
 /** The report as an HTML document. */
 export function renderHtml(model: ReportModel): string {
@@ -25,16 +31,24 @@ pre { background: #f6f8fa; padding: .5rem; max-height: 16rem; overflow: auto; fo
 .log td { font-family: ui-monospace, monospace; font-size: 12px; }
 .committed { background: #e8f5e9; } .diverged { background: #ffcdd2; }
 svg text { font: 11px ui-monospace, monospace; }
+table.header th { background: #f5f7f9; width: 8rem; } table.header code { font-size: 12px; }
+ul.anomalies li { margin: .3rem 0; } .jepsen { color: #c62828; font-family: ui-monospace, monospace; }
+.story { border-left: 4px solid #c62828; padding: 0 .8rem; margin: .8rem 0; } .story h3 { margin: .3rem 0; font-family: ui-monospace, monospace; }
+.story .sentences { font-size: 13px; margin: .3rem 0; }
+details > summary { cursor: pointer; color: #37474f; }
 </style>
 </head>
 <body>
 <h1>${esc(model.title)} <span class="badge ${verdict}" id="verdict">${verdict}</span></h1>
-<p>traceHash <code>${esc(model.traceHash)}</code>; ${fmt(model.virtualMs)} ms of virtual time.</p>
-${verdictsSection(model)}
+${headerSection(model)}
+${anomaliesSection(model)}
+${storiesSection(model)}
+${replicaHistorySection(model)}
+${messagesSection(model)}
 ${timelineSection(model)}
 ${clientsSection(model)}
-${messagesSection(model)}
 ${replicasSection(model)}
+${verdictsSection(model)}
 </body>
 </html>
 `;
@@ -48,7 +62,7 @@ function verdictsSection(model: ReportModel): string {
   const invariants = model.invariants.map(
     (i) => `<tr><td>${esc(i.invariant)}</td><td class="${i.valid ? 'ok' : 'failed'}">${i.valid ? 'ok' : `FAILED (${i.violations})`}</td><td>${i.valid ? '' : `<pre>${esc(JSON.stringify(i.examples, null, 2))}</pre>`}</td></tr>`,
   );
-  return `<h2 id="verdicts">Verdicts</h2>
+  return `<h2 id="verdicts">Verdicts of every checker</h2>
 <table><tr><th>checker</th><th>result</th><th>anomalies</th></tr>${rows.join('')}</table>
 <table><tr><th>invariant</th><th>result</th><th>examples</th></tr>${invariants.join('')}</table>`;
 }
@@ -56,7 +70,12 @@ function verdictsSection(model: ReportModel): string {
 function timelineSection(model: ReportModel): string {
   const rows = model.events.map((e) => `<tr class="${e.kind}"><td>${fmt(e.atMs)}</td><td>${e.kind}</td><td>${esc(e.text)}</td></tr>`);
   return `<h2 id="timeline">Timeline (virtual ms)</h2>
-<table><tr><th>time</th><th>what</th><th></th></tr>${rows.join('')}</table>`;
+${collapsed(`<table><tr><th>time</th><th>what</th><th></th></tr>${rows.join('')}</table>`, rows.length, 'events')}`;
+}
+
+// A table of more than COLLAPSE_ROWS rows inside a closed <details>.
+function collapsed(table: string, rows: number, what: string, open = false): string {
+  return rows <= COLLAPSE_ROWS && !open ? table : `<details${open ? ' open' : ''}><summary>${rows} ${what}</summary>${table}</details>`;
 }
 
 // One row per client; each operation a bar from its invocation to its completion, colored by how it ended.
@@ -76,48 +95,73 @@ function clientsSection(model: ReportModel): string {
     });
     return `<text x="4" y="${y + 11}">${esc(client.process)}</text>${bars.join('')}`;
   });
-  const height = 20 + model.clients.length * rowHeight;
+  const axisY = 14 + model.clients.length * rowHeight;
+  const height = axisY + 34;
+  const axis = timeAxis({ x0: left, width: width - left - 10, y: axisY, fromMs: 0, toMs: Math.max(1, model.virtualMs) });
   const offending = model.clients.flatMap((c) => c.operations.filter((o) => o.offending).map((o) => `<li>${esc(c.process)} #${o.index} at ${fmt(o.startMs)}-${fmt(o.endMs)} ms: ${esc(o.label)}</li>`));
   return `<h2 id="clients">Client operations</h2>
 <p>Green: ok; orange: failed; gray: unknown outcome (info). Outlined in red: operations a checker named. Empty polls are left out; hover a bar for its operation.</p>
-<svg width="${width}" height="${height}" role="img" aria-label="client operations">${rows.join('')}</svg>
+<svg width="${width}" height="${height}" role="img" aria-label="client operations">${rows.join('')}${axis}</svg>
 ${offending.length === 0 ? '' : `<ul>${offending.slice(0, 50).join('')}</ul>`}`;
 }
 
-// A sequence diagram: a lifeline per node, an arrow per message in send order, dropped ones dashed and red.
+// A sequence diagram: a lifeline per node, an arrow per message in send order, dropped ones dashed and red; the
+// faults of the stretch shown as orange rules between the messages, at their time; the acknowledgement of a
+// violating record and the message after which a replica's copy of it was gone marked in red.
 function messagesSection(model: ReportModel): string {
   const column = 120;
   const top = 30;
   const rowHeight = 16;
   const xOf = new Map(model.nodes.map((node, i) => [node, 60 + i * column]));
-  const width = 60 + model.nodes.length * column;
-  const height = top + (model.messages.length + 1) * rowHeight;
+  const width = Math.max(1000, 60 + model.nodes.length * column + 160);
+  const lastMs = model.messages.at(-1)?.sentMs ?? model.window.toMs;
+  const faults = model.events.filter((e) => (e.kind === 'fault' || e.kind === 'violation') && e.atMs >= model.window.fromMs && e.atMs <= lastMs);
+  const rows: string[] = [];
+  let y = top;
+  let f = 0;
+  const rule = (event: ReportModel['events'][number]) => {
+    const color = event.kind === 'fault' ? '#ef6c00' : '#c62828';
+    rows.push(`<g class="${event.kind}-mark"><line x1="20" y1="${y}" x2="${width - 20}" y2="${y}" stroke="${color}" stroke-dasharray="6 3"/><text x="24" y="${y - 3}" fill="${color}">${esc(`${event.kind} @${fmt(event.atMs)}: ${event.text}`.slice(0, 140))}</text></g>`);
+    y += rowHeight;
+  };
+  for (const m of model.messages) {
+    while (f < faults.length && (faults[f]?.atMs ?? Infinity) <= m.sentMs) rule(faults[f++] as ReportModel['events'][number]);
+    rows.push(arrow(m, y, xOf));
+    y += rowHeight;
+  }
+  const height = y + rowHeight;
   const heads = model.nodes.map((node) => {
     const x = xOf.get(node) ?? 0;
     return `<text x="${x}" y="16" text-anchor="middle">${esc(node)}</text><line x1="${x}" y1="22" x2="${x}" y2="${height}" stroke="#bbb"/>`;
   });
-  const arrows = model.messages.map((m, i) => arrow(m, top + i * rowHeight, xOf));
   const w = model.window;
+  const what =
+    w.reason === 'that carried the violating records'
+      ? `${model.messages.length} of the ${w.inWindow} messages that carried the violating records (produce requests, the answers, fetch answers with the records and the fetches they answered), and the message each replica took just before its copy was gone`
+      : `from ${fmt(w.fromMs)} ms: ${model.messages.length} of the ${w.inWindow} messages from then on (heartbeats and replication fetches left out)`;
   return `<h2 id="messages">Messages ${esc(w.reason)}</h2>
-<p>From ${fmt(w.fromMs)} ms: ${model.messages.length} of the ${w.inWindow} messages from then on (heartbeats and replication fetches left out), in the order they were sent.</p>
+<p>${esc(what)}, in the order they were sent. Orange rules: faults; red: the acknowledgement of a lost record, and where a copy was truncated.</p>
 <svg width="${width}" height="${height}" role="img" aria-label="message sequence diagram">
 <defs><marker id="head" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#455a64"/></marker></defs>
-${heads.join('')}${arrows.join('')}</svg>`;
+${heads.join('')}${rows.join('')}</svg>`;
 }
 
 function arrow(m: ReportMessage, y: number, xOf: ReadonlyMap<string, number>): string {
   const x1 = xOf.get(m.from) ?? 0;
   const x2 = xOf.get(m.to) ?? 0;
   const dropped = m.dropped !== null;
-  const style = dropped ? 'stroke="#c62828" stroke-dasharray="4 3"' : 'stroke="#455a64" marker-end="url(#head)"';
-  const label = `${m.type} @${fmt(m.sentMs)}${dropped ? ` dropped: ${m.dropped}` : ''}`;
+  const marked = m.mark === 'ack' || m.mark === 'truncation';
+  const style = dropped ? 'stroke="#c62828" stroke-dasharray="4 3"' : marked ? 'stroke="#c62828" stroke-width="2" marker-end="url(#head)"' : 'stroke="#455a64" marker-end="url(#head)"';
+  const markText = m.mark === 'ack' ? ' ✔ acknowledges a lost record' : m.mark === 'truncation' ? ' ✘ then the copy was gone' : m.mark === 'leader' ? ' → a new leader' : '';
+  const label = `${m.type} @${fmt(m.sentMs)}${dropped ? ` dropped: ${m.dropped}` : ''}${markText}`;
   const mid = (x1 + x2) / 2;
-  return `<g><title>${esc(`${m.from} -> ${m.to}: ${label}${m.arrivedMs === null ? '' : `, arrived @${fmt(m.arrivedMs)}`}`)}</title><line x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" ${style}/><text x="${mid}" y="${y - 3}" text-anchor="middle" fill="${dropped ? '#c62828' : '#263238'}">${esc(label)}</text></g>`;
+  return `<g${marked ? ` class="violation-mark" data-mark="${m.mark}"` : ''}><title>${esc(`${m.from} -> ${m.to}: ${label}${m.arrivedMs === null ? '' : `, arrived @${fmt(m.arrivedMs)}`}`)}</title><line x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" ${style}/><text x="${mid}" y="${y - 3}" text-anchor="middle" fill="${dropped || marked ? '#c62828' : '#263238'}">${esc(label)}</text></g>`;
 }
 
 // Each partition's replicas side by side: one column per broker, one row per offset; committed offsets (below
 // the replica's HW) shaded; an offset whose value differs between replicas marked.
 function replicasSection(model: ReportModel): string {
+  const storyPartitions = new Set(model.stories.map((s) => s.partition));
   const tables = model.partitions.map(({ partition, replicas }) => {
     const maxLeo = Math.max(0, ...replicas.map((r) => r.logEndOffset));
     const shown = Math.min(maxLeo, 200);
@@ -135,17 +179,10 @@ function replicasSection(model: ReportModel): string {
       });
       rows.push(`<tr><td>${offset}</td>${tds.join('')}</tr>`);
     }
-    return `<h3>${esc(partition)}</h3><table class="log"><tr><th>offset</th>${heads.join('')}</tr>${rows.join('')}</table>`;
+    const table = `<table class="log"><tr><th>offset</th>${heads.join('')}</tr>${rows.join('')}</table>`;
+    return `<h3>${esc(partition)}</h3>${collapsed(table, rows.length, `offsets of ${partition}`, storyPartitions.has(partition) && rows.length > COLLAPSE_ROWS)}`;
   });
   return `<h2 id="replicas">Replica logs at the end</h2>
 <p>Green: below the replica's high watermark (committed); red: replicas disagree at that offset. Each record shows its value and the leader epoch of its batch (the last 200 offsets).</p>
 ${tables.join('')}`;
-}
-
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function fmt(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
