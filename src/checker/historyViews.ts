@@ -23,8 +23,26 @@ export function writerOf(history: History): Map<string, SendCompletion> {
   return writers;
 }
 
-/** key -> values that `ok` polls returned for it (Jepsen's `(:ok reads-by-type)`). */
-export function okReadsByKey(history: History): Map<string, Set<string>> {
+/**
+ * A view computed once per history and shared by the checkers that read it (checkAll runs several over the same
+ * history; `version-orders` alone was built six times). Keyed by the history array; a history that grew since is
+ * computed again. Callers must not change what they get.
+ */
+export function sharedView<T>(compute: (history: History) => T): (history: History) => T {
+  const cache = new WeakMap<History, { length: number; view: T }>();
+  return (history) => {
+    const cached = cache.get(history);
+    if (cached !== undefined && cached.length === history.length) return cached.view;
+    const view = compute(history);
+    cache.set(history, { length: history.length, view });
+    return view;
+  };
+}
+
+/** key -> values that `ok` polls returned for it (Jepsen's `(:ok reads-by-type)`); shared between checkers. */
+export const okReadsByKey: (history: History) => ReadonlyMap<string, ReadonlySet<string>> = sharedView(buildOkReadsByKey);
+
+function buildOkReadsByKey(history: History): Map<string, Set<string>> {
   const reads = new Map<string, Set<string>>();
   for (const op of history) {
     if (op.f !== 'poll' || op.type !== 'ok') continue;

@@ -8,7 +8,7 @@
 // transactions, so checkers speak in offsets; `denseDelta` still counts distance in known offsets, which is
 // how Jepsen's `:delta` is measured and what "skipped over known offsets" means.
 import { keyOf, type History, type LogRecord } from '../history/History.ts';
-import { pollRecords } from './historyViews.ts';
+import { pollRecords, sharedView } from './historyViews.ts';
 
 /** One key's log as the history shows it. */
 export interface KeyLog {
@@ -22,8 +22,10 @@ export interface KeyLog {
 /** Every key's log, keys in the order the history first mentions them. */
 export type VersionOrder = Map<string, KeyLog>;
 
-/** Builds the version order of a history. */
-export function versionOrder(history: History): VersionOrder {
+/** The version order of a history, built once per history and shared by the checkers (read-only). */
+export const versionOrder: (history: History) => VersionOrder = sharedView(buildVersionOrder);
+
+function buildVersionOrder(history: History): VersionOrder {
   const order: VersionOrder = new Map();
   const add = (record: LogRecord): void => {
     const key = keyOf(record);
