@@ -12,6 +12,7 @@ import { groupPropertyNames, propertyArbitrary, replicationPropertyNames } from 
 import { runResolvedScenario, type RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
 import type { PropertyName } from '../src/scenario/weakenings.ts';
 import { kafkaVersions, type KafkaVersion } from '../src/scenario/kafkaProfile.ts';
+import { sentRecords } from '../src/scenario/Scenario.ts';
 import { measureWorld } from './kernel.ts';
 
 /** Virtual ms of the ping-pong measured before each property (the kernel bench's full-size round). */
@@ -41,7 +42,7 @@ function runShape(arbitrary: fc.Arbitrary<RunnableScenario>, sample: number, see
   return {
     deliveriesPerRun: Math.round(deliveries / scenarios.length),
     virtualSecondsPerRun: round(mean(virtualSeconds), 1),
-    meanRecords: round(mean(scenarios.map((s) => s.producers.reduce((sum, p) => sum + p.workload.records, 0))), 1),
+    meanRecords: round(mean(scenarios.map((s) => s.producers.reduce((sum, p) => sum + sentRecords(p.workload), 0))), 1),
     meanFaults: round(mean(scenarios.map((s) => s.faults.length)), 1),
   };
 }

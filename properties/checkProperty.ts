@@ -8,6 +8,7 @@ import { makeCapsule, type ReplayCapsule } from '../src/scenario/capsule.ts';
 import { runResolvedScenario, type RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
 import { defaultKafkaVersion, type KafkaVersion } from '../src/scenario/kafkaProfile.ts';
 import type { PropertyName, WeakeningName } from '../src/scenario/weakenings.ts';
+import { sentRecords } from '../src/scenario/Scenario.ts';
 import { lossyUncleanRecovery, propertyArbitrary, propertyViolations, replicationPropertyNames } from './replicationProperties.ts';
 
 /** Options of `checkProperty`. */
@@ -106,7 +107,7 @@ export function checkProperty(property: PropertyName, weakenings: readonly Weake
     violations,
     traceHash: result.traceHash,
     faults: scenario.faults.length,
-    records: scenario.producers.reduce((sum, producer) => sum + producer.workload.records, 0),
+    records: scenario.producers.reduce((sum, producer) => sum + sentRecords(producer.workload), 0),
     capsule,
   };
   if (options.capsuleDir !== undefined) {
@@ -156,10 +157,36 @@ export function describeCounterexample(check: PropertyCheckResult): string {
     return `${check.property}: held over ${check.runsToFind} runs${excused > 0 ? ` (${excused} not judged: a last known leader elected after it lost its page cache, Kafka's unclean recovery)` : ''}`;
   }
   const weakened = check.weakenings.length > 0 ? ` with ${check.weakenings.join(', ')}` : '';
+  const { scenario } = ce;
+  const faultLines = scenario.faults.map((fault) => `    ${String(fault.atMs).padStart(6)} ms  ${describeFault(fault)}`);
+  const workloads = scenario.producers.map((p) => {
+    const first = p.workload.firstRecord ?? 0;
+    const sent = sentRecords(p.workload);
+    const which = sent === 0 ? 'no records' : sent === 1 ? `record ${first} (${p.id}:${first})` : `records ${first}-${p.workload.records - 1}`;
+    return `${p.id ?? 'producer'} sends ${which}, one every ${fmtMs(1_000 / p.workload.ratePerSec)} ms`;
+  });
   return [
     `${check.property}${weakened} failed after ${check.runsToFind} runs (${check.shrinks} shrinks): ${ce.violations.join(', ')}`,
-    `  shrunk to ${ce.faults} faults and ${ce.records} records; seed ${ce.scenario.seed}; traceHash ${ce.traceHash}`,
-    `  faults: ${JSON.stringify(ce.scenario.faults)}`,
-    ce.capsulePath === undefined ? '' : `  replay: npx kafka-sim replay ${ce.capsulePath}`,
+    `  shrunk to ${plural(ce.faults, 'fault event')} and ${plural(ce.records, 'record')}; seed ${scenario.seed}; traceHash ${ce.traceHash}`,
+    ...(faultLines.length === 0 ? ['  faults: none'] : ['  faults:', ...faultLines]),
+    `  workload: ${workloads.join('; ')}`,
+    ce.capsulePath === undefined ? '' : `  replay: npx kafka-sim replay ${ce.capsulePath} (add --report report.html for the story as a page)`,
   ].filter((line) => line !== '').join('\n');
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function fmtMs(ms: number): string {
+  return Number.isInteger(ms) ? String(ms) : ms.toFixed(1);
+}
+
+// A fault as one short phrase: its kind, then its fields (groups as `a | b`).
+function describeFault(fault: RunnableScenario['faults'][number]): string {
+  const { atMs: _atMs, kind, ...rest } = fault as { atMs: number; kind: string } & Record<string, unknown>;
+  const parts = Object.entries(rest).map(([key, value]) =>
+    key === 'groups' && Array.isArray(value) ? (value as unknown[][]).map((g) => `[${g.join(', ')}]`).join(' | ') : key === 'node' || key === 'isolate' ? `${key === 'isolate' ? 'isolate ' : ''}${String(value)}` : `${key}=${JSON.stringify(value)}`,
+  );
+  return [kind, ...parts].join(' ');
 }

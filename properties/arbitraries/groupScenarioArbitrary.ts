@@ -8,6 +8,9 @@ import { coordinatorPartition } from '../../src/protocol/coordinatorPartition.ts
 import { CONSUMER_OFFSETS_TOPIC } from '../../src/protocol/groupMessages.ts';
 import { toSchedule, type FaultWindow, type WindowFaults } from './faultScheduleArbitrary.ts';
 import { fitFaults, foldNumbered } from './fitFaults.ts';
+import { withoutOneWindow } from './kafkaFaultScheduleArbitrary.ts';
+import { fewerRecords } from './fewerRecords.ts';
+import { withExtraShrinks } from './withExtraShrinks.ts';
 
 /** Options of `groupScenarioArbitrary`. */
 export interface GroupScenarioConstraints {
@@ -48,9 +51,15 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
     .record({
       seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
       partitions: fc.integer({ min: 1, max: 4 }),
-      records: fc.integer({ min: 1, max: 200 }),
-      // The time between records: records shrink from the end, the first k sent at the same times whatever k is.
-      intervalMs: fc.constantFrom(50, 100, 150, 200, 500, 1_000),
+      // The records and the time between them: records shrink from the end (the first k sent at the same times
+      // whatever k is) and from the front (fewerRecords), so a failure that needs one late record keeps only it.
+      workload: withExtraShrinks(
+        // A tuple, not a record: fc.record nested here would draw differently, and change the runs every seed explores.
+        fc
+          .tuple(fc.integer({ min: 1, max: 200 }), fc.constantFrom(50, 100, 150, 200, 500, 1_000))
+          .map(([records, intervalMs]): { records: number; intervalMs: number; firstRecord?: number } => ({ records, intervalMs })),
+        (w) => fewerRecords(w, Math.floor(MAX_SPREAD_MS / w.intervalMs)),
+      ),
       consumers: fc.array(consumer, { minLength: 1, maxLength: MAX_CONSUMERS }),
       strategy: fc.constantFrom(...strategies),
       processingTimeMs: fc.constantFrom(5, 50, 200),
@@ -64,7 +73,8 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
     .map((shape): RunnableScenario => {
       const consumerIds = shape.consumers.map((_, i) => `consumer-${i + 1}`);
       const schedule = fitFaults(shape.faults, foldNumbered(/^(consumer-)(\d+)()$/, consumerIds.length, 1));
-      const records = Math.min(shape.records, Math.floor(MAX_SPREAD_MS / shape.intervalMs));
+      const { intervalMs, firstRecord } = shape.workload;
+      const records = Math.min(shape.workload.records, Math.floor(MAX_SPREAD_MS / intervalMs));
       return {
         seed: shape.seed,
         brokers: 3,
@@ -73,7 +83,7 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
           {
             id: 'producer-1',
             settings: { requestTimeoutMs: 5_000, deliveryTimeoutMs: 30_000 },
-            workload: { topic: 'events', records, ratePerSec: 1_000 / shape.intervalMs, keys: { kind: 'keyspace', size: 16 } },
+            workload: { topic: 'events', records, ratePerSec: 1_000 / intervalMs, keys: { kind: 'keyspace', size: 16 }, ...(firstRecord === undefined ? {} : { firstRecord }) },
           },
         ],
         readers: [{ id: 'reader-1', topics: ['events'], settings: { requestTimeoutMs: 5_000 } }],
@@ -136,7 +146,8 @@ export function groupFaultScheduleArbitrary(consumerIds: readonly string[], maxW
   const window = fc
     .record({ startMs, durationMs: fc.integer({ min: 1, max: 15_000 }), faults: nemesis })
     .map(({ startMs: at, durationMs, faults }): FaultWindow[] => [{ startMs: at, durationMs, ...faults }]);
-  const element = fc.oneof({ arbitrary: window, weight: 5 }, { arbitrary: coordinatorCutThenCrash(startMs), weight: 1 });
+  // The cut-then-crash pattern is drawn whole and shrinks window by window too.
+  const element = fc.oneof({ arbitrary: window, weight: 5 }, { arbitrary: withExtraShrinks(coordinatorCutThenCrash(startMs), withoutOneWindow), weight: 1 });
   return fc.array(element, { maxLength: maxWindows }).map((drawn) => toSchedule(drawn.flat()));
 }
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Fault } from '../../src/faults/Fault.ts';
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
 import { toSchedule, type FaultWindow, type WindowFaults } from './faultScheduleArbitrary.ts';
+import { withExtraShrinks } from './withExtraShrinks.ts';
 
 /** Options of `kafkaFaultScheduleArbitrary`. */
 export interface KafkaFaultScheduleConstraints {
@@ -67,9 +68,15 @@ export function kafkaFaultScheduleArbitrary(constraints: KafkaFaultScheduleConst
   // Plain windows, and now and then a fragile-moment pattern (two windows timed against each other).
   // A pattern starts early enough for its second window to open inside the horizon.
   const patternStartMs = fc.integer({ min: 0, max: Math.max(0, constraints.horizonMs - LAG_OUT_MS.max - GAP_MS.max - 1) });
-  const pattern = fragileMomentArbitrary(partition, patternStartMs, constraints.powerLoss);
+  // A pattern is drawn whole, but shrinks window by window too: the failure may need only one of the two.
+  const pattern = withExtraShrinks(fragileMomentArbitrary(partition, patternStartMs, constraints.powerLoss), withoutOneWindow);
   const element = fc.oneof({ arbitrary: window, weight: 3 }, { arbitrary: pattern, weight: 1 });
   return fc.array(element, { maxLength: constraints.maxWindows }).map((drawn) => toSchedule(drawn.flat()));
+}
+
+/** The windows with one left out, for each window (the first left out first); nothing for a single window. */
+export function withoutOneWindow(windows: readonly FaultWindow[]): FaultWindow[][] {
+  return windows.length < 2 ? [] : windows.map((_, i) => windows.filter((_window, j) => j !== i));
 }
 
 /** The fragile moments of Kafka's replication that a pattern aims at. */

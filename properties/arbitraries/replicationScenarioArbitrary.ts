@@ -5,6 +5,8 @@ import type { KeySpec } from '../../src/scenario/Scenario.ts';
 import type { WeakeningName } from '../../src/scenario/weakenings.ts';
 import { fitFaults, foldNumbered } from './fitFaults.ts';
 import { kafkaFaultScheduleArbitrary } from './kafkaFaultScheduleArbitrary.ts';
+import { fewerRecords } from './fewerRecords.ts';
+import { withExtraShrinks } from './withExtraShrinks.ts';
 
 /** Options of `replicationScenarioArbitrary`. */
 export interface ReplicationScenarioConstraints {
@@ -37,7 +39,8 @@ const RECORD_INTERVALS_MS = [50, 100, 150, 200, 500, 1_000] as const;
  * keyspace, null keys, or explicit partitions), one reader, and a fault schedule (kafkaFaultScheduleArbitrary)
  * aimed mostly at roles. The seed, which draws network jitter, does not shrink (fc.noShrink): the structure does,
  * each dimension on its own: the faults are drawn for the largest cluster and fitted to the drawn one (fitFaults),
- * so fewer brokers or partitions keep the same faults, and records shrink from the end of each workload.
+ * so fewer brokers or partitions keep the same faults; a fragile-moment pattern can lose either window; records
+ * shrink from the end of each workload, and from its front too (fewerRecords).
  */
 export function replicationScenarioArbitrary(constraints: ReplicationScenarioConstraints = {}): fc.Arbitrary<RunnableScenario> {
   const keys: fc.Arbitrary<KeySpec> = fc.oneof(
@@ -45,13 +48,16 @@ export function replicationScenarioArbitrary(constraints: ReplicationScenarioCon
     fc.constant<KeySpec>({ kind: 'null' }),
     fc.constant<KeySpec>({ kind: 'explicit-partition' }),
   );
-  const producer = fc.record({
-    lingerMs: fc.constantFrom(0, 5),
-    maxInFlightRequestsPerConnection: fc.integer({ min: 1, max: 5 }),
-    records: fc.integer({ min: 1, max: 150 }),
-    intervalMs: fc.constantFrom(...RECORD_INTERVALS_MS),
-    keys,
-  });
+  const producer = withExtraShrinks(
+    fc.record({
+      lingerMs: fc.constantFrom(0, 5),
+      maxInFlightRequestsPerConnection: fc.integer({ min: 1, max: 5 }),
+      records: fc.integer({ min: 1, max: 150 }),
+      intervalMs: fc.constantFrom(...RECORD_INTERVALS_MS),
+      keys,
+    }) as fc.Arbitrary<{ lingerMs: number; maxInFlightRequestsPerConnection: number; records: number; intervalMs: number; keys: KeySpec; firstRecord?: number }>,
+    (p) => fewerRecords(p, Math.floor(MAX_SPREAD_MS / p.intervalMs)),
+  );
   const faults = kafkaFaultScheduleArbitrary({
     partitions: Array.from({ length: MAX_PARTITIONS }, (_, p) => `events-${p}`),
     brokers: MAX_BROKERS,
@@ -91,6 +97,7 @@ export function replicationScenarioArbitrary(constraints: ReplicationScenarioCon
             records: Math.min(p.records, Math.floor(MAX_SPREAD_MS / p.intervalMs)),
             ratePerSec: 1_000 / p.intervalMs,
             keys: p.keys,
+            ...(p.firstRecord === undefined ? {} : { firstRecord: p.firstRecord }),
           },
         })),
         readers: [{ id: 'reader-1', topics: ['events'], settings: { requestTimeoutMs: 5_000 } }],

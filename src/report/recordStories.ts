@@ -272,7 +272,8 @@ function droppedCarriers(carriers: readonly Carrier[], trace: readonly TraceEntr
   for (const entry of trace) {
     if (entry.kind !== 'dropped') continue;
     const sent = byId.get(entry.id);
-    if (sent !== undefined) dropped.push({ atMs: entry.t, from: sent.from, to: sent.to, type: (sent.message as { type: string }).type, reason: entry.reason });
+    // A message is told once, at its first drop (a duplicate of it may be dropped too).
+    if (sent !== undefined && byId.delete(entry.id)) dropped.push({ atMs: entry.t, from: sent.from, to: sent.to, type: (sent.message as { type: string }).type, reason: entry.reason });
   }
   return dropped;
 }

@@ -34,6 +34,17 @@ export interface WorkloadSpec {
   keys: KeySpec;
   /** When the first send goes, in virtual ms (default: when the cluster is up, see Durations). */
   startMs?: number;
+  /**
+   * Records `0 .. firstRecord - 1` are left out (default 0): their keys are still drawn, so the records sent keep the
+   * value, key and send time they have in the whole workload. The shrinker uses it to drop the records before the
+   * one a failure needs.
+   */
+  firstRecord?: number;
+}
+
+/** How many records a workload sends. */
+export function sentRecords(workload: Pick<WorkloadSpec, 'records' | 'firstRecord'>): number {
+  return Math.max(0, workload.records - (workload.firstRecord ?? 0));
 }
 
 /** A producer client: its Java settings by their camelCase names, and its workload. */

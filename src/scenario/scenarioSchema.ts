@@ -61,6 +61,12 @@ const workloadSchema = strictObject({
   ratePerSec: positiveNumber(MAX_RATE, 'records per virtual second, each simulated as messages'),
   keys: keySchema,
   startMs: integer(0, MAX_DURATION_MS, DURATION_WHY).optional(),
+  firstRecord: integer(0, MAX_RECORDS, RECORDS_WHY).optional(),
+}).superRefine((w, ctx) => {
+  // Judged only when both counts are valid: a wrong records is its own issue, not firstRecord's.
+  const valid = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+  if (w.firstRecord === undefined || !valid(w.firstRecord) || !valid(w.records) || w.firstRecord <= w.records) return;
+  ctx.addIssue({ code: 'custom', path: ['firstRecord'], input: w.firstRecord, message: `at most records (${w.records}): the records before firstRecord are left out` });
 });
 
 // Only the names here: resolveProducerConfig checks the values and how they combine (clusterRules.ts).

@@ -30,9 +30,12 @@ function* producerCalls(id: string, workload: WorkloadSpec, partitions: number, 
   const intervalMs = 1_000 / workload.ratePerSec;
   // One string per key of the keyspace, not one per record: a long run keeps every record's key in its history.
   const keys = new Map<number, string>();
+  const first = workload.firstRecord ?? 0;
   for (let n = 0; n < workload.records; n++) {
     const atMs = Math.round(startMs + n * intervalMs);
     const placement = drawPlacement(workload.keys, partitions, draw, keys);
+    // A record left out (firstRecord) still takes its draw, so the ones sent are placed as in the whole workload.
+    if (n < first) continue;
     yield { atMs, to: id, command: { type: 'client.send', topic: workload.topic, value: `${id}:${n}`, ...placement } };
   }
 }
