@@ -1,0 +1,31 @@
+// Kafka's wire protocol, broker side: read request frames, write response frames, for the APIs and versions
+// kafkajs 2.2.x uses. Message fields keep Kafka's schema names in camelCase.
+export { ByteReader } from './ByteReader.ts';
+export type { ReadItem, TaggedFields } from './ByteReader.ts';
+export { ByteWriter } from './ByteWriter.ts';
+export type { WriteItem } from './ByteWriter.ts';
+export { WireFormatError } from './WireFormatError.ts';
+export { apiKeys, apiByKey, isFlexibleVersion } from './apiKeys.ts';
+export type { ApiSpec } from './apiKeys.ts';
+export { requestHeaderVersion, responseHeaderVersion } from './headerVersions.ts';
+export type { RequestHeaderVersion, ResponseHeaderVersion } from './headerVersions.ts';
+export { readRequestHeader } from './requestHeader.ts';
+export type { RequestHeader } from './requestHeader.ts';
+export { writeResponseHeader } from './responseHeader.ts';
+export type { ResponseHeader } from './responseHeader.ts';
+export { readFrames, decodeRequestFrame, encodeResponseFrame } from './framing.ts';
+export type { ReadFramesConstraints, RequestFrame, ResponseFrameHeader } from './framing.ts';
+export type { VersionRange } from './versionRange.ts';
+export { apiVersionsVersions, decodeApiVersionsRequest } from './apiVersionsRequest.ts';
+export type { ApiVersionsRequest } from './apiVersionsRequest.ts';
+export { encodeApiVersionsResponse } from './apiVersionsResponse.ts';
+export type { ApiVersionsResponse, ApiVersionsResponseKey } from './apiVersionsResponse.ts';
+export { metadataVersions, decodeMetadataRequest } from './metadataRequest.ts';
+export type { MetadataRequest, MetadataRequestTopic } from './metadataRequest.ts';
+export { encodeMetadataResponse } from './metadataResponse.ts';
+export type {
+  MetadataResponse,
+  MetadataResponseBroker,
+  MetadataResponsePartition,
+  MetadataResponseTopic,
+} from './metadataResponse.ts';
