@@ -135,6 +135,27 @@ export class ByteReader {
     return this.#bytes(label, start, this.#unsignedVarint(label) - 1);
   }
 
+  /**
+   * Bytes behind a zigzag varint length, -1 for null, as record keys, values and header values are stored (Kafka's
+   * `DefaultRecord#readFrom`). A view into the frame, not a copy. The length is read as the varint it is, so a
+   * length cut short names `${field} (varint)`.
+   */
+  readVarintNullableBytes(field: string): Buffer | null {
+    const label = `${field} (varint bytes)`;
+    const start = this.#offset;
+    return this.#bytes(label, start, this.readVarint(field));
+  }
+
+  /** A UTF-8 string behind a zigzag varint length: a record header key, which Kafka's record format never nulls. */
+  readVarintString(field: string): string {
+    const label = `${field} (varint string)`;
+    const start = this.#offset;
+    const length = this.readVarint(field);
+    if (length < 0) throw new WireFormatError(label, start, `length ${length}, but the format allows no null or negative length here`);
+    const at = this.#take(label, start, length);
+    return this.buffer.toString('utf8', at, at + length);
+  }
+
   readArray<T>(field: string, readItem: ReadItem<T>): T[] {
     const start = this.#offset;
     return requirePresent(this.readNullableArray(field, readItem), `${field} (array)`, start);
@@ -174,6 +195,17 @@ export class ByteReader {
       fields.set(tag, this.buffer.subarray(at, at + size));
     }
     return fields;
+  }
+
+  /**
+   * A reader over the next `size` bytes, which this cursor moves past: a batch or a record of its declared length.
+   * Its buffer ends where the region ends, so a field running past the region reads as truncated and `requireEnd`
+   * checks the region; offsets stay those of the frame. `field` names the region as errors should print it.
+   */
+  readRegion(field: string, size: number): ByteReader {
+    if (size < 0) throw new WireFormatError(field, this.#offset, `negative length ${size}`);
+    const at = this.#take(field, this.#offset, size);
+    return new ByteReader(this.buffer.subarray(0, at + size), at);
   }
 
   /** Throws unless every byte has been read: bytes left over mean client and server disagree on the schema. */

@@ -141,6 +141,18 @@ export class ByteWriter {
     this.writeRaw(value);
   }
 
+  /** Bytes behind a zigzag varint length, -1 for null: a record key, value or header value. */
+  writeVarintNullableBytes(value: Buffer | null): void {
+    if (value === null) return this.writeVarint(-1);
+    this.writeVarint(value.length);
+    this.writeRaw(value);
+  }
+
+  /** A UTF-8 string behind a zigzag varint length: a record header key, never null. */
+  writeVarintString(value: string): void {
+    this.writeVarintNullableBytes(Buffer.from(requireNotNull('writeVarintString', value), 'utf8'));
+  }
+
   writeArray<T>(items: readonly T[], writeItem: WriteItem<T>): void {
     this.writeNullableArray(requireNotNull('writeArray', items), writeItem);
   }

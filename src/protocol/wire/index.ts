@@ -29,3 +29,11 @@ export type {
   MetadataResponsePartition,
   MetadataResponseTopic,
 } from './metadataResponse.ts';
+export type { DefaultRecord, RecordHeader } from './defaultRecord.ts';
+export type { CompressionType, RecordBatchAttributes, TimestampType } from './recordBatchAttributes.ts';
+export { decodeRecordBatches, encodeRecordBatches } from './recordBatch.ts';
+export type { RecordBatch } from './recordBatch.ts';
+export { produceVersions, decodeProduceRequest } from './produceRequest.ts';
+export type { ProduceRequest, ProduceRequestPartition, ProduceRequestTopic } from './produceRequest.ts';
+export { encodeProduceResponse } from './produceResponse.ts';
+export type { ProduceResponse, ProduceResponsePartition, ProduceResponseTopic } from './produceResponse.ts';

@@ -85,10 +85,25 @@ describe('ByteWriter', () => {
     );
   });
 
+  it("writes record keys, values and header keys behind a zigzag varint length, as kafkajs's Encoder does", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), (key, value) => {
+        const keyBytes = Buffer.from(key);
+        const kafkajs = new KafkajsEncoder().writeVarInt(keyBytes.length).writeBuffer(keyBytes).writeVarInt(value.length).writeBuffer(Buffer.from(value)).buffer;
+        const ours = written((w) => {
+          w.writeVarintString(key);
+          w.writeVarintNullableBytes(Buffer.from(value));
+        });
+        expect(ours).toBe(kafkajs.toString('hex'));
+      }),
+    );
+  });
+
   it('writes null as length -1, or 0 in the compact types, and an empty tag buffer as one 0 byte', () => {
     expect(written((w) => w.writeNullableString(null))).toBe('ffff');
     expect(written((w) => w.writeNullableBytes(null))).toBe('ffffffff');
     expect(written((w) => w.writeNullableArray(null, () => {}))).toBe('ffffffff');
+    expect(written((w) => w.writeVarintNullableBytes(null))).toBe('01');
     expect(written((w) => w.writeCompactNullableString(null))).toBe('00');
     expect(written((w) => w.writeCompactNullableBytes(null))).toBe('00');
     expect(written((w) => w.writeCompactNullableArray(null, () => {}))).toBe('00');
@@ -120,6 +135,7 @@ describe('ByteWriter', () => {
     expect(() => writer.writeString('x'.repeat(32_768))).toThrow(/at most 32767 bytes/);
     expect(() => writer.writeString(null as unknown as string)).toThrow(/writeString.*does not allow null/);
     expect(() => writer.writeUuid('not-a-uuid')).toThrow(/writeUuid/);
+    expect(() => writer.writeVarintString(null as unknown as string)).toThrow(/writeVarintString.*does not allow null/);
     expect(writer.length).toBe(0);
   });
 });
