@@ -94,7 +94,7 @@ export const keysExperiment: Experiment = {
       },
       verdict: {
         agrees,
-        summary: `Keyed records: ${keyed?.keysSplit ?? '?'} keys found in more than one partition and ${keyed?.misplaced ?? '?'} records off the partition murmur2 picks, over ${keyed?.read ?? '?'} records. Null keys round-robin: the busiest partition holds ${formatEstimate(roundRobin?.imbalance ?? estimate([0]))}x the mean. Keyed records are only as even as the keys hash (${KEYS} keys over ${PARTITIONS} partitions: ${formatEstimate(keyed?.imbalance ?? estimate([0]))}x); sticky null keys fill one partition per batch, so over a short run they are uneven (${formatEstimate(rows[2]?.imbalance ?? estimate([0]))}x).`,
+        summary: `Keyed records: ${keyed?.keysSplit ?? '?'} keys found in more than one partition and ${keyed?.misplaced ?? '?'} records off the partition murmur2 picks, over ${keyed?.read ?? '?'} records. Null keys round-robin: the busiest partition holds ${formatEstimate(roundRobin?.imbalance ?? estimate([0]))}x the mean. Keyed records are only as even as the keys hash (${KEYS} keys over ${PARTITIONS} partitions: ${formatEstimate(keyed?.imbalance ?? estimate([0]))}x); sticky null keys fill one partition per batch, so the busiest partition holds ${formatEstimate(rows[2]?.imbalance ?? estimate([0]))}x the mean over this run.`,
       },
     });
   },
