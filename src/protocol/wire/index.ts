@@ -37,3 +37,20 @@ export { produceVersions, decodeProduceRequest } from './produceRequest.ts';
 export type { ProduceRequest, ProduceRequestPartition, ProduceRequestTopic } from './produceRequest.ts';
 export { encodeProduceResponse } from './produceResponse.ts';
 export type { ProduceResponse, ProduceResponsePartition, ProduceResponseTopic } from './produceResponse.ts';
+export { fetchVersions, decodeFetchRequest } from './fetchRequest.ts';
+export type { FetchRequest, FetchRequestForgottenTopic, FetchRequestPartition, FetchRequestTopic } from './fetchRequest.ts';
+export { encodeFetchResponse } from './fetchResponse.ts';
+export type {
+  FetchResponse,
+  FetchResponseAbortedTransaction,
+  FetchResponsePartition,
+  FetchResponseTopic,
+} from './fetchResponse.ts';
+export { listOffsetsVersions, decodeListOffsetsRequest } from './listOffsetsRequest.ts';
+export type { ListOffsetsRequest, ListOffsetsRequestPartition, ListOffsetsRequestTopic } from './listOffsetsRequest.ts';
+export { encodeListOffsetsResponse } from './listOffsetsResponse.ts';
+export type {
+  ListOffsetsResponse,
+  ListOffsetsResponsePartition,
+  ListOffsetsResponseTopic,
+} from './listOffsetsResponse.ts';
