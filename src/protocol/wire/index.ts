@@ -54,3 +54,23 @@ export type {
   ListOffsetsResponsePartition,
   ListOffsetsResponseTopic,
 } from './listOffsetsResponse.ts';
+export { findCoordinatorVersions, decodeFindCoordinatorRequest } from './findCoordinatorRequest.ts';
+export type { FindCoordinatorRequest } from './findCoordinatorRequest.ts';
+export { encodeFindCoordinatorResponse } from './findCoordinatorResponse.ts';
+export type { FindCoordinatorResponse } from './findCoordinatorResponse.ts';
+export { heartbeatVersions, decodeHeartbeatRequest } from './heartbeatRequest.ts';
+export type { HeartbeatRequest } from './heartbeatRequest.ts';
+export { encodeHeartbeatResponse } from './heartbeatResponse.ts';
+export type { HeartbeatResponse } from './heartbeatResponse.ts';
+export { joinGroupVersions, decodeJoinGroupRequest } from './joinGroupRequest.ts';
+export type { JoinGroupRequest, JoinGroupRequestProtocol } from './joinGroupRequest.ts';
+export { encodeJoinGroupResponse } from './joinGroupResponse.ts';
+export type { JoinGroupResponse, JoinGroupResponseMember } from './joinGroupResponse.ts';
+export { syncGroupVersions, decodeSyncGroupRequest } from './syncGroupRequest.ts';
+export type { SyncGroupRequest, SyncGroupRequestAssignment } from './syncGroupRequest.ts';
+export { encodeSyncGroupResponse } from './syncGroupResponse.ts';
+export type { SyncGroupResponse } from './syncGroupResponse.ts';
+export { leaveGroupVersions, decodeLeaveGroupRequest } from './leaveGroupRequest.ts';
+export type { LeaveGroupRequest, LeaveGroupRequestMember } from './leaveGroupRequest.ts';
+export { encodeLeaveGroupResponse } from './leaveGroupResponse.ts';
+export type { LeaveGroupResponse, LeaveGroupResponseMember } from './leaveGroupResponse.ts';
