@@ -74,3 +74,28 @@ export { leaveGroupVersions, decodeLeaveGroupRequest } from './leaveGroupRequest
 export type { LeaveGroupRequest, LeaveGroupRequestMember } from './leaveGroupRequest.ts';
 export { encodeLeaveGroupResponse } from './leaveGroupResponse.ts';
 export type { LeaveGroupResponse, LeaveGroupResponseMember } from './leaveGroupResponse.ts';
+export { offsetCommitVersions, decodeOffsetCommitRequest } from './offsetCommitRequest.ts';
+export type { OffsetCommitRequest, OffsetCommitRequestPartition, OffsetCommitRequestTopic } from './offsetCommitRequest.ts';
+export { encodeOffsetCommitResponse } from './offsetCommitResponse.ts';
+export type {
+  OffsetCommitResponse,
+  OffsetCommitResponsePartition,
+  OffsetCommitResponseTopic,
+} from './offsetCommitResponse.ts';
+export { offsetFetchVersions, decodeOffsetFetchRequest } from './offsetFetchRequest.ts';
+export type { OffsetFetchRequest, OffsetFetchRequestTopic } from './offsetFetchRequest.ts';
+export { encodeOffsetFetchResponse } from './offsetFetchResponse.ts';
+export type { OffsetFetchResponse, OffsetFetchResponsePartition, OffsetFetchResponseTopic } from './offsetFetchResponse.ts';
+export { initProducerIdVersions, decodeInitProducerIdRequest } from './initProducerIdRequest.ts';
+export type { InitProducerIdRequest } from './initProducerIdRequest.ts';
+export { encodeInitProducerIdResponse } from './initProducerIdResponse.ts';
+export type { InitProducerIdResponse } from './initProducerIdResponse.ts';
+export { createTopicsVersions, decodeCreateTopicsRequest } from './createTopicsRequest.ts';
+export type {
+  CreateTopicsRequest,
+  CreateTopicsRequestAssignment,
+  CreateTopicsRequestConfig,
+  CreateTopicsRequestTopic,
+} from './createTopicsRequest.ts';
+export { encodeCreateTopicsResponse } from './createTopicsResponse.ts';
+export type { CreateTopicsResponse, CreateTopicsResponseTopic } from './createTopicsResponse.ts';
