@@ -8,8 +8,14 @@ import type { History } from '../history/History.ts';
 import type { CheckResult } from './CheckResult.ts';
 import { unseen } from './unseen.ts';
 
-/** Acknowledged values that no `ok` poll completed at or after `finalReadStartMs` returned. */
-export function finalReadLoss(history: History, finalReadStartMs: number): CheckResult {
+/**
+ * Acknowledged values that no `ok` poll completed at or after `finalReadStartMs` returned. The final read is the
+ * readers' (they read every partition from its start); a scenario with no reader has none, and the checker does
+ * not judge it (`unknown`): a group's consumers have read their records long before and poll nothing new then,
+ * so judging them would report every acknowledged write as lost.
+ */
+export function finalReadLoss(history: History, finalReadStartMs: number, readers?: readonly string[]): CheckResult {
+  if (readers !== undefined && readers.length === 0) return { checker: 'final-read-loss', valid: 'unknown', anomalies: {}, examples: {} };
   const finalRead = history.filter((op) => op.f !== 'poll' || op.timeMs >= finalReadStartMs);
   const result = unseen(finalRead);
   const rename = <T>(record: Record<string, T>): Record<string, T> =>

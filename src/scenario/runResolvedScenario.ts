@@ -212,7 +212,7 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
 
   if (observerError !== undefined) throw observerError;
   const history = collector.finish(world.now);
-  let checkers = withFinalReadLoss(checkAll(history), finalReadLoss(history, finalReadStartMs));
+  let checkers = withFinalReadLoss(checkAll(history), finalReadLoss(history, finalReadStartMs, scenario.readers.map((r) => r.id)));
   if (consumers.length > 0) checkers = withGroupCheckers(checkers, world, brokerIds, groups, history, expected);
   const invariants = monitor.results();
   const invariantsValid = invariants.every((result) => result.valid);

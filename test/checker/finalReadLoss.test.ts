@@ -23,4 +23,15 @@ describe('finalReadLoss', () => {
     h.pollOk('c0', { x: [[0, 'a']] });
     expect(finalReadLoss(h.ops, finalStart)).toMatchObject({ checker: 'final-read-loss', valid: true, anomalies: {} });
   });
+
+  it('does not judge a run without readers: there was no final read, and consumers that read everything earlier poll nothing new', () => {
+    const h = new TestHistory();
+    h.sendOk('p0', 'x', 0, 'a');
+    h.pollOk('c0', { x: [[0, 'a']] });
+    const finalStart = (h.ops.at(-1)?.timeMs ?? 0) + 1;
+    h.pollOk('c0', { x: [] });
+    expect(finalReadLoss(h.ops, finalStart, [])).toEqual({ checker: 'final-read-loss', valid: 'unknown', anomalies: {}, examples: {} });
+    // With a reader named, the same history is judged, and the value the final read missed is reported.
+    expect(finalReadLoss(h.ops, finalStart, ['c0']).anomalies).toEqual({ 'final-read-loss': 1 });
+  });
 });
