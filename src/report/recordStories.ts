@@ -5,6 +5,7 @@ import type { History, LogRecord } from '../history/History.ts';
 import type { TraceEntry } from '../history/Trace.ts';
 import { brokerIdOf } from '../protocol/nodeIds.ts';
 import type { RunResult } from '../scenario/runResolvedScenario.ts';
+import { fmt } from './html.ts';
 import { recordAt, type ReplicaPoint } from './ReplicaRecorder.ts';
 
 /** One replica's copy of the record: from when, until when, and how it ended (null: still there at the end). */
@@ -225,7 +226,7 @@ function copiesOf(broker: number, points: readonly ReplicaPoint[], offset: numbe
       current.toMs = point.atMs;
       current.gone =
         downSinceMs !== null
-          ? `came back without it (down since ${fmtMs(downSinceMs)} ms: its unflushed log was lost)`
+          ? `came back without it (down since ${fmt(downSinceMs)} ms: its unflushed log was lost)`
           : held === undefined
             ? `truncated its log to offset ${point.logEndOffset}, removing it (now in leader epoch ${point.leaderEpoch})`
             : `now holds ${held.value} at that offset instead (batch of leader epoch ${held.epoch})`;
@@ -309,17 +310,13 @@ function sentencesOf(story: SentenceInput): string[] {
     timed.push({ atMs: drop.atMs, text: `the ${drop.type} from ${drop.from} to ${drop.to} carrying it was dropped (${drop.reason}).` });
   }
   timed.sort((a, b) => a.atMs - b.atMs);
-  const sentences = timed.map((t) => `${fmtMs(t.atMs)} ms: ${t.text}`);
+  const sentences = timed.map((t) => `${fmt(t.atMs)} ms: ${t.text}`);
   if (!story.hasTimeline) sentences.push('No replica history was kept for this run.');
   else if (copies.length === 0) sentences.push('No replica ever held it at that offset.');
-  else if (story.lostMs !== null) sentences.push(`From ${fmtMs(story.lostMs)} ms no replica held it: the acknowledged record was lost.`);
+  else if (story.lostMs !== null) sentences.push(`From ${fmt(story.lostMs)} ms no replica held it: the acknowledged record was lost.`);
   else {
     const holders = copies.filter((c) => c.toMs === null).map((c) => c.broker);
     sentences.push(`At the end broker${holders.length > 1 ? 's' : ''} ${holders.join(', ')} still held it.`);
   }
   return sentences;
-}
-
-function fmtMs(ms: number): string {
-  return Number.isInteger(ms) ? String(ms) : ms.toFixed(1);
 }
