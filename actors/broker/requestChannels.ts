@@ -1,3 +1,4 @@
+import { isConnectionPeer } from '../../src/protocol/nodeIds.ts';
 import type { BrokerEffect } from './BrokerState.ts';
 
 // Kafka's SocketServer serves one request per connection at a time: once a request is read, the connection is
@@ -6,7 +7,8 @@ import type { BrokerEffect } from './BrokerState.ts';
 // leave in request order. A request that gets no response (an acks=0 Produce) unmutes at once. The Java consumer
 // talks to its group coordinator on a connection of its own (AbstractCoordinator connects to node
 // `Integer.MAX_VALUE - id`), so a fetch parked at that broker does not hold its heartbeats back; here the group
-// APIs get a channel of their own for the same reason.
+// APIs get a channel of their own for the same reason. A real client's connection (connectionPeerId) is one channel
+// whatever it carries, as in Kafka: kafkajs sends its fetches and its group requests on one connection per broker.
 
 /** A client's connection as the broker sees it: a request in progress, and those read after it, waiting. */
 export interface RequestChannel<R> {
@@ -21,6 +23,7 @@ const coordinatorApis = new Set(['joinGroup', 'syncGroup', 'heartbeat', 'leaveGr
 
 /** The channel a request or response of `type` travels on between the broker and `peer`. */
 export function channelKey(peer: string, type: string): string {
+  if (isConnectionPeer(peer)) return peer;
   const api = type.slice(0, type.indexOf('.'));
   return coordinatorApis.has(api) ? `${peer} coordinator` : peer;
 }

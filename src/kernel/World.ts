@@ -5,7 +5,7 @@ import { Trace, type TraceEntry, type TraceMode } from '../history/Trace.ts';
 import { ArgumentError, requireNumberAtLeast } from './argumentError.ts';
 import { Bus, type BusEvent, type Message } from './Bus.ts';
 import type { LinkOverride, NetworkConfig } from './networkModel.ts';
-import { NodeHost, type NodeNote, type NodeStatus } from './NodeHost.ts';
+import { NodeHost, type HostContext, type NodeAdapterFactory, type NodeNote, type NodeStatus, type SimulatedHost } from './NodeHost.ts';
 import { compilePartition, type PartitionSpec } from './partitions.ts';
 import { Rng, seedPath, type Seed } from './Rng.ts';
 import { SimulationError } from './SimulationError.ts';
@@ -23,6 +23,8 @@ export interface WorldOptions {
 export interface AddNodeOptions {
   /** Config fields merged into the machine's input, beside `nodeId`, `disk` and `rng`. */
   input?: Record<string, unknown>;
+  /** What sits between the bus and the machine (a broker's wire gateway for real clients); absent: nothing. */
+  adapter?: NodeAdapterFactory;
 }
 
 /** Options of `world.runUntil`. */
@@ -56,7 +58,7 @@ export class World {
   private readonly clock = new VirtualClock();
   private readonly traceLog: Trace;
   private readonly bus: Bus;
-  private readonly hosts = new Map<string, NodeHost>();
+  private readonly hosts = new Map<string, SimulatedHost>();
   private failure: SimulationError | undefined;
   private readonly notes = new Subject<NodeNote>();
   /** Every note a machine emits (`{ type: 'note', data }`), with its node and virtual time, in order. */
@@ -117,7 +119,23 @@ export class World {
     for (const reserved of ['nodeId', 'disk', 'rng']) {
       if (reserved in input) throw new ArgumentError('world.addNode', `options.input.${reserved}`, input[reserved], 'left out (the host sets it)');
     }
-    const host = new NodeHost(id, machine, input, {
+    if (options.adapter !== undefined && typeof options.adapter !== 'function') {
+      throw new ArgumentError('world.addNode', 'options.adapter', options.adapter, 'a function (send) => NodeAdapter');
+    }
+    this.addHost(id, (context) => new NodeHost(id, machine, input, context, options.adapter));
+  }
+
+  /**
+   * Adds a node that is not an XState machine (a real client library under its harness): `create` gets the host's
+   * side of the World (clock, bus, trace, its own Rng, where notes and failures go) and returns the host, which is
+   * then booted. Faults reach it like any other node.
+   */
+  addHost(id: string, create: (context: HostContext) => SimulatedHost): void {
+    if (typeof id !== 'string' || id.length === 0 || id === WORLD_NODE_ID) {
+      throw new ArgumentError('world.addHost', 'id', id, `a non-empty string other than "${WORLD_NODE_ID}"`);
+    }
+    if (this.hosts.has(id)) throw new ArgumentError('world.addHost', 'id', id, 'an id not already taken');
+    const host = create({
       clock: this.clock,
       bus: this.bus,
       trace: this.traceLog,
@@ -241,16 +259,16 @@ export class World {
     return true;
   }
 
-  /** Runs the next step, whatever its time; returns false when nothing is pending. */
-  step(): boolean {
+  /** Runs the next step due at or before `limitMs` (default: whatever its time); false when there is none. */
+  step(limitMs = Infinity): boolean {
     this.throwIfFailed();
-    const ran = this.clock.step();
+    const ran = this.clock.step(limitMs);
     this.throwIfFailed();
     return ran;
   }
 
   /** A node's current machine snapshot (undefined while it is down). */
-  snapshot(id: string): ReturnType<NodeHost['snapshot']> {
+  snapshot(id: string): ReturnType<SimulatedHost['snapshot']> {
     return this.host('world.snapshot', id).snapshot();
   }
 
@@ -313,7 +331,7 @@ export class World {
     }
   }
 
-  private applyNodeFault(kind: 'crash' | 'powerLoss' | 'restart' | 'pause' | 'resume', host: NodeHost): boolean {
+  private applyNodeFault(kind: 'crash' | 'powerLoss' | 'restart' | 'pause' | 'resume', host: SimulatedHost): boolean {
     const status = host.status;
     switch (kind) {
       case 'crash':
@@ -356,9 +374,9 @@ export class World {
     }
   }
 
-  private host(where: string, id: unknown): NodeHost {
+  private host(where: string, id: unknown): SimulatedHost {
     this.requireNode(where, 'node', id);
-    return this.hosts.get(id as string) as NodeHost;
+    return this.hosts.get(id as string) as SimulatedHost;
   }
 }
 

@@ -11,6 +11,12 @@ export type { MetadataRecord } from './metadataRecords.ts';
 export interface WireRecord {
   key: string | null;
   value: string;
+  /** The record's timestamp (CreateTime, ms) as a real client sent it; absent for the simulator's own producers. */
+  timestampMs?: number;
+  /** Headers as a real client sent them (values as key and value are: text, or base64 with `encoding`). */
+  headers?: Array<{ key: string; value: string | null }>;
+  /** 'base64' when the key, value and header values are base64 of bytes that are not UTF-8 text; absent: text. */
+  encoding?: 'base64';
 }
 
 /**

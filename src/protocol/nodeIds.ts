@@ -16,3 +16,17 @@ export function brokerIdOf(nodeId: string): number | undefined {
   const id = Number(nodeId.slice('broker-'.length));
   return Number.isInteger(id) && id >= 0 ? id : undefined;
 }
+
+/**
+ * The peer a broker sees for one connection of a real client (a socket its wire gateway accepted): `app-1#3`.
+ * Kafka's broker serves each connection on its own (SocketServer mutes one connection, not the client), and a real
+ * client may open several to one broker; the simulator's own clients are one peer each, by node id.
+ */
+export function connectionPeerId(nodeId: string, socket: number): string {
+  return `${nodeId}#${socket}`;
+}
+
+/** Whether a peer is one connection of a real client (connectionPeerId) rather than a node. */
+export function isConnectionPeer(peer: string): boolean {
+  return peer.includes('#');
+}

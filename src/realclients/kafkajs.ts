@@ -1,0 +1,119 @@
+// kafkajs inside the simulation: an application function gets a `Kafka` instance whose sockets are the node's
+// SimSockets (kafkajs's `socketFactory`), and a recorder that puts its sends and consumed records in the run's
+// history. kafkajs itself is unmodified; the harness (RealClientHarness) gives it virtual time and seeded randomness.
+import { Kafka, logLevel, Partitioners, type ICustomPartitioner, type KafkaConfig, type Message as KafkaMessage, type Producer, type ProducerConfig, type ProducerRecord, type RecordMetadata } from 'kafkajs';
+import type { HistoryNote } from '../history/HistoryNote.ts';
+import type { RealClientApp, RealClientProcess } from './RealClientHost.ts';
+
+/** What a kafkajs application gets. */
+export interface KafkajsAppContext {
+  kafka: Kafka;
+  recorder: KafkajsRecorder;
+  /** The node the application runs on, and which boot of it this is. */
+  nodeId: string;
+  incarnation: number;
+}
+
+/** A kafkajs application: what an `apps` module exports. */
+export type KafkajsApp = (context: KafkajsAppContext) => unknown;
+
+/** Options of `kafkajsClient`. */
+export interface KafkajsClientOptions {
+  /** The bootstrap servers, `broker-1:9092` style. */
+  brokers: string[];
+  /** More kafkajs client settings (retry, connectionTimeout, requestTimeout, ...); socketFactory is the harness's. */
+  config?: Omit<KafkaConfig, 'brokers' | 'socketFactory'>;
+}
+
+/** The RealClientApp that runs a kafkajs application. */
+export function kafkajsClient(app: KafkajsApp, { brokers, config = {} }: KafkajsClientOptions): RealClientApp {
+  return (process: RealClientProcess) => {
+    const kafka = new Kafka({
+      clientId: process.nodeId,
+      logLevel: logLevel.NOTHING,
+      ...config,
+      brokers,
+      socketFactory: ({ host, port, onConnect }) => process.connect(host, port, onConnect) as never,
+    });
+    return app({ kafka, recorder: new KafkajsRecorder(process), nodeId: process.nodeId, incarnation: process.incarnation });
+  };
+}
+
+/**
+ * Puts a kafkajs application's operations in the history, as the simulator's own clients do with their notes: each
+ * message of a send is a `send` operation, acknowledged with its partition and offset or indefinite (`info`) when
+ * the send failed (a failed send may still have been written); each consumed message is a `poll` that returned it.
+ */
+export class KafkajsRecorder {
+  private nextId = 0;
+
+  constructor(private readonly process: Pick<RealClientProcess, 'note'>) {}
+
+  /**
+   * A producer whose sends are recorded. Its partitioner (the one configured, or kafkajs's default) is watched to
+   * learn which partition each message went to, so the acknowledgement can give each message its offset.
+   */
+  producer(kafka: Kafka, config: ProducerConfig = {}): RecordedProducer {
+    const chosen = new WeakMap<KafkaMessage, number>();
+    const create: ICustomPartitioner = config.createPartitioner ?? Partitioners.DefaultPartitioner;
+    const createPartitioner: ICustomPartitioner = () => {
+      const partitioner = create();
+      return (args) => {
+        const partition = partitioner(args);
+        chosen.set(args.message, partition);
+        return partition;
+      };
+    };
+    const producer = kafka.producer({ ...config, createPartitioner });
+    return Object.assign(Object.create(producer) as Producer, { send: (record: ProducerRecord) => this.send(producer, record, chosen) });
+  }
+
+  /** One message consumed (eachMessage): a poll that returned it. */
+  consumed(topic: string, partition: number, message: { offset: string; key: Buffer | null; value: Buffer | null }): void {
+    const id = this.invoke('poll', {});
+    const record = { topic, partition, offset: Number(message.offset), key: message.key?.toString('utf8') ?? null, value: message.value?.toString('utf8') ?? '' };
+    this.note({ history: 'complete', id, type: 'ok', value: { records: [record] } });
+  }
+
+  private async send(producer: Producer, record: ProducerRecord, chosen: WeakMap<KafkaMessage, number>): Promise<RecordMetadata[]> {
+    const values = record.messages.map((m) => ({ topic: record.topic, key: text(m.key), value: text(m.value) ?? '' }));
+    const ids = values.map((value) => this.invoke('send', value));
+    let metadata: RecordMetadata[];
+    try {
+      metadata = await producer.send(record);
+    } catch (error) {
+      ids.forEach((id, i) => this.note({ history: 'complete', id, type: 'info', value: values[i]! }));
+      throw error;
+    }
+    const nextOffset = new Map(metadata.map((m) => [m.partition, Number(m.baseOffset)]));
+    record.messages.forEach((message, i) => {
+      const partition = chosen.get(message) ?? -1;
+      const offset = nextOffset.get(partition);
+      if (offset === undefined) {
+        this.note({ history: 'complete', id: ids[i]!, type: 'info', value: values[i]! });
+        return;
+      }
+      nextOffset.set(partition, offset + 1);
+      this.note({ history: 'complete', id: ids[i]!, type: 'ok', value: { ...values[i]!, partition, offset } });
+    });
+    return metadata;
+  }
+
+  private invoke(f: 'send' | 'poll', value: object): number {
+    const id = this.nextId++;
+    this.note({ history: 'invoke', id, f, value } as HistoryNote);
+    return id;
+  }
+
+  private note(note: HistoryNote): void {
+    this.process.note(note);
+  }
+}
+
+/** A kafkajs Producer whose `send` is recorded. */
+export type RecordedProducer = Producer;
+
+function text(value: KafkaMessage['key']): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : value.toString('utf8');
+}
