@@ -53,9 +53,9 @@ export type { KafkaError, KafkaErrorType } from './protocol/errors.ts';
 
 // Scenarios: a Kafka cluster, its clients, faults and weakenings as plain data, run to verdicts.
 /** Runs a scenario (checked and resolved first) through its safety and liveness phases to its verdicts. */
-export { runScenario } from './scenario/runScenario.ts';
+export { runScenario, runScenarioAsync } from './scenario/runScenario.ts';
 /** Runs a scenario whose defaults are already filled in (what a replay capsule holds). */
-export { runResolvedScenario } from './scenario/runResolvedScenario.ts';
+export { runResolvedScenario, runResolvedScenarioAsync } from './scenario/runResolvedScenario.ts';
 export type { RunnableScenario, RunOptions, RunResult } from './scenario/runResolvedScenario.ts';
 /** Checks a scenario; throws a ScenarioError listing every issue (path, value, what is allowed). */
 export { validateScenario } from './scenario/validateScenario.ts';

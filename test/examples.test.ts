@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { longestAckWaits } from '../src/cli/ackWaits.ts';
 import { producerOutcomes } from '../src/cli/runSummary.ts';
 import { resolveScenario } from '../src/scenario/resolveScenario.ts';
-import { runResolvedScenario } from '../src/scenario/runResolvedScenario.ts';
+import { runResolvedScenario, runResolvedScenarioAsync } from '../src/scenario/runResolvedScenario.ts';
 import type { Scenario } from '../src/scenario/Scenario.ts';
 
 // The scenario files in examples/ are what a newcomer runs first (`npx kafka-sim run examples/<file>`): each must
@@ -18,7 +18,10 @@ describe('examples/', () => {
   it('holds only the examples this test knows, each a valid scenario', () => {
     expect(readdirSync('examples').sort()).toEqual([
       'acks-side-by-side.json',
+      'apps',
       'idle-consumers.json',
+      'kafkajs-custom-app.json',
+      'kafkajs-group.json',
       'last-replica-standing.json',
       'leader-failover.json',
       'rebalance.json',
@@ -112,5 +115,30 @@ describe('examples/', () => {
     const refused = result.history.filter((op) => op.process === 'consumer-1' && op.f === 'commit' && op.type === 'fail' && op.timeMs >= 22_000);
     expect(refused.length).toBeGreaterThan(0);
     expect(result.checkers.anomalies['stale-generation-commit']).toBeUndefined();
+  });
+
+  it('kafkajs-group: a kafkajs producer and a kafkajs group of three through a crash and a partition, judged valid', async () => {
+    const scenario = resolveScenario(JSON.parse(readFileSync('examples/kafkajs-group.json', 'utf8')) as Scenario);
+    const result = await runResolvedScenarioAsync(scenario);
+    expect(result.valid).toBe(true);
+    expect(producerOutcomes(scenario, result)).toEqual([]);
+    expect(result.history.filter((op) => op.f === 'send' && op.type === 'ok')).toHaveLength(100);
+    expect(result.checkers.results.find((r) => r.checker === 'single-owner')?.valid).toBe(true);
+  });
+
+  it('kafkajs-custom-app: a user-written kafkajs module (examples/apps/keyed-orders.mjs) runs, and its sends are judged', async () => {
+    const scenario = resolveScenario(JSON.parse(readFileSync('examples/kafkajs-custom-app.json', 'utf8')) as Scenario);
+    const result = await runResolvedScenarioAsync(scenario);
+    expect(result.valid).toBe(true);
+    const sent = result.history.filter((op) => op.f === 'send' && op.type === 'ok');
+    expect(sent).toHaveLength(60);
+    // Keyed by customer: each customer's orders are in one partition.
+    const partitionsOf = new Map<string | null, Set<number>>();
+    for (const op of sent) {
+      const { key, partition } = op.value as { key: string | null; partition: number };
+      partitionsOf.set(key, new Set([...(partitionsOf.get(key) ?? []), partition]));
+    }
+    expect(partitionsOf.size).toBe(5);
+    expect([...partitionsOf.values()].every((set) => set.size === 1)).toBe(true);
   });
 });

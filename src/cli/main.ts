@@ -135,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'replay') {
       if (rest.length !== 1) throw new UsageError(`replay takes one capsule file, got ${rest.length === 0 ? 'none' : `"${rest.join(' ')}"`}`);
-      const outcome = replay(readCapsule(rest[0] as string), { report: values.report, mermaid: values.mermaid, command: commandLine(argv) }, rest[0] as string);
+      const outcome = await replay(readCapsule(rest[0] as string), { report: values.report, mermaid: values.mermaid, command: commandLine(argv) }, rest[0] as string);
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
     }
@@ -146,7 +146,7 @@ async function main(argv: string[]): Promise<number> {
       // On a terminal, a run shows how far it has got (the quiet and final-read phases count at their caps).
       const { startupMs, safetyMs, quietMs, finalReadMs } = scenario.durations;
       const bar = process.stderr.isTTY && !values.json ? runProgressBar(startupMs + safetyMs + quietMs + finalReadMs, () => performance.now()) : undefined;
-      const outcome = runAndDescribe(scenario, 'reports/capsules', () => performance.now(), { report: values.report, mermaid: values.mermaid, progress: bar?.update, command: commandLine(argv) });
+      const outcome = await runAndDescribe(scenario, 'reports/capsules', () => performance.now(), { report: values.report, mermaid: values.mermaid, progress: bar?.update, command: commandLine(argv) });
       bar?.stop();
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;

@@ -1,7 +1,7 @@
 // `kafka-sim replay capsule.json`: runs a replay capsule again and checks it reproduces the run it recorded.
 import { tooDeep } from './jsonDepth.ts';
 import { readFileSync } from 'node:fs';
-import { CAPSULE_FORMAT_VERSION, replayCapsule, type ReplayCapsule } from '../scenario/capsule.ts';
+import { CAPSULE_FORMAT_VERSION, replayCapsuleAsync, type ReplayCapsule } from '../scenario/capsule.ts';
 import { ScenarioError } from '../scenario/ScenarioError.ts';
 import { validateScenario } from '../scenario/validateScenario.ts';
 import type { World } from '../kernel/World.ts';
@@ -63,11 +63,11 @@ export function readCapsule(path: string): ReplayCapsule {
 }
 
 /** Replays a capsule (read from `capsulePath`) and describes the outcome; writes the reports asked for. */
-export function replay(capsule: ReplayCapsule, reports: ReportPaths = {}, capsulePath = 'capsule.json'): ReplayOutcome {
+export async function replay(capsule: ReplayCapsule, reports: ReportPaths = {}, capsulePath = 'capsule.json'): Promise<ReplayOutcome> {
   const wantsReport = reports.report !== undefined || reports.mermaid !== undefined;
   let world: World | undefined;
   let recorder: ReplicaRecorder | undefined;
-  const { result, sameTrace } = replayCapsule(capsule, {
+  const { result, sameTrace } = await replayCapsuleAsync(capsule, {
     trace: wantsReport ? 'full' : 'hash',
     onWorld: (w) => {
       world = w;

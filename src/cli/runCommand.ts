@@ -15,7 +15,7 @@ import type { NodeNote } from '../kernel/NodeHost.ts';
 import { makeCapsule } from '../scenario/capsule.ts';
 import { defaultScenario } from '../scenario/defaultScenario.ts';
 import { resolveScenario, type ResolvedScenario } from '../scenario/resolveScenario.ts';
-import { runResolvedScenario } from '../scenario/runResolvedScenario.ts';
+import { runResolvedScenarioAsync } from '../scenario/runResolvedScenario.ts';
 import type { Scenario } from '../scenario/Scenario.ts';
 import { ScenarioError } from '../scenario/ScenarioError.ts';
 import { formatRun, leaderChangesFrom, sendStats } from './runSummary.ts';
@@ -76,7 +76,7 @@ export interface ReportPaths {
  * Runs a checked scenario and describes it; writes a capsule under `capsuleDir` when it finds a violation, and
  * the reports asked for.
  */
-export function runAndDescribe(scenario: ResolvedScenario, capsuleDir: string, wallClockMs: () => number, reports: ReportPaths = {}): RunOutcome {
+export async function runAndDescribe(scenario: ResolvedScenario, capsuleDir: string, wallClockMs: () => number, reports: ReportPaths = {}): Promise<RunOutcome> {
   const notes: NodeNote[] = [];
   const started = wallClockMs();
   const wantsReport = reports.report !== undefined || reports.mermaid !== undefined;
@@ -84,7 +84,8 @@ export function runAndDescribe(scenario: ResolvedScenario, capsuleDir: string, w
   let world: World | undefined;
   let recorder: ReplicaRecorder | undefined;
   try {
-    result = runResolvedScenario(scenario, {
+    // The async runner: a scenario with real client applications needs it, and one without runs the same either way.
+    result = await runResolvedScenarioAsync(scenario, {
       trace: wantsReport ? 'full' : 'hash',
       onWorld: (w) => {
         world = w;

@@ -11,6 +11,7 @@ import { TCP, type TcpMessage } from './connectionMessages.ts';
 import type { HarnessedNode, RealClientHarness } from './RealClientHarness.ts';
 import { VirtualTimeout } from './RealClientHarness.ts';
 import { SimSocket, type SocketOwner } from './SimSocket.ts';
+import { WireTap } from './WireTap.ts';
 
 /** What an application gets from its node when the process starts. */
 export interface RealClientProcess {
@@ -21,6 +22,8 @@ export interface RealClientProcess {
   connect(host: string, port: number, onConnect?: () => void): SimSocket;
   /** Puts a note in the run (history operations, observations), as machines emit `{ type: 'note', data }`. */
   note(data: unknown): void;
+  /** The generation the client's last successful JoinGroup response gave `memberId` (-1: none), from its bytes. */
+  generationOf(memberId: string): number;
 }
 
 /** An application: started on each boot of its node; a rejected promise is noted as the application's failure. */
@@ -44,6 +47,7 @@ export class RealClientHost implements SimulatedHost, HarnessedNode, SocketOwner
   private held: Held[] = [];
   private nextSocket = 1;
   private nextTimer = 1;
+  private tap = new WireTap();
 
   constructor(
     readonly id: string,
@@ -52,6 +56,8 @@ export class RealClientHost implements SimulatedHost, HarnessedNode, SocketOwner
     private readonly harness: RealClientHarness,
     /** The port brokers listen on; a connection to another is refused. */
     private readonly brokerPort: number,
+    /** When the application first starts (virtual ms); a restart runs it at once. */
+    private readonly startAtMs = 0,
   ) {
     this.rng = context.rng;
   }
@@ -73,6 +79,8 @@ export class RealClientHost implements SimulatedHost, HarnessedNode, SocketOwner
     this.statusNow = 'up';
     this.powerLost = false;
     this.rng = this.context.rng.fork(`boot:${this.incarnationNow}`);
+    const tap = new WireTap();
+    this.tap = tap;
     this.trace({ kind: 'node', node: this.id, event: 'started' });
     const incarnation = this.incarnationNow;
     const process: RealClientProcess = {
@@ -82,15 +90,34 @@ export class RealClientHost implements SimulatedHost, HarnessedNode, SocketOwner
       note: (data) => {
         if (this.incarnationNow === incarnation && this.statusNow !== 'down') this.note(data);
       },
+      generationOf: (memberId) => tap.generationOf(memberId),
     };
-    this.harness.runIn(this, () => {
-      try {
-        const result = this.app(process);
-        if (result instanceof Promise) result.catch((error: unknown) => process.note(appFailed(error)));
-      } catch (error) {
-        process.note(appFailed(error));
+    const run = () =>
+      this.harness.runIn(this, () => {
+        try {
+          const result = this.app(process);
+          if (result instanceof Promise) result.catch((error: unknown) => process.note(appFailed(error)));
+        } catch (error) {
+          process.note(appFailed(error));
+        }
+      });
+    if (incarnation > 1 || this.context.clock.now >= this.startAtMs) {
+      run();
+      return;
+    }
+    // The process is up from the start; its application begins at its start time (unless the process died first).
+    const handle = this.context.clock.scheduleAt(this.startAtMs, () => {
+      this.timers.delete(starting);
+      if (this.incarnationNow !== incarnation) return;
+      if (this.statusNow === 'paused') {
+        this.held.push({ kind: 'timer', timer: starting });
+        return;
       }
+      this.trace({ kind: 'timer', node: this.id, event: 'app.start' });
+      run();
     });
+    const starting = new VirtualTimeout(this, this.nextTimer++, run, 0, false);
+    this.timers.set(starting, handle);
   }
 
   crash(): void {
@@ -190,6 +217,7 @@ export class RealClientHost implements SimulatedHost, HarnessedNode, SocketOwner
 
   sendFromSocket(socket: SimSocket, message: Message): void {
     if (this.statusNow === 'down' || this.sockets.get(socket.id) !== socket) return;
+    if (message.type === TCP.data) this.tap.sent(socket.id, Buffer.from(message.bytes as string, 'base64'));
     this.context.bus.send(this.id, socket.peer, message);
   }
 
@@ -227,9 +255,12 @@ export class RealClientHost implements SimulatedHost, HarnessedNode, SocketOwner
       case TCP.accept:
         socket.accepted();
         return;
-      case TCP.data:
-        socket.received(Buffer.from((message as TcpMessage).bytes ?? '', 'base64'));
+      case TCP.data: {
+        const bytes = Buffer.from((message as TcpMessage).bytes ?? '', 'base64');
+        this.tap.received(socket.id, bytes);
+        socket.received(bytes);
         return;
+      }
       case TCP.close:
         this.sockets.delete(socket.id);
         socket.closedByPeer();

@@ -1,7 +1,23 @@
 // kafkajs inside the simulation: an application function gets a `Kafka` instance whose sockets are the node's
 // SimSockets (kafkajs's `socketFactory`), and a recorder that puts its sends and consumed records in the run's
 // history. kafkajs itself is unmodified; the harness (RealClientHarness) gives it virtual time and seeded randomness.
-import { Kafka, logLevel, Partitioners, type ICustomPartitioner, type KafkaConfig, type Message as KafkaMessage, type Producer, type ProducerConfig, type ProducerRecord, type RecordMetadata } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Consumer,
+  type ConsumerConfig,
+  type ConsumerRunConfig,
+  type ICustomPartitioner,
+  type KafkaConfig,
+  type KafkaMessage as ConsumedMessage,
+  type Message as KafkaMessage,
+  type Producer,
+  type ProducerConfig,
+  type ProducerRecord,
+  type RecordMetadata,
+} from 'kafkajs';
+import type { OwnershipNote, ProcessedNote } from '../history/GroupNote.ts';
 import type { HistoryNote } from '../history/HistoryNote.ts';
 import type { RealClientApp, RealClientProcess } from './RealClientHost.ts';
 
@@ -47,7 +63,7 @@ export function kafkajsClient(app: KafkajsApp, { brokers, config = {} }: Kafkajs
 export class KafkajsRecorder {
   private nextId = 0;
 
-  constructor(private readonly process: Pick<RealClientProcess, 'note'>) {}
+  constructor(private readonly process: Pick<RealClientProcess, 'note' | 'generationOf'>) {}
 
   /**
    * A producer whose sends are recorded. Its partitioner (the one configured, or kafkajs's default) is watched to
@@ -68,11 +84,50 @@ export class KafkajsRecorder {
     return Object.assign(Object.create(producer) as Producer, { send: (record: ProducerRecord) => this.send(producer, record, chosen) });
   }
 
-  /** One message consumed (eachMessage): a poll that returned it. */
-  consumed(topic: string, partition: number, message: { offset: string; key: Buffer | null; value: Buffer | null }): void {
+  /**
+   * A consumer group member whose work is recorded: each message its `eachMessage` handled is a poll that returned it
+   * and a processed record, and its ownership (the partitions of each generation it joined, none from the moment it
+   * starts rebalancing, crashes or stops) goes to the rebalance log, as the simulator's own consumers report theirs.
+   * The generation is the one the member's JoinGroup response carried (kafkajs does not tell its application).
+   */
+  consumer(kafka: Kafka, config: ConsumerConfig): Consumer {
+    const consumer = kafka.consumer(config);
+    const { groupId } = config;
+    let member = { memberId: '', generation: -1 };
+    let owning = false;
+    const own = (partitions: string[]) => {
+      owning = partitions.length > 0;
+      const note: OwnershipNote = { group: 'owned', groupId, memberId: member.memberId, generation: member.generation, partitions };
+      this.process.note(note);
+    };
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      member = { memberId: payload.memberId, generation: this.process.generationOf(payload.memberId) };
+      own(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}-${p}`)));
+    });
+    for (const event of [consumer.events.REBALANCING, consumer.events.CRASH, consumer.events.STOP]) {
+      consumer.on(event, () => {
+        if (owning) own([]);
+      });
+    }
+    const run = consumer.run.bind(consumer);
+    const recorded = async (options: ConsumerRunConfig = {}) =>
+      run({
+        ...options,
+        eachMessage: async (payload) => {
+          await options.eachMessage?.(payload);
+          this.consumed(groupId, member, payload.topic, payload.partition, payload.message);
+        },
+      });
+    return Object.assign(Object.create(consumer) as Consumer, { run: recorded });
+  }
+
+  /** One message handled (eachMessage): a poll that returned it, and the record processed by the member. */
+  private consumed(groupId: string, member: { memberId: string; generation: number }, topic: string, partition: number, message: ConsumedMessage): void {
     const id = this.invoke('poll', {});
     const record = { topic, partition, offset: Number(message.offset), key: message.key?.toString('utf8') ?? null, value: message.value?.toString('utf8') ?? '' };
-    this.note({ history: 'complete', id, type: 'ok', value: { records: [record] } });
+    this.note({ history: 'complete', id, type: 'ok', value: { records: [record], ...member } });
+    const processed: ProcessedNote = { group: 'processed', groupId, ...member, topic, partition, offset: record.offset, value: record.value };
+    this.process.note(processed);
   }
 
   private async send(producer: Producer, record: ProducerRecord, chosen: WeakMap<KafkaMessage, number>): Promise<RecordMetadata[]> {

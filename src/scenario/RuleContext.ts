@@ -35,7 +35,7 @@ export interface RuleContext {
 /** Gathers the facts the rules share. */
 export function ruleContext(view: ScenarioView): RuleContext {
   const brokers = view.sound<number>('brokers');
-  const clients = [...clientNodes(view, 'producer'), ...clientNodes(view, 'reader'), ...clientNodes(view, 'consumer')];
+  const clients = [...clientNodes(view, 'producer'), ...clientNodes(view, 'reader'), ...clientNodes(view, 'consumer'), ...clientNodes(view, 'app')];
   // With the broker count wrong, names up to the largest cluster pass, so faults are still checked otherwise.
   const brokerIds = Array.from({ length: brokers ?? MAX_BROKERS }, (_, i) => brokerNodeId(i + 1));
   const knownNodes = new Set([CONTROLLER_NODE_ID, ...brokerIds, ...clients.map((client) => client.id)]);
@@ -71,11 +71,14 @@ function partitionKeys(view: ScenarioView): string[] {
   });
 }
 
-// The group ids the consumers name.
+// The group ids the consumers and the real client applications name (an app's `settings.groupId`).
 function groupIds(view: ScenarioView): string[] {
+  const ids: string[] = [];
   const consumers = view.at(['consumers']);
-  if (!Array.isArray(consumers)) return [];
-  return [...new Set(consumers.flatMap((c: { groupId?: unknown } | null) => (typeof c?.groupId === 'string' ? [c.groupId] : [])))];
+  const apps = view.at(['apps']);
+  for (const consumer of Array.isArray(consumers) ? consumers : []) ids.push((consumer as { groupId?: unknown } | null)?.groupId as string);
+  for (const app of Array.isArray(apps) ? apps : []) ids.push((app as { settings?: { groupId?: unknown } } | null)?.settings?.groupId as string);
+  return [...new Set(ids.filter((id) => typeof id === 'string'))];
 }
 
 function resolvedDurations(view: ScenarioView): RuleContext['durations'] {

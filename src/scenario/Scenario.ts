@@ -79,6 +79,22 @@ export interface ConsumerSpec {
 }
 
 /**
+ * A real client application on a node of its own (README, "Testing a real client"): `kind` names the client library
+ * (kafkajs 2.2.4, unmodified); `app` is a built-in application (`producer`, `group-consumer`; their settings are in
+ * src/realclients/builtinApps.ts) or the path of a module whose default export is a KafkajsApp, given `settings`.
+ * `client` holds kafkajs client settings (retry, requestTimeout, connectionTimeout, ...).
+ */
+export interface AppSpec {
+  id?: string;
+  kind: 'kafkajs';
+  app: string;
+  settings?: Record<string, unknown>;
+  client?: Record<string, unknown>;
+  /** When the application starts (default: when the cluster is up, durations.startupMs); a restart runs it at once. */
+  startMs?: number;
+}
+
+/**
  * An administrator's operation at `atMs`, sent to the controller: `createPartitions` grows a topic to `totalCount`
  * partitions (kafka-topics.sh --alter --partitions), which makes subscribed groups rebalance.
  */
@@ -127,6 +143,8 @@ export interface Scenario {
   readers: ReaderSpec[];
   /** Group consumers (none by default). */
   consumers?: ConsumerSpec[];
+  /** Real client applications (none by default). */
+  apps?: AppSpec[];
   /** Administrative operations during the safety phase (none by default). */
   operations?: AdminOperation[];
   /** Broker settings by their camelCase names (replicaLagTimeMaxMs, minInsyncReplicas, flushIntervalMs, ...). */

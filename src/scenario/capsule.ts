@@ -2,7 +2,7 @@
 // resolved scenario carries the seed, the weakenings and the fault schedule; the workload is derived from the
 // scenario and the seed, so it is not stored twice. The fast-check seed and path name the counterexample in
 // its property run, and `traceHash` is what a replay must reproduce.
-import { runResolvedScenario, type RunOptions, type RunResult, type RunnableScenario } from './runResolvedScenario.ts';
+import { runResolvedScenario, runResolvedScenarioAsync, type RunOptions, type RunResult, type RunnableScenario } from './runResolvedScenario.ts';
 
 /** The capsule's format; a replay refuses any other. */
 export const CAPSULE_FORMAT_VERSION = 1;
@@ -35,5 +35,14 @@ export function replayCapsule(capsule: ReplayCapsule, options: RunOptions = {}):
     throw new Error(`replay: capsule formatVersion must be ${CAPSULE_FORMAT_VERSION}, got ${JSON.stringify(capsule.formatVersion)}`);
   }
   const result = runResolvedScenario(capsule.scenario, options);
+  return { result, sameTrace: result.traceHash === capsule.traceHash };
+}
+
+/** Replays a capsule that may hold real client applications (their modules are loaded again from their paths). */
+export async function replayCapsuleAsync(capsule: ReplayCapsule, options: RunOptions = {}): Promise<{ result: RunResult; sameTrace: boolean }> {
+  if (capsule.formatVersion !== CAPSULE_FORMAT_VERSION) {
+    throw new Error(`replay: capsule formatVersion must be ${CAPSULE_FORMAT_VERSION}, got ${JSON.stringify(capsule.formatVersion)}`);
+  }
+  const result = await runResolvedScenarioAsync(capsule.scenario, options);
   return { result, sameTrace: result.traceHash === capsule.traceHash };
 }

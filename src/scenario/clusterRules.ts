@@ -1,3 +1,4 @@
+import { builtinApps, isBuiltinApp } from '../realclients/builtinApps.ts';
 // Cross-field rules on the cluster, its topics and its clients: what the schema cannot see one field at a time.
 import { consumerDefaults, resolveConsumerConfig, type ConsumerSettings } from '../../actors/consumer/consumerDefaults.ts';
 import { consumerClientDefaults } from '../../actors/consumer/ConsumerState.ts';
@@ -202,5 +203,35 @@ export function weakeningRules({ view }: RuleContext): ScenarioIssue[] {
       return [];
     }
     return [{ path: `weakenings[${index}]`, value: item, allowed: `a weakening not listed already (weakenings[${earlier}])` }];
+  });
+}
+
+/**
+ * Each real client application names a built-in with sound settings and known topics, or a module to load (a path
+ * to a .js, .mjs or .ts file; that it loads is checked when the run starts).
+ */
+export function appRules({ view, topicNames }: RuleContext): ScenarioIssue[] {
+  return view.indices('apps').flatMap((index): ScenarioIssue[] => {
+    const app = view.sound<string>('apps', index, 'app');
+    if (app === undefined) return [];
+    const path = `apps[${index}]`;
+    if (!isBuiltinApp(app)) {
+      if (/\.(m?js|ts)$/.test(app)) return [];
+      return [{ path: `${path}.app`, value: app, allowed: `a built-in application (${Object.keys(builtinApps).join(', ')}) or the path of a .js, .mjs or .ts module` }];
+    }
+    const parsed = builtinApps[app].settings.safeParse(view.at(['apps', index, 'settings']) ?? {});
+    if (!parsed.success) {
+      return parsed.error.issues.map((issue) => ({
+        path: [`${path}.settings`, ...issue.path.map(String)].join('.'),
+        value: issue.path.reduce<unknown>((at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key], view.at(['apps', index, 'settings'])),
+        allowed: issue.message,
+      }));
+    }
+    const topics = 'topic' in parsed.data ? [parsed.data.topic] : parsed.data.topics;
+    return topics.flatMap((topic, i) =>
+      topicNames === undefined || topicNames.has(topic)
+        ? []
+        : [{ path: 'topic' in parsed.data ? `${path}.settings.topic` : `${path}.settings.topics[${i}]`, value: topic, allowed: `a declared topic (${[...topicNames].join(', ')})` }],
+    );
   });
 }

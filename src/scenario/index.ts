@@ -14,8 +14,8 @@ export type { ScenarioIssue } from './ScenarioError.ts';
 export { defaultInvariantSampleMs, resolveScenario } from './resolveScenario.ts';
 export type { ResolvedProducerSpec, ResolvedReaderSpec, ResolvedScenario } from './resolveScenario.ts';
 /** Runs a scenario to its verdicts; and the same for a resolved one (what a capsule replays). */
-export { runScenario } from './runScenario.ts';
-export { runResolvedScenario } from './runResolvedScenario.ts';
+export { runScenario, runScenarioAsync } from './runScenario.ts';
+export { runResolvedScenario, runResolvedScenarioAsync } from './runResolvedScenario.ts';
 export type { RunnableScenario, RunOptions, RunResult } from './runResolvedScenario.ts';
 /** Replay capsules: everything to reproduce a run, and the replay that checks its traceHash. */
 export { CAPSULE_FORMAT_VERSION, makeCapsule, replayCapsule } from './capsule.ts';

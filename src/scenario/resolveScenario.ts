@@ -1,6 +1,6 @@
 import type { Fault } from '../faults/Fault.ts';
 import { clientNodeId } from './clientNodeId.ts';
-import { defaultDurations, type AdminOperation, type ConsumerSpec, type Durations, type ProducerSpec, type ReaderSpec, type Scenario, type WorkloadSpec } from './Scenario.ts';
+import { defaultDurations, type AdminOperation, type AppSpec, type ConsumerSpec, type Durations, type ProducerSpec, type ReaderSpec, type Scenario, type WorkloadSpec } from './Scenario.ts';
 import { defaultKafkaVersion, type KafkaSpec } from './kafkaProfile.ts';
 import { validateScenario } from './validateScenario.ts';
 import type { WeakeningName } from './weakenings.ts';
@@ -20,6 +20,12 @@ export interface ResolvedConsumerSpec extends ConsumerSpec {
   startMs: number;
 }
 
+/** A real client application with its node id and start decided. */
+export interface ResolvedAppSpec extends AppSpec {
+  id: string;
+  startMs: number;
+}
+
 /** A reader with its node id decided. */
 export interface ResolvedReaderSpec extends ReaderSpec {
   id: string;
@@ -30,10 +36,12 @@ export interface ResolvedReaderSpec extends ReaderSpec {
  * replay does not depend on the defaults of the version that replays it. Roles' settings stay as written: the
  * roles fill Kafka's defaults themselves.
  */
-export interface ResolvedScenario extends Omit<Scenario, 'producers' | 'readers' | 'consumers' | 'operations' | 'faults' | 'weakenings' | 'durations' | 'invariantSampleMs' | 'kafka'> {
+export interface ResolvedScenario extends Omit<Scenario, 'producers' | 'readers' | 'consumers' | 'apps' | 'operations' | 'faults' | 'weakenings' | 'durations' | 'invariantSampleMs' | 'kafka'> {
   producers: ResolvedProducerSpec[];
   readers: ResolvedReaderSpec[];
   consumers: ResolvedConsumerSpec[];
+  /** Absent when the scenario has none (so scenarios without real clients resolve as they always did). */
+  apps?: ResolvedAppSpec[];
   operations: AdminOperation[];
   faults: Fault[];
   weakenings: WeakeningName[];
@@ -51,8 +59,9 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
   // A deep copy through JSON: the result shares nothing with the input and is exactly what a capsule stores.
   const valid = JSON.parse(JSON.stringify(validateScenario(scenario))) as Scenario;
   const durations: Durations = { ...defaultDurations, ...valid.durations };
+  const { apps, ...rest } = valid;
   return {
-    ...valid,
+    ...rest,
     producers: valid.producers.map((producer, index) => ({
       ...producer,
       id: clientNodeId('producer', producer, index),
@@ -64,6 +73,9 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
       id: clientNodeId('consumer', consumer, index),
       startMs: consumer.startMs ?? durations.startupMs,
     })),
+    ...(apps === undefined || apps.length === 0
+      ? {}
+      : { apps: apps.map((app, index) => ({ ...app, id: clientNodeId('app', app, index), startMs: app.startMs ?? durations.startupMs })) }),
     operations: valid.operations ?? [],
     faults: valid.faults ?? [],
     weakenings: valid.weakenings ?? [],

@@ -12,6 +12,14 @@ import { controllerDefaults } from '../../actors/controller/controllerDefaults.t
 import { CONSUMER_OFFSETS_TOPIC } from '../protocol/groupMessages.ts';
 import { checkGroups, groupConvergence, type ExpectedRecord } from '../checker/group/index.ts';
 import { GroupObserver } from './GroupObserver.ts';
+import { ArgumentError } from '../kernel/argumentError.ts';
+import { kafkajsClient, type KafkajsApp, type KafkajsClientOptions } from '../realclients/kafkajs.ts';
+import { loadApps } from '../realclients/loadApps.ts';
+import { RealClientHarness } from '../realclients/RealClientHarness.ts';
+import { RealClientHost } from '../realclients/RealClientHost.ts';
+import { BROKER_PORT } from '../realclients/wireApis.ts';
+import { wireGateway } from '../realclients/WireGateway.ts';
+import type { ResolvedAppSpec } from './resolveScenario.ts';
 import type { GroupLog } from '../history/GroupNote.ts';
 import { checkAll, type CheckAllResult } from '../checker/checkAll.ts';
 import type { CheckResult } from '../checker/CheckResult.ts';
@@ -44,6 +52,8 @@ export interface RunnableScenario {
   readers: Array<ReaderSpec & { id: string }>;
   /** Group consumers (absent in scenarios from before consumer groups: none). */
   consumers?: Array<ConsumerSpec & { id: string; startMs: number }> | undefined;
+  /** Real client applications (absent: none). */
+  apps?: ResolvedAppSpec[] | undefined;
   /** Administrative operations (absent in scenarios from before them: none). */
   operations?: AdminOperation[] | undefined;
   broker?: Record<string, unknown> | undefined;
@@ -98,17 +108,69 @@ export interface RunOptions {
   onWorld?: (world: World) => void;
 }
 
-/** Runs a resolved scenario from its seed to its verdicts. */
+/** Runs a resolved scenario from its seed to its verdicts. A scenario with real client apps runs with runResolvedScenarioAsync. */
 export function runResolvedScenario(scenario: RunnableScenario, options: RunOptions = {}): RunResult {
+  if ((scenario.apps ?? []).length > 0) {
+    throw new ArgumentError('runResolvedScenario', 'scenario.apps', scenario.apps?.map((app) => app.id), 'none: a scenario with real client applications runs with runResolvedScenarioAsync (or runScenarioAsync)');
+  }
+  const run = runPhases(scenario, options, new Map());
+  for (;;) {
+    const next = run.next();
+    if (next.done === true) return next.value;
+  }
+}
+
+/**
+ * Runs a resolved scenario that may have real client applications (kafkajs): their modules are loaded, the harness
+ * is installed for the run (and the real globals put back after it), and the run waits for each client's
+ * microtasks between steps. The same scenario gives the same traceHash in any process.
+ */
+export async function runResolvedScenarioAsync(scenario: RunnableScenario, options: RunOptions = {}): Promise<RunResult> {
+  const apps = await loadApps(scenario.apps ?? []);
+  const run = runPhases(scenario, options, apps);
+  try {
+    for (;;) {
+      const next = run.next();
+      if (next.done === true) return next.value;
+      await next.value.settle();
+    }
+  } finally {
+    run.return(undefined as never);
+  }
+}
+
+// The run itself: yields the harness whenever a real client's code ran in a step, for the caller to let its
+// microtasks settle; never yields in a run without real clients.
+function* runPhases(scenario: RunnableScenario, options: RunOptions, apps: ReadonlyMap<string, KafkajsApp>): Generator<RealClientHarness, RunResult> {
   const brokerIds = Array.from({ length: scenario.brokers }, (_, i) => i + 1);
   const world = createWorld({ seed: scenario.seed, network: withLosslessApplication(scenario), trace: options.trace ?? 'hash' });
   options.onWorld?.(world);
+  const harness = apps.size === 0 ? undefined : new RealClientHarness(world);
+  harness?.install();
+  try {
+    return yield* runWorld(world, harness, scenario, apps, brokerIds);
+  } finally {
+    harness?.uninstall();
+  }
+}
+
+function* runWorld(
+  world: World,
+  harness: RealClientHarness | undefined,
+  scenario: RunnableScenario,
+  apps: ReadonlyMap<string, KafkajsApp>,
+  brokerIds: readonly number[],
+): Generator<RealClientHarness, RunResult> {
   const collector = new HistoryCollector();
   const consumers = scenario.consumers ?? [];
   const operations = scenario.operations ?? [];
   const partitionCount = (topic: string) =>
     Math.max(scenario.topics.find((t) => t.name === topic)?.partitions ?? 0, ...operations.filter((o) => o.topic === topic).map((o) => o.totalCount));
-  const groups = new GroupObserver(consumers, partitionCount);
+  // The built-in kafkajs group consumers report to the rebalance log as the simulator's own consumers do.
+  const groupApps = (scenario.apps ?? []).flatMap((app) =>
+    app.app === 'group-consumer' ? [{ id: app.id, groupId: String(app.settings?.groupId), topics: (app.settings?.topics ?? []) as string[] }] : [],
+  );
+  const groups = new GroupObserver([...consumers, ...groupApps], partitionCount);
   const monitor = new InvariantMonitor();
   const finishedReads = new Set<string>();
   // A note a collector cannot take (a client broke the history's rules) is a bug in the run: RxJS would report it
@@ -125,8 +187,8 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
       observerError ??= error;
     }
   });
-  buildCluster(world, scenario, brokerIds);
-  const offsetsPartitions = consumers.length === 0 ? undefined : offsetsTopicOf(scenario).numPartitions;
+  buildCluster(world, scenario, brokerIds, harness, apps);
+  const offsetsPartitions = hasGroups(scenario) ? offsetsTopicOf(scenario).numPartitions : undefined;
   const targets = new FaultTargets({
     partition: (key) => partitionView(world, brokerIds, key),
     status: (id) => world.status(id),
@@ -139,15 +201,25 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
   const calls = workloadCalls(scenario.producers, partitionsOf, durations.startupMs, new Rng(scenario.seed).fork('workload'));
   const sample = () => monitor.observeSample(sampleCluster(world, brokerIds));
   let nextSampleMs = scenario.invariantSampleMs;
-  const runTo = (targetMs: number) => {
+  // Without real clients a stretch of time runs at once; with them, one step at a time, yielding after each.
+  function* runFor(ms: number): Generator<RealClientHarness, void> {
+    if (harness === undefined) {
+      world.runFor(ms);
+      return;
+    }
+    const end = world.now + ms;
+    while (world.step(end)) yield harness;
+    world.runFor(end - world.now);
+  }
+  function* runTo(targetMs: number): Generator<RealClientHarness, void> {
     if (observerError !== undefined) throw observerError;
     while (nextSampleMs <= targetMs) {
-      world.runFor(nextSampleMs - world.now);
+      yield* runFor(nextSampleMs - world.now);
       sample();
       nextSampleMs += scenario.invariantSampleMs;
     }
-    world.runFor(targetMs - world.now);
-  };
+    yield* runFor(targetMs - world.now);
+  }
 
   // Safety phase: the workload's calls and the faults at their times (a fault before a call at the same
   // instant). Role targets resolve as each fault applies, and the invariants are sampled after every fault that
@@ -162,7 +234,7 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     byTime(operations.map(({ atMs, topic, totalCount }) => ({ atMs, to: CONTROLLER_NODE_ID, command: { type: 'admin.createPartitions', topic, totalCount } }))),
   ]);
   for (const item of timeline) {
-    runTo(item.atMs);
+    yield* runTo(item.atMs);
     if (!('fault' in item)) {
       // The workload's calls are the application's method calls on its client, inside the client's process; the
       // administrator's come over the network from outside the cluster.
@@ -177,7 +249,7 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     if (applied.kind === 'crash' || applied.kind === 'powerLoss' || applied.kind === 'shutdown') groups.nodeDown(applied.node, world.now);
     if ('node' in applied) sample();
   }
-  runTo(Math.max(durations.safetyMs, world.now));
+  yield* runTo(Math.max(durations.safetyMs, world.now));
 
   // Liveness phase: heal everything, bring every node back, let the cluster settle, then read it all.
   world.heal();
@@ -195,25 +267,25 @@ export function runResolvedScenario(scenario: RunnableScenario, options: RunOpti
     consumers,
     partitionsOf: (groupId) => groups.partitionsByGroup([groupId])[groupId] ?? [],
   };
-  const quiet = quietPeriod(world, durations, runTo, () => nextSampleMs, settleView);
+  const quiet = yield* quietPeriod(world, durations, runTo, () => nextSampleMs, settleView);
   const finalReadStartMs = world.now;
   for (const reader of scenario.readers) world.call(reader.id, { type: 'client.readToEnd' });
   const deadlineMs = world.now + durations.finalReadMs;
   const allRead = () => scenario.readers.every((reader) => finishedReads.has(reader.id));
-  while (!allRead() && world.now < deadlineMs) runTo(Math.min(deadlineMs, nextSampleMs));
+  while (!allRead() && world.now < deadlineMs) yield* runTo(Math.min(deadlineMs, nextSampleMs));
   // The groups' members drain their lag: every record the final read found is processed by some member.
   const expected = groups.expectedRecords(collector.snapshot(), finalReadStartMs, scenario.readers.map((r) => r.id));
   const drainDeadlineMs = world.now + durations.finalReadMs;
-  while (!groups.hasProcessed(expected) && world.now < drainDeadlineMs) runTo(Math.min(drainDeadlineMs, nextSampleMs));
+  while (!groups.hasProcessed(expected) && world.now < drainDeadlineMs) yield* runTo(Math.min(drainDeadlineMs, nextSampleMs));
   // The end state is judged settled too (group convergence reads it): a rebalance the final read overlapped, for
   // example one a resumed coordinator starts as it expires the sessions it slept through, is let finish.
-  if (quiet.ends === 'settled') quietPeriod(world, durations, runTo, () => nextSampleMs, settleView);
+  if (quiet.ends === 'settled') yield* quietPeriod(world, durations, runTo, () => nextSampleMs, settleView);
   sample();
 
   if (observerError !== undefined) throw observerError;
   const history = collector.finish(world.now);
   let checkers = withFinalReadLoss(checkAll(history), finalReadLoss(history, finalReadStartMs, scenario.readers.map((r) => r.id)));
-  if (consumers.length > 0) checkers = withGroupCheckers(checkers, world, brokerIds, groups, history, expected);
+  if (consumers.length > 0 || groupApps.length > 0) checkers = withGroupCheckers(checkers, world, brokerIds, groups, history, expected);
   const invariants = monitor.results();
   const invariantsValid = invariants.every((result) => result.valid);
   return {
@@ -252,11 +324,17 @@ function uncleanRecoveries(world: World, scenario: RunnableScenario): RunResult[
  * cluster has settled (settled.ts), or after quietMs when it never does; a resolved scenario without `quietEnds`
  * (a capsule recorded before the rule) waits quietMs, so it replays to the same trace.
  */
-function quietPeriod(world: World, durations: Durations, runTo: (targetMs: number) => void, nextSampleMs: () => number, view: SettleView): RunResult['quiet'] {
+function* quietPeriod(
+  world: World,
+  durations: Durations,
+  runTo: (targetMs: number) => Generator<RealClientHarness, void>,
+  nextSampleMs: () => number,
+  view: SettleView,
+): Generator<RealClientHarness, RunResult['quiet']> {
   const startMs = world.now;
   const capMs = startMs + durations.quietMs;
   if ((durations.quietEnds ?? 'elapsed') === 'elapsed') {
-    runTo(capMs);
+    yield* runTo(capMs);
     return { startMs, endMs: world.now, ends: 'elapsed', waitingFor: null };
   }
   // Settled at two samples in a row: a node resumed or restarted at the heal has not yet acted on the time it missed
@@ -266,7 +344,7 @@ function quietPeriod(world: World, durations: Durations, runTo: (targetMs: numbe
     const waitingFor = unsettled(world, view);
     if ((waitingFor === null && settledBefore) || world.now >= capMs) return { startMs, endMs: world.now, ends: 'settled', waitingFor };
     settledBefore = waitingFor === null;
-    runTo(Math.min(capMs, nextSampleMs()));
+    yield* runTo(Math.min(capMs, nextSampleMs()));
   }
 }
 
@@ -296,6 +374,11 @@ function withGroupCheckers(
   return { valid, results, anomalies };
 }
 
+// Whether the run has consumer groups: group consumers, or real client applications (which may join groups).
+function hasGroups(scenario: RunnableScenario): boolean {
+  return (scenario.consumers ?? []).length > 0 || (scenario.apps ?? []).length > 0;
+}
+
 // The `__consumer_offsets` topic the controller creates when the run has groups (offsets.topic.* settings).
 function offsetsTopicOf(scenario: RunnableScenario): { name: string; numPartitions: number; replicationFactor: number } {
   const controller = { ...controllerDefaults, ...(scenario.controller as Partial<typeof controllerDefaults> | undefined) };
@@ -307,13 +390,20 @@ function offsetsTopicOf(scenario: RunnableScenario): { name: string; numPartitio
 }
 
 // The controller, the brokers, then the clients, each with the roles' settings for this run.
-function buildCluster(world: World, scenario: RunnableScenario, brokerIds: readonly number[]): void {
+function buildCluster(world: World, scenario: RunnableScenario, brokerIds: readonly number[], harness: RealClientHarness | undefined, apps: ReadonlyMap<string, KafkajsApp>): void {
   const configs = roleConfigs(scenario);
   const topics = scenario.topics.map((topic) => ({ name: topic.name, numPartitions: topic.partitions, replicationFactor: topic.replicationFactor }));
-  if ((scenario.consumers ?? []).length > 0) topics.push(offsetsTopicOf(scenario));
+  if (hasGroups(scenario)) topics.push(offsetsTopicOf(scenario));
   world.addNode(CONTROLLER_NODE_ID, controllerMachine, { input: { brokerIds, topics, config: configs.controller } });
+  // Brokers listen for real clients (a wire gateway) only when the run has some: other runs keep their traces.
+  const adapter = harness === undefined ? {} : { adapter: wireGateway };
   for (const brokerId of brokerIds) {
-    world.addNode(brokerNodeId(brokerId), brokerMachine, { input: { brokerId, config: configs.broker } });
+    world.addNode(brokerNodeId(brokerId), brokerMachine, { input: { brokerId, config: configs.broker }, ...adapter });
+  }
+  const bootstrap = brokerIds.map((id) => `${brokerNodeId(id)}:${BROKER_PORT}`);
+  for (const spec of scenario.apps ?? []) {
+    const app = kafkajsClient(apps.get(spec.id) as KafkajsApp, { brokers: bootstrap, config: (spec.client ?? {}) as KafkajsClientOptions['config'] });
+    world.addHost(spec.id, (context) => new RealClientHost(spec.id, app, context, harness as RealClientHarness, BROKER_PORT, spec.startMs));
   }
   for (const producer of scenario.producers) {
     const settings = { ...configs.producerProfile, ...producer.settings, ...configs.producerOverrides };

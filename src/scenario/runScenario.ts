@@ -1,5 +1,5 @@
 import { resolveScenario } from './resolveScenario.ts';
-import { runResolvedScenario, type RunOptions, type RunResult } from './runResolvedScenario.ts';
+import { runResolvedScenario, runResolvedScenarioAsync, type RunOptions, type RunResult } from './runResolvedScenario.ts';
 import type { Scenario } from './Scenario.ts';
 
 /**
@@ -10,4 +10,9 @@ import type { Scenario } from './Scenario.ts';
  */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
   return runResolvedScenario(resolveScenario(scenario), options);
+}
+
+/** Runs a scenario that may have real client applications (`apps`); see runResolvedScenarioAsync. */
+export async function runScenarioAsync(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  return runResolvedScenarioAsync(resolveScenario(scenario), options);
 }

@@ -8,7 +8,7 @@ import { consumerClientDefaults } from '../../actors/consumer/ConsumerState.ts';
 import { consumerDefaults } from '../../actors/consumer/consumerDefaults.ts';
 import { producerDefaults } from '../../actors/producer/producerDefaults.ts';
 import type { ReaderSettings } from '../../actors/reader/readerDefaults.ts';
-import { quietEndsValues, type ConsumerSpec, type Durations, type KeySpec, type ReaderSpec, type TopicSpec, type WorkloadSpec } from './Scenario.ts';
+import { quietEndsValues, type AppSpec, type ConsumerSpec, type Durations, type KeySpec, type ReaderSpec, type TopicSpec, type WorkloadSpec } from './Scenario.ts';
 import { boolean, boundedArray, integer, oneOf, positiveNumber, strictObject } from './schemaParts.ts';
 import { kafkaVersions } from './kafkaProfile.ts';
 import { weakeningNames } from './weakenings.ts';
@@ -184,6 +184,15 @@ const consumerSchema = strictObject({
   stopMs: integer(0, MAX_DURATION_MS, DURATION_WHY).optional(),
 });
 
+const appSchema = strictObject({
+  id: nodeId.optional(),
+  kind: oneOf(['kafkajs']),
+  app: z.string({ error: "a built-in application ('producer', 'group-consumer') or a module path" }).min(1),
+  settings: z.record(z.string(), z.unknown(), { error: "an object of the application's settings" }).optional(),
+  client: z.record(z.string(), z.unknown(), { error: 'an object of kafkajs client settings' }).optional(),
+  startMs: integer(0, MAX_DURATION_MS, DURATION_WHY).optional(),
+});
+
 const operationSchema = strictObject({
   atMs: integer(0),
   kind: oneOf(['createPartitions']),
@@ -199,6 +208,7 @@ export const scenarioSchema = strictObject({
   producers: boundedArray(producerSchema, MAX_CLIENTS, 'an array of { id?, settings?, workload }', CLIENTS_WHY),
   readers: boundedArray(readerSchema, MAX_CLIENTS, 'an array of { id?, topics, settings? }', CLIENTS_WHY),
   consumers: boundedArray(consumerSchema, MAX_CLIENTS, 'an array of { id?, groupId, topics, settings?, startMs?, stopMs? }', CLIENTS_WHY).optional(),
+  apps: boundedArray(appSchema, MAX_CLIENTS, "an array of { id?, kind: 'kafkajs', app, settings?, client?, startMs? }", CLIENTS_WHY).optional(),
   operations: z.array(operationSchema, { error: "an array of { atMs, kind: 'createPartitions', topic, totalCount }" }).optional(),
   broker: brokerSettingsSchema.optional(),
   controller: controllerSettingsSchema.optional(),
@@ -218,5 +228,6 @@ type SchemaFitsContract = [
   z.infer<typeof workloadSchema> extends WorkloadSpec ? true : never,
   z.infer<typeof readerSchema> extends ReaderSpec ? true : never,
   z.infer<typeof consumerSchema> extends ConsumerSpec ? true : never,
+  z.infer<typeof appSchema> extends AppSpec ? true : never,
 ];
-const _schemaFitsContract: SchemaFitsContract = [true, true, true, true, true];
+const _schemaFitsContract: SchemaFitsContract = [true, true, true, true, true, true];

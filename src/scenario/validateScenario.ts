@@ -1,6 +1,6 @@
 // Checks a scenario before it runs: its structure and types with a zod schema, then the rules that relate its
 // fields to each other. Every issue is collected, so one ScenarioError lists all that is wrong.
-import { consumerSettingsRules, durationRules, nodeIdRules, operationRules, producerSettingsRules, topicReferenceRules, topicRules, weakeningRules } from './clusterRules.ts';
+import { appRules, consumerSettingsRules, durationRules, nodeIdRules, operationRules, producerSettingsRules, topicReferenceRules, topicRules, weakeningRules } from './clusterRules.ts';
 import { faultRules, networkRules } from './faultRules.ts';
 import { ruleContext, type RuleContext } from './RuleContext.ts';
 import type { Scenario } from './Scenario.ts';
@@ -17,6 +17,7 @@ const crossFieldRules: ReadonlyArray<(context: RuleContext) => ScenarioIssue[]> 
   nodeIdRules,
   producerSettingsRules,
   consumerSettingsRules,
+  appRules,
   durationRules,
   faultRules,
   networkRules,

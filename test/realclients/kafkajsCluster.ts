@@ -23,7 +23,7 @@ export interface NoteSeen {
 
 /** Builds the cluster (topic `orders`, 6 partitions, RF 3) and lets it start; `use` runs with the harness installed. */
 export async function withKafkajsCluster<T>(seed: number, use: (cluster: { world: World; harness: RealClientHarness; notes: NoteSeen[]; addApp(id: string, app: KafkajsApp): void }) => Promise<T>): Promise<T> {
-  const world = createWorld({ seed, trace: 'hash' });
+  const world = createWorld({ seed, trace: process.env.FULL ? 'full' : 'hash' });
   const topics = [
     { name: 'orders', numPartitions: 6, replicationFactor: 3 },
     { name: CONSUMER_OFFSETS_TOPIC, numPartitions: 3, replicationFactor: 3 },

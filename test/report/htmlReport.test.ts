@@ -123,9 +123,9 @@ describe('the report of the acks-1 counterexample', () => {
     }
   });
 
-  it('is what `kafka-sim replay CAPSULE --report` writes, with the command in its header', () => {
+  it('is what `kafka-sim replay CAPSULE --report` writes, with the command in its header', async () => {
     mkdirSync('reports', { recursive: true });
-    const outcome = replay(readCapsule(CAPSULE), { report: 'reports/test-replay-report.html', command: `kafka-sim replay ${CAPSULE} --report reports/test-replay-report.html` }, CAPSULE);
+    const outcome = await replay(readCapsule(CAPSULE), { report: 'reports/test-replay-report.html', command: `kafka-sim replay ${CAPSULE} --report reports/test-replay-report.html` }, CAPSULE);
     expect(outcome.exitCode).toBe(1);
     expect(outcome.json.reports).toEqual(['reports/test-replay-report.html']);
   });

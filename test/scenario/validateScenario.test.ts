@@ -238,7 +238,7 @@ describe('validateScenario', () => {
         path: 'weakening',
         value: ['acks-1'],
         allowed:
-          'no field of that name (did you mean weakenings?); the fields of scenario are seed, brokers, topics, producers, readers, consumers, operations, broker, controller, network, faults, weakenings, durations, invariantSampleMs, kafka',
+          'no field of that name (did you mean weakenings?); the fields of scenario are seed, brokers, topics, producers, readers, consumers, apps, operations, broker, controller, network, faults, weakenings, durations, invariantSampleMs, kafka',
       },
     ]);
   });
