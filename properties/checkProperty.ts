@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { makeCapsule, type ReplayCapsule } from '../src/scenario/capsule.ts';
-import { runResolvedScenario, type RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
+import { runResolvedScenario, runResolvedScenarioAsync, type RunnableScenario, type RunResult } from '../src/scenario/runResolvedScenario.ts';
 import { defaultKafkaVersion, type KafkaVersion } from '../src/scenario/kafkaProfile.ts';
 import type { PropertyName, WeakeningName } from '../src/scenario/weakenings.ts';
 import { sentRecords } from '../src/scenario/Scenario.ts';
@@ -69,33 +69,89 @@ export interface PropertyCheckResult {
 
 /** Checks `property` over scenarios with `weakenings` switched on. */
 export function checkProperty(property: PropertyName, weakenings: readonly WeakeningName[], options: PropertyCheckOptions): PropertyCheckResult {
-  let failed = false;
-  let shrinkRuns = 0;
+  const budget = new ShrinkBudget(options);
   let excusedRuns = 0;
   const details = fc.check(
     fc.property(options.scenarios ?? propertyArbitrary(property, weakenings, options.kafkaVersion), (scenario) => {
-      // Past the shrink budget a candidate counts as passing without running, so fast-check stops descending.
-      if (failed && options.maxShrinks !== undefined && shrinkRuns >= options.maxShrinks) return true;
-      if (failed) shrinkRuns++;
+      if (budget.spent()) return true;
       const result = runResolvedScenario(scenario);
       const held = propertyViolations(property, result).length === 0;
-      if (!held) failed = true;
-      if (held && !failed && replicationPropertyNames.includes(property) && lossyUncleanRecovery(result)) excusedRuns++;
-      options.onRun?.(held);
-      return held;
+      if (held && !budget.failed && replicationPropertyNames.includes(property) && lossyUncleanRecovery(result)) excusedRuns++;
+      return budget.ran(held);
     }),
-    {
-      numRuns: options.numRuns,
-      seed: options.seed,
-      endOnFailure: options.shrink === false,
-      ...(options.fromRun === undefined ? {} : { path: String(options.fromRun) }),
-    },
+    checkParameters(options),
   );
+  const scenario = details.counterexample?.[0];
+  return checkResult(property, weakenings, options, details, excusedRuns, scenario === undefined ? undefined : { scenario, result: runResolvedScenario(scenario) });
+}
+
+/**
+ * `checkProperty` over scenarios that may have real client applications (kafkajs): each run goes through the async
+ * runner. The scenarios must be given (`options.scenarios`, e.g. kafkajsScenarioArbitrary).
+ */
+export async function checkPropertyAsync(
+  property: PropertyName,
+  weakenings: readonly WeakeningName[],
+  options: PropertyCheckOptions & { scenarios: fc.Arbitrary<RunnableScenario> },
+): Promise<PropertyCheckResult> {
+  const budget = new ShrinkBudget(options);
+  const details = await fc.check(
+    fc.asyncProperty(options.scenarios, async (scenario) => {
+      if (budget.spent()) return true;
+      return budget.ran(propertyViolations(property, await runResolvedScenarioAsync(scenario)).length === 0);
+    }),
+    checkParameters(options),
+  );
+  const scenario = details.counterexample?.[0];
+  return checkResult(property, weakenings, options, details, 0, scenario === undefined ? undefined : { scenario, result: await runResolvedScenarioAsync(scenario) });
+}
+
+// The shrink budget of a check: past `maxShrinks` runs after the first failure, a candidate counts as passing without
+// running, so fast-check stops descending. Counted, not timed.
+class ShrinkBudget {
+  failed = false;
+  private shrinkRuns = 0;
+
+  constructor(private readonly options: Pick<PropertyCheckOptions, 'maxShrinks' | 'onRun'>) {}
+
+  /** Whether this candidate is past the budget (and is not to be run); counts it as a shrink run otherwise. */
+  spent(): boolean {
+    if (this.failed && this.options.maxShrinks !== undefined && this.shrinkRuns >= this.options.maxShrinks) return true;
+    if (this.failed) this.shrinkRuns++;
+    return false;
+  }
+
+  /** A run's outcome, told to onRun; returns it for fast-check. */
+  ran(held: boolean): boolean {
+    if (!held) this.failed = true;
+    this.options.onRun?.(held);
+    return held;
+  }
+}
+
+// fast-check's parameters for a check: its budget and seed, shrinking or not, and where to start.
+function checkParameters(options: PropertyCheckOptions): fc.Parameters<[RunnableScenario]> {
+  return {
+    numRuns: options.numRuns,
+    seed: options.seed,
+    endOnFailure: options.shrink === false,
+    ...(options.fromRun === undefined ? {} : { path: String(options.fromRun) }),
+  };
+}
+
+// What a check found, from fast-check's details: held, or the (shrunk) counterexample run again, with its capsule.
+function checkResult(
+  property: PropertyName,
+  weakenings: readonly WeakeningName[],
+  options: PropertyCheckOptions,
+  details: fc.RunDetails<[RunnableScenario]>,
+  excusedRuns: number,
+  failure: { scenario: RunnableScenario; result: RunResult } | undefined,
+): PropertyCheckResult {
   const runsToFind = options.fromRun === undefined ? details.numRuns : options.fromRun + 1;
   const base = { property, weakenings: [...weakenings], runsToFind, shrinks: details.numShrinks, excusedRuns };
-  const scenario = details.counterexample?.[0];
-  if (!details.failed || scenario === undefined) return { ...base, ok: true, counterexample: null };
-  const result = runResolvedScenario(scenario);
+  if (!details.failed || failure === undefined) return { ...base, ok: true, counterexample: null };
+  const { scenario, result } = failure;
   const violations = propertyViolations(property, result);
   const capsule = makeCapsule(scenario, result, {
     property,
@@ -107,7 +163,7 @@ export function checkProperty(property: PropertyName, weakenings: readonly Weake
     violations,
     traceHash: result.traceHash,
     faults: scenario.faults.length,
-    records: scenario.producers.reduce((sum, producer) => sum + sentRecords(producer.workload), 0),
+    records: scenario.producers.reduce((sum, producer) => sum + sentRecords(producer.workload), 0) + appRecords(scenario),
     capsule,
   };
   if (options.capsuleDir !== undefined) {
@@ -118,6 +174,11 @@ export function checkProperty(property: PropertyName, weakenings: readonly Weake
     writeFileSync(counterexample.capsulePath, `${JSON.stringify(capsule, null, 2)}\n`);
   }
   return { ...base, ok: false, counterexample };
+}
+
+// The records the built-in kafkajs producer applications send (one boot each).
+function appRecords(scenario: RunnableScenario): number {
+  return (scenario.apps ?? []).reduce((sum, app) => sum + (app.app === 'producer' ? Number(app.settings?.records ?? 100) : 0), 0);
 }
 
 /**
@@ -165,6 +226,7 @@ export function describeCounterexample(check: PropertyCheckResult): string {
     const which = sent === 0 ? 'no records' : sent === 1 ? `record ${first} (${p.id}:${first})` : `records ${first}-${p.workload.records - 1}`;
     return `${p.id ?? 'producer'} sends ${which}, one every ${fmtMs(1_000 / p.workload.ratePerSec)} ms`;
   });
+  for (const app of scenario.apps ?? []) workloads.push(`${app.id} runs kafkajs ${app.app} ${JSON.stringify(app.settings ?? {})}`);
   return [
     `${check.property}${weakened} failed after ${check.runsToFind} runs (${check.shrinks} shrinks): ${ce.violations.join(', ')}`,
     `  shrunk to ${plural(ce.faults, 'fault event')} and ${plural(ce.records, 'record')}; seed ${scenario.seed}; traceHash ${ce.traceHash}`,

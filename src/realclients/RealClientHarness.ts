@@ -10,8 +10,12 @@
 // The driver (`runFor`, `runUntil`) steps the World one callback at a time and, after a step that ran a real
 // client's code, lets that client's microtasks run to the end (one turn of Node's event loop, a real
 // `setImmediate`) before the next step, with the harness still naming that client as the one running. Nothing the
-// client does can then depend on how fast the machine is.
+// client does can then depend on how fast the machine is. A step that created or settled no promise (and queued no
+// microtask) left nothing to run, and is not waited for: V8's promise hooks count that activity. Most steps of a
+// kafkajs client are such (its request queue re-arms a 1 ms timer for as long as a connection is open, kafkajs
+// issue 1556), and skipping their turn of the event loop is most of the harness's speed.
 import FakeTimers from '@sinonjs/fake-timers';
+import { promiseHooks } from 'node:v8';
 import { ArgumentError } from '../kernel/argumentError.ts';
 import type { World } from '../kernel/World.ts';
 
@@ -25,6 +29,8 @@ export interface HarnessedNode {
   random(): number;
   /** Fills `bytes` from the node's Rng. */
   randomBytes(bytes: Uint8Array): void;
+  /** A promise the node's code created was rejected with nobody to handle it: Node would end the process. */
+  unhandledRejection(reason: unknown): void;
 }
 
 /**
@@ -92,6 +98,11 @@ export class RealClientHarness {
   private readonly dirty: HarnessedNode[] = [];
   private restore: (() => void) | undefined;
   private fakeClock: { setSystemTime(now: number): void } | undefined;
+  /** Promises created or settled, and microtasks queued, since the harness was installed. */
+  private activity = 0;
+  /** The real queueMicrotask and nextTick, while installed (settle uses them to mark the end of a drain). */
+  private realQueueMicrotask: typeof queueMicrotask | undefined;
+  private realNextTick: typeof process.nextTick | undefined;
 
   constructor(
     private readonly world: World,
@@ -151,7 +162,42 @@ export class RealClientHarness {
     });
     const fake = FakeTimers.withGlobal(globalThis).install({ toFake: ['Date'], now: this.nowMs });
     this.fakeClock = fake;
+    const count = () => {
+      this.activity++;
+    };
+    // Which node's code created each promise, so that a rejection nobody handles ends that node's process (Node's
+    // default, --unhandled-rejections=throw) rather than the simulator's.
+    const creators = new WeakMap<Promise<unknown>, HarnessedNode>();
+    const stopHooks = [
+      promiseHooks.onInit((promise) => {
+        this.activity++;
+        if (this.running !== undefined) creators.set(promise, this.running);
+      }),
+      promiseHooks.onSettled(count),
+    ];
+    const onUnhandled = (reason: unknown, promise: Promise<unknown>) => {
+      const node = creators.get(promise);
+      if (node === undefined) throw reason;
+      node.unhandledRejection(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    const realQueueMicrotask = globalThis.queueMicrotask;
+    const realNextTick = process.nextTick;
+    this.realQueueMicrotask = realQueueMicrotask;
+    this.realNextTick = realNextTick;
+    globalThis.queueMicrotask = (callback) => {
+      count();
+      realQueueMicrotask(callback);
+    };
+    process.nextTick = ((...args: Parameters<typeof process.nextTick>) => {
+      count();
+      realNextTick(...args);
+    }) as typeof process.nextTick;
     this.restore = () => {
+      for (const stop of stopHooks) stop();
+      process.off('unhandledRejection', onUnhandled);
+      globalThis.queueMicrotask = realQueueMicrotask;
+      process.nextTick = realNextTick;
       fake.uninstall();
       Object.assign(globalThis, real);
       // eslint-disable-next-line no-restricted-properties -- the real one back
@@ -166,6 +212,8 @@ export class RealClientHarness {
     const restore = this.restore;
     this.restore = undefined;
     this.fakeClock = undefined;
+    this.realQueueMicrotask = undefined;
+    this.realNextTick = undefined;
     restore?.();
   }
 
@@ -174,20 +222,39 @@ export class RealClientHarness {
     const previous = this.running;
     this.running = node;
     this.fakeClock?.setSystemTime(this.nowMs);
-    if (!this.dirty.includes(node)) this.dirty.push(node);
+    const activity = this.activity;
     try {
       return fn();
     } finally {
       this.running = previous;
+      if (this.activity !== activity && !this.dirty.includes(node)) this.dirty.push(node);
     }
   }
 
-  /** Lets the microtasks of every node that ran code since the last settle run to the end, one node at a time. */
+  /** Whether some node's microtasks wait for a settle. */
+  get unsettled(): boolean {
+    return this.dirty.length > 0;
+  }
+
+  /**
+   * Lets the microtasks of every node that ran code since the last settle run to the end, one node at a time. The
+   * node is named as the one running only while its microtasks drain: a microtask queued behind them queues a
+   * nextTick, which Node runs once the microtask queue is empty and before any other macrotask, and which ends the
+   * naming. Whatever else the event loop runs before the settle's turn ends (the test runner's timers and messages)
+   * gets the real globals, so it can neither draw from a node's Rng nor set a node's timers.
+   */
   async settle(): Promise<void> {
     while (this.dirty.length > 0) {
       const node = this.dirty.shift() as HarnessedNode;
       this.running = node;
       this.fakeClock?.setSystemTime(this.nowMs);
+      const realNextTick = this.realNextTick ?? process.nextTick;
+      // eslint-disable-next-line no-restricted-globals -- marks the end of the node's microtasks (see above)
+      (this.realQueueMicrotask ?? queueMicrotask)(() =>
+        realNextTick(() => {
+          if (this.running === node) this.running = undefined;
+        }),
+      );
       try {
         // One real turn of the event loop: every microtask the client queued runs first (no virtual time passes).
         // eslint-disable-next-line no-restricted-globals -- the harness yields to the real event loop on purpose
@@ -202,7 +269,7 @@ export class RealClientHarness {
   async runFor(ms: number): Promise<void> {
     const end = this.world.now + ms;
     await this.settle();
-    while (this.world.step(end)) await this.settle();
+    while (this.world.step(end)) if (this.unsettled) await this.settle();
     this.world.runFor(end - this.world.now);
     this.fakeClock?.setSystemTime(this.nowMs);
   }
@@ -213,7 +280,7 @@ export class RealClientHarness {
     try {
       while (!predicate()) {
         if (!this.world.step(maxTimeMs)) return false;
-        await this.settle();
+        if (this.unsettled) await this.settle();
       }
       return true;
     } finally {

@@ -24,14 +24,28 @@ export interface RealClientProcess {
   note(data: unknown): void;
   /** The generation the client's last successful JoinGroup response gave `memberId` (-1: none), from its bytes. */
   generationOf(memberId: string): number;
+  /** Runs `hook` when the application fails and its process exits (a recorder closes what it reported open). */
+  onExit(hook: () => void): void;
+  /** Runs `listener` with the group id whenever the client sends a JoinGroup, read off its connections. */
+  onJoinGroupSent(listener: (groupId: string) => void): void;
 }
 
-/** An application: started on each boot of its node; a rejected promise is noted as the application's failure. */
+/**
+ * An application: started on each boot of its node. When its promise rejects, the failure is noted and the process
+ * exits, as a Node process does on an unhandled rejection (or `main().catch(() => process.exit(1))`); a supervisor
+ * starts it again SUPERVISOR_RESTART_MS later (so does the run's liveness phase, if it comes first).
+ */
 export type RealClientApp = (process: RealClientProcess) => unknown;
+
+/**
+ * How long after its application failed a real client's process is started again: Kubernetes' first crash-loop
+ * back-off (10 s), the usual supervisor of a Node service.
+ */
+export const SUPERVISOR_RESTART_MS = 10_000;
 
 type Held = { kind: 'delivery'; envelope: Envelope } | { kind: 'timer'; timer: VirtualTimeout };
 
-/** The note a host writes when its application's promise rejects (the process keeps running, as Node's would not). */
+/** The note a host writes when its application's promise rejects, before its process exits. */
 export interface AppFailedNote {
   app: 'failed';
   error: string;
@@ -48,6 +62,7 @@ export class RealClientHost implements SimulatedHost, HarnessedNode, SocketOwner
   private nextSocket = 1;
   private nextTimer = 1;
   private tap = new WireTap();
+  private exitHooks: ReadonlyArray<() => void> = [];
 
   constructor(
     readonly id: string,
@@ -83,6 +98,8 @@ export class RealClientHost implements SimulatedHost, HarnessedNode, SocketOwner
     this.tap = tap;
     this.trace({ kind: 'node', node: this.id, event: 'started' });
     const incarnation = this.incarnationNow;
+    const exitHooks: Array<() => void> = [];
+    this.exitHooks = exitHooks;
     const process: RealClientProcess = {
       nodeId: this.id,
       incarnation,
@@ -91,14 +108,16 @@ export class RealClientHost implements SimulatedHost, HarnessedNode, SocketOwner
         if (this.incarnationNow === incarnation && this.statusNow !== 'down') this.note(data);
       },
       generationOf: (memberId) => tap.generationOf(memberId),
+      onExit: (hook) => exitHooks.push(hook),
+      onJoinGroupSent: (listener) => tap.onJoinGroupSent(listener),
     };
     const run = () =>
       this.harness.runIn(this, () => {
         try {
           const result = this.app(process);
-          if (result instanceof Promise) result.catch((error: unknown) => process.note(appFailed(error)));
+          if (result instanceof Promise) result.catch((error: unknown) => this.appFailed(incarnation, error, exitHooks));
         } catch (error) {
-          process.note(appFailed(error));
+          this.appFailed(incarnation, error, exitHooks);
         }
       });
     if (incarnation > 1 || this.context.clock.now >= this.startAtMs) {
@@ -213,6 +232,11 @@ export class RealClientHost implements SimulatedHost, HarnessedNode, SocketOwner
     bytes.set(this.rng.bytes(bytes.length));
   }
 
+  unhandledRejection(reason: unknown): void {
+    if (this.statusNow === 'down') return;
+    this.appFailed(this.incarnationNow, reason, this.exitHooks);
+  }
+
   // ---- SocketOwner ----
 
   sendFromSocket(socket: SimSocket, message: Message): void {
@@ -286,6 +310,23 @@ export class RealClientHost implements SimulatedHost, HarnessedNode, SocketOwner
     this.trace({ kind: 'timer', node: this.id, event: timer.repeat ? 'setInterval' : 'setTimeout' });
     if (timer.repeat) this.arm(timer);
     this.harness.runIn(this, timer.callback);
+  }
+
+  // The application failed: noted, then the process exits (its sockets close, its timers die with it), and its
+  // supervisor starts it again SUPERVISOR_RESTART_MS later, unless something else has restarted it by then.
+  private appFailed(incarnation: number, error: unknown, exitHooks: ReadonlyArray<() => void>): void {
+    if (this.incarnationNow !== incarnation || this.statusNow === 'down') return;
+    this.note(appFailed(error));
+    for (const hook of exitHooks) hook();
+    this.trace({ kind: 'node', node: this.id, event: 'exited' });
+    this.crash();
+    this.context.bus.closeConnectionsOf(this.id);
+    this.context.clock.setTimeout(() => {
+      if (this.incarnationNow !== incarnation || this.statusNow !== 'down' || this.powerLost) return;
+      this.trace({ kind: 'timer', node: this.id, event: 'supervisor.restart' });
+      this.context.bus.restartConnectionsFrom(this.id);
+      this.start();
+    }, SUPERVISOR_RESTART_MS);
   }
 
   private note(data: unknown): void {

@@ -29,6 +29,15 @@ function frames(bytes: Buffer): { whole: Buffer[]; rest: Buffer } {
 export class WireTap {
   private readonly sockets = new Map<number, SocketTap>();
   private readonly generations = new Map<string, number>();
+  private readonly joinListeners: Array<(groupId: string) => void> = [];
+
+  /**
+   * Calls `listener` with the group id each time the client sends a JoinGroup: with the eager protocol a member has
+   * given up its partitions by then (Kafka's `ConsumerCoordinator#onJoinPrepare` revokes before the request).
+   */
+  onJoinGroupSent(listener: (groupId: string) => void): void {
+    this.joinListeners.push(listener);
+  }
 
   /** The generation the last successful JoinGroup response gave `memberId` (-1: none seen). */
   generationOf(memberId: string): number {
@@ -42,7 +51,9 @@ export class WireTap {
     tap.sent = rest;
     for (const frame of whole) {
       if (frame.length < 8) continue;
-      tap.inFlight.set(frame.readInt32BE(4), [frame.readInt16BE(0), frame.readInt16BE(2)]);
+      const apiKey = frame.readInt16BE(0);
+      tap.inFlight.set(frame.readInt32BE(4), [apiKey, frame.readInt16BE(2)]);
+      if (apiKey === apiKeys.JoinGroup.apiKey) this.joinGroupRequest(frame);
     }
   }
 
@@ -63,6 +74,19 @@ export class WireTap {
   /** The socket closed: its partial frames and requests in flight are gone. */
   closed(socket: number): void {
     this.sockets.delete(socket);
+  }
+
+  // JoinGroup request v0-v5 (header v1: api key, version, correlation id, client id; kafkajs never sends a flexible
+  // one): the group id is the body's first field.
+  private joinGroupRequest(frame: Buffer): void {
+    try {
+      const reader = new ByteReader(frame, 8);
+      reader.readNullableString('clientId');
+      const groupId = reader.readString('groupId');
+      for (const listener of this.joinListeners) listener(groupId);
+    } catch {
+      // Not a request the broker could read either.
+    }
   }
 
   // JoinGroup response v0-v5 (header v0: the correlation id, then the body): throttle_time_ms from v2, error_code,

@@ -29,6 +29,13 @@ export const groupConsumerSettings = z.strictObject({
   heartbeatInterval: count(1, 3_600_000).optional(),
   /** kafkajs's rebalanceTimeout (60,000 ms). */
   rebalanceTimeout: count(1, 3_600_000).optional(),
+  /** How long the application takes over each message, in ms (default 0). */
+  processingMs: count(0, 3_600_000).default(0),
+  /**
+   * An application bug to check the at-least-once property against: commit each message's offset before
+   * processing it (kafkajs's autoCommit off, commitOffsets first). A crash in between loses the message.
+   */
+  commitBeforeProcessing: z.boolean({ error: 'true or false' }).default(false),
 });
 
 // Application code: under the harness this timer is the node's, on the virtual clock.
@@ -55,13 +62,28 @@ function producerApp(settings: z.infer<typeof producerSettings>): KafkajsApp {
 
 function groupConsumerApp(settings: z.infer<typeof groupConsumerSettings>): KafkajsApp {
   return async ({ kafka, recorder }) => {
-    const { groupId, topics, fromBeginning, sessionTimeout, heartbeatInterval, rebalanceTimeout } = settings;
+    const { groupId, topics, fromBeginning, sessionTimeout, heartbeatInterval, rebalanceTimeout, processingMs, commitBeforeProcessing } = settings;
     const timeouts = { ...(sessionTimeout === undefined ? {} : { sessionTimeout }), ...(heartbeatInterval === undefined ? {} : { heartbeatInterval }), ...(rebalanceTimeout === undefined ? {} : { rebalanceTimeout }) };
     const consumer = recorder.consumer(kafka, { groupId, ...timeouts });
+    // kafkajs does not restart a consumer after some errors (a coordinator it cannot find): the application exits
+    // then, and its supervisor starts it again, as a service written against kafkajs's CRASH event does.
+    const crashed = new Promise<never>((_, reject) => {
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) reject(payload.error);
+      });
+    });
+    crashed.catch(() => undefined); // handled below; a rejection before then must not go unhandled
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning });
-    // The recorder records each message handled; this application does nothing else with it.
-    await consumer.run({ eachMessage: async () => undefined });
+    // The recorder records each message once eachMessage has handled it.
+    await consumer.run({
+      autoCommit: !commitBeforeProcessing,
+      eachMessage: async ({ topic, partition, message }) => {
+        if (commitBeforeProcessing) await consumer.commitOffsets([{ topic, partition, offset: String(Number(message.offset) + 1) }]);
+        if (processingMs > 0) await sleep(processingMs);
+      },
+    });
+    await crashed;
   };
 }
 

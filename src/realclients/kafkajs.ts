@@ -1,7 +1,7 @@
 // kafkajs inside the simulation: an application function gets a `Kafka` instance whose sockets are the node's
 // SimSockets (kafkajs's `socketFactory`), and a recorder that puts its sends and consumed records in the run's
 // history. kafkajs itself is unmodified; the harness (RealClientHarness) gives it virtual time and seeded randomness.
-import {
+import kafkajsModule, {
   Kafka,
   logLevel,
   Partitioners,
@@ -17,6 +17,7 @@ import {
   type ProducerRecord,
   type RecordMetadata,
 } from 'kafkajs';
+import { gzipSync, unzipSync } from 'node:zlib';
 import type { OwnershipNote, ProcessedNote } from '../history/GroupNote.ts';
 import type { HistoryNote } from '../history/HistoryNote.ts';
 import type { RealClientApp, RealClientProcess } from './RealClientHost.ts';
@@ -41,6 +42,32 @@ export interface KafkajsClientOptions {
   config?: Omit<KafkaConfig, 'brokers' | 'socketFactory'>;
 }
 
+/**
+ * kafkajs's retry defaults (src/retry/defaults.js). kafkajs takes shorter ones when NODE_ENV is 'test' as it loads
+ * (`retry/index.js`), which a test runner sets: passing these makes a run the same whatever the environment.
+ */
+export const KAFKAJS_RETRY_DEFAULTS = { maxRetryTime: 30_000, initialRetryTime: 300, factor: 0.2, multiplier: 2, retries: 5 } as const;
+
+/**
+ * Replaces kafkajs's gzip codec, which runs zlib on libuv's thread pool (its callbacks come back when the machine
+ * pleases), with the same compression done synchronously; returns what puts the original back. The harness's run
+ * installs it for its duration.
+ */
+export function useSynchronousKafkajsCodecs(): () => void {
+  // CommonJS exports Node's ESM loader cannot name (kafkajs assigns them in a way cjs-module-lexer does not see).
+  const { CompressionCodecs, CompressionTypes } = kafkajsModule;
+  const codecs = CompressionCodecs as unknown as Record<number, () => unknown>;
+  const original = codecs[CompressionTypes.GZIP];
+  codecs[CompressionTypes.GZIP] = () => ({
+    compress: async (encoder: { buffer: Buffer }) => gzipSync(encoder.buffer),
+    decompress: async (buffer: Buffer) => unzipSync(buffer),
+  });
+  return () => {
+    if (original === undefined) delete codecs[CompressionTypes.GZIP];
+    else codecs[CompressionTypes.GZIP] = original;
+  };
+}
+
 /** The RealClientApp that runs a kafkajs application. */
 export function kafkajsClient(app: KafkajsApp, { brokers, config = {} }: KafkajsClientOptions): RealClientApp {
   return (process: RealClientProcess) => {
@@ -48,6 +75,7 @@ export function kafkajsClient(app: KafkajsApp, { brokers, config = {} }: Kafkajs
       clientId: process.nodeId,
       logLevel: logLevel.NOTHING,
       ...config,
+      retry: { ...KAFKAJS_RETRY_DEFAULTS, ...config.retry },
       brokers,
       socketFactory: ({ host, port, onConnect }) => process.connect(host, port, onConnect) as never,
     });
@@ -63,7 +91,7 @@ export function kafkajsClient(app: KafkajsApp, { brokers, config = {} }: Kafkajs
 export class KafkajsRecorder {
   private nextId = 0;
 
-  constructor(private readonly process: Pick<RealClientProcess, 'note' | 'generationOf'>) {}
+  constructor(private readonly process: Pick<RealClientProcess, 'note' | 'generationOf' | 'onExit' | 'onJoinGroupSent'>) {}
 
   /**
    * A producer whose sends are recorded. Its partitioner (the one configured, or kafkajs's default) is watched to
@@ -87,7 +115,8 @@ export class KafkajsRecorder {
   /**
    * A consumer group member whose work is recorded: each message its `eachMessage` handled is a poll that returned it
    * and a processed record, and its ownership (the partitions of each generation it joined, none from the moment it
-   * starts rebalancing, crashes or stops) goes to the rebalance log, as the simulator's own consumers report theirs.
+   * sends a JoinGroup, starts rebalancing, crashes or stops) goes to the rebalance log, as the simulator's own
+   * consumers report theirs.
    * The generation is the one the member's JoinGroup response carried (kafkajs does not tell its application).
    */
   consumer(kafka: Kafka, config: ConsumerConfig): Consumer {
@@ -104,11 +133,38 @@ export class KafkajsRecorder {
       member = { memberId: payload.memberId, generation: this.process.generationOf(payload.memberId) };
       own(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}-${p}`)));
     });
+    // kafkajs's consumer crashes on errors its retries did not overcome; `restart` says whether it starts itself again.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.process.note({ app: 'consumer.crash', groupId, error: `${payload.error.name}: ${payload.error.message}`, restart: payload.restart });
+    });
     for (const event of [consumer.events.REBALANCING, consumer.events.CRASH, consumer.events.STOP]) {
       consumer.on(event, () => {
         if (owning) own([]);
       });
     }
+    this.process.onExit(() => {
+      if (owning) own([]);
+    });
+    // Sending a JoinGroup is where an eager member has given its partitions up, whichever of kafkajs's paths rejoins
+    // (not all of them emit REBALANCING first).
+    this.process.onJoinGroupSent((joining) => {
+      if (joining === groupId && owning) own([]);
+    });
+    // A subscription is an operation of the history: from it on, a poll whose membership changed may start afresh
+    // (a rebalance moves positions to the committed offsets), as the checkers allow the simulator's consumers.
+    const subscribe = consumer.subscribe.bind(consumer);
+    const recordedSubscribe = async (subscription: Parameters<Consumer['subscribe']>[0]) => {
+      const topics = 'topics' in subscription ? subscription.topics : [subscription.topic];
+      const value = { topics: topics.map(String) };
+      const id = this.invoke('subscribe', value);
+      try {
+        await subscribe(subscription);
+      } catch (error) {
+        this.note({ history: 'complete', id, type: 'fail', value });
+        throw error;
+      }
+      this.note({ history: 'complete', id, type: 'ok', value });
+    };
     const run = consumer.run.bind(consumer);
     const recorded = async (options: ConsumerRunConfig = {}) =>
       run({
@@ -118,7 +174,7 @@ export class KafkajsRecorder {
           this.consumed(groupId, member, payload.topic, payload.partition, payload.message);
         },
       });
-    return Object.assign(Object.create(consumer) as Consumer, { run: recorded });
+    return Object.assign(Object.create(consumer) as Consumer, { run: recorded, subscribe: recordedSubscribe });
   }
 
   /** One message handled (eachMessage): a poll that returned it, and the record processed by the member. */
@@ -154,7 +210,7 @@ export class KafkajsRecorder {
     return metadata;
   }
 
-  private invoke(f: 'send' | 'poll', value: object): number {
+  private invoke(f: 'send' | 'poll' | 'subscribe', value: object): number {
     const id = this.nextId++;
     this.note({ history: 'invoke', id, f, value } as HistoryNote);
     return id;

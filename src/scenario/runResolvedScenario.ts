@@ -13,7 +13,7 @@ import { CONSUMER_OFFSETS_TOPIC } from '../protocol/groupMessages.ts';
 import { checkGroups, groupConvergence, type ExpectedRecord } from '../checker/group/index.ts';
 import { GroupObserver } from './GroupObserver.ts';
 import { ArgumentError } from '../kernel/argumentError.ts';
-import { kafkajsClient, type KafkajsApp, type KafkajsClientOptions } from '../realclients/kafkajs.ts';
+import { kafkajsClient, useSynchronousKafkajsCodecs, type KafkajsApp, type KafkajsClientOptions } from '../realclients/kafkajs.ts';
 import { loadApps } from '../realclients/loadApps.ts';
 import { RealClientHarness } from '../realclients/RealClientHarness.ts';
 import { RealClientHost } from '../realclients/RealClientHost.ts';
@@ -147,9 +147,11 @@ function* runPhases(scenario: RunnableScenario, options: RunOptions, apps: Reado
   options.onWorld?.(world);
   const harness = apps.size === 0 ? undefined : new RealClientHarness(world);
   harness?.install();
+  const restoreCodecs = harness === undefined ? undefined : useSynchronousKafkajsCodecs();
   try {
     return yield* runWorld(world, harness, scenario, apps, brokerIds);
   } finally {
+    restoreCodecs?.();
     harness?.uninstall();
   }
 }
@@ -208,7 +210,7 @@ function* runWorld(
       return;
     }
     const end = world.now + ms;
-    while (world.step(end)) yield harness;
+    while (world.step(end)) if (harness.unsettled) yield harness;
     world.runFor(end - world.now);
   }
   function* runTo(targetMs: number): Generator<RealClientHarness, void> {
@@ -266,6 +268,7 @@ function* runWorld(
     sendsOpen: () => collector.hasOpen('send'),
     consumers,
     partitionsOf: (groupId) => groups.partitionsByGroup([groupId])[groupId] ?? [],
+    ...(groupApps.length === 0 ? {} : { appConsumers: groupApps }),
   };
   const quiet = yield* quietPeriod(world, durations, runTo, () => nextSampleMs, settleView);
   const finalReadStartMs = world.now;

@@ -38,6 +38,8 @@ export interface SettleView {
   readonly sinceMs: number;
   /** The partition keys each group subscribes to. */
   readonly partitionsOf: (groupId: string) => readonly string[];
+  /** Real client applications in consumer groups (kafkajs), by node and group; absent: none. */
+  readonly appConsumers?: ReadonlyArray<{ id: string; groupId: string }>;
 }
 
 /** What the cluster still waits for (the first thing found), or null when it has settled. */
@@ -61,7 +63,7 @@ export function unsettled(world: World, view: SettleView): string | null {
   const partition = unsettledPartition(image, brokers, highWatermarks);
   if (partition !== null) return partition;
   if (view.sendsOpen()) return 'a send is waiting for its answer';
-  return unsettledGroup(world, view, highWatermarks);
+  return unsettledGroup(world, view, highWatermarks) ?? unsettledAppGroups(world, view);
 }
 
 // A member's lag: a partition it owns whose records up to the high watermark it has not all processed (or whose
@@ -96,6 +98,27 @@ function unsettledPartition(image: MetadataImage, brokers: ReadonlyMap<number, B
         if (follower === undefined || follower.leaderEpoch !== leaderEpoch || follower.log.logEndOffset !== end) return `${key}: broker-${replica} is not at the leader's log end ${end} in epoch ${leaderEpoch}`;
       }
     }
+  }
+  return null;
+}
+
+// A group of real client applications is settled once its coordinator holds it Stable with one member per running
+// application, every member heard from since the heal, and every partition assigned. Their processing is not
+// visible here (no machine state to read): the run's drain phase waits for it.
+function unsettledAppGroups(world: World, view: SettleView): string | null {
+  const apps = view.appConsumers ?? [];
+  if (apps.length === 0) return null;
+  const groups = coordinatorGroups(world, view.brokerIds);
+  for (const groupId of new Set(apps.map((app) => app.groupId))) {
+    const running = apps.filter((app) => app.groupId === groupId && world.status(app.id) === 'up').length;
+    const group = groups[groupId];
+    if (group === undefined || group.state !== 'Stable') return `group ${groupId} is ${group?.state ?? 'not loaded by a coordinator'}`;
+    if (group.members.length !== running) return `group ${groupId} has ${group.members.length} members for ${running} running applications`;
+    const silent = group.members.find((member) => member.lastHeartbeatMs < view.sinceMs);
+    if (silent !== undefined) return `the coordinator has not heard from ${silent.memberId} since the heal`;
+    const assigned = new Set(group.members.flatMap((member) => member.assignment.map(([topic, partition]) => topicPartitionKey(topic, partition))));
+    const unassigned = view.partitionsOf(groupId).filter((key) => !assigned.has(key));
+    if (unassigned.length > 0) return `group ${groupId} leaves ${unassigned.join(', ')} unassigned`;
   }
   return null;
 }

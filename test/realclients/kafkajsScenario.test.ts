@@ -84,3 +84,41 @@ describe('kafkajs scenarios (apps)', () => {
     await expect(runScenarioAsync(bad([{ kind: 'kafkajs', app: './no/such/app.mjs' }]))).rejects.toThrow(/apps\[0\]\.app.*a module that loads/);
   });
 });
+
+describe('a kafkajs application that fails', () => {
+  it('an unhandled rejection ends its process, and the supervisor starts it again 10 s later', async () => {
+    const scenario: Scenario = {
+      seed: 1,
+      brokers: 3,
+      topics: [{ name: 'orders', partitions: 1, replicationFactor: 3 }],
+      producers: [],
+      readers: [{ topics: ['orders'] }],
+      apps: [{ kind: 'kafkajs', app: 'test/realclients/apps/rejects-once.mjs', settings: { topic: 'orders' } }],
+      durations: { safetyMs: 20_000 },
+    };
+    const result = await runScenarioAsync(scenario);
+    const acked = result.history.filter((op) => op.f === 'send' && op.type === 'ok');
+    // The second boot (the supervisor's restart) sent; the first ended at its unhandled rejection.
+    expect(acked.map((op) => (op.value as { value: string }).value)).toEqual(['after-restart:2']);
+    expect(acked[0]?.timeMs).toBeGreaterThan(5_000 + 10_000);
+    expect(result.valid).not.toBe(false);
+  });
+});
+
+describe('compressed batches', () => {
+  it('a kafkajs producer sending gzip batches: the broker reads them, and two runs give one traceHash', async () => {
+    const scenario: Scenario = {
+      seed: 3,
+      brokers: 3,
+      topics: [{ name: 'orders', partitions: 2, replicationFactor: 3 }],
+      producers: [],
+      readers: [{ topics: ['orders'] }],
+      apps: [{ kind: 'kafkajs', app: 'test/realclients/apps/gzip-producer.mjs', settings: { topic: 'orders', records: 20 } }],
+      durations: { safetyMs: 15_000 },
+    };
+    const first = await runScenarioAsync(scenario);
+    expect(sends(first.history, 'ok')).toBe(20);
+    expect(first.checkers.anomalies).toEqual({});
+    expect((await runScenarioAsync(scenario)).traceHash).toBe(first.traceHash);
+  });
+});

@@ -4,8 +4,9 @@
 //   producerEpoch: int16, baseSequence: int32, recordsCount: int32, records: [DefaultRecord]
 // batchLength counts the bytes after itself. The CRC-32C covers attributes to the end of the batch and leaves out
 // baseOffset and partitionLeaderEpoch, so that a leader can set both on append without recomputing it. A records
-// field (Produce, Fetch) holds batches back to back. Only uncompressed records are read and written so far: the
-// records of a compressed batch are one compressed block after recordsCount, and decoding one throws.
+// field (Produce, Fetch) holds batches back to back. The records of a compressed batch are one compressed block
+// after recordsCount: gzip ones are read (snappy, lz4 and zstd throw); batches are written uncompressed.
+import { gunzipSync } from 'node:zlib';
 import { ArgumentError } from '../../kernel/argumentError.ts';
 import { ByteReader } from './ByteReader.ts';
 import { ByteWriter } from './ByteWriter.ts';
@@ -48,8 +49,8 @@ const minBatchLength = 49;
 
 /**
  * Reads the batches from `offset` to the end of `buffer`, which is where the records field ends; offsets in
- * errors are those of `buffer`. A batch cut short, a magic other than 2, a CRC that does not match, a compressed
- * batch or records that do not fill the batch exactly throw a WireFormatError.
+ * errors are those of `buffer`. A batch cut short, a magic other than 2, a CRC that does not match, a batch compressed
+ * other than with gzip or records that do not fill the batch exactly throw a WireFormatError.
  */
 export function decodeRecordBatches(buffer: Buffer, offset = 0): RecordBatch[] {
   const records = new ByteReader(buffer, offset);
@@ -87,11 +88,34 @@ function readRecordBatch(records: ByteReader): RecordBatch {
     producerEpoch: reader.readInt16('recordBatch.producerEpoch'),
     baseSequence: reader.readInt32('recordBatch.baseSequence'),
   };
+  if (attributes.compression === 'gzip') return { ...batch, records: readGzipRecords(reader) };
   if (attributes.compression !== 'none') {
-    const problem = `compression ${attributes.compression} is not supported yet, only none: the records cannot be read`;
+    const problem = `compression ${attributes.compression} is not supported, only none and gzip: the records cannot be read`;
     throw new WireFormatError('recordBatch.attributes (int16)', attributesAt, problem);
   }
   return { ...batch, records: readRecords(reader) };
+}
+
+// A gzip batch: recordsCount, then the records as one gzip stream to the end of the batch (Kafka's
+// `DefaultRecordBatch#compressedIterator`). Decompressed synchronously (zlib), so nothing waits on a thread pool.
+function readGzipRecords(reader: ByteReader): DefaultRecord[] {
+  const at = reader.offset;
+  const count = reader.readInt32('recordBatch.recordsCount');
+  const block = reader.readRegion('recordBatch.records (gzip)', reader.remaining);
+  let plain: Buffer;
+  try {
+    plain = gunzipSync(block.buffer.subarray(block.offset));
+  } catch (error) {
+    throw new WireFormatError('recordBatch.records (gzip)', at + 4, `not a gzip stream: ${(error as Error).message}`);
+  }
+  const records = new ByteReader(plain);
+  if (count < 0 || count > plain.length) {
+    throw new WireFormatError('recordBatch.recordsCount (int32)', at, `${count} records, but the batch holds ${plain.length} bytes of them`);
+  }
+  const decoded: DefaultRecord[] = [];
+  for (let i = 0; i < count; i++) decoded.push(readRecord(records));
+  records.requireEnd('recordBatch (gzip records)');
+  return decoded;
 }
 
 function readBatchLength(head: ByteReader): number {
