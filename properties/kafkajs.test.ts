@@ -4,7 +4,7 @@ import { replayCapsuleAsync, type ReplayCapsule } from '../src/scenario/capsule.
 import { runResolvedScenarioAsync } from '../src/scenario/runResolvedScenario.ts';
 import { checkPropertyAsync, describeCounterexample } from './checkProperty.ts';
 import { kafkajsScenarioArbitrary } from './arbitraries/kafkajsScenarioArbitrary.ts';
-import { sequenceReuses, unexplainedViolations } from './kafkajsFindings.ts';
+import { rejoinRewinds, sequenceReuses, unexplainedViolations } from './kafkajsFindings.ts';
 import { kafkajsPropertyNames, sweepRuns } from './kafkajsSweep.ts';
 import { propertyRuns } from './propertyRuns.ts';
 import { propertyViolations } from './replicationProperties.ts';
@@ -36,6 +36,17 @@ describe('kafkajs properties', () => {
     const violations = propertyViolations('no-loss', result);
     expect(violations.length).toBeGreaterThan(0);
     expect(unexplainedViolations(violations, result)).toEqual([]);
+  });
+
+  it('the second finding: after its coordinator moved, a kafkajs member reads again in its own generation (committed capsule)', async () => {
+    const capsule = JSON.parse(readFileSync('properties/counterexamples/kafkajs-rejoin-rewind.json', 'utf8')) as ReplayCapsule;
+    const { result, sameTrace } = await replayCapsuleAsync(capsule);
+    expect(sameTrace).toBe(true);
+    expect(rejoinRewinds(result).length).toBeGreaterThan(0);
+    const violations = propertyViolations('ordering', result);
+    expect(violations).toContain('nonmonotonic-poll (1)');
+    expect(unexplainedViolations(violations, result)).toEqual([]);
+    expect(sequenceReuses(result.history)).toEqual([]);
   });
 
   // The pairing every safety property has: what must break each, found and shrunk at this seed. The producer at

@@ -1,7 +1,10 @@
 // `kafka-sim check [--property NAME|all] [--weaken NAME] [--runs N] [--seed S] [--json]`: fast-check explores
 // scenarios for each property (with the weakening switched on, if one is named), shrinks the first failure and
 // writes its replay capsule. Exit 0 when every property held, 1 when a counterexample was found.
-import { checkProperty, describeCounterexample, type PropertyCheckResult } from '../../properties/checkProperty.ts';
+import { checkProperty, checkPropertyAsync, describeCounterexample, type PropertyCheckResult } from '../../properties/checkProperty.ts';
+import { kafkajsScenarioArbitrary } from '../../properties/arbitraries/kafkajsScenarioArbitrary.ts';
+import { unexplainedViolations } from '../../properties/kafkajsFindings.ts';
+import { replayCapsuleAsync } from '../scenario/capsule.ts';
 import { groupPropertyNames, replicationPropertyNames } from '../../properties/replicationProperties.ts';
 import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
 import { weakeningNames, weakenings, type PropertyName, type WeakeningName } from '../scenario/weakenings.ts';
@@ -77,6 +80,56 @@ export function checkCommand(options: CheckOptions): CheckOutcome {
       options.progress?.stop();
     }
   });
+  return describeCheck(options, properties, weakening, results);
+}
+
+/** The properties `check --clients kafkajs` knows (README, "Testing a real client"). */
+export const kafkajsCheckablePropertyNames: readonly PropertyName[] = ['no-loss', 'ordering', 'single-owner', 'group-at-least-once'];
+
+/**
+ * `check --clients kafkajs`: the properties over scenarios of unmodified kafkajs clients (kafkajsScenarioArbitrary),
+ * in this process, run by run. A counterexample the kafkajs findings explain is said so.
+ */
+export async function checkKafkajsCommand(options: CheckOptions): Promise<CheckOutcome> {
+  const { properties, weakening } = resolveCheck(options.property, options.weaken);
+  const unknown = properties.filter((p) => !kafkajsCheckablePropertyNames.includes(p));
+  if (options.property !== undefined && options.property !== 'all' && unknown.length > 0) {
+    throw new CheckInputError(`--property: got ${JSON.stringify(options.property)}, allowed with --clients kafkajs: all, or one of ${kafkajsCheckablePropertyNames.join(', ')}`);
+  }
+  const weakenings = weakening === null ? [] : [weakening];
+  const results: PropertyCheckResult[] = [];
+  for (const property of properties.filter((p) => kafkajsCheckablePropertyNames.includes(p))) {
+    options.progress?.start(property, options.runs);
+    try {
+      results.push(
+        await checkPropertyAsync(property, weakenings, {
+          numRuns: options.runs,
+          seed: options.seed,
+          capsuleDir: options.capsuleDir,
+          maxShrinks: options.maxShrinks,
+          scenarios: kafkajsScenarioArbitrary({ weakenings }),
+          ...(options.fromRun === undefined ? {} : { fromRun: options.fromRun }),
+          ...(options.progress === undefined ? {} : { onRun: () => options.progress?.run() }),
+        }),
+      );
+    } finally {
+      options.progress?.stop();
+    }
+  }
+  const outcome = describeCheck(options, properties, weakening, results);
+  const explained = await Promise.all(
+    results.map(async (r) => {
+      if (r.counterexample === null) return null;
+      const { result } = await replayCapsuleAsync(r.counterexample.capsule);
+      return unexplainedViolations(r.counterexample.violations, result).length === 0 ? r.property : null;
+    }),
+  );
+  const notes = explained.filter((p) => p !== null).map((p) => `${p}: the counterexample is one of the kafkajs findings (README, "What the kafkajs properties found")`);
+  return { ...outcome, text: [outcome.text, ...notes].join('\n'), json: { ...outcome.json, clients: 'kafkajs', explainedByFindings: explained.filter((p) => p !== null) } };
+}
+
+// The text and JSON of a check's results.
+function describeCheck(options: CheckOptions, properties: readonly PropertyName[], weakening: WeakeningName | null, results: readonly PropertyCheckResult[]): CheckOutcome {
   const ok = results.every((r) => r.ok);
   const entries = results.map((r) => ({
     property: r.property,

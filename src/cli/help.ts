@@ -89,7 +89,7 @@ Options:
   --mermaid FILE  also write a Mermaid sequence diagram of the messages around the failure`;
     case 'check':
       return `Usage: kafka-sim check [--property P|all] [--weaken W] [--runs N] [--seed S] [--kafka V] [--max-shrinks N]
-                      [--workers N | --shard i/n | --merge FILE... | --from-run N] [--json]
+                      [--workers N | --shard i/n | --merge FILE... | --from-run N] [--clients kafkajs] [--json]
 
 Draws scenarios with fast-check and runs each against a property; the first failure is shrunk to a small
 scenario, written as a replay capsule to reports/capsules/, and printed as a story. With --weaken the property
@@ -106,6 +106,8 @@ Options:
   --shard i/n       explore only every n-th run from run i (0 <= i < n); prints JSON lines, no shrinking
   --merge FILE...   merge the shards' JSON lines; prints the first failing run and how to shrink it
   --from-run N      replay run N (0-based) and shrink it
+  --clients kafkajs the properties over unmodified kafkajs 2.2.4 clients (no-loss, ordering, single-owner,
+                    group-at-least-once; one process: npm run sweep:kafkajs sweeps on several cores)
   --json            print the result as one JSON object
 
 Properties:

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { SimulationError } from '../kernel/SimulationError.ts';
 import { formatKernelDemo, runKernelDemo } from './kernelDemo.ts';
 import { CapsuleInputError, readCapsule, replay } from './replayCommand.ts';
-import { checkCommand, CheckInputError, resolveCheck } from './checkCommand.ts';
+import { checkCommand, checkKafkajsCommand, CheckInputError, resolveCheck } from './checkCommand.ts';
 import { exploreWithWorkers, mergeShards, parseShard, runShard } from './checkSharding.ts';
 import { kafkaVersions, type KafkaVersion } from '../scenario/kafkaProfile.ts';
 import type { PropertyName } from '../scenario/weakenings.ts';
@@ -60,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
         runs: { type: 'string' },
         report: { type: 'string' },
         'max-shrinks': { type: 'string' },
+        clients: { type: 'string' },
         shard: { type: 'string' },
         workers: { type: 'string' },
         merge: { type: 'boolean' },
@@ -162,7 +163,30 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(values.json ? `${JSON.stringify({ runs, seed, ok, rows })}\n` : `${formatMatrix(rows, runs, seed)}\n`);
       return ok ? 0 : 1;
     }
+    if (command !== 'check' && values.clients !== undefined) throw new UsageError('--clients is an option of check');
     if (command === 'check') {
+      if (values.clients !== undefined && values.clients !== 'simulator' && values.clients !== 'kafkajs') {
+        throw new UsageError(`--clients: got ${JSON.stringify(values.clients)}, allowed: simulator (the default) or kafkajs`);
+      }
+      if (values.clients === 'kafkajs') {
+        if (values.workers !== undefined || values.shard !== undefined || values.merge !== undefined || values.kafka !== undefined) {
+          throw new UsageError('--clients kafkajs runs in one process, on Kafka 4.1: without --workers, --shard, --merge or --kafka (sweeps on several cores: npm run sweep:kafkajs)');
+        }
+        if (rest.length > 0) throw new UsageError(`check takes no file, got "${rest.join(' ')}"`);
+        const progress = process.stderr.isTTY && !values.json ? progressBar() : undefined;
+        const outcome = await checkKafkajsCommand({
+          property: values.property,
+          weaken: values.weaken,
+          runs: parseRuns(values.runs, 100),
+          seed: parseCheckSeed(values.seed),
+          maxShrinks: parseRuns(values['max-shrinks'], 100, '--max-shrinks'),
+          capsuleDir: 'reports/capsules',
+          ...(values['from-run'] === undefined ? {} : { fromRun: parseRunIndex(values['from-run']) }),
+          ...(progress ? { progress } : {}),
+        });
+        process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
+        return outcome.exitCode;
+      }
       if (rest.length > 0 && values.merge !== true) throw new UsageError(`check takes no file (except with --merge), got "${rest.join(' ')}"`);
       const seed = parseCheckSeed(values.seed);
       const runs = parseRuns(values.runs, 100);

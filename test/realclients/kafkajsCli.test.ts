@@ -23,4 +23,16 @@ describe('kafka-sim run with kafkajs apps', () => {
     expect(out.stderr.trim().split('\n')).toHaveLength(1);
     expect(out.stderr).toMatch(/apps\[0\]\.settings\.records/);
   });
+
+  it('check --clients kafkajs runs a property over kafkajs clients; its bad uses are one line, exit 2', () => {
+    const out = runCli(['check', '--clients', 'kafkajs', '--property', 'single-owner', '--runs', '3', '--seed', '5', '--json']);
+    expect(out.status, out.stderr).toBe(0);
+    const json = JSON.parse(out.stdout) as { clients: string; ok: boolean; runs: number };
+    expect(json).toMatchObject({ clients: 'kafkajs', ok: true, runs: 3 });
+    for (const args of [['--clients', 'kafkajs', '--workers', '2'], ['--clients', 'nope'], ['--clients', 'kafkajs', '--property', 'log-matching']]) {
+      const bad = runCli(['check', ...args]);
+      expect(bad.status, args.join(' ')).toBe(2);
+      expect(bad.stderr.trim().split('\n')[0]).toMatch(/--clients|--property/);
+    }
+  });
 });
