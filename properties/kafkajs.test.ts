@@ -56,7 +56,7 @@ describe('kafkajs properties', () => {
   const pairs = [
     { property: 'no-loss', weakenings: [], constraints: { producer: { acks: 1, idempotent: false } }, runs: 60, breaks: /final-read-loss|lost-write|unseen/ },
     { property: 'ordering', weakenings: [], constraints: { producer: { idempotent: false } }, runs: 30, breaks: /duplicate/ },
-    { property: 'group-at-least-once', weakenings: [], constraints: { commitBeforeProcessing: true }, runs: 30, breaks: /unprocessed|undrained/ },
+    { property: 'group-at-least-once', weakenings: [], constraints: { commitBeforeProcessing: true }, runs: 45, breaks: /unprocessed|undrained/ },
   ] as const;
   // The coordinator's weakening is rare in these scenarios (a consumer paused past its session that commits on waking
   // while the producer still writes): its shrunk counterexample is committed, found at run 21 of seed 2026 by an
