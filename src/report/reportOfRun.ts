@@ -5,6 +5,7 @@ import type { RunnableScenario, RunResult } from '../scenario/runResolvedScenari
 import type { World } from '../kernel/World.ts';
 import { buildReportModel, type ReportContext, type ReportModel } from './ReportModel.ts';
 import { ReplicaRecorder } from './ReplicaRecorder.ts';
+import { readWireTrace } from './wireTrace.ts';
 
 /** Starts watching a World's replicas for the report (pass it from `onWorld`, before anything runs). */
 export function recordReplicas(world: World, scenario: Pick<RunnableScenario, 'brokers'>): ReplicaRecorder {
@@ -24,7 +25,8 @@ export function reportOfRun(
   return buildReportModel({
     scenario,
     result,
-    trace: world.trace(),
+    // Real clients' bytes shown as the Kafka requests and responses they carry (a run without them is unchanged).
+    trace: scenario.apps === undefined || scenario.apps.length === 0 ? world.trace() : readWireTrace(world.trace()),
     brokers,
     ...(recorder === undefined ? {} : { timeline: (partition: string) => recorder.timeline(partition) }),
     ...(context === undefined ? {} : { context }),
