@@ -135,6 +135,7 @@ export class World {
       throw new ArgumentError('world.addHost', 'id', id, `a non-empty string other than "${WORLD_NODE_ID}"`);
     }
     if (this.hosts.has(id)) throw new ArgumentError('world.addHost', 'id', id, 'an id not already taken');
+    if (typeof create !== 'function') throw new ArgumentError('world.addHost', 'create', create, 'a function (context) => SimulatedHost');
     const host = create({
       clock: this.clock,
       bus: this.bus,

@@ -153,6 +153,9 @@ describe('bad arguments to the public API', () => {
     expect(() => world.crash('b')).toThrow('world.crash: node must be a known node id (a), got "b"');
     expect(() => world.snapshot('b')).toThrow('world.snapshot: node must be a known node id (a), got "b"');
     expect(() => world.inject('b', { type: 'x' })).toThrow('world.inject: to must be a known node id (a), got "b"');
+    expect(() => world.addHost('a', () => undefined as never)).toThrow('world.addHost: id must be an id not already taken, got "a"');
+    expect(() => world.addHost('h', 'not a function' as never)).toThrow('world.addHost: create must be a function (context) => SimulatedHost');
+    expect(() => world.addNode('n', pongerMachine, { adapter: 5 as never })).toThrow('world.addNode: options.adapter must be a function (send) => NodeAdapter');
   });
 
   it('rejects something that is not a machine, and reserved input fields', () => {
