@@ -4,7 +4,7 @@ import { replayCapsuleAsync, type ReplayCapsule } from '../src/scenario/capsule.
 import { runResolvedScenarioAsync } from '../src/scenario/runResolvedScenario.ts';
 import { checkPropertyAsync, describeCounterexample } from './checkProperty.ts';
 import { kafkajsScenarioArbitrary } from './arbitraries/kafkajsScenarioArbitrary.ts';
-import { rejoinRewinds, sequenceReuses, unexplainedViolations } from './kafkajsFindings.ts';
+import { rejoinRewinds, sequenceReuses, strandedMembers, unexplainedViolations } from './kafkajsFindings.ts';
 import { kafkajsPropertyNames, sweepRuns } from './kafkajsSweep.ts';
 import { propertyRuns } from './propertyRuns.ts';
 import { propertyViolations } from './replicationProperties.ts';
@@ -47,6 +47,16 @@ describe('kafkajs properties', () => {
     expect(violations).toContain('nonmonotonic-poll (1)');
     expect(unexplainedViolations(violations, result)).toEqual([]);
     expect(sequenceReuses(result.history)).toEqual([]);
+  });
+
+  it('the third finding: a member whose rejoin failed on a broken connection never joins again (committed capsule)', async () => {
+    const capsule = JSON.parse(readFileSync('properties/counterexamples/kafkajs-stranded-member.json', 'utf8')) as ReplayCapsule;
+    const { result, sameTrace } = await replayCapsuleAsync(capsule);
+    expect(sameTrace).toBe(true);
+    expect(strandedMembers(result)).toEqual(['app-consumer-1']);
+    const violations = propertyViolations('group-at-least-once', result);
+    expect(violations).toContain('group-not-converged (1)');
+    expect(unexplainedViolations(violations, result)).toEqual([]);
   });
 
   // The pairing every safety property has: what must break each, found and shrunk at this seed. The producer at

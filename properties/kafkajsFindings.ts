@@ -56,9 +56,9 @@ export function sequenceReuses(history: History): SequenceReuse[] {
 }
 
 /**
- * The property's violations that the two findings do not explain: lost and unseen writes, final-read losses and
+ * The property's violations that the findings do not explain: lost and unseen writes, final-read losses and
  * inconsistent offsets must name only messages of a sequence reuse, nonmonotonic polls and processing only rejoin
- * rewinds, or the violation stands.
+ * rewinds, and a group left unconverged or undrained needs a stranded member, or the violation stands.
  */
 export function unexplainedViolations(violations: readonly string[], result: RunResult): string[] {
   const reuses = sequenceReuses(result.history);
@@ -67,6 +67,8 @@ export function unexplainedViolations(violations: readonly string[], result: Run
   const rewinds = rejoinRewinds(result);
   const byReuse = new Set(['lost-write', 'unseen', 'final-read-loss', 'inconsistent-offsets']);
   const byRewind = new Set(['nonmonotonic-poll', 'nonmonotonic-processing']);
+  const byStranding = new Set(['group-not-converged', 'undrained']);
+  const stranded = strandedMembers(result);
   const examplesOf = (name: string) => (result.checkers.results.find((r) => r.anomalies[name] !== undefined)?.examples[name] ?? []) as Array<Record<string, unknown>>;
   const namedValues = (name: string): string[] =>
     examplesOf(name).flatMap((e) => [
@@ -77,6 +79,7 @@ export function unexplainedViolations(violations: readonly string[], result: Run
   return violations.filter((violation) => {
     const name = violation.replace(/ \(\d+\)$/, '');
     if (byRewind.has(name)) return rewinds.length === 0 || !allRewinds(name, examplesOf(name), rewinds);
+    if (byStranding.has(name)) return stranded.length === 0;
     if (!byReuse.has(name) || reuses.length === 0) return true;
     const values = namedValues(name);
     return values.length === 0 || values.some((value) => !reused.has(value) && !written.has(value));
@@ -138,4 +141,27 @@ export function rejoinRewinds(result: RunResult): Array<{ node: string; partitio
     if (regranted(node, partition, memberId, generation, timeMs[0], timeMs[1])) rewinds.push({ node, partition, fromMs: timeMs[0], toMs: timeMs[1] });
   }
   return rewinds;
+}
+
+/**
+ * The third finding: a kafkajs member told UNKNOWN_MEMBER_ID rejoins from its runner (`runner.js`); when that JoinGroup
+ * fails on a broken connection (its coordinator crashed), `joinAndSync` gives up at once (`bail`, the error is not a
+ * rebalance), and the runner's retry starts the fetchers again without joining: the consumer goes on fetching, a
+ * member of no generation, and never joins again. Seen here as a member whose last ownership note gave everything up
+ * (it sent a JoinGroup) and that never owned anything again, though its process ran to the end.
+ */
+export function strandedMembers(result: RunResult): string[] {
+  type Owned = { memberId: string; generation: number; partitions: readonly string[] };
+  const notes = new Map<string, Array<Owned | null>>();
+  for (const entry of result.groupLog) {
+    if (entry.group === 'down') notes.set(entry.node, [...(notes.get(entry.node) ?? []), null]);
+    else if (entry.group === 'owned') notes.set(entry.node, [...(notes.get(entry.node) ?? []), entry]);
+  }
+  // The last note gave up what the one before held, in the same membership: the revocation at a JoinGroup sent, with
+  // no answer ever after (an idle member's empty assignment comes with a new generation, not this).
+  return [...notes].flatMap(([node, list]) => {
+    const [before, last] = list.slice(-2);
+    const revoked = last != null && before != null && last.partitions.length === 0 && before.partitions.length > 0;
+    return revoked && last.memberId === before.memberId && last.generation === before.generation ? [node] : [];
+  });
 }

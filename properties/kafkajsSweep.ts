@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { runResolvedScenarioAsync, type RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
 import type { PropertyName } from '../src/scenario/weakenings.ts';
 import { kafkajsScenarioArbitrary } from './arbitraries/kafkajsScenarioArbitrary.ts';
-import { rejoinRewinds, sequenceReuses, unexplainedViolations } from './kafkajsFindings.ts';
+import { rejoinRewinds, sequenceReuses, strandedMembers, unexplainedViolations } from './kafkajsFindings.ts';
 import { propertyViolations } from './replicationProperties.ts';
 
 /** The promises kafkajs clients are checked against (README, "Testing a real client"). */
@@ -32,6 +32,8 @@ export interface SweepResult {
   sequenceReuseRuns: number[];
   /** Runs in which a kafkajs member read or processed again after rejoining in its own generation. */
   rejoinRewindRuns: number[];
+  /** Runs in which a kafkajs member gave its partitions up to rejoin and never joined again. */
+  strandedMemberRuns: number[];
 }
 
 /** The scenario of run `run` for `seed`: the one a property check with that seed draws as its run `run`. */
@@ -52,10 +54,12 @@ export async function sweepRuns(seed: number, runs: readonly number[], onRun?: (
   const properties = Object.fromEntries(kafkajsPropertyNames.map((p): [string, PropertyTally] => [p, { held: 0, explained: 0, unexplained: [] }]));
   const sequenceReuseRuns: number[] = [];
   const rejoinRewindRuns: number[] = [];
+  const strandedMemberRuns: number[] = [];
   for (const run of runs) {
     const result = await runResolvedScenarioAsync(await scenarioOfRun(seed, run));
     if (sequenceReuses(result.history).length > 0) sequenceReuseRuns.push(run);
     if (rejoinRewinds(result).length > 0) rejoinRewindRuns.push(run);
+    if (strandedMembers(result).length > 0) strandedMemberRuns.push(run);
     for (const property of kafkajsPropertyNames) {
       const tally = properties[property] as PropertyTally;
       const violations = propertyViolations(property, result);
@@ -66,7 +70,7 @@ export async function sweepRuns(seed: number, runs: readonly number[], onRun?: (
     }
     onRun?.(run);
   }
-  return { seed, runs: runs.length, properties, sequenceReuseRuns, rejoinRewindRuns };
+  return { seed, runs: runs.length, properties, sequenceReuseRuns, rejoinRewindRuns, strandedMemberRuns };
 }
 
 function merge(parts: readonly SweepResult[]): SweepResult {
@@ -87,6 +91,7 @@ function merge(parts: readonly SweepResult[]): SweepResult {
     properties,
     sequenceReuseRuns: parts.flatMap((part) => part.sequenceReuseRuns).sort((a, b) => a - b),
     rejoinRewindRuns: parts.flatMap((part) => part.rejoinRewindRuns).sort((a, b) => a - b),
+    strandedMemberRuns: parts.flatMap((part) => part.strandedMemberRuns).sort((a, b) => a - b),
   };
 }
 
