@@ -106,6 +106,25 @@ export interface SimulatedHost extends Endpoint {
   disk(): unknown;
 }
 
+/**
+ * Releases what a paused node held (deliveries, timers, calls), in the order it came, each as a step at the current
+ * instant. An item whose node has booted again since is dropped (a delivery is reported dropped): it belonged to a
+ * past life.
+ */
+export function releaseHeld<T extends { kind: string; envelope?: Envelope }>(
+  world: Pick<HostContext, 'clock' | 'bus'>,
+  held: readonly T[],
+  sameLife: () => boolean,
+  release: (item: T) => void,
+): void {
+  for (const item of held) {
+    world.clock.scheduleAt(world.clock.now, () => {
+      if (sameLife()) release(item);
+      else if (item.kind === 'delivery' && item.envelope !== undefined) world.bus.reportDropped(item.envelope, 'crashed');
+    });
+  }
+}
+
 type Held =
   | { kind: 'delivery'; envelope: Envelope }
   | { kind: 'timer'; event: string; fn: () => void }
@@ -265,17 +284,11 @@ export class NodeHost implements SimulatedHost {
     const held = this.held;
     this.held = [];
     const incarnation = this.incarnationNow;
-    for (const item of held) {
-      this.world.clock.scheduleAt(this.world.clock.now, () => {
-        if (this.incarnationNow !== incarnation) {
-          if (item.kind === 'delivery') this.world.bus.reportDropped(item.envelope, 'crashed');
-          return;
-        }
-        if (item.kind === 'delivery') this.receive(item.envelope);
-        else if (item.kind === 'call') this.call(item.event);
-        else this.fireTimer(item.event, item.fn);
-      });
-    }
+    releaseHeld(this.world, held, () => this.incarnationNow === incarnation, (item) => {
+      if (item.kind === 'delivery') this.receive(item.envelope);
+      else if (item.kind === 'call') this.call(item.event);
+      else this.fireTimer(item.event, item.fn);
+    });
   }
 
   receive(envelope: Envelope): void {

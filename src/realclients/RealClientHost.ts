@@ -4,7 +4,7 @@
 // go silent, its timers never fire, the application's promises never settle) and a restart runs the application
 // again from the start, with fresh randomness; a pause holds its deliveries and timers until it resumes.
 import type { Envelope, Message } from '../kernel/Bus.ts';
-import type { HostContext, NodeStatus, SimulatedHost } from '../kernel/NodeHost.ts';
+import { releaseHeld, type HostContext, type NodeStatus, type SimulatedHost } from '../kernel/NodeHost.ts';
 import type { Rng } from '../kernel/Rng.ts';
 import type { TimerHandle } from '../kernel/VirtualClock.ts';
 import { TCP, type TcpMessage } from './connectionMessages.ts';
@@ -163,16 +163,11 @@ export class RealClientHost implements SimulatedHost, HarnessedNode, SocketOwner
     const held = this.held;
     this.held = [];
     const incarnation = this.incarnationNow;
-    for (const item of held) {
-      this.context.clock.scheduleAt(this.context.clock.now, () => {
-        if (this.incarnationNow !== incarnation || this.statusNow === 'down') {
-          if (item.kind === 'delivery') this.context.bus.reportDropped(item.envelope, 'crashed');
-          return;
-        }
-        if (item.kind === 'delivery') this.receive(item.envelope);
-        else this.fire(item.timer);
-      });
-    }
+    // A node down again (crashed, not booted since) drops a held delivery in `receive` and a timer in `fire`.
+    releaseHeld(this.context, held, () => this.incarnationNow === incarnation, (item) => {
+      if (item.kind === 'delivery') this.receive(item.envelope);
+      else this.fire(item.timer);
+    });
   }
 
   /** SIGTERM: a real application would close its client; here the process exits at once, closing its sockets. */

@@ -97,7 +97,7 @@ export class KafkajsRecorder {
    * A producer whose sends are recorded. Its partitioner (the one configured, or kafkajs's default) is watched to
    * learn which partition each message went to, so the acknowledgement can give each message its offset.
    */
-  producer(kafka: Kafka, config: ProducerConfig = {}): RecordedProducer {
+  producer(kafka: Kafka, config: ProducerConfig = {}): Producer {
     const chosen = new WeakMap<KafkaMessage, number>();
     const create: ICustomPartitioner = config.createPartitioner ?? Partitioners.DefaultPartitioner;
     const createPartitioner: ICustomPartitioner = () => {
@@ -220,9 +220,6 @@ export class KafkajsRecorder {
     this.process.note(note);
   }
 }
-
-/** A kafkajs Producer whose `send` is recorded. */
-export type RecordedProducer = Producer;
 
 function text(value: KafkaMessage['key']): string | null {
   if (value === null || value === undefined) return null;
