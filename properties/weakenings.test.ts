@@ -36,6 +36,15 @@ describe('weakenings (known Kafka bugs) break their properties', () => {
     });
   }
 
+  it('truncate-to-high-watermark (bug R4) also breaks log-matching: its committed divergence still does', () => {
+    // The same pre-KIP-101 rule after power losses: a replica keeps records the new leader never had, and writes at
+    // the same offsets differ for good. Found at run 284 of a log-matching sweep (seed 1, an earlier arbitrary) and shrunk; kept as a capsule.
+    const capsule = JSON.parse(readFileSync('properties/counterexamples/truncate-to-high-watermark-divergence.json', 'utf8')) as ReplayCapsule;
+    expect(capsule.scenario.weakenings).toEqual(['truncate-to-high-watermark']);
+    expect(propertyViolations('log-matching', replayCapsule(capsule).result).length).toBeGreaterThan(0);
+    expect(propertyViolations('log-matching', runResolvedScenario({ ...capsule.scenario, weakenings: [] }))).toEqual([]);
+  });
+
   it('shrinks a counterexample and writes a capsule that replays to the same traceHash and violation (acks-1)', () => {
     const capsuleDir = join(tmpdir(), `kafka-sim-capsules-${process.pid}`);
     const check = checkProperty('no-loss', ['acks-1'], { numRuns: 60, seed: 1, capsuleDir, maxShrinks: 60 });

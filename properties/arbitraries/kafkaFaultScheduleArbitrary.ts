@@ -80,7 +80,7 @@ export function withoutOneWindow(windows: readonly FaultWindow[]): FaultWindow[]
 }
 
 /** The fragile moments of Kafka's replication that a pattern aims at. */
-export type FragileMoment = 'crash-after-isr-change' | 'crash-during-catch-up' | 'crash-after-session-expiry';
+export type FragileMoment = 'crash-after-isr-change' | 'crash-during-catch-up' | 'crash-after-session-expiry' | 'crash-after-failover';
 
 // Timings a pattern is drawn with. replica.lag.time.max.ms is 5 s in the drawn scenarios, a broker's session
 // 9 s (broker.session.timeout.ms): a first window just longer than either makes the change the second hits.
@@ -89,6 +89,11 @@ const SESSION_OUT_MS = { min: 9_500, max: 12_000 };
 /** How soon after the first window closes the second opens: inside the moment it aims at (catch-up, an ISR add). */
 const GAP_MS = { min: 0, max: 1_500 };
 const DOWN_MS = { min: 1, max: 8_000 };
+/**
+ * The latest a crashed leader's failover comes: the controller fences a silent broker 9 s after its last heartbeat
+ * (sent every 2 s), at its next 1 s tick, 7-10 s after the crash.
+ */
+const FAILOVER_MS = 10_500;
 
 /**
  * Faults aimed at the moments where Kafka's replication bugs live (bug-catalog.md, R5-R13), which random windows
@@ -99,13 +104,18 @@ const DOWN_MS = { min: 1, max: 8_000 };
  * - `crash-during-catch-up`: a follower is down past the lag time, restarts, and the leader crashes while the
  *   follower is truncating and catching up (R3, R5, R7);
  * - `crash-after-session-expiry`: the leader pauses past its broker session, the controller fences it and
- *   elects another, and the new leader crashes soon after the old one resumes as a deposed leader (R6, R13).
+ *   elects another, and the new leader crashes soon after the old one resumes as a deposed leader (R6, R13);
+ * - `crash-after-failover`: the leader crashes, and the broker the controller elects in its place crashes in the
+ *   step in which it takes over (`next-leader:`, faultTargets.ts), before its followers have fetched from it
+ *   (back-to-back failover, KAFKA-6361): a follower that truncated on the leader change, to its high watermark
+ *   before KIP-101 (R3) or to a wrong epoch end before KIP-279 (R5), is elected without what it dropped. The old
+ *   leader stays down until after the failover; the second comes back 1-8 s after it.
  * Each pattern shrinks as one: the gap toward 0, the outage shorter, the partition toward the first.
  */
 export function fragileMomentArbitrary(partition: fc.Arbitrary<string>, startMs: fc.Arbitrary<number>, powerLoss: boolean): fc.Arbitrary<FaultWindow[]> {
   return fc
     .record({
-      moment: fc.constantFrom<FragileMoment>('crash-after-isr-change', 'crash-during-catch-up', 'crash-after-session-expiry'),
+      moment: fc.constantFrom<FragileMoment>('crash-after-isr-change', 'crash-during-catch-up', 'crash-after-session-expiry', 'crash-after-failover'),
       partition,
       startMs,
       lagOutMs: fc.integer(LAG_OUT_MS),
@@ -120,6 +130,13 @@ export function fragileMomentArbitrary(partition: fc.Arbitrary<string>, startMs:
       const crash = lossy ? 'powerLoss' : 'crash';
       const window = (startMs: number, durationMs: number, open: object, close: object) =>
         ({ startMs, durationMs, open, close }) as FaultWindow;
+      if (moment === 'crash-after-failover') {
+        const next = `next-leader:${p}`;
+        return [
+          window(at, FAILOVER_MS + gapMs, { kind: 'crash', node: leader }, { kind: 'restart', node: leader }),
+          window(at + 1, FAILOVER_MS + downMs, { kind: crash, node: next }, { kind: 'restart', node: next }),
+        ];
+      }
       const first =
         moment === 'crash-after-isr-change'
           ? window(at, lagOutMs, { kind: 'partition', groups: [[follower], [leader]] }, { kind: 'heal' })

@@ -26,7 +26,7 @@ export interface RuleContext {
   /** The node ids faults and links may name. */
   knownNodes: ReadonlySet<string>;
   /**
-   * What faults may name: the nodes, the roles `leader:`, `follower:`, `followers:<topic>-<p>` of every partition
+   * What faults may name: the nodes, the roles `leader:`, `follower:`, `followers:`, `next-leader:<topic>-<p>` of every partition
    * (the `__consumer_offsets` ones included when the scenario has groups), and `coordinator:<groupId>` of every group.
    */
   faultTargets: ReadonlySet<string>;
@@ -39,7 +39,7 @@ export function ruleContext(view: ScenarioView): RuleContext {
   // With the broker count wrong, names up to the largest cluster pass, so faults are still checked otherwise.
   const brokerIds = Array.from({ length: brokers ?? MAX_BROKERS }, (_, i) => brokerNodeId(i + 1));
   const knownNodes = new Set([CONTROLLER_NODE_ID, ...brokerIds, ...clients.map((client) => client.id)]);
-  const roles = [...partitionKeys(view), ...offsetsPartitionKeys(view)].flatMap((key) => [`leader:${key}`, `follower:${key}`, `followers:${key}`]);
+  const roles = [...partitionKeys(view), ...offsetsPartitionKeys(view)].flatMap((key) => [`leader:${key}`, `follower:${key}`, `followers:${key}`, `next-leader:${key}`]);
   return {
     view,
     brokers,

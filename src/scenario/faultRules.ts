@@ -30,6 +30,8 @@ export function faultRules({ view, faultTargets, durations }: RuleContext): Scen
     if (fault === undefined) return [];
     const unknownFields = unknownFaultFields(where, fault);
     if (unknownFields.length > 0) return unknownFields;
+    const misplaced = misplacedNextLeader(where, fault);
+    if (misplaced !== undefined) return [misplaced];
     const issue =
       argumentIssue(() => validateFault(where, fault, faultTargets, 0)) ??
       (fault.kind === 'partition' ? argumentIssue(() => compilePartition(where, fault as unknown as PartitionSpec, faultTargets)) : undefined);
@@ -40,6 +42,23 @@ export function faultRules({ view, faultTargets, durations }: RuleContext): Scen
     }
     return [];
   });
+}
+
+// `next-leader:` is a moment, not a node: only a crash, power loss, shutdown or pause (and its closing restart or
+// resume) may wait for it; a partition or a link needs its nodes when it applies.
+function misplacedNextLeader(where: string, fault: Record<string, unknown>): ScenarioIssue | undefined {
+  if (fault.kind !== 'partition' && fault.kind !== 'link') return undefined;
+  const fields = fault.kind === 'link' ? ['from', 'to'] : ['groups', 'oneWay', 'isolate', 'majoritiesRing'];
+  for (const field of fields) {
+    if (JSON.stringify(fault[field] ?? null).includes('"next-leader:')) {
+      return {
+        path: `${where}.${field}`,
+        value: fault[field],
+        allowed: 'nodes or the roles leader:, follower:, followers:, coordinator: (next-leader: is only for crash, powerLoss, shutdown, pause, restart and resume)',
+      };
+    }
+  }
+  return undefined;
 }
 
 /** The network's default and per-link settings are valid link settings, and links join nodes of this scenario. */

@@ -9,6 +9,13 @@
 //
 // A fault that undoes another (restart, resume, a link reset) names the same role and reaches the node that the
 // opening fault hit, first opened first closed, even if the role has moved since.
+//
+// One role is not a node at the fault's time but an event after it: `next-leader:<topic>-<p>`, the broker that next
+// takes the partition's leadership (a leader epoch above the one in force when the fault's time came). A crash,
+// power loss, shutdown or pause naming it waits for that broker's first step as leader and hits it then, before its
+// followers have heard of the change: the moment of a back-to-back failover (KAFKA-6361), which no fixed time can
+// aim at, since when a controller fences a silent broker depends on its heartbeats. The runner arms it
+// (`isNextLeaderTarget`) and reports the broker here (`fired`), so that the closing fault reaches it.
 import { CONSUMER_OFFSETS_TOPIC } from '../protocol/groupMessages.ts';
 import { coordinatorPartition } from '../protocol/coordinatorPartition.ts';
 import type { Fault } from '../faults/Fault.ts';
@@ -23,9 +30,27 @@ export interface TargetView {
   offsetsPartitions?: number;
 }
 
+/** The role a node fault may name to hit the partition's next leader as it takes over. */
+export const NEXT_LEADER_ROLE = 'next-leader:';
+
 /** True when a fault target names a role rather than a node. */
 export function isRoleTarget(target: string): boolean {
-  return target.startsWith('leader:') || target.startsWith('follower:') || target.startsWith('followers:') || target.startsWith('coordinator:');
+  return (
+    target.startsWith('leader:') ||
+    target.startsWith('follower:') ||
+    target.startsWith('followers:') ||
+    target.startsWith('coordinator:') ||
+    target.startsWith(NEXT_LEADER_ROLE)
+  );
+}
+
+/**
+ * The partition key of an opening node fault that waits for the partition's next leader (`next-leader:<key>`), or
+ * undefined for any other fault (a closing fault naming the role resolves as every closing fault does).
+ */
+export function nextLeaderPartition(fault: Fault): string | undefined {
+  if (fault.kind !== 'crash' && fault.kind !== 'powerLoss' && fault.kind !== 'shutdown' && fault.kind !== 'pause') return undefined;
+  return fault.node.startsWith(NEXT_LEADER_ROLE) ? fault.node.slice(NEXT_LEADER_ROLE.length) : undefined;
 }
 
 /** Resolves the role targets of a run's faults, remembering whom each opening fault hit. */
@@ -33,6 +58,15 @@ export class FaultTargets {
   private readonly opened = new Map<string, string[]>();
 
   constructor(private readonly view: TargetView) {}
+
+  /**
+   * A `next-leader:` fault (see nextLeaderPartition) found its broker: the fault as it applies, remembered for the
+   * fault that closes it.
+   */
+  fired(fault: Extract<Fault, { node: string }>, node: string): Fault {
+    this.remember(`${closerOf(fault.kind as 'crash' | 'powerLoss' | 'shutdown' | 'pause')}:${fault.node}`, node);
+    return { ...fault, node };
+  }
 
   /** The fault with every role replaced by a node id, or undefined when a role has no node now (no leader). */
   resolve(fault: Fault): Fault | undefined {
@@ -116,6 +150,8 @@ export class FaultTargets {
     const role = target.slice(0, separator);
     const key = separator < 0 ? undefined : target.slice(separator + 1);
     if (role === 'coordinator' && key !== undefined) return this.coordinator(key);
+    // An event, not a node: the runner applies the faults that name it (nextLeaderPartition), nothing else may.
+    if (`${role}:` === NEXT_LEADER_ROLE) return undefined;
     if (key === undefined || (role !== 'leader' && role !== 'follower' && role !== 'followers')) return target;
     const partition = this.view.partition(key);
     if (partition === undefined) return undefined;

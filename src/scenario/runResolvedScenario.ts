@@ -34,7 +34,8 @@ import { Rng, type Seed } from '../kernel/Rng.ts';
 import { createWorld, WORLD_NODE_ID, type World } from '../kernel/World.ts';
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
 import { clusterState, finalGroups, partitionView, sampleCluster, type ClusterState } from './clusterSample.ts';
-import { FaultTargets } from './faultTargets.ts';
+import { FaultTargets, nextLeaderPartition } from './faultTargets.ts';
+import { NextLeaderFaults } from './nextLeaderFaults.ts';
 import { HistoryCollector } from './HistoryCollector.ts';
 import type { KafkaSpec } from './kafkaProfile.ts';
 import { roleConfigs } from './roleConfigs.ts';
@@ -178,12 +179,22 @@ function* runWorld(
   // A note a collector cannot take (a client broke the history's rules) is a bug in the run: RxJS would report it
   // later, asynchronously, so it is kept and thrown from the run itself as soon as the World stops.
   let observerError: unknown;
+  // A fault naming `next-leader:` applies as that broker takes over, at the current instant once its step is done.
+  const nextLeaders = new NextLeaderFaults((fault, broker) => {
+    const applied = targets.fired(fault, brokerNodeId(broker));
+    appliedFaults.push({ atMs: world.now, fault, applied });
+    world.schedule([{ ...applied, atMs: world.now }]);
+    if (applied.kind === 'crash' || applied.kind === 'powerLoss' || applied.kind === 'shutdown') groups.nodeDown(applied.node, world.now);
+  });
   world.notes$.subscribe((note) => {
     try {
       collector.observe(note);
       groups.observe(note);
       const data = note.data as Partial<LeaderNote> & { readToEnd?: string };
-      if (data.invariant === 'leader') monitor.observeLeader(data as LeaderNote, note.atMs);
+      if (data.invariant === 'leader') {
+        monitor.observeLeader(data as LeaderNote, note.atMs);
+        nextLeaders.observeLeader(data as LeaderNote);
+      }
       if (data.readToEnd === 'done') finishedReads.add(note.node);
     } catch (error) {
       observerError ??= error;
@@ -244,6 +255,11 @@ function* runWorld(
       else world.call(item.to, item.command as never);
       continue;
     }
+    const nextLeaderOf = nextLeaderPartition(item.fault);
+    if (nextLeaderOf !== undefined) {
+      nextLeaders.arm(item.fault as Extract<Fault, { node: string }>, nextLeaderOf);
+      continue;
+    }
     const applied = targets.resolve(item.fault);
     appliedFaults.push({ atMs: item.atMs, fault: item.fault, applied });
     if (applied === undefined) continue;
@@ -252,6 +268,9 @@ function* runWorld(
     if ('node' in applied) sample();
   }
   yield* runTo(Math.max(durations.safetyMs, world.now));
+  // A fault still waiting for a partition's next leader is skipped, as a role with no node is.
+  for (const fault of nextLeaders.disarm()) appliedFaults.push({ atMs: fault.atMs, fault, applied: undefined });
+  appliedFaults.sort((a, b) => a.atMs - b.atMs);
 
   // Liveness phase: heal everything, bring every node back, let the cluster settle, then read it all.
   world.heal();

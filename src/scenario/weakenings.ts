@@ -35,11 +35,9 @@ export const weakenings = {
   'truncate-to-high-watermark': {
     name: 'truncate-to-high-watermark',
     bug: 'R3/R4',
-    breaks: 'log-matching',
+    breaks: 'no-loss',
     description:
-      'followers truncate to their own high watermark on a leader change (pre-KIP-101) instead of by leader epoch: after power losses a replica keeps records the new leader never had',
-    rare:
-      'in KRaft a restarted or fenced replica leaves the ISR before it can be elected, so the pre-KIP-101 loss needs several failures in a row; found at run 284 of 2,000 (seed 1), shrunk to 6 faults and 15 records',
+      'followers truncate to their own high watermark on a leader change (pre-KIP-101) instead of by leader epoch: a follower whose high watermark lagged one fetch drops records the ISR had committed, and elected before it fetches them again, loses them (R3); after power losses a replica keeps records the new leader never had, and the logs diverge (R4, log-matching, kept as a committed counterexample)',
   },
   'non-idempotent-retries': {
     name: 'non-idempotent-retries',

@@ -1,12 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { FaultWindow } from '../../properties/arbitraries/faultScheduleArbitrary.ts';
 import { fragileMomentArbitrary } from '../../properties/arbitraries/kafkaFaultScheduleArbitrary.ts';
 import { propertyViolations } from '../../properties/replicationProperties.ts';
 import { propertyRuns } from '../../properties/propertyRuns.ts';
 import type { RunResult } from '../../src/scenario/runResolvedScenario.ts';
 
 // The fragile-moment patterns: two fault windows timed against each other, so that the second hits the moment the
-// first causes (a follower rejoining the ISR, catching up after a restart, a leader deposed after its session).
+// first causes (a follower rejoining the ISR, catching up after a restart, a leader deposed after its session, the
+// broker that takes over from a crashed leader).
+// Whether a pattern's second window waits for the partition's next leader (the failover moment).
+const nextLeaderOpened = (window: FaultWindow | undefined) => String((window?.open as { node?: string } | undefined)?.node).startsWith('next-leader:');
+
 describe('fragile-moment fault patterns', () => {
   const partition = fc.constantFrom('events-0', 'events-1');
   const start = fc.integer({ min: 0, max: 1_000 });
@@ -17,6 +22,7 @@ describe('fragile-moment fault patterns', () => {
         expect(first).toBeDefined();
         expect(second).toBeDefined();
         if (first === undefined || second === undefined) return;
+        if (nextLeaderOpened(second)) return; // the failover moment, below
         const firstEnd = first.startMs + first.durationMs;
         expect(second.startMs - firstEnd).toBeGreaterThanOrEqual(0);
         expect(second.startMs - firstEnd).toBeLessThanOrEqual(1_500);
@@ -35,6 +41,28 @@ describe('fragile-moment fault patterns', () => {
     );
   });
 
+  it('crashes the leader, then the broker that takes over from it as it does, and keeps the first down past the failover', () => {
+    const failovers = fc
+      .sample(fragileMomentArbitrary(partition, start, true), { numRuns: propertyRuns(300), seed: 4 })
+      .filter(([, second]) => nextLeaderOpened(second));
+    expect(failovers.length).toBeGreaterThan(0);
+    for (const [first, second] of failovers) {
+      if (first === undefined || second === undefined) throw new Error('a pattern has two windows');
+      const { kind, node } = first.open as { kind: string; node: string };
+      expect(kind).toBe('crash');
+      expect(node).toMatch(/^leader:events-[01]$/);
+      const partitionOf = node.slice('leader:'.length);
+      // Armed just after the first crash; it fires when the controller fences the silent leader (7-10 s later).
+      expect(second.startMs).toBe(first.startMs + 1);
+      expect(second.open).toMatchObject({ node: `next-leader:${partitionOf}` });
+      expect(['crash', 'powerLoss']).toContain((second.open as { kind: string }).kind);
+      expect(second.close).toEqual({ kind: 'restart', node: `next-leader:${partitionOf}` });
+      // The old leader is no candidate: it comes back only after the latest failover (10.5 s).
+      expect(first.durationMs).toBeGreaterThanOrEqual(10_500);
+      expect(second.durationMs).toBeGreaterThan(10_500);
+    }
+  });
+
   it('draws power losses only when asked to', () => {
     const kinds = fc.sample(fragileMomentArbitrary(partition, start, false), { numRuns: 200, seed: 2 }).map(([, second]) => (second?.open as { kind: string }).kind);
     expect(new Set(kinds)).toEqual(new Set(['crash']));
@@ -42,9 +70,13 @@ describe('fragile-moment fault patterns', () => {
     expect(new Set(lossy)).toEqual(new Set(['crash', 'powerLoss']));
   });
 
-  it('draws each of the three moments', () => {
-    const firsts = fc.sample(fragileMomentArbitrary(partition, start, false), { numRuns: 300, seed: 3 }).map(([first]) => (first?.open as { kind: string }).kind);
+  it('draws each of the four moments', () => {
+    const patterns = fc.sample(fragileMomentArbitrary(partition, start, false), { numRuns: 300, seed: 3 });
+    const firsts = patterns.map(([first]) => (first?.open as { kind: string }).kind);
     expect(new Set(firsts)).toEqual(new Set(['partition', 'crash', 'pause']));
+    const failovers = patterns.filter(([, second]) => nextLeaderOpened(second));
+    expect(failovers.length).toBeGreaterThan(30);
+    expect(failovers.length).toBeLessThan(120);
   });
 
 });

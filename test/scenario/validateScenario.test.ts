@@ -181,7 +181,7 @@ describe('validateScenario', () => {
     ['a safety phase shorter than the default startup', (s) => (s.durations = { safetyMs: 4_000 }), 'durations.safetyMs', 4_000, 'an integer above durations.startupMs (5000)'],
     ['a sample period of 0', (s) => (s.invariantSampleMs = 0), 'invariantSampleMs', 0, 'an integer between 1 and 3600000'],
     ['a fault of an unknown kind', (s) => (s.faults = [{ atMs: 1, kind: 'reboot', node: 'broker-1' }]), 'faults[0].kind', 'reboot', 'one of crash, powerLoss'],
-    ['a fault on a broker the cluster does not have', (s) => (s.faults = [{ atMs: 1, kind: 'crash', node: 'broker-4' }]), 'faults[0].node', 'broker-4', 'a known node id (controller, broker-1, broker-2, broker-3, producer-1, reader-1, leader:orders-0, follower:orders-0, followers:orders-0, leader:orders-1'],
+    ['a fault on a broker the cluster does not have', (s) => (s.faults = [{ atMs: 1, kind: 'crash', node: 'broker-4' }]), 'faults[0].node', 'broker-4', 'a known node id (controller, broker-1, broker-2, broker-3, producer-1, reader-1, leader:orders-0, follower:orders-0, followers:orders-0, next-leader:orders-0, leader:orders-1'],
     ['a fault before 0', (s) => (s.faults = [{ atMs: -1, kind: 'heal' }]), 'faults[0].atMs', -1, 'a finite number >= 0'],
     ['a fault after the safety phase', (s) => (s.faults = [{ atMs: 30_000, kind: 'heal' }]), 'faults[0].atMs', 30_000, 'a time >= 0 and below durations.safetyMs (30000)'],
     ['a partition naming an unknown node', (s) => (s.faults = [{ atMs: 1, kind: 'partition', isolate: 'producer-9' }]), 'faults[0].isolate', 'producer-9', 'a known node id'],
