@@ -115,8 +115,6 @@ export const weakenings = {
     breaks: 'ordering',
     description:
       "a restarted broker does not rebuild its producers' state from the log (no producer snapshot, no reload): once it leads again it takes the retry of a batch it already holds as a first write, and appends it twice",
-    rare:
-      'needs a broker to restart and then lead the partition while a batch it already holds is still being retried, which takes a crash of the follower and then of the leader; found at run 217 of 300 (seed 1), shrunk to 12 faults and 12 records',
   },
   'dedup-window-one-batch': {
     name: 'dedup-window-one-batch',

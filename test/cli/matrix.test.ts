@@ -21,14 +21,14 @@ describe('formatMatrix', () => {
     const text = formatMatrix(
       [
         row({}),
-        row({ weakening: 'producer-state-lost-on-restart', bug: 'P3', property: 'ordering', caughtBy: 'committed counterexample', runs: 200, shrunkFaults: null, shrunkRecords: null }),
+        row({ weakening: 'assignment-before-commit', bug: 'X3', property: 'single-owner', caughtBy: 'committed counterexample', runs: 200, shrunkFaults: null, shrunkRecords: null }),
         row({ weakening: null, bug: null, property: 'ordering', caughtBy: null, runs: 200, shrunkFaults: null, shrunkRecords: null }),
       ],
       200,
       1,
     );
     expect(text).toMatch(/acks-1 +R2 +no-loss +caught +4 +12.5 +2 faults, 30 records/);
-    expect(text).toMatch(/producer-state-lost-on-restart +P3 +ordering +caught \(committed counterexample\) +200/);
+    expect(text).toMatch(/assignment-before-commit +X3 +single-owner +caught \(committed counterexample\) +200/);
     expect(text).toMatch(/\(none\) +ordering +held +200/);
     expect(text).toMatch(/verdict: every weakening caught, every property held$/);
   });
@@ -44,13 +44,13 @@ describe('formatMatrix', () => {
     const text = formatMatrix(
       [
         row({ ok: false, caughtBy: null, runs: 10, beyondBudget: { searchedTo: 200, catchingBudget: 161 } }),
-        row({ weakening: 'producer-state-lost-on-restart', bug: 'P3', property: 'ordering', caughtBy: 'committed counterexample', runs: 10, beyondBudget: { searchedTo: 200, catchingBudget: null } }),
+        row({ weakening: 'assignment-before-commit', bug: 'X3', property: 'single-owner', caughtBy: 'committed counterexample', runs: 10, beyondBudget: { searchedTo: 200, catchingBudget: null } }),
       ],
       10,
       1,
     );
     expect(text).toContain('acks-1: the runs did not catch it in a budget of 10; run 161 does: --runs 161 (seed 1)');
-    expect(text).toContain('producer-state-lost-on-restart: the runs did not catch it in a budget of 10, nor up to run 200 (seed 1)');
+    expect(text).toContain('assignment-before-commit: the runs did not catch it in a budget of 10, nor up to run 200 (seed 1)');
   });
 
   it('fails the verdict when a weakening is not caught or a property fails without one', () => {
