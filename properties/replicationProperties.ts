@@ -75,8 +75,14 @@ export function propertyArbitrary(property: PropertyName, weakenings: readonly W
   return replicationScenarioArbitrary({ weakenings, powerLoss: property === 'log-matching', ...profile });
 }
 
-/** Whether the run elected a last known leader (unclean elections off) that had lost its page cache before. */
+/**
+ * Whether the run elected, with unclean elections off, a leader that had lost its page cache before: a last known
+ * leader (KIP-966's unclean recovery, Kafka 4.x), or a broker re-elected with a log ending below what the ISR had
+ * acknowledged (Kafka 3.9 keeps an ISR member in the ISR across its unclean shutdown: bug R12). Kafka can lose
+ * acknowledged writes then, and replicas hold records the new leader lacks until they truncate to it.
+ */
 export function lossyUncleanRecovery(result: RunResult): boolean {
   const powerLost = new Set(result.appliedFaults.flatMap(({ applied }) => (applied?.kind === 'powerLoss' ? [applied.node] : [])));
-  return result.uncleanRecoveries.some(({ leader }) => powerLost.has(brokerNodeId(leader)));
+  const lostPower = ({ leader }: { leader: number }) => powerLost.has(brokerNodeId(leader));
+  return result.uncleanRecoveries.some(lostPower) || result.lossyElections.some(lostPower);
 }

@@ -126,6 +126,7 @@ export async function runAndDescribe(scenario: ResolvedScenario, capsuleDir: str
     sends: sendStats(result.history),
     quiet: result.quiet,
     uncleanRecoveries: result.uncleanRecoveries,
+    lossyElections: result.lossyElections,
     finalReadComplete: result.finalReadComplete,
     anomalies: result.checkers.anomalies,
     invariants: result.invariants.map((i) => ({ invariant: i.invariant, valid: i.valid, violations: i.violations })),

@@ -129,6 +129,10 @@ export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderC
       ({ partition, leader }) =>
         `unclean recovery: the controller elected ${partition}'s last known leader (broker ${leader}) with unclean elections off (KIP-966); Kafka counts it unclean (if that broker lost its page cache, no-loss, ordering and log-matching do not judge the run)`,
     ),
+    ...result.lossyElections.map(
+      ({ partition, leader, leaderEpoch, logEndOffset, highWatermark }) =>
+        `lossy election: broker ${leader} took ${partition} (leader epoch ${leaderEpoch}) with its log ending at ${logEndOffset}, below the high watermark ${highWatermark} another replica had learned; acknowledged records are lost (if that broker lost its page cache, Kafka's bug R12: no-loss, ordering and log-matching do not judge the run)`,
+    ),
     `final read: ${result.finalReadComplete ? 'every reader read every partition to its high watermark' : 'INCOMPLETE'}`,
     ...consumerLines(scenario, result),
     '',

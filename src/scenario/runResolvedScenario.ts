@@ -33,7 +33,7 @@ import type { NetworkConfig } from '../kernel/networkModel.ts';
 import { Rng, type Seed } from '../kernel/Rng.ts';
 import { createWorld, WORLD_NODE_ID, type World } from '../kernel/World.ts';
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
-import { clusterState, finalGroups, partitionView, sampleCluster, type ClusterState } from './clusterSample.ts';
+import { brokerStateOf, clusterState, finalGroups, partitionView, sampleCluster, type ClusterState } from './clusterSample.ts';
 import { FaultTargets, nextLeaderPartition } from './faultTargets.ts';
 import { NextLeaderFaults } from './nextLeaderFaults.ts';
 import { HistoryCollector } from './HistoryCollector.ts';
@@ -99,6 +99,14 @@ export interface RunResult {
    * cache (properties/replicationProperties.ts).
    */
   uncleanRecoveries: Array<{ partition: string; leader: number }>;
+  /**
+   * Each broker that took a partition's leadership with a log ending below a high watermark another live replica
+   * had learned: acknowledged records the new leader does not have. Faithful Kafka does so only with a leader that
+   * lost its page cache: Kafka 3.9, without KIP-966's ELR, keeps a broker in the ISR across an unclean shutdown
+   * (`ReplicationControlManager#handleBrokerUncleanShutdown` writes nothing), and elects it again (bug R12). Until the
+   * other replicas fetch from it and truncate, they hold those records below their high watermarks.
+   */
+  lossyElections: Array<{ partition: string; leader: number; leaderEpoch: number; logEndOffset: number; highWatermark: number }>;
 }
 
 /** Options of a run that change what is kept, not what happens. */
@@ -179,6 +187,7 @@ function* runWorld(
   // A note a collector cannot take (a client broke the history's rules) is a bug in the run: RxJS would report it
   // later, asynchronously, so it is kept and thrown from the run itself as soon as the World stops.
   let observerError: unknown;
+  const lossyElections: RunResult['lossyElections'] = [];
   // A fault naming `next-leader:` applies as that broker takes over, at the current instant once its step is done.
   const nextLeaders = new NextLeaderFaults((fault, broker) => {
     const applied = targets.fired(fault, brokerNodeId(broker));
@@ -194,6 +203,8 @@ function* runWorld(
       if (data.invariant === 'leader') {
         monitor.observeLeader(data as LeaderNote, note.atMs);
         nextLeaders.observeLeader(data as LeaderNote);
+        const lossy = lossyElection(world, brokerIds, data as LeaderNote);
+        if (lossy !== undefined) lossyElections.push(lossy);
       }
       if (data.readToEnd === 'done') finishedReads.add(note.node);
     } catch (error) {
@@ -324,7 +335,25 @@ function* runWorld(
     appliedFaults,
     quiet,
     uncleanRecoveries: uncleanRecoveries(world, scenario),
+    lossyElections,
   };
+}
+
+/**
+ * A broker's step into a partition's leadership, judged against the other live replicas: the election lost
+ * acknowledged records when the new leader's log ends below a high watermark one of them had learned (read as the
+ * note is emitted, so the new leader's log is as it took over and the others' as they last fetched).
+ */
+function lossyElection(world: World, brokerIds: readonly number[], note: LeaderNote): RunResult['lossyElections'][number] | undefined {
+  const partition = `${note.topic}-${note.partition}`;
+  const logEndOffset = brokerStateOf(world, note.broker)?.partitions[partition]?.log.logEndOffset ?? 0;
+  let highWatermark = -1;
+  for (const brokerId of brokerIds) {
+    if (brokerId === note.broker) continue;
+    const replica = brokerStateOf(world, brokerId)?.partitions[partition];
+    if (replica !== undefined && replica.log.highWatermark > highWatermark) highWatermark = replica.log.highWatermark;
+  }
+  return highWatermark > logEndOffset ? { partition, leader: note.broker, leaderEpoch: note.leaderEpoch, logEndOffset, highWatermark } : undefined;
 }
 
 /**

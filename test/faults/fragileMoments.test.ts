@@ -84,7 +84,7 @@ describe('fragile-moment fault patterns', () => {
 describe('no-loss counts G1a', () => {
   // A run with nothing wrong but one failed send that a reader saw.
   const result = (anomalies: Record<string, number>): RunResult =>
-    ({ checkers: { anomalies }, invariants: [], finalReadComplete: true, appliedFaults: [], uncleanRecoveries: [] }) as unknown as RunResult;
+    ({ checkers: { anomalies }, invariants: [], finalReadComplete: true, appliedFaults: [], uncleanRecoveries: [], lossyElections: [] }) as unknown as RunResult;
 
   it('a send reported failed that a poll returned breaks no-loss, and only no-loss', () => {
     expect(propertyViolations('no-loss', result({ G1a: 1 }))).toEqual(['G1a (1)']);
