@@ -215,7 +215,7 @@ export function describeCounterexample(check: PropertyCheckResult): string {
   const ce = check.counterexample;
   if (ce === null) {
     const excused = check.excusedRuns ?? 0;
-    return `${check.property}: held over ${check.runsToFind} runs${excused > 0 ? ` (${excused} not judged: a last known leader elected after it lost its page cache, Kafka's unclean recovery)` : ''}`;
+    return `${check.property}: held over ${check.runsToFind} runs${excused > 0 ? ` (${excused} not judged: a leader elected after it lost its page cache, a last known leader or, without ELR, an ISR member: Kafka's unclean recovery)` : ''}`;
   }
   const weakened = check.weakenings.length > 0 ? ` with ${check.weakenings.join(', ')}` : '';
   const { scenario } = ce;
