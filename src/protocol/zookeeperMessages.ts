@@ -16,7 +16,9 @@ export type ZkErrorCode =
   | 'NOCHILDRENFOREPHEMERALS'
   | 'BADARGUMENTS'
   | 'SESSIONEXPIRED'
-  | 'RUNTIMEINCONSISTENCY';
+  | 'RUNTIMEINCONSISTENCY'
+  /** Client side only: the connection broke with the request unanswered (it may have been applied). */
+  | 'CONNECTIONLOSS';
 
 /** A znode's `Stat` (times in virtual ms). */
 export interface ZkStat {
