@@ -34,6 +34,10 @@ export type ControllerElection =
   /** Another broker is (or just became) the controller; the watch on /controller says when that changes. */
   | { readonly step: 'notElected'; readonly controllerId: number };
 
+// The plain reads the election makes (no watch: the exists at its start set the one on /controller).
+const READ_CONTROLLER: ZkCall = { type: 'zk.getData.request', path: CONTROLLER_PATH, watch: false };
+const READ_EPOCH: ZkCall = { type: 'zk.getData.request', path: CONTROLLER_EPOCH_PATH, watch: false };
+
 /** What to do next: the election's state and the ZooKeeper call to make (none once decided). */
 export interface ElectionStep {
   readonly election: ControllerElection;
@@ -56,9 +60,9 @@ export function onElectionResponse(election: ControllerElection, response: ZkRes
   const again = startControllerElection();
   switch (election.step) {
     case 'watchController':
-      if (response.errorCode === 'OK') return { election: { step: 'readController' }, call: { type: 'zk.getData.request', path: CONTROLLER_PATH, watch: false } };
+      if (response.errorCode === 'OK') return { election: { step: 'readController' }, call: READ_CONTROLLER };
       if (response.errorCode !== 'NONODE') return again;
-      return { election: { step: 'readEpoch' }, call: { type: 'zk.getData.request', path: CONTROLLER_EPOCH_PATH, watch: false } };
+      return { election: { step: 'readEpoch' }, call: READ_EPOCH };
     case 'readController':
       // Gone between the two reads: the election runs again.
       return response.errorCode === 'OK' ? { election: { step: 'notElected', controllerId: controllerIdOf(response.data) }, call: null } : again;
@@ -69,21 +73,21 @@ export function onElectionResponse(election: ControllerElection, response: ZkRes
     case 'createEpoch':
       // Created, or created by another broker meanwhile (`maybeCreateControllerEpochZNode`): read it either way.
       if (response.errorCode !== 'OK' && response.errorCode !== 'NODEEXISTS') return again;
-      return { election: { step: 'readEpoch' }, call: { type: 'zk.getData.request', path: CONTROLLER_EPOCH_PATH, watch: false } };
+      return { election: { step: 'readEpoch' }, call: READ_EPOCH };
     case 'register': {
       if (response.errorCode === 'OK') {
         const epochWrite = response.results?.[1];
         return { election: { step: 'elected', epoch: election.newEpoch, epochZkVersion: epochWrite?.stat?.version ?? -1 }, call: null };
       }
       if (response.errorCode !== 'NODEEXISTS' && response.errorCode !== 'BADVERSION') return again;
-      return { election: { step: 'verifyController', newEpoch: election.newEpoch }, call: { type: 'zk.getData.request', path: CONTROLLER_PATH, watch: false } };
+      return { election: { step: 'verifyController', newEpoch: election.newEpoch }, call: READ_CONTROLLER };
     }
     case 'verifyController': {
       // Gone meanwhile (`ControllerMovedException` in Kafka): the election runs again.
       if (response.errorCode !== 'OK') return again;
       const controllerId = controllerIdOf(response.data);
       if (controllerId !== brokerId) return { election: { step: 'notElected', controllerId }, call: null };
-      return { election: { step: 'verifyEpoch', newEpoch: election.newEpoch }, call: { type: 'zk.getData.request', path: CONTROLLER_EPOCH_PATH, watch: false } };
+      return { election: { step: 'verifyEpoch', newEpoch: election.newEpoch }, call: READ_EPOCH };
     }
     case 'verifyEpoch':
       if (response.errorCode === 'OK' && response.stat !== undefined && Number(response.data) === election.newEpoch) {

@@ -75,7 +75,7 @@ export function connect(state: ZkServerState, from: string, request: ZkConnectRe
     if (session === undefined) {
       return { state, durable: false, out: [{ to: from, message: { type: 'zk.connect.response', errorCode: 'SESSIONEXPIRED', sessionId: request.sessionId, sessionTimeoutMs: 0 } }] };
     }
-    const touched = { ...state, sessions: { ...state.sessions, [request.sessionId]: { ...session, client: from, expiresAtMs: roundToNextTick(nowMs + session.timeoutMs) } } };
+    const touched = touch(state, request.sessionId, { ...session, client: from }, nowMs);
     const reply: ZkOutgoing = { to: from, message: { type: 'zk.connect.response', errorCode: 'OK', sessionId: request.sessionId, sessionTimeoutMs: session.timeoutMs } };
     const rewatched = request.watches === undefined ? { tree: touched.tree, fired: [] } : setWatches(touched.tree, request.sessionId, request.watches);
     return { state: { ...touched, tree: rewatched.tree }, durable: session.client !== from, out: [reply, ...watchEvents(touched, rewatched.fired)] };
@@ -124,7 +124,7 @@ export function handleRequest(state: ZkServerState, from: string, request: ZkReq
   const session = state.sessions[request.sessionId];
   const reply = (tree: DataTree, fields: Omit<ZkResponse, 'type' | 'xid' | 'zxid'>): ZkOutgoing => ({ to: from, message: { type: 'zk.response', xid: request.xid, zxid: tree.zxid, ...fields } });
   if (session === undefined) return { state, durable: false, out: [reply(state.tree, { errorCode: 'SESSIONEXPIRED' })] };
-  const touched: ZkServerState = { ...state, sessions: { ...state.sessions, [request.sessionId]: { ...session, expiresAtMs: roundToNextTick(nowMs + session.timeoutMs) } } };
+  const touched = touch(state, request.sessionId, session, nowMs);
   switch (request.type) {
     case 'zk.ping.request':
       return { state: touched, durable: false, out: [reply(touched.tree, { errorCode: 'OK' })] };
@@ -159,6 +159,11 @@ function write(state: ZkServerState, from: string, request: ZkRequest, ops: Para
   const reply: ZkOutgoing = { to: from, message: { type: 'zk.response', xid: request.xid, zxid: next.tree.zxid, ...fields } };
   // Watch events go out with the transaction, before the writer's reply (FinalRequestProcessor applies, then answers).
   return { state: next, durable: true, out: [...watchEvents(next, result.fired), reply] };
+}
+
+// The server heard from a session: it expires a whole timeout from now, on a tick boundary (`touchSession`).
+function touch(state: ZkServerState, sessionId: number, session: ZkSession, nowMs: number): ZkServerState {
+  return { ...state, sessions: { ...state.sessions, [sessionId]: { ...session, expiresAtMs: roundToNextTick(nowMs + session.timeoutMs) } } };
 }
 
 /** The sessions whose time ran out by `nowMs` expire, each as a closeSession transaction (`SessionTrackerImpl#run`). */

@@ -15,7 +15,8 @@
 // power loss, shutdown or pause naming it waits for that broker's first step as leader and hits it then, before its
 // followers have heard of the change: the moment of a back-to-back failover (KAFKA-6361), which no fixed time can
 // aim at, since when a controller fences a silent broker depends on its heartbeats. The runner arms it
-// (`isNextLeaderTarget`) and reports the broker here (`fired`), so that the closing fault reaches it.
+// (`nextLeaderPartition`, nextLeaderFaults.ts) and reports the broker here (`fired`), so that the closing fault
+// reaches it.
 import { CONSUMER_OFFSETS_TOPIC } from '../protocol/groupMessages.ts';
 import { coordinatorPartition } from '../protocol/coordinatorPartition.ts';
 import type { Fault } from '../faults/Fault.ts';

@@ -4,6 +4,7 @@
 // Jepsen-style checkers; the cluster's invariants are sampled during the whole run. Nothing here draws time or
 // randomness of its own: the World's seed decides everything, so the traceHash names the run.
 import { brokerMachine } from '../../actors/broker/brokerMachine.ts';
+import { replicaOf } from '../../actors/broker/BrokerState.ts';
 import { controllerMachine } from '../../actors/controller/controllerMachine.ts';
 import { producerMachine } from '../../actors/producer/producerMachine.ts';
 import { readerMachine } from '../../actors/reader/readerMachine.ts';
@@ -188,12 +189,16 @@ function* runWorld(
   // later, asynchronously, so it is kept and thrown from the run itself as soon as the World stops.
   let observerError: unknown;
   const lossyElections: RunResult['lossyElections'] = [];
+  // The group observer learns of a node a fault took down (its members' ownership ends there).
+  const noteNodeDown = (applied: Fault) => {
+    if (applied.kind === 'crash' || applied.kind === 'powerLoss' || applied.kind === 'shutdown') groups.nodeDown(applied.node, world.now);
+  };
   // A fault naming `next-leader:` applies as that broker takes over, at the current instant once its step is done.
   const nextLeaders = new NextLeaderFaults((fault, broker) => {
     const applied = targets.fired(fault, brokerNodeId(broker));
     appliedFaults.push({ atMs: world.now, fault, applied });
     world.schedule([{ ...applied, atMs: world.now }]);
-    if (applied.kind === 'crash' || applied.kind === 'powerLoss' || applied.kind === 'shutdown') groups.nodeDown(applied.node, world.now);
+    noteNodeDown(applied);
   });
   world.notes$.subscribe((note) => {
     try {
@@ -275,7 +280,7 @@ function* runWorld(
     appliedFaults.push({ atMs: item.atMs, fault: item.fault, applied });
     if (applied === undefined) continue;
     world.applyFault(applied);
-    if (applied.kind === 'crash' || applied.kind === 'powerLoss' || applied.kind === 'shutdown') groups.nodeDown(applied.node, world.now);
+    noteNodeDown(applied);
     if ('node' in applied) sample();
   }
   yield* runTo(Math.max(durations.safetyMs, world.now));
@@ -345,14 +350,17 @@ function* runWorld(
  * note is emitted, so the new leader's log is as it took over and the others' as they last fetched).
  */
 function lossyElection(world: World, brokerIds: readonly number[], note: LeaderNote): RunResult['lossyElections'][number] | undefined {
-  const partition = `${note.topic}-${note.partition}`;
-  const logEndOffset = brokerStateOf(world, note.broker)?.partitions[partition]?.log.logEndOffset ?? 0;
+  const replicaOn = (brokerId: number) => {
+    const state = brokerStateOf(world, brokerId);
+    return state === undefined ? undefined : replicaOf(state, note.topic, note.partition);
+  };
+  const logEndOffset = replicaOn(note.broker)?.log.logEndOffset ?? 0;
   let highWatermark = -1;
   for (const brokerId of brokerIds) {
-    if (brokerId === note.broker) continue;
-    const replica = brokerStateOf(world, brokerId)?.partitions[partition];
+    const replica = brokerId === note.broker ? undefined : replicaOn(brokerId);
     if (replica !== undefined && replica.log.highWatermark > highWatermark) highWatermark = replica.log.highWatermark;
   }
+  const partition = `${note.topic}-${note.partition}`;
   return highWatermark > logEndOffset ? { partition, leader: note.broker, leaderEpoch: note.leaderEpoch, logEndOffset, highWatermark } : undefined;
 }
 
