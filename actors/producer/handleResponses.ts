@@ -3,10 +3,11 @@ import { brokerIdOf } from '../../src/protocol/nodeIds.ts';
 import { appendWaitingSends } from './acceptSend.ts';
 import { requestCompleted } from './completeBatch.ts';
 import { setProducerIdAndEpoch } from './idempotentSequences.ts';
-import { connectionLost, connectionWorks, removeRequest, requestOf } from './producerContext.ts';
-import type { InFlightRequest, Outbox, ProducerContext } from './producerContext.ts';
+import { answeredBy as networkAnsweredBy, connectionReset, onHandshakeResponse, takeResponse, type ClientRequest } from '../client/networkClient.ts';
+import { networkOut } from './producerContext.ts';
+import type { Outbox, ProducerContext, ProducerRequest } from './producerContext.ts';
 import { requestMetadataUpdate, updateMetadata } from './producerMetadata.ts';
-import { closeConnection, disconnect, requestFailed } from './sender.ts';
+import { closeConnection, requestFailed, requestsFailed } from './sender.ts';
 import { settleBatch } from './settleBatch.ts';
 import { invariant } from './invariant.ts';
 import { ownValue } from './recordAccumulator.ts';
@@ -23,13 +24,11 @@ import { ownValue } from './recordAccumulator.ts';
 // Without this, a lost response followed by acknowledged later batches leaves the lost one outside the broker's
 // five-batch duplicate window, to be retried into OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout.
 
-/** An apiVersions.response: the handshake is done, and the connection takes requests. */
+/** An apiVersions.response: the handshake is done, and the connection takes requests (refused: it is closed). */
 export function onApiVersionsResponse(ctx: ProducerContext, response: ApiVersionsResponse & { from: string }, out: Outbox): ProducerContext {
-  const request = matchRequest(ctx, response, 'apiVersions');
-  if (request === undefined) return ctx;
-  const next = removeRequest(ctx, response.correlationId);
-  if (response.errorCode !== undefined && response.errorCode !== 'NONE') return disconnect(next, request.node, out);
-  return { ...next, connections: { ...next.connections, [request.node]: 'ready' } };
+  const answered = onHandshakeResponse(ctx.network, response, ctx.now(), networkOut(out));
+  if (answered === undefined) return ctx;
+  return requestsFailed({ ...ctx, network: answered.nc }, answered.failed, out);
 }
 
 /**
@@ -37,11 +36,12 @@ export function onApiVersionsResponse(ctx: ProducerContext, response: ApiVersion
  * the request carried them (`Sender#handleProduceResponse`).
  */
 export function onProduceResponse(ctx: ProducerContext, response: ProduceResponse & { from: string }, out: Outbox): ProducerContext {
-  const request = matchRequest(ctx, response, 'produce');
-  if (request === undefined) return ctx;
-  if (skipsOlderRequest(ctx, response.correlationId, request.node)) return closeConnection(ctx, request.node, out);
-  let next: ProducerContext = { ...removeRequest(ctx, response.correlationId), acc: requestCompleted(ctx.acc, request.node) };
-  for (const batchId of request.batchIds) {
+  const taken = matchRequest(ctx, response, 'produce');
+  if (taken === undefined) return ctx;
+  const { request, data } = taken;
+  if (taken.outOfOrder) return closeConnection(ctx, request.node, out);
+  let next: ProducerContext = { ...ctx, network: taken.nc, acc: requestCompleted(ctx.acc, request.node) };
+  for (const batchId of data.batchIds) {
     const batch = ownValue(next.acc.inFlight, batchId);
     // A batch that expired while the request was out is done already.
     if (batch === undefined) continue;
@@ -54,10 +54,10 @@ export function onProduceResponse(ctx: ProducerContext, response: ProduceRespons
 
 /** A metadata.response: update the cache, then append the sends that waited for their topic. */
 export function onMetadataResponse(ctx: ProducerContext, response: MetadataResponse & { from: string }, out: Outbox): ProducerContext {
-  const request = matchRequest(ctx, response, 'metadata');
-  if (request === undefined) return ctx;
-  if (skipsOlderRequest(ctx, response.correlationId, request.node)) return closeConnection(ctx, request.node, out);
-  const next = removeRequest(ctx, response.correlationId);
+  const taken = matchRequest(ctx, response, 'metadata');
+  if (taken === undefined) return ctx;
+  if (taken.outOfOrder) return closeConnection(ctx, taken.request.node, out);
+  const next = { ...ctx, network: taken.nc };
   return appendWaitingSends({ ...next, metadata: updateMetadata(next.metadata, response, next.now()) }, out);
 }
 
@@ -67,11 +67,11 @@ export function onMetadataResponse(ctx: ProducerContext, response: MetadataRespo
  * the rest as fatal, which brokers under simulation do not answer.
  */
 export function onInitProducerIdResponse(ctx: ProducerContext, response: InitProducerIdResponse & { from: string }, out: Outbox): ProducerContext {
-  const request = matchRequest(ctx, response, 'initProducerId');
-  if (request === undefined) return ctx;
-  if (skipsOlderRequest(ctx, response.correlationId, request.node)) return closeConnection(ctx, request.node, out);
-  const next = removeRequest(ctx, response.correlationId);
-  if (response.errorCode !== undefined && response.errorCode !== 'NONE') return requestFailed(next, request, out);
+  const taken = matchRequest(ctx, response, 'initProducerId');
+  if (taken === undefined) return ctx;
+  if (taken.outOfOrder) return closeConnection(ctx, taken.request.node, out);
+  const next = { ...ctx, network: taken.nc };
+  if (response.errorCode !== undefined && response.errorCode !== 'NONE') return requestFailed(next, taken.request, out);
   const acc = setProducerIdAndEpoch(next.acc, { producerId: response.producerId, epoch: response.producerEpoch });
   return { ...next, acc, initProducerId: { failedAttempts: 0, retryAtMs: null } };
 }
@@ -85,27 +85,20 @@ export function onConnectionReset(ctx: ProducerContext, event: { from: string },
   const node = brokerIdOf(event.from);
   if (node === undefined) return ctx;
   // `DefaultMetadataUpdater#handleServerDisconnect`: a disconnect may mean stale metadata, so ask for an update.
-  const next = connectionLost(disconnect(ctx, node, out), node);
+  const reset = connectionReset(ctx.network, node, ctx.now());
+  const next = requestsFailed({ ...ctx, network: reset.nc }, reset.failed, out);
   return { ...next, metadata: requestMetadataUpdate(next.metadata) };
 }
 
-function matchRequest<K extends InFlightRequest['kind']>(
-  ctx: ProducerContext,
-  response: { correlationId: number; from: string },
-  kind: K,
-): Extract<InFlightRequest, { kind: K }> | undefined {
-  const request = requestOf(ctx, response.correlationId);
-  if (request === undefined || request.kind !== kind || brokerIdOf(response.from) !== request.node) return undefined;
-  return request as Extract<InFlightRequest, { kind: K }>;
+// The response's request, when it is one of `kind` from the broker it went to; the network client without it.
+function matchRequest<K extends ProducerRequest['kind']>(ctx: ProducerContext, response: { correlationId: number; from: string }, kind: K) {
+  const taken = takeResponse(ctx.network, response);
+  if (taken === undefined || taken.request.data?.kind !== kind) return undefined;
+  return { ...taken, data: taken.request.data as Extract<ProducerRequest, { kind: K }>, request: taken.request as ClientRequest<ProducerRequest> };
 }
 
 /** An answer from a broker: the producer's connection to it works. */
 export function answeredBy(ctx: ProducerContext, from: string): ProducerContext {
-  const node = brokerIdOf(from);
-  return node === undefined ? ctx : connectionWorks(ctx, node);
-}
-
-// An older request on the same connection is still unanswered: its response (or the request) was lost.
-function skipsOlderRequest(ctx: ProducerContext, correlationId: number, node: number): boolean {
-  return Object.entries(ctx.requests).some(([id, request]) => request.node === node && Number(id) < correlationId);
+  const network = networkAnsweredBy(ctx.network, brokerIdOf(from));
+  return network === ctx.network ? ctx : { ...ctx, network };
 }

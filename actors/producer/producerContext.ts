@@ -1,5 +1,6 @@
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
-import { connectionLost as lostConnection, connectionWorks as workingConnection, type ReconnectBackoff } from '../client/reconnectBackoff.ts';
+import { createNetworkClient, leastLoadedNode, leastLoadedNodeAvailableAtMs, type NetworkClient, type NetworkEffect, type NetworkOut } from '../client/networkClient.ts';
+import { send } from '../../src/protocol/send.ts';
 import type { ClientSend } from '../../src/protocol/clientCommands.ts';
 import { drawInt } from './Draw.ts';
 import type { Draw } from './Draw.ts';
@@ -35,12 +36,11 @@ export interface ProducerWeakenings {
   readonly timeoutIsDefinite: boolean;
 }
 
-/** A request on the wire, by correlation id, with the time its `request.timeout.ms` passes. */
-export type InFlightRequest =
-  | { readonly kind: 'apiVersions'; readonly node: number; readonly deadlineMs: number }
-  | { readonly kind: 'metadata'; readonly node: number; readonly deadlineMs: number }
-  | { readonly kind: 'initProducerId'; readonly node: number; readonly deadlineMs: number }
-  | { readonly kind: 'produce'; readonly node: number; readonly deadlineMs: number; readonly batchIds: readonly number[] };
+/** What the producer keeps about a request on the wire (the network client keeps where it went and its deadline). */
+export type ProducerRequest =
+  | { readonly kind: 'metadata' }
+  | { readonly kind: 'initProducerId' }
+  | { readonly kind: 'produce'; readonly batchIds: readonly number[] };
 
 /** A send() waiting for its topic's metadata (`KafkaProducer#waitOnMetadata`), at most `max.block.ms`. */
 export interface WaitingSend {
@@ -61,39 +61,18 @@ export interface ProducerContext {
   readonly draw: Draw;
   /** The next history operation id (per boot, as HistoryNote requires). */
   readonly nextOperationId: number;
-  readonly nextCorrelationId: number;
   /** Picks the broker for metadata and InitProducerId; moves on after a failure (`NetworkClient#leastLoadedNode`). */
   readonly nodeRotation: number;
   readonly metadata: ProducerMetadata;
   readonly partitioner: PartitionerState;
   readonly acc: RecordAccumulator;
-  readonly requests: Readonly<Record<number, InFlightRequest>>;
+  /** Connections, correlation ids, requests on the wire, reconnect backoff (actors/client/networkClient.ts). */
+  readonly network: NetworkClient<ProducerRequest>;
   readonly waitingForMetadata: readonly WaitingSend[];
   /** InitProducerId attempts that failed, and when the next may leave (null: at once). */
   readonly initProducerId: { readonly failedAttempts: number; readonly retryAtMs: number | null };
   /** When the wake-up timer is set to fire; null when none is set. */
   readonly wakeupAtMs: number | null;
-  /**
-   * The producer's connections: `connecting` from the ApiVersions handshake's request until its answer, then
-   * `ready`. Nothing but the handshake goes to a broker without a ready connection; a reset or a timeout removes it.
-   */
-  readonly connections: Readonly<Record<number, 'connecting' | 'ready'>>;
-  /** Brokers whose connection was reset: when the producer may connect again, and how many resets in a row. */
-  readonly reconnect: ReconnectBackoff;
-}
-
-/**
- * A broker's connection was reset: `NetworkClient` connects again only after `reconnect.backoff.ms`, doubling with
- * each reset in a row up to `reconnect.backoff.max.ms`. Until then nothing is drained to it.
- */
-export function connectionLost(ctx: ProducerContext, node: number): ProducerContext {
-  return { ...ctx, reconnect: lostConnection(ctx.reconnect, node, ctx.now()) };
-}
-
-/** A broker answered: its connection works, and the next reset starts the backoff afresh. */
-export function connectionWorks(ctx: ProducerContext, node: number): ProducerContext {
-  const reconnect = workingConnection(ctx.reconnect, node);
-  return reconnect === ctx.reconnect ? ctx : { ...ctx, reconnect };
 }
 
 /** What a step emits, in order: sends to brokers and history notes. */
@@ -118,64 +97,29 @@ export function createProducerContext(input: ProducerInput): ProducerContext {
     now: input.now,
     draw,
     nextOperationId: 0,
-    nextCorrelationId: 0,
     // leastLoadedNode starts from a random offset so clients do not all pick the first bootstrap broker.
     nodeRotation: drawInt(draw, bootstrap.length),
     metadata: emptyProducerMetadata(),
     partitioner: emptyPartitionerState(),
     acc: createRecordAccumulator(),
-    requests: {},
+    network: createNetworkClient(),
     waitingForMetadata: [],
     initProducerId: { failedAttempts: 0, retryAtMs: null },
     wakeupAtMs: null,
-    connections: {},
-    reconnect: {},
   };
 }
 
 /**
- * The broker to ask for metadata or a producer id (`NetworkClient#leastLoadedNode`): the known brokers, or the
- * bootstrap ones before any metadata, in turn from the rotation; the first with a ready connection, else the first
- * connecting, else the first not in reconnect backoff. Undefined while every one of them is backing off: the
- * request waits.
+ * The broker to ask for metadata or a producer id (`NetworkClient#leastLoadedNode`) among the known brokers, or the
+ * bootstrap ones before any metadata; undefined while every one of them is backing off: the request waits.
  */
 export function pickBroker(ctx: ProducerContext): number | undefined {
-  const candidates = brokerCandidates(ctx);
-  const nowMs = ctx.now();
-  let connecting: number | undefined;
-  let connectable: number | undefined;
-  for (let i = 0; i < candidates.length; i++) {
-    const node = candidates[(ctx.nodeRotation + i) % candidates.length] as number;
-    const connection = ctx.connections[node];
-    if (connection === 'ready') return node;
-    if (connection === 'connecting') connecting ??= node;
-    else if ((ctx.reconnect[node]?.atMs ?? 0) <= nowMs) connectable ??= node;
-  }
-  return connecting ?? connectable;
+  return leastLoadedNode(ctx.network, brokerCandidates(ctx), ctx.nodeRotation, ctx.now());
 }
 
-/**
- * When `pickBroker`'s broker can take a request: now, or when the first reconnect backoff ends; null while its
- * connection is being set up (its handshake's answer or timeout decides).
- */
+/** When `pickBroker`'s broker can take a request: now, or when a backoff ends; null while its connection is set up. */
 export function brokerAvailableAtMs(ctx: ProducerContext): number | null {
-  const nowMs = ctx.now();
-  const node = pickBroker(ctx);
-  if (node !== undefined) return ctx.connections[node] === 'connecting' ? null : nowMs;
-  return Math.min(...brokerCandidates(ctx).map((node) => ctx.reconnect[node]?.atMs ?? nowMs));
-}
-
-/** Whether the producer may send requests to a broker: its connection's handshake is done. */
-export function isConnected(ctx: ProducerContext, node: number): boolean {
-  return ctx.connections[node] === 'ready';
-}
-
-/** The connection to a broker is gone (reset, or closed after a timeout): the next request opens a new one. */
-export function forgetConnection(ctx: ProducerContext, node: number): ProducerContext {
-  if (ctx.connections[node] === undefined) return ctx;
-  const connections = { ...ctx.connections };
-  delete connections[node];
-  return { ...ctx, connections };
+  return leastLoadedNodeAvailableAtMs(ctx.network, brokerCandidates(ctx), ctx.nodeRotation, ctx.now());
 }
 
 // The known brokers, or the bootstrap ones before any metadata.
@@ -183,24 +127,7 @@ function brokerCandidates(ctx: ProducerContext): readonly number[] {
   return ctx.metadata.brokers.length > 0 ? ctx.metadata.brokers : ctx.bootstrapBrokers;
 }
 
-/** The next correlation id, and the context that has used it. */
-export function takeCorrelationId(ctx: ProducerContext): [number, ProducerContext] {
-  return [ctx.nextCorrelationId, { ...ctx, nextCorrelationId: ctx.nextCorrelationId + 1 }];
-}
-
-/** Records a request on the wire. */
-export function addRequest(ctx: ProducerContext, correlationId: number, request: InFlightRequest): ProducerContext {
-  return { ...ctx, requests: { ...ctx.requests, [correlationId]: request } };
-}
-
-/** Forgets a request (answered, timed out or disconnected). */
-export function removeRequest(ctx: ProducerContext, correlationId: number): ProducerContext {
-  const requests = { ...ctx.requests };
-  delete requests[correlationId];
-  return { ...ctx, requests };
-}
-
-/** The request with this correlation id, if it is still on the wire. */
-export function requestOf(ctx: ProducerContext, correlationId: number): InFlightRequest | undefined {
-  return Object.hasOwn(ctx.requests, correlationId) ? ctx.requests[correlationId] : undefined;
+/** The producer's effect for one of the network layer's (the producer emits host events directly). */
+export function networkOut(out: Outbox): NetworkOut {
+  return { push: (effect: NetworkEffect) => out.push(effect.kind === 'send' ? send(effect.to, effect.message) : { type: 'disconnect', to: effect.to }) };
 }

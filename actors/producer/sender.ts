@@ -1,13 +1,24 @@
-import type { HostEmitted } from '../../src/kernel/NodeHost.ts';
-import type { ApiVersionsRequest, InitProducerIdRequest, KafkaMessage, MetadataRequest, ProduceRequest } from '../../src/protocol/messages.ts';
-import { brokerNodeId } from '../../src/protocol/nodeIds.ts';
+import type { InitProducerIdRequest, MetadataRequest, ProduceRequest } from '../../src/protocol/messages.ts';
 import { expireWaitingSends, nextWaitingSendExpiryMs } from './acceptSend.ts';
 import { completeBatch, requestCompleted } from './completeBatch.ts';
 import { bumpIdempotentEpochIfNeeded, maybeResolveSequences } from './idempotentSequences.ts';
 import { invariant } from './invariant.ts';
 import type { ProducerBatch } from './ProducerBatch.ts';
-import { addRequest, brokerAvailableAtMs, connectionLost, forgetConnection, isConnected, pickBroker, removeRequest, takeCorrelationId } from './producerContext.ts';
-import type { InFlightRequest, Outbox, ProducerContext } from './producerContext.ts';
+import {
+  closeConnection as closeNetworkConnection,
+  connect as connectNetwork,
+  disconnect as disconnectNetwork,
+  hasRequest,
+  isReady,
+  nextNetworkDeadlineMs,
+  send,
+  sendWithoutResponse,
+  timedOutNodes,
+  type ClientRequest,
+  type FailedRequest,
+} from '../client/networkClient.ts';
+import { brokerAvailableAtMs, networkOut, pickBroker } from './producerContext.ts';
+import type { Outbox, ProducerContext, ProducerRequest } from './producerContext.ts';
 import { leaderOf, metadataRequestFailed, nextMetadataUpdateMs, requestMetadataUpdate } from './producerMetadata.ts';
 import { drain, ready } from './recordAccumulator.ts';
 import type { SendOptions } from './recordAccumulator.ts';
@@ -36,21 +47,16 @@ export function nextWakeupMs(ctx: ProducerContext): number | null {
   const times: Array<number | null> = [nextDeliveryTimeoutMs(ctx), nextWaitingSendExpiryMs(ctx)];
   const readyCheckDelayMs = ready(ctx.acc, sendOptions(ctx)).nextReadyCheckDelayMs;
   if (readyCheckDelayMs !== null) times.push(nowMs + readyCheckDelayMs);
-  const requests = Object.values(ctx.requests);
-  for (const request of requests) times.push(request.deadlineMs);
-  for (const node in ctx.reconnect) {
-    const { atMs } = ctx.reconnect[node] as { atMs: number };
-    if (atMs > nowMs) times.push(atMs);
-  }
+  times.push(nextNetworkDeadlineMs(ctx.network, nowMs));
   // Metadata and InitProducerId wait, besides their own backoff, for a broker out of reconnect backoff.
   // A broker still connecting (null) is waited for by its handshake's answer or deadline, not by a time of its own.
   const brokerAtMs = brokerAvailableAtMs(ctx);
   const metadataDueMs = nextMetadataUpdateMs(ctx.metadata, ctx.config);
-  if (!requests.some((request) => request.kind === 'metadata') && metadataDueMs !== null) {
+  if (!hasRequest(ctx.network, isMetadata) && metadataDueMs !== null) {
     if (brokerAtMs !== null) times.push(Math.max(metadataDueMs, brokerAtMs));
     else if (metadataDueMs > nowMs) times.push(metadataDueMs);
   }
-  if (needsProducerId(ctx) && !requests.some((request) => request.kind === 'initProducerId')) {
+  if (needsProducerId(ctx) && !hasRequest(ctx.network, isInitProducerId)) {
     const retryAtMs = ctx.initProducerId.retryAtMs;
     if (brokerAtMs === null) {
       if (retryAtMs !== null && retryAtMs > nowMs) times.push(retryAtMs);
@@ -84,10 +90,8 @@ const TIMER_SLACK_MS = 0.000_001;
  * response (NETWORK_EXCEPTION, which also asks for fresh metadata). Answers that arrive later are ignored.
  */
 function timeOutRequests(ctx: ProducerContext, out: Outbox): ProducerContext {
-  const nowMs = ctx.now();
-  const nodes = new Set(Object.values(ctx.requests).filter((request) => request.deadlineMs <= nowMs).map((request) => request.node));
   let next = ctx;
-  for (const node of [...nodes].sort((a, b) => a - b)) next = closeConnection(next, node, out);
+  for (const node of timedOutNodes(ctx.network, ctx.now())) next = closeConnection(next, node, out);
   return next;
 }
 
@@ -96,31 +100,33 @@ function timeOutRequests(ctx: ProducerContext, out: Outbox): ProducerContext {
  * broker forgets what waited on it, every request on it fails, and the broker is kept off for reconnect.backoff.ms.
  */
 export function closeConnection(ctx: ProducerContext, node: number, out: Outbox): ProducerContext {
-  out.push({ type: 'disconnect', to: brokerNodeId(node) });
-  return connectionLost(disconnect(ctx, node, out), node);
+  const closed = closeNetworkConnection(ctx.network, node, ctx.now(), networkOut(out));
+  return requestsFailed({ ...ctx, network: closed.nc }, closed.failed, out);
 }
 
 /** Closes the connection to a broker: every request on it fails as unanswered, in the order it was sent. */
 export function disconnect(ctx: ProducerContext, node: number, out: Outbox): ProducerContext {
-  let next = forgetConnection(ctx, node);
-  const onNode = Object.entries(ctx.requests).filter(([, request]) => request.node === node);
-  for (const [id, request] of onNode.sort(([a], [b]) => Number(a) - Number(b))) {
-    next = removeRequest(next, Number(id));
-    next = requestFailed(next, request, out);
-  }
+  const gone = disconnectNetwork(ctx.network, node);
+  return requestsFailed({ ...ctx, network: gone.nc }, gone.failed, out);
+}
+
+/** Requests that ended unanswered, in the order they were sent. */
+export function requestsFailed(ctx: ProducerContext, failed: readonly FailedRequest<ProducerRequest>[], out: Outbox): ProducerContext {
+  let next = ctx;
+  for (const { request } of failed) next = requestFailed(next, request, out);
   return next;
 }
 
 /** A request that got no answer: the batch is retried or settled, metadata and InitProducerId try another broker. */
-export function requestFailed(ctx: ProducerContext, request: InFlightRequest, out: Outbox): ProducerContext {
+export function requestFailed(ctx: ProducerContext, request: ClientRequest<ProducerRequest>, out: Outbox): ProducerContext {
   const nowMs = ctx.now();
-  switch (request.kind) {
-    case 'apiVersions':
-      // The handshake went unanswered: metadata and InitProducerId try the next broker.
-      return { ...ctx, nodeRotation: ctx.nodeRotation + 1 };
+  const { data } = request;
+  // The handshake went unanswered: metadata and InitProducerId try the next broker.
+  if (data === null) return { ...ctx, nodeRotation: ctx.nodeRotation + 1 };
+  switch (data.kind) {
     case 'produce': {
       let next: ProducerContext = { ...ctx, acc: requestCompleted(ctx.acc, request.node) };
-      for (const batchId of request.batchIds) next = settleBatch(next, batchId, 'NETWORK_EXCEPTION', -1, out);
+      for (const batchId of data.batchIds) next = settleBatch(next, batchId, 'NETWORK_EXCEPTION', -1, out);
       return next;
     }
     case 'metadata':
@@ -157,8 +163,8 @@ function sendProduceRequests(ctx: ProducerContext, out: Outbox): ProducerContext
   const readiness = ready(next.acc, options);
   if (readiness.unknownLeaderTopics.length > 0) next = { ...next, metadata: requestMetadataUpdate(next.metadata) };
   // `NetworkClient#ready` opens a connection to a leader with something to send; its batches wait for the handshake.
-  for (const node of readiness.readyNodes) if (!isConnected(next, node)) next = connect(next, node, out);
-  const drained = drain(next.acc, { ...options, isConnected: (node) => isConnected(next, node) });
+  for (const node of readiness.readyNodes) if (!isReady(next.network, node)) next = connect(next, node, out);
+  const drained = drain(next.acc, { ...options, isConnected: (node) => isReady(next.network, node) });
   next = { ...next, acc: drained.acc };
   for (const request of drained.requests) next = sendProduceRequest(next, request.node, request.batches, out);
   return next;
@@ -166,9 +172,8 @@ function sendProduceRequests(ctx: ProducerContext, out: Outbox): ProducerContext
 
 function sendProduceRequest(ctx: ProducerContext, node: number, batches: readonly ProducerBatch[], out: Outbox): ProducerContext {
   invariant(batches.length > 0, 'a produce request carries at least one batch');
-  const [correlationId, next] = takeCorrelationId(ctx);
-  const { config, acc } = next;
-  const message: ProduceRequest = {
+  const { config, acc } = ctx;
+  const message = (correlationId: number): ProduceRequest => ({
     type: 'produce.request',
     correlationId,
     acks: config.acks,
@@ -187,64 +192,55 @@ function sendProduceRequest(ctx: ProducerContext, node: number, batches: readonl
         records: batch.records.map((record) => ({ key: record.key, value: record.value ?? '' })),
       },
     })),
-  };
-  out.push(sendToBroker(node, message));
+  });
   if (config.acks === 0) {
     // acks=0: no response will come; Kafka completes the batches once they are written to the socket, offsets unknown.
+    const network = sendWithoutResponse(ctx.network, node, message, networkOut(out));
     let completed = requestCompleted(acc, node);
     for (const batch of batches) {
       out.push(...batchOutcomeNotes(batch, 'info'));
       completed = completeBatch(completed, batch.batchId);
     }
-    return { ...next, acc: completed };
+    return { ...ctx, network, acc: completed };
   }
   const batchIds = batches.map((batch) => batch.batchId);
-  return addRequest(next, correlationId, { kind: 'produce', node, deadlineMs: next.now() + config.requestTimeoutMs, batchIds });
+  const [, network] = send(ctx.network, node, message, { kind: 'produce', batchIds }, { nowMs: ctx.now(), timeoutMs: config.requestTimeoutMs }, networkOut(out));
+  return { ...ctx, network };
 }
 
 function maybeSendMetadataRequest(ctx: ProducerContext, out: Outbox): ProducerContext {
-  if (Object.values(ctx.requests).some((request) => request.kind === 'metadata')) return ctx;
+  if (hasRequest(ctx.network, isMetadata)) return ctx;
   const dueMs = nextMetadataUpdateMs(ctx.metadata, ctx.config);
   if (dueMs === null || dueMs > ctx.now()) return ctx;
   const node = pickBroker(ctx);
   if (node === undefined) return ctx;
-  if (!isConnected(ctx, node)) return connect(ctx, node, out);
-  const [correlationId, next] = takeCorrelationId(ctx);
-  const message: MetadataRequest = { type: 'metadata.request', correlationId, topics: [...next.metadata.topics] };
-  out.push(sendToBroker(node, message));
-  return addRequest(next, correlationId, { kind: 'metadata', node, deadlineMs: next.now() + next.config.requestTimeoutMs });
+  if (!isReady(ctx.network, node)) return connect(ctx, node, out);
+  const message = (correlationId: number): MetadataRequest => ({ type: 'metadata.request', correlationId, topics: [...ctx.metadata.topics] });
+  const [, network] = send(ctx.network, node, message, { kind: 'metadata' }, { nowMs: ctx.now(), timeoutMs: ctx.config.requestTimeoutMs }, networkOut(out));
+  return { ...ctx, network };
 }
 
 /** An idempotent producer gets its id before it drains anything (`Sender#maybeSendAndPollTransactionalRequest`). */
 function maybeSendInitProducerId(ctx: ProducerContext, out: Outbox): ProducerContext {
-  if (!needsProducerId(ctx) || Object.values(ctx.requests).some((request) => request.kind === 'initProducerId')) return ctx;
+  if (!needsProducerId(ctx) || hasRequest(ctx.network, isInitProducerId)) return ctx;
   const retryAtMs = ctx.initProducerId.retryAtMs;
   if (retryAtMs !== null && retryAtMs > ctx.now()) return ctx;
   const node = pickBroker(ctx);
   if (node === undefined) return ctx;
-  if (!isConnected(ctx, node)) return connect(ctx, node, out);
-  const [correlationId, next] = takeCorrelationId(ctx);
-  const message: InitProducerIdRequest = { type: 'initProducerId.request', correlationId };
-  out.push(sendToBroker(node, message));
-  return addRequest(next, correlationId, { kind: 'initProducerId', node, deadlineMs: next.now() + next.config.requestTimeoutMs });
+  if (!isReady(ctx.network, node)) return connect(ctx, node, out);
+  const message = (correlationId: number): InitProducerIdRequest => ({ type: 'initProducerId.request', correlationId });
+  const [, network] = send(ctx.network, node, message, { kind: 'initProducerId' }, { nowMs: ctx.now(), timeoutMs: ctx.config.requestTimeoutMs }, networkOut(out));
+  return { ...ctx, network };
 }
 
-/**
- * Opens a connection to a broker, unless one is open or opening or the broker is in reconnect backoff: the
- * ApiVersions handshake, within `socket.connection.setup.timeout.ms`. A dead broker's refusal resets it, a silent
- * one lets it time out, and in both cases nothing else was sent (an acks=0 batch stays in the accumulator).
- */
+// `NetworkClient#ready` opens a connection (the ApiVersions handshake) unless one is open, opening or backing off.
 function connect(ctx: ProducerContext, node: number, out: Outbox): ProducerContext {
-  if (ctx.connections[node] !== undefined || (ctx.reconnect[node]?.atMs ?? 0) > ctx.now()) return ctx;
-  const [correlationId, next] = takeCorrelationId(ctx);
-  const message: ApiVersionsRequest = { type: 'apiVersions.request', correlationId };
-  out.push(sendToBroker(node, message));
-  const connecting = { ...next, connections: { ...next.connections, [node]: 'connecting' as const } };
-  return addRequest(connecting, correlationId, { kind: 'apiVersions', node, deadlineMs: next.now() + CONNECTION_SETUP_TIMEOUT_MS });
+  const network = connectNetwork(ctx.network, node, ctx.now(), networkOut(out));
+  return network === ctx.network ? ctx : { ...ctx, network };
 }
 
-/** `socket.connection.setup.timeout.ms` (Kafka's default; the exponential growth to its max is left out). */
-const CONNECTION_SETUP_TIMEOUT_MS = 10_000;
+const isMetadata = (data: ProducerRequest) => data.kind === 'metadata';
+const isInitProducerId = (data: ProducerRequest) => data.kind === 'initProducerId';
 
 function needsProducerId(ctx: ProducerContext): boolean {
   return ctx.config.enableIdempotence && ctx.acc.producerIdAndEpoch === null;
@@ -259,11 +255,6 @@ function sendOptions(ctx: ProducerContext): SendOptions {
     maxInFlightRequestsPerConnection: config.maxInFlightRequestsPerConnection,
     maxRequestSize: config.maxRequestSize,
     enableIdempotence: config.enableIdempotence,
-    isConnected: (node) => isConnected(ctx, node),
+    isConnected: (node) => isReady(ctx.network, node),
   };
-}
-
-// The bus takes any JSON object with a type; the spread turns the interface into a plain object type it accepts.
-function sendToBroker(node: number, message: KafkaMessage): HostEmitted {
-  return { type: 'send', to: brokerNodeId(node), message: { ...message } };
 }
