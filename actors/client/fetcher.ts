@@ -39,12 +39,17 @@ export const fetchSettingNames: Readonly<Record<keyof FetchSettings, string>> = 
   maxPartitionFetchBytes: 'max.partition.fetch.bytes',
 };
 
-/** A Fetch on the wire: to which broker, until when it may take, and the offset each partition asked from. */
+/** A Fetch on the wire (its broker is the key it is kept under; its deadline is the network client's): the offset each partition asked from. */
 export interface InFlightFetch {
   readonly correlationId: number;
-  readonly deadlineMs: number;
   readonly fetchOffsets: Readonly<Record<string, number>>;
 }
+
+/**
+ * How a planner sends a request through the client's network layer (actors/client/networkClient.ts): the message
+ * for the correlation id the layer gives it; the id is returned. The caller keeps the layer's new state.
+ */
+export type SendThrough<M> = (node: number, message: (correlationId: number) => M) => number;
 
 /** A batch's leader epoch from the offset it starts at (RecordBatch.partitionLeaderEpoch). */
 export interface EpochStart {
@@ -90,22 +95,12 @@ export interface FetchTarget {
   readonly leaderEpoch: number;
 }
 
-/** The Fetch requests to send now, and the fetcher that tracks them. */
-export interface PlannedFetches {
-  readonly fetcher: Fetcher;
-  readonly requests: ReadonlyArray<{ readonly node: number; readonly message: FetchRequest }>;
-  readonly nextCorrelationId: number;
-}
-
 /**
  * `AbstractFetch#prepareFetchRequests`: one Fetch per leader with no fetch in flight, covering its partitions
- * whose buffer is empty (consumers send -1 as their replica id and the leader epoch from metadata, KIP-320).
+ * whose buffer is empty (consumers send -1 as their replica id and the leader epoch from metadata, KIP-320), sent in
+ * broker id order through `send`; returns the fetcher that tracks them.
  */
-export function planFetches(
-  fetcher: Fetcher,
-  targets: readonly FetchTarget[],
-  options: { readonly nowMs: number; readonly nextCorrelationId: number; readonly requestTimeoutMs: number; readonly settings: FetchSettings },
-): PlannedFetches {
+export function sendFetches(fetcher: Fetcher, targets: readonly FetchTarget[], options: { readonly settings: FetchSettings; readonly send: SendThrough<FetchRequest> }): Fetcher {
   const byNode = new Map<number, FetchTarget[]>();
   for (const target of targets) {
     if (Object.hasOwn(fetcher.inFlight, target.leader) || (fetcher.buffer[target.key]?.records.length ?? 0) > 0) continue;
@@ -113,11 +108,9 @@ export function planFetches(
     if (list === undefined) byNode.set(target.leader, (list = []));
     list.push(target);
   }
-  if (byNode.size === 0) return { fetcher, requests: [], nextCorrelationId: options.nextCorrelationId };
+  if (byNode.size === 0) return fetcher;
   const { settings } = options;
-  let correlationId = options.nextCorrelationId;
   const inFlight: Record<number, InFlightFetch> = { ...fetcher.inFlight };
-  const requests: Array<{ node: number; message: FetchRequest }> = [];
   for (const [node, list] of [...byNode].sort(([a], [b]) => a - b)) {
     const partitions: FetchPartition[] = list.map((t) => ({
       topic: t.topic,
@@ -127,14 +120,19 @@ export function planFetches(
       lastFetchedEpoch: -1,
       partitionMaxBytes: settings.maxPartitionFetchBytes,
     }));
-    requests.push({
-      node,
-      message: { type: 'fetch.request', correlationId, replicaId: -1, replicaEpoch: -1, maxWaitMs: settings.fetchMaxWaitMs, minBytes: settings.fetchMinBytes, maxBytes: settings.fetchMaxBytes, partitions },
-    });
-    inFlight[node] = { correlationId, deadlineMs: options.nowMs + options.requestTimeoutMs, fetchOffsets: Object.fromEntries(list.map((t) => [t.key, t.position])) };
-    correlationId++;
+    const correlationId = options.send(node, (id) => ({
+      type: 'fetch.request',
+      correlationId: id,
+      replicaId: -1,
+      replicaEpoch: -1,
+      maxWaitMs: settings.fetchMaxWaitMs,
+      minBytes: settings.fetchMinBytes,
+      maxBytes: settings.fetchMaxBytes,
+      partitions,
+    }));
+    inFlight[node] = { correlationId, fetchOffsets: Object.fromEntries(list.map((t) => [t.key, t.position])) };
   }
-  return { fetcher: { ...fetcher, inFlight }, requests, nextCorrelationId: correlationId };
+  return { ...fetcher, inFlight };
 }
 
 /** What a fetch answer changed beyond the buffer. */
@@ -209,26 +207,12 @@ function epochStartsFrom(batches: FetchResponse['partitions'][number]['batches']
   return starts;
 }
 
-/** The connection to a broker broke, or its fetch timed out: the fetch there is gone, its partitions fetch again. */
+/** The connection to a broker broke (or its fetch timed out, and the client closed it): the fetch there is gone, its partitions fetch again. */
 export function failFetch(fetcher: Fetcher, node: number): Fetcher {
   if (!Object.hasOwn(fetcher.inFlight, node)) return fetcher;
   const inFlight = { ...fetcher.inFlight };
   delete inFlight[node];
   return { ...fetcher, inFlight };
-}
-
-/** The brokers whose fetch has been out past request.timeout.ms. */
-export function expiredFetches(fetcher: Fetcher, nowMs: number): number[] {
-  return Object.entries(fetcher.inFlight)
-    .filter(([, fetch]) => fetch.deadlineMs <= nowMs)
-    .map(([node]) => Number(node));
-}
-
-/** The earliest request deadline of the fetches in flight, or null. */
-export function nextFetchDeadlineMs(fetcher: Fetcher): number | null {
-  let earliest: number | null = null;
-  for (const fetch of Object.values(fetcher.inFlight)) if (earliest === null || fetch.deadlineMs < earliest) earliest = fetch.deadlineMs;
-  return earliest;
 }
 
 /** Whether poll() would return records now. */

@@ -1,4 +1,6 @@
-import type { KafkaMessage } from '../../src/protocol/messages.ts';
+import type { ClientMessage } from '../../src/protocol/send.ts';
+
+export type { ClientMessage } from '../../src/protocol/send.ts';
 import { brokerNodeId } from '../../src/protocol/nodeIds.ts';
 import { invariant } from './invariant.ts';
 import { connectionLost, connectionWorks, isConnectable, nextConnectableMs, type ReconnectBackoff } from './reconnectBackoff.ts';
@@ -30,7 +32,20 @@ export interface ClientRequest<T> {
   /** The caller's own record of the request; null for a connection's ApiVersions handshake. */
   readonly data: T | null;
   /** A request waiting for its connection's handshake: the message to send then, and its timeout once sent. */
-  readonly unsent?: { readonly message: KafkaMessage; readonly timeoutMs: number };
+  readonly unsent?: { readonly message: ClientMessage; readonly timeoutMs: number };
+  /**
+   * The group coordinator's requests (`coordinator`): the Java consumer talks to its coordinator on a connection of
+   * its own (node `Integer.MAX_VALUE - id`), which the broker serves apart (requestChannels.ts), so answers are in
+   * order per channel, not across the two.
+   */
+  readonly channel?: 'coordinator';
+}
+
+/** When a request was made and how long it may take, and the channel it travels on (absent: the broker's own). */
+export interface RequestTiming {
+  readonly nowMs: number;
+  readonly timeoutMs: number;
+  readonly channel?: 'coordinator';
 }
 
 /** The client's connections and requests. */
@@ -45,7 +60,7 @@ export interface NetworkClient<T> {
 }
 
 /** What the network layer asks of its role's machine: sends and closed connections, in the shape roles share. */
-export type NetworkEffect = { kind: 'send'; to: string; message: KafkaMessage } | { kind: 'disconnect'; to: string };
+export type NetworkEffect = { kind: 'send'; to: string; message: ClientMessage } | { kind: 'disconnect'; to: string };
 
 /** Where effects go: a role's own effect list (any list that takes these). */
 export interface NetworkOut {
@@ -60,6 +75,10 @@ export interface FailedRequest<T> {
 
 /** `socket.connection.setup.timeout.ms` (Kafka's default; its exponential growth to the max is left out). */
 export const CONNECTION_SETUP_TIMEOUT_MS = 10_000;
+
+function onChannel(timing: RequestTiming): { channel?: 'coordinator' } {
+  return timing.channel === undefined ? {} : { channel: timing.channel };
+}
 
 /** A client with no connection yet. */
 export function createNetworkClient<T>(): NetworkClient<T> {
@@ -100,15 +119,15 @@ export function connect<T>(nc: NetworkClient<T>, node: number, nowMs: number, ou
 export function send<T>(
   nc: NetworkClient<T>,
   node: number,
-  message: (correlationId: number) => KafkaMessage,
+  message: (correlationId: number) => ClientMessage,
   data: T,
-  timing: { readonly nowMs: number; readonly timeoutMs: number },
+  timing: RequestTiming,
   out: NetworkOut,
 ): [number, NetworkClient<T>] {
   invariant(isReady(nc, node), `network client: a request to broker ${node} without a ready connection`);
   const correlationId = nc.nextCorrelationId;
   out.push({ kind: 'send', to: brokerNodeId(node), message: message(correlationId) });
-  const request: ClientRequest<T> = { node, deadlineMs: timing.nowMs + timing.timeoutMs, data };
+  const request: ClientRequest<T> = { node, deadlineMs: timing.nowMs + timing.timeoutMs, data, ...onChannel(timing) };
   return [correlationId, { ...nc, nextCorrelationId: correlationId + 1, requests: { ...nc.requests, [correlationId]: request } }];
 }
 
@@ -116,7 +135,7 @@ export function send<T>(
  * Sends a request that gets no response (an acks=0 Produce, `expectResponse` false): it takes a correlation id and
  * leaves nothing on the books. The caller checked `isReady`.
  */
-export function sendWithoutResponse<T>(nc: NetworkClient<T>, node: number, message: (correlationId: number) => KafkaMessage, out: NetworkOut): NetworkClient<T> {
+export function sendWithoutResponse<T>(nc: NetworkClient<T>, node: number, message: (correlationId: number) => ClientMessage, out: NetworkOut): NetworkClient<T> {
   invariant(isReady(nc, node), `network client: a request to broker ${node} without a ready connection`);
   const correlationId = nc.nextCorrelationId;
   out.push({ kind: 'send', to: brokerNodeId(node), message: message(correlationId) });
@@ -125,22 +144,46 @@ export function sendWithoutResponse<T>(nc: NetworkClient<T>, node: number, messa
 
 /**
  * Sends a request now if the connection is ready, or opens the connection and sends it once the handshake is
- * answered (`ConsumerNetworkClient#send` + `#trySend`). The caller checked `canSendTo`.
+ * answered (`ConsumerNetworkClient#send` + `#trySend`). To a broker in reconnect backoff it stays unsent with its
+ * deadline now, so the next deadline pass fails it, as `ConsumerNetworkClient#checkDisconnects` fails requests to a
+ * disconnected node at the next poll.
  */
 export function sendRequest<T>(
   nc: NetworkClient<T>,
   node: number,
-  message: (correlationId: number) => KafkaMessage,
+  message: (correlationId: number) => ClientMessage,
   data: T,
-  timing: { readonly nowMs: number; readonly timeoutMs: number },
+  timing: RequestTiming,
   out: NetworkOut,
 ): [number, NetworkClient<T>] {
   if (isReady(nc, node)) return send(nc, node, message, data, timing, out);
-  invariant(canSendTo(nc, node, timing.nowMs), `network client: a request to broker ${node} while it is in reconnect backoff`);
   const connecting = connect(nc, node, timing.nowMs, out);
   const correlationId = connecting.nextCorrelationId;
-  const request: ClientRequest<T> = { node, deadlineMs: timing.nowMs + timing.timeoutMs, data, unsent: { message: message(correlationId), timeoutMs: timing.timeoutMs } };
+  const unsent = { message: message(correlationId), timeoutMs: timing.timeoutMs };
+  const deadlineMs = canSendTo(connecting, node, timing.nowMs) ? timing.nowMs + timing.timeoutMs : timing.nowMs;
+  const request: ClientRequest<T> = { node, deadlineMs, data, unsent, ...onChannel(timing) };
   return [correlationId, { ...connecting, nextCorrelationId: correlationId + 1, requests: { ...connecting.requests, [correlationId]: request } }];
+}
+
+/**
+ * A sender for a planner that sends several requests of one kind (the fetcher's fetches, the position validations):
+ * each goes through `sendRequest` with `data` and `timing`; `network()` is the client after them.
+ */
+export function sendThrough<T>(
+  nc: NetworkClient<T>,
+  data: T,
+  timing: RequestTiming,
+  out: NetworkOut,
+): { readonly send: (node: number, message: (correlationId: number) => ClientMessage) => number; readonly network: () => NetworkClient<T> } {
+  let network = nc;
+  return {
+    send: (node, message) => {
+      const [correlationId, next] = sendRequest(network, node, message, data, timing, out);
+      network = next;
+      return correlationId;
+    },
+    network: () => network,
+  };
 }
 
 /** A response matched to its request, taken off the books. */
@@ -162,7 +205,7 @@ export function takeResponse<T>(nc: NetworkClient<T>, response: { readonly corre
   for (const id in nc.requests) {
     if (Number(id) >= response.correlationId) break;
     const other = nc.requests[id] as ClientRequest<T>;
-    if (other.node === request.node && other.unsent === undefined) return { nc, request, outOfOrder: true };
+    if (other.node === request.node && other.unsent === undefined && other.channel === request.channel) return { nc, request, outOfOrder: true };
   }
   const requests = { ...nc.requests };
   delete requests[response.correlationId];
@@ -197,7 +240,8 @@ export function onHandshakeResponse<T>(
     const request = taken.nc.requests[id] as ClientRequest<T>;
     if (request.node !== node || request.unsent === undefined) continue;
     out.push({ kind: 'send', to: brokerNodeId(node), message: request.unsent.message });
-    (requests ??= { ...taken.nc.requests })[Number(id)] = { node, deadlineMs: nowMs + request.unsent.timeoutMs, data: request.data };
+    const { unsent: _sent, ...sent } = request;
+    (requests ??= { ...taken.nc.requests })[Number(id)] = { ...sent, deadlineMs: nowMs + request.unsent.timeoutMs };
   }
   return { nc: { ...taken.nc, connections: { ...taken.nc.connections, [node]: 'ready' }, requests: requests ?? taken.nc.requests }, failed: [] };
 }
@@ -237,10 +281,25 @@ export function connectionReset<T>(nc: NetworkClient<T>, node: number, nowMs: nu
 /**
  * The client closes its connection to a broker (a request timed out, or a response skipped an older one): the broker
  * is told, so it forgets what waited on it; every request on it fails; the broker is kept off for reconnect backoff.
+ * With no connection to close (requests waiting out a backoff), those requests fail and nothing else changes.
  */
 export function closeConnection<T>(nc: NetworkClient<T>, node: number, nowMs: number, out: NetworkOut): { readonly nc: NetworkClient<T>; readonly failed: readonly FailedRequest<T>[] } {
+  if (nc.connections[node] === undefined) return disconnect(nc, node);
   out.push({ kind: 'disconnect', to: brokerNodeId(node) });
   return connectionReset(nc, node, nowMs);
+}
+
+/**
+ * Forgets requests without closing their connection: their answers, if any come, are dropped (the consumer abandons
+ * its heartbeats in flight when it takes its coordinator for dead).
+ */
+export function forgetRequests<T>(nc: NetworkClient<T>, test: (data: T) => boolean): NetworkClient<T> {
+  let requests: Record<number, ClientRequest<T>> | undefined;
+  for (const id in nc.requests) {
+    const { data } = nc.requests[id] as ClientRequest<T>;
+    if (data !== null && test(data)) delete (requests ??= { ...nc.requests })[Number(id)];
+  }
+  return requests === undefined ? nc : { ...nc, requests };
 }
 
 /** The brokers with a request past its deadline, in id order (`NetworkClient#handleTimedOutRequests`). */

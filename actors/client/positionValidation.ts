@@ -1,7 +1,7 @@
 import type { OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse, OffsetForLeaderPartition } from '../../src/protocol/messages.ts';
 import { parseTopicPartitionKey, topicPartitionKey } from '../../src/protocol/messages.ts';
-import { brokerIdOf, brokerNodeId } from '../../src/protocol/nodeIds.ts';
-import { isConnectable, type ReconnectBackoff } from './reconnectBackoff.ts';
+import { brokerIdOf } from '../../src/protocol/nodeIds.ts';
+import type { SendThrough } from './fetcher.ts';
 import type { PartitionLeader, PartitionLeaders } from '../reader/partitionLeaders.ts';
 
 // Position validation after a leader change (KIP-320), shared by the reader and the group consumer, as data in,
@@ -37,10 +37,9 @@ export interface ValidatedPosition {
   readonly currentLeaderEpoch: number;
 }
 
-/** An OffsetsForLeaderEpoch in flight: the leader it went to, when it times out, and the positions it validates. */
+/** An OffsetsForLeaderEpoch in flight: the leader it went to, and the positions it validates (its deadline is the network client's). */
 export interface ValidationRequest {
   readonly node: number;
-  readonly deadlineMs: number;
   readonly positions: Readonly<Record<string, ValidatedPosition>>;
 }
 
@@ -137,68 +136,36 @@ export function validatePositionsForCurrentLeaders(v: PositionValidation, leader
   return { validation: epochs === undefined ? v : { ...v, epochs }, awaiting };
 }
 
-/** The OffsetsForLeaderEpoch requests to send now, and the validation state that tracks them. */
-export interface PlannedValidations {
-  readonly validation: PositionValidation;
-  readonly requests: ReadonlyArray<{ readonly node: number; readonly message: OffsetsForLeaderEpochRequest }>;
-  readonly nextCorrelationId: number;
-}
-
-/** What a client keeps that sending its validations touches (the reader's and the group consumer's state alike). */
-export interface ValidatingClient {
-  readonly validation: PositionValidation;
-  readonly nextCorrelationId: number;
-  readonly reconnect: ReconnectBackoff;
-}
-
-/**
- * OffsetsForLeaderEpoch to the leaders of the positions awaiting validation (`OffsetFetcher#validatePositionsIfNeeded`):
- * plans them (planValidations), pushes one send per leader, and returns the client with its validation state and
- * correlation ids moved on (the same client when nothing is due).
- */
-export function sendValidations<S extends ValidatingClient>(
-  client: S,
-  positions: Readonly<Record<string, number>>,
-  options: { readonly nowMs: number; readonly requestTimeoutMs: number },
-  out: { push(effect: { kind: 'send'; to: string; message: OffsetsForLeaderEpochRequest }): unknown },
-): S {
-  const { nowMs, requestTimeoutMs } = options;
-  const planned = planValidations(client.validation, positions, {
-    nowMs,
-    nextCorrelationId: client.nextCorrelationId,
-    requestTimeoutMs,
-    isConnectable: (node) => isConnectable(client.reconnect, node, nowMs),
-  });
-  if (planned.requests.length === 0) return client;
-  for (const { node, message } of planned.requests) out.push({ kind: 'send', to: brokerNodeId(node), message });
-  return { ...client, validation: planned.validation, nextCorrelationId: planned.nextCorrelationId };
-}
-
 /**
  * `OffsetFetcher#validatePositionsAsync` with `OffsetsForLeaderEpochUtils#prepareRequest`: one OffsetsForLeaderEpoch
  * per leader for the positions awaiting validation whose retry time has come, each asking where its offsetEpoch
- * ends, fenced by the leader epoch it expects; none goes to a leader the client keeps off. A partition is asked
- * again only after request.timeout.ms or an answer (`SubscriptionState#setNextAllowedRetry`).
+ * ends, fenced by the leader epoch it expects, sent in broker id order through `send`; none goes to a leader the
+ * client may not send to now (`canSendTo`: reconnect backoff). A partition is asked again only after
+ * request.timeout.ms or an answer (`SubscriptionState#setNextAllowedRetry`). Returns the validation state that
+ * tracks them (the same one when nothing is due).
  */
-export function planValidations(
+export function sendValidations(
   v: PositionValidation,
   positions: Readonly<Record<string, number>>,
-  options: { readonly nowMs: number; readonly nextCorrelationId: number; readonly requestTimeoutMs: number; readonly isConnectable: (node: number) => boolean },
-): PlannedValidations {
+  options: {
+    readonly nowMs: number;
+    readonly requestTimeoutMs: number;
+    readonly canSendTo: (node: number) => boolean;
+    readonly send: SendThrough<OffsetsForLeaderEpochRequest>;
+  },
+): PositionValidation {
   const { nowMs, requestTimeoutMs } = options;
   const byNode = new Map<number, string[]>();
   for (const [key, known] of Object.entries(v.epochs)) {
     if (known.fetchState !== 'awaitValidation' || known.nextRetryMs > nowMs || positions[key] === undefined) continue;
-    if (!options.isConnectable(known.currentLeader.leader)) continue;
+    if (!options.canSendTo(known.currentLeader.leader)) continue;
     let keys = byNode.get(known.currentLeader.leader);
     if (keys === undefined) byNode.set(known.currentLeader.leader, (keys = []));
     keys.push(key);
   }
-  if (byNode.size === 0) return { validation: v, requests: [], nextCorrelationId: options.nextCorrelationId };
-  let correlationId = options.nextCorrelationId;
+  if (byNode.size === 0) return v;
   const epochs: Record<string, PositionEpochs> = { ...v.epochs };
   const inFlight: Record<number, ValidationRequest> = { ...v.inFlight };
-  const requests: Array<{ node: number; message: OffsetsForLeaderEpochRequest }> = [];
   for (const [node, keys] of [...byNode].sort(([a], [b]) => a - b)) {
     const validated: Record<string, ValidatedPosition> = {};
     const partitions: OffsetForLeaderPartition[] = [];
@@ -209,11 +176,10 @@ export function planValidations(
       partitions.push({ ...parseTopicPartitionKey(key), leaderEpoch: position.offsetEpoch, currentLeaderEpoch: position.currentLeaderEpoch });
       epochs[key] = { ...known, nextRetryMs: nowMs + requestTimeoutMs };
     }
-    requests.push({ node, message: { type: 'offsetsForLeaderEpoch.request', correlationId, replicaId: -1, partitions } });
-    inFlight[correlationId] = { node, deadlineMs: nowMs + requestTimeoutMs, positions: validated };
-    correlationId++;
+    const correlationId = options.send(node, (id) => ({ type: 'offsetsForLeaderEpoch.request', correlationId: id, replicaId: -1, partitions }));
+    inFlight[correlationId] = { node, positions: validated };
   }
-  return { validation: { epochs, inFlight }, requests, nextCorrelationId: correlationId };
+  return { epochs, inFlight };
 }
 
 /** What an OffsetsForLeaderEpoch answer asks of the client. */
@@ -310,20 +276,6 @@ export function failValidations(v: PositionValidation, node: number, nowMs: numb
     }
   }
   return { epochs, inFlight };
-}
-
-/** The brokers whose validation has been out past request.timeout.ms. */
-export function expiredValidations(v: PositionValidation, nowMs: number): number[] {
-  const nodes = new Set<number>();
-  for (const request of Object.values(v.inFlight)) if (request.deadlineMs <= nowMs) nodes.add(request.node);
-  return [...nodes].sort((a, b) => a - b);
-}
-
-/** The earliest deadline of the validations in flight, or null. */
-export function nextValidationDeadlineMs(v: PositionValidation): number | null {
-  let earliest: number | null = null;
-  for (const request of Object.values(v.inFlight)) if (earliest === null || request.deadlineMs < earliest) earliest = request.deadlineMs;
-  return earliest;
 }
 
 /** What the client did about a detected truncation: moved back to the divergent offset, reset by policy, or threw. */

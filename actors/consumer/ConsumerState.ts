@@ -1,6 +1,6 @@
 import type { PartitionLeaders } from '../reader/partitionLeaders.ts';
 import { fetchDefaults, type Fetcher, type FetchSettings } from '../client/fetcher.ts';
-import type { ReconnectBackoff } from '../client/reconnectBackoff.ts';
+import type { NetworkClient } from '../client/networkClient.ts';
 import type { PositionValidation } from '../client/positionValidation.ts';
 import type { GroupApi, GroupMessage, OffsetCommitRequest } from '../../src/protocol/groupMessages.ts';
 import type { KafkaMessage } from '../../src/protocol/messages.ts';
@@ -52,16 +52,19 @@ export interface ConsumerWeakenings {
   readonly eagerRejoinWithoutRevoking: boolean;
 }
 
-/** A group request in flight, by correlation id: which API, and the membership it was sent with. */
+/** A group request in flight: which API, and the membership it was sent with (its broker is the network client's). */
 export interface InflightRequest {
   readonly api: GroupApi;
-  /** The broker it went to (the coordinator then). */
-  readonly node: number;
   readonly memberId: string;
   readonly generationId: number;
   /** The commit's request and history operation id, for OffsetCommit. */
   readonly commit?: { readonly request: OffsetCommitRequest; readonly operationId: number };
 }
+
+/** What the consumer's requests are, as its network client keeps them; a group request keeps its membership. */
+export type ConsumerRequest =
+  | { readonly kind: 'metadata' | 'findCoordinator' | 'fetch' | 'offsetsForLeaderEpoch' | 'listOffsets' }
+  | { readonly kind: 'group'; readonly request: InflightRequest };
 
 /** A membership effect held for the next poll, with the member and generation it was decided in. */
 export interface QueuedEffect {
@@ -87,21 +90,21 @@ export interface ConsumerState {
   readonly leaders: PartitionLeaders;
   readonly partitionCounts: Readonly<Record<string, number>>;
   readonly knownBrokers: readonly number[];
-  readonly metadataAttempts: number;
+  /** Where the least loaded broker is looked for first; moves on after a Metadata or FindCoordinator request fails. */
+  readonly nodeRotation: number;
+  /** The correlation id of the Metadata request in flight. */
   readonly metadataInFlight: number | null;
-  /** The broker the Metadata request in flight went to. */
-  readonly metadataTo: number | null;
   /** The partition counts the leader assigned with: a change makes it rebalance (Java's assignmentSnapshot). */
   readonly assignedCounts: Readonly<Record<string, number>> | null;
   // The coordinator.
   readonly coordinator: number | null;
   readonly findInFlight: number | null;
-  /** The broker the FindCoordinator in flight went to. */
-  readonly findTo: number | null;
-  readonly findAttempts: number;
   /** When the coordinator last answered a heartbeat (or completed a join): the client's side of the session. */
   readonly lastHeartbeatOkMs: number;
-  readonly inflight: Readonly<Record<number, InflightRequest>>;
+  /** Connections, correlation ids, every request in flight with its deadline, reconnect backoff (networkClient.ts). */
+  readonly network: NetworkClient<ConsumerRequest>;
+  /** When the request-deadline timer is set to fire, or null. */
+  readonly deadlineTimerAtMs: number | null;
   /** Correlation ids of the JoinGroup and SyncGroup that count; answers to others are stale. */
   readonly joinCorrelationId: number | null;
   readonly syncCorrelationId: number | null;
@@ -123,8 +126,6 @@ export interface ConsumerState {
   readonly validation: PositionValidation;
   /** ListOffsets in flight for offset resets, by correlation id: the partition and the broker asked. */
   readonly resets: Readonly<Record<number, { readonly key: string; readonly node: number }>>;
-  /** Brokers whose connection broke, kept off for reconnect.backoff.ms (fetches and resets wait). */
-  readonly reconnect: ReconnectBackoff;
   /** Membership effects to carry out in the next poll (rebalance callbacks run in the poll thread). */
   readonly queued: readonly QueuedEffect[];
   /** The OffsetCommit the queued effects wait for (a revocation commits before the member rejoins). */
@@ -133,7 +134,6 @@ export interface ConsumerState {
   readonly staleClaim: StaleClaim | null;
   /** The partitions the member consumes now, as last reported, and the membership it holds them in. */
   readonly owned: { readonly partitions: readonly string[]; readonly memberId: string; readonly generationId: number };
-  readonly nextCorrelationId: number;
   readonly nextOperationId: number;
 }
 
@@ -141,13 +141,12 @@ export interface ConsumerState {
 export type ConsumerTimerEvent =
   | { type: 'consumer.poll' }
   | { type: 'consumer.pollEnd' }
-  | { type: 'consumer.reconnect' }
   | { type: 'consumer.processed' }
   | { type: 'consumer.heartbeat' }
   | { type: 'consumer.pollTimeout' }
   | { type: 'consumer.metadata' }
   | { type: 'consumer.findCoordinator' }
-  | { type: 'consumer.requestTimeout'; correlationId: number };
+  | { type: 'consumer.deadline' };
 
 /** What a rule asks the machine to do. */
 export type ConsumerEffect =

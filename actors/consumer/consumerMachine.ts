@@ -1,7 +1,7 @@
 import type { ConnectionResetMessage } from '../../src/kernel/Bus.ts';
 import { enqueueActions, setup } from 'xstate';
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
-import type { FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse, OffsetsForLeaderEpochResponse } from '../../src/protocol/messages.ts';
+import type { ApiVersionsResponse, FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse, OffsetsForLeaderEpochResponse } from '../../src/protocol/messages.ts';
 import { enqueueRoleEffect } from '../roleEffects.ts';
 import type { FindCoordinatorResponse, GroupMessage, GroupResponseMessage } from '../../src/protocol/groupMessages.ts';
 import { resolveConsumerConfig, type ConsumerSettings } from './consumerDefaults.ts';
@@ -29,7 +29,9 @@ import {
   onMetadataTick,
   onPollTimeoutTick,
   onRecordProcessed,
-  onRequestExpired,
+  onDeadline,
+  onApiVersionsAnswer,
+  armDeadline,
   onConnectionReset,
   poll,
   subscribe,
@@ -38,6 +40,7 @@ import { initialMembership } from './membership.ts';
 import { emptyOffsetTracking } from './offsetTracking.ts';
 import { idleProcessing } from './processing.ts';
 import { emptyFetcher } from '../client/fetcher.ts';
+import { createNetworkClient } from '../client/networkClient.ts';
 import { emptyPositionValidation } from '../client/positionValidation.ts';
 
 // Kafka's group consumer (KafkaConsumer.subscribe with the classic protocol) as a World node: the application's
@@ -85,7 +88,8 @@ function step(rule: Rule) {
       const nowMs = context.now();
       // A broker's answer shows its connection works: the next failure backs off from the start.
       const state = 'from' in event && event.type.endsWith('.response') ? answeredBy(context.state, event.from) : context.state;
-      const next = rule(state, event, nowMs, out);
+      // Every step ends with the request-deadline timer set for the earliest deadline (armDeadline).
+      const next = armDeadline(rule(state, event, nowMs, out), nowMs, out);
       if (next !== context.state) enqueue.assign({ state: next });
       for (const effect of out) {
         if (effect.kind === 'persist') enqueue.emit({ type: 'persist', data: effect.data, fsync: true });
@@ -122,16 +126,14 @@ export function bootState(input: ConsumerInput): ConsumerState {
     leaders: {},
     partitionCounts: {},
     knownBrokers: [...input.bootstrapBrokers],
-    metadataAttempts: 0,
+    nodeRotation: 0,
     metadataInFlight: null,
-    metadataTo: null,
     assignedCounts: null,
     coordinator: null,
     findInFlight: null,
-    findTo: null,
-    findAttempts: 0,
     lastHeartbeatOkMs: nowMs,
-    inflight: {},
+    network: createNetworkClient(),
+    deadlineTimerAtMs: null,
     joinCorrelationId: null,
     syncCorrelationId: null,
     phase: 'waiting',
@@ -141,12 +143,10 @@ export function bootState(input: ConsumerInput): ConsumerState {
     fetcher: emptyFetcher(),
     validation: emptyPositionValidation(),
     resets: {},
-    reconnect: {},
     queued: [],
     blockingCommit: null,
     staleClaim: null,
     owned: { partitions: [], memberId: '', generationId: -1 },
-    nextCorrelationId: 0,
     nextOperationId: 0,
   };
 }
@@ -166,9 +166,9 @@ export const consumerMachine = setup({
   },
   actions: {
     subscribe: step((state, _event, nowMs, out) => subscribe(state, nowMs, out)),
-    close: step((state, _event, _now, out) => close(state, out)),
+    close: step((state, _event, nowMs, out) => close(state, nowMs, out)),
     poll: step((state, _event, nowMs, out) => poll(state, nowMs, out)),
-    onReconnect: step((state, _event, nowMs, out) => continuePoll(state, nowMs, out)),
+    onApiVersionsResponse: step((state, event, nowMs, out) => onApiVersionsAnswer(state, as<ApiVersionsResponse>(event), nowMs, out)),
     onPollEnd: step((state, _event, nowMs, out) => onPollEnd(state, nowMs, out)),
     onProcessed: step((state, _event, nowMs, out) => onRecordProcessed(state, nowMs, out)),
     onHeartbeatTick: step((state, _event, nowMs, out) => onHeartbeatTick(state, nowMs, out)),
@@ -176,10 +176,10 @@ export const consumerMachine = setup({
     onMetadataTick: step((state, _event, nowMs, out) => onMetadataTick(state, nowMs, out)),
     onFindCoordinatorTick: step((state, _event, nowMs, out) => onFindCoordinatorTick(state, nowMs, out)),
     // Answers and timeouts wake an open poll(), as every response wakes Java's poll thread (continuePoll).
-    onRequestTimeout: step((state, event, nowMs, out) => continuePoll(onRequestExpired(state, (event as { correlationId: number }).correlationId, nowMs, out), nowMs, out)),
+    onDeadline: step((state, _event, nowMs, out) => onDeadline(state, nowMs, out)),
     onConnectionReset: step((state, event, nowMs, out) => onConnectionReset(state, (event as { from: string }).from, nowMs, out)),
-    onMetadataResponse: step((state, event, nowMs, out) => continuePoll(onMetadataResponse(state, as<MetadataResponse>(event), out), nowMs, out)),
-    onFindCoordinatorResponse: step((state, event, nowMs, out) => continuePoll(onFindCoordinatorResponse(state, as<FindCoordinatorResponse>(event), out), nowMs, out)),
+    onMetadataResponse: step((state, event, nowMs, out) => continuePoll(onMetadataResponse(state, as<MetadataResponse>(event), nowMs, out), nowMs, out)),
+    onFindCoordinatorResponse: step((state, event, nowMs, out) => continuePoll(onFindCoordinatorResponse(state, as<FindCoordinatorResponse>(event), nowMs, out), nowMs, out)),
     onFetchResponse: step((state, event, nowMs, out) => onFetchAnswer(state, as<FetchResponse>(event), nowMs, out)),
     onListOffsetsResponse: step((state, event, nowMs, out) => onResetOffset(state, as<ListOffsetsResponse>(event), nowMs, out)),
     onOffsetsForLeaderEpochResponse: step((state, event, nowMs, out) => onOffsetsForLeaderEpochAnswer(state, as<OffsetsForLeaderEpochResponse>(event), nowMs, out)),
@@ -211,13 +211,13 @@ export const consumerMachine = setup({
     'consumer.stop': { actions: 'close' },
     'consumer.poll': { actions: 'poll' },
     'consumer.pollEnd': { actions: 'onPollEnd' },
-    'consumer.reconnect': { actions: 'onReconnect' },
     'consumer.processed': { actions: 'onProcessed' },
     'consumer.heartbeat': { actions: 'onHeartbeatTick' },
     'consumer.pollTimeout': { actions: 'onPollTimeoutTick' },
     'consumer.metadata': { actions: 'onMetadataTick' },
     'consumer.findCoordinator': { actions: 'onFindCoordinatorTick' },
-    'consumer.requestTimeout': { actions: 'onRequestTimeout' },
+    'consumer.deadline': { actions: 'onDeadline' },
+    'apiVersions.response': { actions: 'onApiVersionsResponse' },
     'connection.reset': { actions: 'onConnectionReset' },
     'metadata.response': { actions: 'onMetadataResponse' },
     'findCoordinator.response': { actions: 'onFindCoordinatorResponse' },

@@ -16,10 +16,28 @@ import {
   type SyncGroupResponse,
 } from '../../src/protocol/groupMessages.ts';
 import { knownLeader, updatePartitionLeaders } from '../reader/partitionLeaders.ts';
-import { connectionLost, connectionWorks, isConnectable, nextConnectableMs } from '../client/reconnectBackoff.ts';
-import { collectRecords, discardPartitions, expiredFetches, failFetch, hasBufferedRecords, onFetchResponse, planFetches, type FetchTarget } from '../client/fetcher.ts';
+import { nextConnectableMs } from '../client/reconnectBackoff.ts';
+import { collectRecords, discardPartitions, failFetch, hasBufferedRecords, onFetchResponse, sendFetches as sendFetchRequests, type FetchTarget } from '../client/fetcher.ts';
 import {
-  expiredValidations,
+  answeredBy as networkAnsweredBy,
+  canSendTo,
+  closeConnection as closeNetworkConnection,
+  connectionReset,
+  forgetRequests,
+  hasRequest,
+  leastLoadedNode,
+  nextNetworkDeadlineMs,
+  onHandshakeResponse,
+  sendRequest,
+  sendThrough,
+  takeResponse,
+  timedOutNodes,
+  type FailedRequest,
+  type NetworkClient,
+  type ClientMessage,
+  type RequestTiming,
+} from '../client/networkClient.ts';
+import {
   failValidations,
   fetchablePositions,
   forgetPositions,
@@ -30,10 +48,10 @@ import {
   recordConsumedEpochs,
   validatePositionsForCurrentLeaders,
 } from '../client/positionValidation.ts';
-import type { FetchResponse, ListOffsetsResponse, MetadataResponse, OffsetsForLeaderEpochResponse } from '../../src/protocol/messages.ts';
+import type { ApiVersionsResponse, FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse, OffsetsForLeaderEpochResponse } from '../../src/protocol/messages.ts';
 import { parseTopicPartitionKey, topicPartitionKey } from '../../src/protocol/messages.ts';
-import { brokerIdOf, brokerNodeId } from '../../src/protocol/nodeIds.ts';
-import type { ConsumerEffect, ConsumerState, ConsumerTimerEvent, QueuedEffect } from './ConsumerState.ts';
+import { brokerIdOf } from '../../src/protocol/nodeIds.ts';
+import type { ConsumerEffect, ConsumerRequest, ConsumerState, ConsumerTimerEvent, InflightRequest, QueuedEffect } from './ConsumerState.ts';
 import { isRejoinNeeded, heartbeatRequest, requestRejoin, startJoin, type Membership, type MembershipEffect } from './membership.ts';
 import { onGroupError, onHeartbeatResponse, onJoinGroupResponse, onSyncGroupResponse } from './membershipResponses.ts';
 import { closeMembership, isPollTimeoutExpired, onPollTimeout, pollTimeoutDeadlineMs, recordPoll } from './leaveGroup.ts';
@@ -65,25 +83,25 @@ export function subscribe(state: ConsumerState, nowMs: number, out: Out): Consum
   out.push({ kind: 'persist', data: { subscribed: true } });
   out.push(timer('consumer.poll', 0, { type: 'consumer.poll' }), timer('consumer.heartbeat', state.config.heartbeatIntervalMs, { type: 'consumer.heartbeat' }));
   const next = { ...state, status: 'subscribed' as const, nextOperationId: id + 1, membership: recordPoll(state.membership, nowMs) };
-  return ensureCoordinator(requestMetadata(next, out), out);
+  return ensureCoordinator(requestMetadata(next, nowMs, out), nowMs, out);
 }
 
 /**
  * KafkaConsumer.close: a dynamic member revokes (committing what it processed, under auto-commit) and leaves the
  * group so its partitions move at once; a static member only stops. Nothing runs after it.
  */
-export function close(state: ConsumerState, out: Out): ConsumerState {
+export function close(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   if (state.status !== 'subscribed') return state;
   const m = state.membership;
   const result = closeMembership(m, state.config);
   let next: ConsumerState = { ...state, membership: result.state, queued: [] };
   for (const effect of result.effects) {
-    if (effect.type === 'revokePartitions') next = commitRevoked(next, effect.partitions, m, out);
+    if (effect.type === 'revokePartitions') next = commitRevoked(next, effect.partitions, m, nowMs, out);
     if (effect.type === 'revokePartitions' || effect.type === 'losePartitions') next = removePartitions(next, effect.partitions);
-    if (effect.type === 'leaveGroup' && next.coordinator !== null) next = sendGroup(next, 'leaveGroup', effect.request, m, out);
+    if (effect.type === 'leaveGroup' && next.coordinator !== null) next = sendGroup(next, 'leaveGroup', effect.request, m, nowMs, out);
   }
   next = reportOwned(next, out);
-  for (const id of ['consumer.poll', 'consumer.pollEnd', 'consumer.reconnect', 'consumer.heartbeat', 'consumer.pollTimeout', 'consumer.processed', 'consumer.metadata', 'consumer.findCoordinator']) out.push({ kind: 'cancel', id });
+  for (const id of ['consumer.poll', 'consumer.pollEnd', 'consumer.heartbeat', 'consumer.pollTimeout', 'consumer.processed', 'consumer.metadata', 'consumer.findCoordinator']) out.push({ kind: 'cancel', id });
   out.push({ kind: 'persist', data: { subscribed: false } });
   if (next.poll !== null) out.push({ kind: 'note', data: { history: 'complete', id: next.poll.operationId, type: 'ok', value: pollValue(next.membership, []) } });
   return { ...next, status: 'closed', phase: 'waiting', poll: null, pollEndTimerAtMs: null, pollTimeoutTimerAtMs: null };
@@ -122,17 +140,16 @@ export function poll(state: ConsumerState, nowMs: number, out: Out): ConsumerSta
  */
 export function continuePoll(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   if (state.status !== 'subscribed' || state.phase !== 'polling') return state;
-  let next = runQueued(state, out);
+  let next = runQueued(state, nowMs, out);
   if (next.blockingCommit !== null) return next;
-  if (next.coordinator === null) next = ensureCoordinator(next, out);
+  if (next.coordinator === null) next = ensureCoordinator(next, nowMs, out);
   else if (isRejoinNeeded(next.membership)) {
     const before = next.membership;
     const joined = startJoin(before, next.config);
-    next = carryOut({ ...next, membership: joined.state }, joined.effects, before, out, true);
+    next = carryOut({ ...next, membership: joined.state }, joined.effects, before, nowMs, out, true);
     if (next.blockingCommit !== null) return next;
   }
   if (next.status !== 'subscribed' || next.phase !== 'polling') return next;
-  next = failExpiredFetches(next, nowMs, out);
   const eager = rebalanceProtocolFor(next.config.partitionAssignmentStrategy) === 'EAGER';
   // An eager member consumes nothing during a rebalance (it revoked everything); under the
   // eager-rejoin-without-revoking weakening it goes on with what it kept.
@@ -163,13 +180,15 @@ export function onFetchAnswer(state: ConsumerState, answer: FetchResponse & { fr
   const isLeader = (key: string, node: number) => knownLeader(state.leaders, key)?.leader === node;
   const outcome = onFetchResponse(state.fetcher, answer, fetchablePositions(state.offsets.positions, state.validation), isLeader);
   if (!outcome.matched) return state;
-  let next: ConsumerState = { ...state, fetcher: outcome.fetcher };
+  const taken = takeAnswer(state, answer, nowMs, out);
+  if (taken.network === undefined) return taken.state;
+  let next: ConsumerState = { ...state, network: taken.network, fetcher: outcome.fetcher };
   for (const key of outcome.outOfRange) {
     const reset = resetOutOfRange(next.offsets, key, next.config.autoOffsetReset);
     next = { ...next, offsets: reset.state, validation: forgetPositions(next.validation, [key]) };
-    if (reset.effects.some((effect) => effect.type === 'noOffsetForPartition')) next = carryOutOne(next, { effect: { type: 'fatal', errorCode: 'OFFSET_OUT_OF_RANGE' }, memberId: next.membership.memberId, generationId: next.membership.generationId }, out);
+    if (reset.effects.some((effect) => effect.type === 'noOffsetForPartition')) next = carryOutOne(next, { effect: { type: 'fatal', errorCode: 'OFFSET_OUT_OF_RANGE' }, memberId: next.membership.memberId, generationId: next.membership.generationId }, nowMs, out);
   }
-  if (outcome.refreshMetadata) next = requestMetadata(next, out);
+  if (outcome.refreshMetadata) next = requestMetadata(next, nowMs, out);
   return continuePoll(next, nowMs, out);
 }
 
@@ -214,37 +233,21 @@ export function onRecordProcessed(state: ConsumerState, nowMs: number, out: Out)
 }
 
 // The fetcher's targets: owned partitions whose start is known and that wait neither for a reset nor for a
-// validation, at their leaders.
+// validation, at leaders the client may send to now (one backing off is fetched from once its backoff ends, when the
+// deadline timer wakes the poll).
 function sendFetches(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   const targets: FetchTarget[] = [];
   const { positions, awaitingReset } = state.offsets;
-  let backingOff = false;
   for (const key of Object.keys(positions)) {
     const leader = knownLeader(state.leaders, key);
     if (leader === undefined || awaitingReset.includes(key) || isAwaitingValidation(state.validation, key)) continue;
-    if (!isConnectable(state.reconnect, leader.leader, nowMs)) {
-      backingOff = true;
-      continue;
-    }
+    if (!canSendTo(state.network, leader.leader, nowMs)) continue;
     const { topic, partition } = parseTopicPartitionKey(key);
     targets.push({ key, topic, partition, position: positions[key] as number, leader: leader.leader, leaderEpoch: leader.leaderEpoch });
   }
-  // A leader backing off is fetched from once its backoff ends (the poll wakes then).
-  const wakeMs = backingOff ? nextConnectableMs(state.reconnect, nowMs) : null;
-  if (wakeMs !== null) out.push(timer('consumer.reconnect', wakeMs - nowMs, { type: 'consumer.reconnect' }));
-  const planned = planFetches(state.fetcher, targets, { nowMs, nextCorrelationId: state.nextCorrelationId, requestTimeoutMs: state.client.requestTimeoutMs, settings: state.client });
-  if (planned.requests.length === 0) return state;
-  for (const { node, message } of planned.requests) out.push({ kind: 'send', to: brokerNodeId(node), message });
-  return { ...state, fetcher: planned.fetcher, nextCorrelationId: planned.nextCorrelationId };
-}
-
-// `NetworkClient#handleTimedOutRequests`, which Java runs inside poll(): a fetch or a validation out past
-// request.timeout.ms failed.
-function failExpiredFetches(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
-  let next = state;
-  const nodes = new Set([...expiredFetches(state.fetcher, nowMs), ...expiredValidations(state.validation, nowMs)]);
-  for (const node of [...nodes].sort((a, b) => a - b)) next = closeConnection(next, node, nowMs, out);
-  return next;
+  const sender = sendThrough(state.network, { kind: 'fetch' }, requestTiming(state, nowMs), out);
+  const fetcher = sendFetchRequests(state.fetcher, targets, { settings: state.client, send: sender.send });
+  return fetcher === state.fetcher ? state : { ...state, fetcher, network: sender.network() };
 }
 
 // ---- Commits ----
@@ -254,20 +257,20 @@ function autoCommit(state: ConsumerState, nowMs: number, out: Out): ConsumerStat
   const offsets = offsetsToCommit(state.offsets, { commitBeforeProcessing: state.weakenings.commitBeforeProcessing });
   const next = { ...state, offsets: autoCommitDone(state.offsets, nowMs, state.config) };
   if (Object.keys(offsets).length === 0 || state.membership.state !== 'STABLE') return next;
-  return sendCommit(next, offsets, state.membership, out);
+  return sendCommit(next, offsets, state.membership, nowMs, out);
 }
 
 // Commits the processed positions of partitions being revoked, so their next owner starts after them.
-function commitRevoked(state: ConsumerState, partitions: readonly TopicPartition[], as: { memberId: string; generationId: number }, out: Out): ConsumerState {
+function commitRevoked(state: ConsumerState, partitions: readonly TopicPartition[], as: { memberId: string; generationId: number }, nowMs: number, out: Out): ConsumerState {
   if (!state.config.enableAutoCommit || as.generationId < 0) return state;
   const keys = new Set(partitions.map(([topic, partition]) => topicPartitionKey(topic, partition)));
   const all = offsetsToCommit(state.offsets, { commitBeforeProcessing: state.weakenings.commitBeforeProcessing });
   const offsets = Object.fromEntries(Object.entries(all).filter(([key]) => keys.has(key)));
   if (Object.keys(offsets).length === 0) return state;
-  return sendCommit(state, offsets, as, out);
+  return sendCommit(state, offsets, as, nowMs, out);
 }
 
-function sendCommit(state: ConsumerState, offsets: Readonly<Record<string, number>>, as: { memberId: string; generationId: number }, out: Out): ConsumerState {
+function sendCommit(state: ConsumerState, offsets: Readonly<Record<string, number>>, as: { memberId: string; generationId: number }, nowMs: number, out: Out): ConsumerState {
   if (state.coordinator === null) return state;
   const { groupInstanceId } = state.config;
   const request: OffsetCommitRequest = {
@@ -279,40 +282,43 @@ function sendCommit(state: ConsumerState, offsets: Readonly<Record<string, numbe
   const operationId = state.nextOperationId;
   out.push({ kind: 'note', data: { history: 'invoke', id: operationId, f: 'commit', value: { offsets: { ...offsets }, memberId: as.memberId, generation: as.generationId } } });
   const next = { ...state, nextOperationId: operationId + 1 };
-  return sendGroup(next, 'offsetCommit', request, as, out, { request, operationId });
+  return sendGroup(next, 'offsetCommit', request, as, nowMs, out, { request, operationId });
 }
 
 // ---- Answers from the coordinator ----
 
 /** A group answer: routed by the API of the request it answers; unknown correlation ids are stale. */
-export function onGroupAnswer(state: ConsumerState, answer: GroupResponseMessage, nowMs: number, out: Out): ConsumerState {
-  const sent = state.inflight[answer.correlationId];
-  if (sent === undefined) return state;
-  const inflight = { ...state.inflight };
-  delete inflight[answer.correlationId];
-  out.push({ kind: 'cancel', id: `consumer.request:${answer.correlationId}` });
-  const next: ConsumerState = { ...state, inflight };
+export function onGroupAnswer(state: ConsumerState, answer: GroupResponseMessage & { from: string }, nowMs: number, out: Out): ConsumerState {
+  const request = state.network.requests[answer.correlationId]?.data;
+  if (request?.kind !== 'group') return state;
+  const taken = takeAnswer(state, answer, nowMs, out);
+  if (taken.network === undefined) return taken.state;
+  return answerGroupRequest({ ...state, network: taken.network }, request.request, answer, nowMs, out);
+}
+
+// A group request's answer (or the error it failed with), routed by its API.
+function answerGroupRequest(next: ConsumerState, sent: InflightRequest, answer: GroupResponseMessage, nowMs: number, out: Out): ConsumerState {
   // After close only the commits close sent still matter: their outcome completes the history's operation.
   if (next.status !== 'subscribed') return answer.type === 'offsetCommit.response' ? recordCommitOutcome(next, answer.body, sent, out).state : next;
   const m = next.membership;
   switch (answer.type) {
     case 'joinGroup.response': {
       if (answer.correlationId !== next.joinCorrelationId) return next;
-      return onJoinAnswer({ ...next, joinCorrelationId: null }, answer.body, out);
+      return onJoinAnswer({ ...next, joinCorrelationId: null }, answer.body, nowMs, out);
     }
     case 'syncGroup.response': {
       if (answer.correlationId !== next.syncCorrelationId) return next;
-      return onSyncAnswer({ ...next, syncCorrelationId: null, lastHeartbeatOkMs: nowMs }, answer.body, out);
+      return onSyncAnswer({ ...next, syncCorrelationId: null, lastHeartbeatOkMs: nowMs }, answer.body, nowMs, out);
     }
     case 'heartbeat.response': {
       const result = onHeartbeatResponse(m, answer.body, sent);
       const alive = answer.body.errorCode === 'NONE' || answer.body.errorCode === 'REBALANCE_IN_PROGRESS' ? { lastHeartbeatOkMs: nowMs } : {};
-      return carryOut({ ...next, ...alive, membership: result.state }, result.effects, m, out, false);
+      return carryOut({ ...next, ...alive, membership: result.state }, result.effects, m, nowMs, out, false);
     }
     case 'offsetCommit.response':
       return onCommitAnswer(next, answer.body, sent, nowMs, out);
     case 'offsetFetch.response': {
-      if (answer.body.errorCode !== 'NONE') return refetchOffsets(next, answer.body.errorCode, out);
+      if (answer.body.errorCode !== 'NONE') return refetchOffsets(next, answer.body.errorCode, nowMs, out);
       const result = applyOffsetFetch(next.offsets, answer.body, next.config.autoOffsetReset);
       let after: ConsumerState = { ...next, offsets: result.state };
       for (const effect of result.effects) {
@@ -326,7 +332,7 @@ export function onGroupAnswer(state: ConsumerState, answer: GroupResponseMessage
   }
 }
 
-function onJoinAnswer(state: ConsumerState, body: JoinGroupResponse, out: Out): ConsumerState {
+function onJoinAnswer(state: ConsumerState, body: JoinGroupResponse, nowMs: number, out: Out): ConsumerState {
   const m = state.membership;
   const partitionsPerTopic = Object.fromEntries(m.topics.filter((t) => state.partitionCounts[t] !== undefined).map((t) => [t, state.partitionCounts[t] as number]));
   let result = onJoinGroupResponse(m, body, { config: state.config, partitionsPerTopic });
@@ -341,16 +347,16 @@ function onJoinAnswer(state: ConsumerState, body: JoinGroupResponse, out: Out): 
   const leads = body.errorCode === 'NONE' && body.leaderId === body.memberId && !body.skipAssignment;
   const next = leads ? { ...state, assignedCounts: partitionsPerTopic } : state;
   if (body.errorCode === 'COORDINATOR_LOAD_IN_PROGRESS') out.push(timer('consumer.poll', state.client.retryBackoffMs, { type: 'consumer.poll' }));
-  return carryOut({ ...next, membership: result.state }, result.effects, m, out, false);
+  return carryOut({ ...next, membership: result.state }, result.effects, m, nowMs, out, false);
 }
 
-function onSyncAnswer(state: ConsumerState, body: SyncGroupResponse, out: Out): ConsumerState {
+function onSyncAnswer(state: ConsumerState, body: SyncGroupResponse, nowMs: number, out: Out): ConsumerState {
   const m = state.membership;
   const result = onSyncGroupResponse(m, body, state.config);
-  return carryOut({ ...state, membership: result.state }, result.effects, m, out, false);
+  return carryOut({ ...state, membership: result.state }, result.effects, m, nowMs, out, false);
 }
 
-function onCommitAnswer(state: ConsumerState, body: { partitions: readonly { topic: string; partition: number; errorCode: string }[] }, sent: { memberId: string; generationId: number; commit?: { request: OffsetCommitRequest; operationId: number } }, _nowMs: number, out: Out): ConsumerState {
+function onCommitAnswer(state: ConsumerState, body: { partitions: readonly { topic: string; partition: number; errorCode: string }[] }, sent: { memberId: string; generationId: number; commit?: { request: OffsetCommitRequest; operationId: number } }, nowMs: number, out: Out): ConsumerState {
   const commit = sent.commit;
   if (commit === undefined) return state;
   const { state: recorded, outcome } = recordCommitOutcome(state, body, sent, out);
@@ -358,9 +364,9 @@ function onCommitAnswer(state: ConsumerState, body: { partitions: readonly { top
   if (outcome.groupError !== null) {
     const m = next.membership;
     const result = onGroupError(m, outcome.groupError, sent, 'OffsetCommit');
-    next = carryOut({ ...next, membership: result.state }, result.effects, m, out, false);
+    next = carryOut({ ...next, membership: result.state }, result.effects, m, nowMs, out, false);
   }
-  return unblock(next, commit.operationId, out);
+  return unblock(next, commit.operationId, nowMs, out);
 }
 
 // The commit's answer goes into the offsets and completes its history operation.
@@ -379,82 +385,106 @@ function recordCommitOutcome(
 }
 
 // A revocation's commit is answered (or given up on): the effects held behind it run now, inside the poll.
-function unblock(state: ConsumerState, operationId: number, out: Out): ConsumerState {
+function unblock(state: ConsumerState, operationId: number, nowMs: number, out: Out): ConsumerState {
   if (state.blockingCommit !== operationId) return state;
-  const next = runQueued({ ...state, blockingCommit: null }, out);
+  const next = runQueued({ ...state, blockingCommit: null }, nowMs, out);
   if (next.blockingCommit === null && next.phase === 'waiting' && next.status === 'subscribed') out.push(timer('consumer.poll', 0, { type: 'consumer.poll' }));
   return next;
 }
 
 /**
- * A group request got no answer within request.timeout.ms: `NetworkClient#handleTimedOutRequests` closes the
- * connection, so every request on it fails, and the coordinator is looked up again.
+ * The request-deadline timer: a request past request.timeout.ms (a JoinGroup: the rebalance timeout and 5 s; a
+ * handshake: the connection setup timeout) closes its connection (`NetworkClient#handleTimedOutRequests`), so every
+ * request on it fails; or a reconnect backoff ended, and what waited for it may go now.
  */
-export function onRequestExpired(state: ConsumerState, correlationId: number, nowMs: number, out: Out): ConsumerState {
-  const sent = state.inflight[correlationId];
-  if (sent === undefined) return state;
-  return closeConnection(state, sent.node, nowMs, out);
+export function onDeadline(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
+  let next: ConsumerState = { ...state, deadlineTimerAtMs: null };
+  for (const node of timedOutNodes(next.network, nowMs)) next = closeConnection(next, node, nowMs, out);
+  return continuePoll(next, nowMs, out);
 }
 
-// The client closes its connection to a broker (a request on it timed out): the broker forgets what the client had
-// waiting there, and the client fails what was in flight on it, as after a reset.
+/** Sets the request-deadline timer for the earliest deadline or end of a reconnect backoff, unless one no later is set. */
+export function armDeadline(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
+  const earliest = nextNetworkDeadlineMs(state.network, nowMs);
+  if (earliest === null || (state.deadlineTimerAtMs !== null && state.deadlineTimerAtMs <= earliest)) return state;
+  out.push(timer('consumer.deadline', earliest - nowMs, { type: 'consumer.deadline' }));
+  return { ...state, deadlineTimerAtMs: earliest };
+}
+
+/** An apiVersions.response: the connection is ready and what waited for it goes out (refused: it fails). */
+export function onApiVersionsAnswer(state: ConsumerState, response: ApiVersionsResponse & { from: string }, nowMs: number, out: Out): ConsumerState {
+  const answered = onHandshakeResponse(state.network, response, nowMs, out);
+  if (answered === undefined) return state;
+  if (answered.failed.length === 0) return { ...state, network: answered.nc };
+  return failRequests({ ...state, network: answered.nc }, brokerIdOf(response.from) as number, answered.failed, nowMs, out);
+}
+
+// The client closes its connection to a broker (a request on it timed out, or an answer skipped an older one): the
+// broker forgets what the client had waiting there, and the client fails what was in flight on it, as after a reset.
 function closeConnection(state: ConsumerState, node: number, nowMs: number, out: Out): ConsumerState {
-  out.push({ kind: 'disconnect', to: brokerNodeId(node) });
-  return onConnectionReset(state, brokerNodeId(node), nowMs, out);
+  const closed = closeNetworkConnection(state.network, node, nowMs, out);
+  return failRequests({ ...state, network: closed.nc }, node, closed.failed, nowMs, out);
 }
 
-// A group request failed without an answer: it is answered as COORDINATOR_NOT_AVAILABLE would be.
-function failGroupRequest(state: ConsumerState, correlationId: number, nowMs: number, out: Out): ConsumerState {
-  const sent = state.inflight[correlationId];
-  if (sent === undefined) return state;
-  const partitions = sent.commit?.request.offsets ?? [];
-  const answer = groupErrorAnswer(sent.api, correlationId, 'COORDINATOR_NOT_AVAILABLE', { memberId: sent.memberId, partitions });
-  return onGroupAnswer(state, answer, nowMs, out);
+// Takes an answer off the network client's books: `network` is the client without it, or undefined when the answer
+// is to be dropped (it matches nothing in flight), or when it skipped an older request on its channel, which is then
+// closed (`state` says what that changed).
+function takeAnswer(state: ConsumerState, response: { correlationId: number; from: string }, nowMs: number, out: Out): { state: ConsumerState; network?: NetworkClient<ConsumerRequest> } {
+  const taken = takeResponse(state.network, response);
+  if (taken === undefined) return { state };
+  if (taken.outOfOrder) return { state: continuePoll(closeConnection(state, taken.request.node, nowMs, out), nowMs, out) };
+  return { state, network: taken.nc };
 }
 
 /**
  * The network reset the connection to a broker (a message on it was lost, or the broker's process died). A
  * FindCoordinator or Metadata request to it fails and is tried again after retry.backoff.ms; group requests to the
  * coordinator fail at once, oldest first, as `NetworkClient` fails every request to a disconnected node. The poll's
- * fetches to it give nothing this time, and fresh metadata is asked for (`handleServerDisconnect`).
+ * fetches to it give nothing this time, and fresh metadata is asked for (`handleServerDisconnect`). NetworkClient
+ * keeps off the broker for reconnect.backoff.ms, whether or not anything was in flight to it.
  */
 export function onConnectionReset(state: ConsumerState, from: string, nowMs: number, out: Out): ConsumerState {
-  const next = failRequestsOnReset(state, from, nowMs, out);
   const node = brokerIdOf(from);
-  if (node === undefined) return next;
-  // NetworkClient keeps off the broker for reconnect.backoff.ms, whether or not anything was in flight to it.
-  const reconnect = connectionLost(next.reconnect, node, nowMs);
-  const fetcher = failFetch(next.fetcher, node);
-  const validation = failValidations(next.validation, node, nowMs, next.client.retryBackoffMs);
-  const resets = Object.fromEntries(Object.entries(next.resets).filter(([, reset]) => reset.node !== node));
-  if (fetcher === next.fetcher && validation === next.validation && Object.keys(resets).length === Object.keys(next.resets).length) return { ...next, reconnect };
-  return continuePoll(requestMetadata({ ...next, fetcher, validation, resets, reconnect }, out), nowMs, out);
+  if (node === undefined) return state;
+  const reset = connectionReset(state.network, node, nowMs);
+  return failRequests({ ...state, network: reset.nc }, node, reset.failed, nowMs, out);
 }
 
 /** A broker answered: its connection works, and the next failure backs off from the start. */
 export function answeredBy(state: ConsumerState, from: string): ConsumerState {
-  const node = brokerIdOf(from);
-  if (node === undefined) return state;
-  const reconnect = connectionWorks(state.reconnect, node);
-  return reconnect === state.reconnect ? state : { ...state, reconnect };
+  const network = networkAnsweredBy(state.network, brokerIdOf(from));
+  return network === state.network ? state : { ...state, network };
 }
 
-function failRequestsOnReset(state: ConsumerState, from: string, nowMs: number, out: Out): ConsumerState {
-  const node = brokerIdOf(from);
+// What was in flight to a broker whose connection is gone fails, in the order it was made; then, if the poll's
+// requests were among them, fresh metadata is asked for and the poll goes on.
+function failRequests(state: ConsumerState, node: number, failed: readonly FailedRequest<ConsumerRequest>[], nowMs: number, out: Out): ConsumerState {
   let next = state;
-  if (next.findInFlight !== null && next.findTo === node) {
-    out.push(timer('consumer.findCoordinator', next.client.retryBackoffMs, { type: 'consumer.findCoordinator' }));
-    next = { ...next, findInFlight: null, findTo: null };
+  for (const { correlationId, request } of failed) {
+    const { data } = request;
+    if (data?.kind === 'findCoordinator' && next.findInFlight === correlationId) {
+      out.push(timer('consumer.findCoordinator', next.client.retryBackoffMs, { type: 'consumer.findCoordinator' }));
+      next = { ...next, findInFlight: null, nodeRotation: next.nodeRotation + 1 };
+    } else if (data?.kind === 'metadata' && next.metadataInFlight === correlationId) {
+      // The metadata timer asks the next broker, and no longer waits for the lost answer.
+      out.push(timer('consumer.metadata', next.client.retryBackoffMs, { type: 'consumer.metadata' }));
+      next = { ...next, metadataInFlight: null, nodeRotation: next.nodeRotation + 1 };
+    } else if (data?.kind === 'group') {
+      next = failGroupRequest(next, correlationId, data.request, nowMs, out);
+    }
   }
-  if (next.metadataInFlight !== null && next.metadataTo === node) {
-    // The metadata timer asks the next broker, and no longer waits for the lost answer.
-    out.push(timer('consumer.metadata', next.client.retryBackoffMs, { type: 'consumer.metadata' }));
-    next = { ...next, metadataInFlight: null, metadataTo: null };
-  }
-  for (const [id, request] of Object.entries(state.inflight).sort(([a], [b]) => Number(a) - Number(b))) {
-    if (request.node === node) next = failGroupRequest(next, Number(id), nowMs, out);
-  }
-  return next;
+  const fetcher = failFetch(next.fetcher, node);
+  const validation = failValidations(next.validation, node, nowMs, next.client.retryBackoffMs);
+  const resets = Object.fromEntries(Object.entries(next.resets).filter(([, reset]) => reset.node !== node));
+  if (fetcher === next.fetcher && validation === next.validation && Object.keys(resets).length === Object.keys(next.resets).length) return next;
+  return continuePoll(requestMetadata({ ...next, fetcher, validation, resets }, nowMs, out), nowMs, out);
+}
+
+// A group request failed without an answer: it is answered as COORDINATOR_NOT_AVAILABLE would be.
+function failGroupRequest(state: ConsumerState, correlationId: number, sent: InflightRequest, nowMs: number, out: Out): ConsumerState {
+  const partitions = sent.commit?.request.offsets ?? [];
+  const answer = groupErrorAnswer(sent.api, correlationId, 'COORDINATOR_NOT_AVAILABLE', { memberId: sent.memberId, partitions });
+  return answerGroupRequest(state, sent, answer, nowMs, out);
 }
 
 // ---- Membership effects ----
@@ -464,7 +494,7 @@ function failRequestsOnReset(state: ConsumerState, from: string, nowMs: number, 
  * run only inside a poll, as Java runs them in the poll thread: outside one, the callback and everything after it
  * wait for the next poll. A revocation under auto-commit commits first, and what follows waits for the commit.
  */
-function carryOut(state: ConsumerState, effects: readonly MembershipEffect[], decidedIn: Membership, out: Out, inPoll: boolean): ConsumerState {
+function carryOut(state: ConsumerState, effects: readonly MembershipEffect[], decidedIn: Membership, nowMs: number, out: Out, inPoll: boolean): ConsumerState {
   let next = state;
   const as = { memberId: next.membership.memberId, generationId: next.membership.generationId };
   for (let i = 0; i < effects.length; i++) {
@@ -483,7 +513,7 @@ function carryOut(state: ConsumerState, effects: readonly MembershipEffect[], de
       const queued = rest.map((e): QueuedEffect => ({ effect: e, memberId: e.type === 'revokePartitions' ? decidedIn.memberId : as.memberId, generationId: e.type === 'revokePartitions' ? decidedIn.generationId : as.generationId }));
       return { ...next, membership, queued: [...next.queued, ...queued] };
     }
-    next = carryOutOne(next, { effect, memberId: effect.type === 'revokePartitions' ? decidedIn.memberId : as.memberId, generationId: effect.type === 'revokePartitions' ? decidedIn.generationId : as.generationId }, out);
+    next = carryOutOne(next, { effect, memberId: effect.type === 'revokePartitions' ? decidedIn.memberId : as.memberId, generationId: effect.type === 'revokePartitions' ? decidedIn.generationId : as.generationId }, nowMs, out);
     if (next.blockingCommit !== null && i + 1 < effects.length) {
       const rest = effects.slice(i + 1).map((e): QueuedEffect => ({ effect: e, ...as }));
       return { ...next, queued: [...next.queued, ...rest] };
@@ -492,36 +522,36 @@ function carryOut(state: ConsumerState, effects: readonly MembershipEffect[], de
   return next;
 }
 
-function runQueued(state: ConsumerState, out: Out): ConsumerState {
+function runQueued(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   let next: ConsumerState = { ...state, queued: [] };
   const queued = state.queued;
   for (let i = 0; i < queued.length; i++) {
-    next = carryOutOne(next, queued[i] as QueuedEffect, out);
+    next = carryOutOne(next, queued[i] as QueuedEffect, nowMs, out);
     if (next.blockingCommit !== null) return { ...next, queued: [...queued.slice(i + 1), ...next.queued] };
   }
   return next;
 }
 
-function carryOutOne(state: ConsumerState, queued: QueuedEffect, out: Out): ConsumerState {
+function carryOutOne(state: ConsumerState, queued: QueuedEffect, nowMs: number, out: Out): ConsumerState {
   const { effect } = queued;
   switch (effect.type) {
     case 'joinGroup': {
-      if (state.coordinator === null) return ensureCoordinator({ ...state, membership: { ...requestRejoin(state.membership, 'coordinator unknown'), state: 'UNJOINED' } }, out);
+      if (state.coordinator === null) return ensureCoordinator({ ...state, membership: { ...requestRejoin(state.membership, 'coordinator unknown'), state: 'UNJOINED' } }, nowMs, out);
       const request = state.staleClaim === null ? effect.request : withStaleClaim(effect.request, state.staleClaim);
-      const next = sendGroup(state, 'joinGroup', request, queued, out);
-      return { ...next, joinCorrelationId: next.nextCorrelationId - 1 };
+      const next = sendGroup(state, 'joinGroup', request, queued, nowMs, out);
+      return { ...next, joinCorrelationId: next.network.nextCorrelationId - 1 };
     }
     case 'syncGroup': {
       if (state.coordinator === null) return state;
-      const next = sendGroup(state, 'syncGroup', effect.request, queued, out);
-      return { ...next, syncCorrelationId: next.nextCorrelationId - 1 };
+      const next = sendGroup(state, 'syncGroup', effect.request, queued, nowMs, out);
+      return { ...next, syncCorrelationId: next.network.nextCorrelationId - 1 };
     }
     case 'heartbeat':
-      return state.coordinator === null ? state : sendGroup(state, 'heartbeat', effect.request, queued, out);
+      return state.coordinator === null ? state : sendGroup(state, 'heartbeat', effect.request, queued, nowMs, out);
     case 'leaveGroup':
-      return state.coordinator === null ? state : sendGroup(state, 'leaveGroup', effect.request, queued, out);
+      return state.coordinator === null ? state : sendGroup(state, 'leaveGroup', effect.request, queued, nowMs, out);
     case 'findCoordinator':
-      return ensureCoordinator({ ...state, coordinator: null }, out);
+      return ensureCoordinator({ ...state, coordinator: null }, nowMs, out);
     case 'fatal': {
       // KafkaConsumer throws from poll(); the application closes it and its partitions are lost to it.
       const owned = state.owned.partitions.map((key): TopicPartition => {
@@ -535,7 +565,7 @@ function carryOutOne(state: ConsumerState, queued: QueuedEffect, out: Out): Cons
     }
     case 'revokePartitions': {
       const before = state.nextOperationId;
-      let next = commitRevoked(state, effect.partitions, queued, out);
+      let next = commitRevoked(state, effect.partitions, queued, nowMs, out);
       next = reportOwned(removePartitions(next, effect.partitions), out);
       return next.nextOperationId !== before ? { ...next, blockingCommit: before } : next;
     }
@@ -550,7 +580,7 @@ function carryOutOne(state: ConsumerState, queued: QueuedEffect, out: Out): Cons
       const validation = forgetPositions(state.validation, effect.partitions.map(([t, p]) => topicPartitionKey(t, p)));
       let next: ConsumerState = { ...state, staleClaim: null, offsets: assigned.state, validation, owned: { ...state.owned, memberId: queued.memberId, generationId: queued.generationId } };
       next = { ...next, owned: { ...next.owned, partitions: [...next.owned.partitions, ...effect.partitions.map(([t, p]) => topicPartitionKey(t, p))] } };
-      for (const e of assigned.effects) if (e.type === 'offsetFetch' && next.coordinator !== null) next = sendGroup(next, 'offsetFetch', e.request, queued, out);
+      for (const e of assigned.effects) if (e.type === 'offsetFetch' && next.coordinator !== null) next = sendGroup(next, 'offsetFetch', e.request, queued, nowMs, out);
       return reportOwned(next, out);
     }
   }
@@ -576,13 +606,13 @@ function reportOwned(state: ConsumerState, out: Out): ConsumerState {
 }
 
 // The OffsetFetch failed (coordinator moved or loading): ask again once the coordinator is known.
-function refetchOffsets(state: ConsumerState, errorCode: string, out: Out): ConsumerState {
+function refetchOffsets(state: ConsumerState, errorCode: string, nowMs: number, out: Out): ConsumerState {
   const partitions = state.offsets.awaitingOffsetFetch.map(parseTopicPartitionKey);
   let next = state;
-  if (errorCode === 'NOT_COORDINATOR' || errorCode === 'COORDINATOR_NOT_AVAILABLE') next = ensureCoordinator({ ...next, coordinator: null }, out);
+  if (errorCode === 'NOT_COORDINATOR' || errorCode === 'COORDINATOR_NOT_AVAILABLE') next = ensureCoordinator({ ...next, coordinator: null }, nowMs, out);
   if (partitions.length === 0 || next.coordinator === null) return next;
   const as = { memberId: next.membership.memberId, generationId: next.membership.generationId };
-  return sendGroup(next, 'offsetFetch', { partitions }, as, out);
+  return sendGroup(next, 'offsetFetch', { partitions }, as, nowMs, out);
 }
 
 // ---- Heartbeats and the poll timeout (the heartbeat thread) ----
@@ -597,14 +627,14 @@ export function onHeartbeatTick(state: ConsumerState, nowMs: number, out: Out): 
   out.push(timer('consumer.heartbeat', state.config.heartbeatIntervalMs, { type: 'consumer.heartbeat' }));
   const inGeneration = state.membership.state === 'COMPLETING_REBALANCE' || state.membership.state === 'STABLE';
   if (inGeneration && state.coordinator !== null && nowMs - state.lastHeartbeatOkMs > state.config.sessionTimeoutMs) {
-    const inflight = Object.fromEntries(Object.entries(state.inflight).filter(([, request]) => request.api !== 'heartbeat'));
-    return ensureCoordinator({ ...state, coordinator: null, inflight, lastHeartbeatOkMs: nowMs }, out);
+    const network = forgetRequests(state.network, isHeartbeat);
+    return ensureCoordinator({ ...state, coordinator: null, network, lastHeartbeatOkMs: nowMs }, nowMs, out);
   }
   const effect = heartbeatRequest(state.membership, state.config);
-  const busy = Object.values(state.inflight).some((r) => r.api === 'heartbeat');
+  const busy = hasRequest(state.network, isHeartbeat);
   if (effect === null || busy || state.coordinator === null) return state;
   const as = { memberId: state.membership.memberId, generationId: state.membership.generationId };
-  return carryOutOne(state, { effect, ...as }, out);
+  return carryOutOne(state, { effect, ...as }, nowMs, out);
 }
 
 /** max.poll.interval.ms passed without a poll (KIP-62): the member leaves the group; its next poll rejoins. */
@@ -620,35 +650,38 @@ export function onPollTimeoutTick(ticked: ConsumerState, nowMs: number, out: Out
   }
   const m = state.membership;
   const result = onPollTimeout(m, state.config);
-  return carryOut({ ...state, membership: result.state }, result.effects, m, out, false);
+  return carryOut({ ...state, membership: result.state }, result.effects, m, nowMs, out, false);
 }
 
 // ---- Metadata and the coordinator ----
 
-/** Asks a known broker for the subscribed topics' metadata (one request at a time). */
-export function requestMetadata(state: ConsumerState, out: Out): ConsumerState {
+/**
+ * Asks the least loaded broker for the subscribed topics' metadata (one request at a time); while every broker backs
+ * off, the metadata timer waits for the first backoff to end.
+ */
+export function requestMetadata(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   if (state.metadataInFlight !== null) return state;
-  const [broker, attempt] = nextBroker(state, state.metadataAttempts);
-  const correlationId = state.nextCorrelationId;
-  out.push({ kind: 'send', to: brokerNodeId(broker), message: { type: 'metadata.request', correlationId, topics: [...state.membership.topics] } });
-  out.push(timer('consumer.metadata', state.client.requestTimeoutMs, { type: 'consumer.metadata' }));
-  return { ...state, metadataInFlight: correlationId, metadataTo: broker, metadataAttempts: attempt + 1, nextCorrelationId: correlationId + 1 };
+  const broker = leastLoadedBroker(state, nowMs, out, 'consumer.metadata');
+  if (broker === undefined) return state;
+  const topics = [...state.membership.topics];
+  const [correlationId, network] = sendRequest(state.network, broker, (id) => ({ type: 'metadata.request', correlationId: id, topics }), { kind: 'metadata' }, requestTiming(state, nowMs), out);
+  return { ...state, network, metadataInFlight: correlationId };
 }
 
-// The known brokers in turn from `attempt`, skipping those whose connection broke and that have not answered since
-// while another is there to ask (NetworkClient#leastLoadedNode prefers nodes it is connected to).
-function nextBroker(state: ConsumerState, attempt: number): [number, number] {
-  const brokers = state.knownBrokers;
-  let next = attempt;
-  for (let i = 0; i < brokers.length && state.reconnect[brokers[next % brokers.length] as number] !== undefined; i++) next++;
-  return [brokers[next % brokers.length] as number, next];
+// `NetworkClient#leastLoadedNode` over the known brokers; undefined (and the timer `retry` set for when the first
+// backoff ends) while every one of them backs off.
+function leastLoadedBroker(state: ConsumerState, nowMs: number, out: Out, retry: 'consumer.metadata' | 'consumer.findCoordinator'): number | undefined {
+  const broker = leastLoadedNode(state.network, state.knownBrokers, state.nodeRotation, nowMs);
+  if (broker === undefined) out.push(timer(retry, (nextConnectableMs(state.network.reconnect, nowMs) as number) - nowMs, { type: retry }));
+  return broker;
 }
 
-/** The metadata timer: a request that got no answer is dropped and another goes out. */
+/**
+ * The metadata timer: the next request is due (metadata.max.age.ms, or retry.backoff.ms after a failure). One still
+ * in flight is left to its deadline.
+ */
 export function onMetadataTick(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
-  // A request still in flight got no answer within request.timeout.ms: its connection is closed.
-  const expired = state.metadataInFlight !== null && state.metadataTo !== null ? closeConnection(state, state.metadataTo, nowMs, out) : state;
-  return requestMetadata({ ...expired, metadataInFlight: null }, out);
+  return requestMetadata(state, nowMs, out);
 }
 
 /**
@@ -657,8 +690,11 @@ export function onMetadataTick(state: ConsumerState, nowMs: number, out: Out): C
  * assigned with rejoins (Java's metadata snapshot), so added partitions get assigned. Partitions without a leader
  * make it ask again after retry.backoff.ms.
  */
-export function onMetadataResponse(state: ConsumerState, response: MetadataResponse, out: Out): ConsumerState {
+export function onMetadataResponse(state: ConsumerState, response: MetadataResponse & { from: string }, nowMs: number, out: Out): ConsumerState {
   if (response.correlationId !== state.metadataInFlight) return state;
+  const taken = takeAnswer(state, response, nowMs, out);
+  if (taken.network === undefined) return taken.state;
+  state = { ...state, network: taken.network };
   const leaders = updatePartitionLeaders(state.leaders, response.partitions);
   const counts: Record<string, number> = {};
   for (const p of response.partitions) counts[p.topic] = Math.max(counts[p.topic] ?? 0, p.partition + 1);
@@ -685,35 +721,40 @@ export function onMetadataResponse(state: ConsumerState, response: MetadataRespo
 }
 
 /** Looks the coordinator up unless it is known or a lookup is in flight. */
-export function ensureCoordinator(state: ConsumerState, out: Out): ConsumerState {
+export function ensureCoordinator(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   if (state.coordinator !== null || state.findInFlight !== null || state.status !== 'subscribed') return state;
-  const [broker, attempt] = nextBroker(state, state.findAttempts);
-  const correlationId = state.nextCorrelationId;
-  out.push({ kind: 'send', to: brokerNodeId(broker), message: { type: 'findCoordinator.request', correlationId, groupId: state.groupId } });
-  out.push(timer('consumer.findCoordinator', state.client.requestTimeoutMs, { type: 'consumer.findCoordinator' }));
-  return { ...state, findInFlight: correlationId, findTo: broker, findAttempts: attempt + 1, nextCorrelationId: correlationId + 1 };
+  const broker = leastLoadedBroker(state, nowMs, out, 'consumer.findCoordinator');
+  if (broker === undefined) return state;
+  const message = (correlationId: number): ClientMessage => ({ type: 'findCoordinator.request', correlationId, groupId: state.groupId });
+  const [correlationId, network] = sendRequest(state.network, broker, message, { kind: 'findCoordinator' }, requestTiming(state, nowMs), out);
+  return { ...state, network, findInFlight: correlationId };
 }
 
 /** FindCoordinator answered: the coordinator is known, or the lookup is tried again after retry.backoff.ms. */
-export function onFindCoordinatorResponse(state: ConsumerState, response: FindCoordinatorResponse, out: Out): ConsumerState {
+export function onFindCoordinatorResponse(state: ConsumerState, response: FindCoordinatorResponse & { from: string }, nowMs: number, out: Out): ConsumerState {
   if (response.correlationId !== state.findInFlight) return state;
+  const taken = takeAnswer(state, response, nowMs, out);
+  if (taken.network === undefined) return taken.state;
+  const next: ConsumerState = { ...state, network: taken.network, findInFlight: null };
   if (response.errorCode !== undefined || response.nodeId < 0) {
     out.push(timer('consumer.findCoordinator', state.client.retryBackoffMs, { type: 'consumer.findCoordinator' }));
-    return { ...state, findInFlight: null };
+    return next;
   }
   out.push({ kind: 'cancel', id: 'consumer.findCoordinator' });
-  return refetchOffsets({ ...state, coordinator: response.nodeId, findInFlight: null }, 'NONE', out);
+  return refetchOffsets({ ...next, coordinator: response.nodeId }, 'NONE', nowMs, out);
 }
 
-/** The lookup timer: try again (another broker). */
+/** The lookup timer: try again (a lookup still in flight is left to its deadline). */
 export function onFindCoordinatorTick(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
-  const expired = state.findInFlight !== null && state.findTo !== null ? closeConnection(state, state.findTo, nowMs, out) : state;
-  return ensureCoordinator({ ...expired, findInFlight: null }, out);
+  return ensureCoordinator(state, nowMs, out);
 }
 
 // OffsetsForLeaderEpoch to the leaders of the positions awaiting validation (positionValidation.ts).
 function sendValidations(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
-  return sendPositionValidations(state, state.offsets.positions, { nowMs, requestTimeoutMs: state.client.requestTimeoutMs }, out);
+  const sender = sendThrough(state.network, { kind: 'offsetsForLeaderEpoch' }, requestTiming(state, nowMs), out);
+  const canSend = (node: number) => canSendTo(state.network, node, nowMs);
+  const validation = sendPositionValidations(state.validation, state.offsets.positions, { nowMs, requestTimeoutMs: state.client.requestTimeoutMs, canSendTo: canSend, send: sender.send });
+  return validation === state.validation ? state : { ...state, validation, network: sender.network() };
 }
 
 /**
@@ -728,7 +769,9 @@ export function onOffsetsForLeaderEpochAnswer(state: ConsumerState, answer: Offs
   const hasResetPolicy = state.config.autoOffsetReset !== 'none';
   const outcome = onOffsetsForLeaderEpochResponse(state.validation, answer, state.offsets.positions, { nowMs, retryBackoffMs: state.client.retryBackoffMs, hasResetPolicy });
   if (!outcome.matched) return state;
-  let next: ConsumerState = { ...state, validation: outcome.validation };
+  const taken = takeAnswer(state, answer, nowMs, out);
+  if (taken.network === undefined) return taken.state;
+  let next: ConsumerState = { ...state, network: taken.network, validation: outcome.validation };
   for (const seek of outcome.seeks) {
     out.push(logTruncationNote(seek, 'seek'));
     next = { ...next, offsets: seekToDivergentOffset(next.offsets, seek.key, seek.divergentOffset), fetcher: discardPartitions(next.fetcher, [seek.key]) };
@@ -741,9 +784,9 @@ export function onOffsetsForLeaderEpochAnswer(state: ConsumerState, answer: Offs
   if (outcome.truncations.length > 0) {
     for (const truncation of outcome.truncations) out.push(logTruncationNote(truncation, 'fatal'));
     const { memberId, generationId } = next.membership;
-    return carryOutOne(next, { effect: { type: 'fatal', errorCode: 'OFFSET_OUT_OF_RANGE' }, memberId, generationId }, out);
+    return carryOutOne(next, { effect: { type: 'fatal', errorCode: 'OFFSET_OUT_OF_RANGE' }, memberId, generationId }, nowMs, out);
   }
-  if (outcome.refreshMetadata) next = requestMetadata(next, out);
+  if (outcome.refreshMetadata) next = requestMetadata(next, nowMs, out);
   return continuePoll(next, nowMs, out);
 }
 
@@ -755,11 +798,11 @@ function sendResets(state: ConsumerState, nowMs: number, out: Out): ConsumerStat
   for (const key of state.offsets.awaitingReset) {
     if (Object.values(next.resets).some((reset) => reset.key === key)) continue;
     const leader = knownLeader(next.leaders, key);
-    if (leader === undefined || !isConnectable(next.reconnect, leader.leader, nowMs)) continue;
+    if (leader === undefined || !canSendTo(next.network, leader.leader, nowMs)) continue;
     const { topic, partition } = parseTopicPartitionKey(key);
-    const correlationId = next.nextCorrelationId;
-    out.push({ kind: 'send', to: brokerNodeId(leader.leader), message: { type: 'listOffsets.request', correlationId, topic, partition, timestamp, currentLeaderEpoch: leader.leaderEpoch } });
-    next = { ...next, nextCorrelationId: correlationId + 1, resets: { ...next.resets, [correlationId]: { key, node: leader.leader } } };
+    const message = (correlationId: number): KafkaMessage => ({ type: 'listOffsets.request', correlationId, topic, partition, timestamp, currentLeaderEpoch: leader.leaderEpoch });
+    const [correlationId, network] = sendRequest(next.network, leader.leader, message, { kind: 'listOffsets' }, requestTiming(next, nowMs), out);
+    next = { ...next, network, resets: { ...next.resets, [correlationId]: { key, node: leader.leader } } };
   }
   return next;
 }
@@ -772,10 +815,12 @@ function sendResets(state: ConsumerState, nowMs: number, out: Out): ConsumerStat
 export function onResetOffset(state: ConsumerState, response: ListOffsetsResponse & { from: string }, nowMs: number, out: Out): ConsumerState {
   const reset = state.resets[response.correlationId];
   if (reset === undefined || brokerIdOf(response.from) !== reset.node) return state;
+  const taken = takeAnswer(state, response, nowMs, out);
+  if (taken.network === undefined) return taken.state;
   const resets = { ...state.resets };
   delete resets[response.correlationId];
-  let next: ConsumerState = { ...state, resets };
-  if (response.errorCode !== undefined || response.offset < 0) return continuePoll(requestMetadata(next, out), nowMs, out);
+  let next: ConsumerState = { ...state, network: taken.network, resets };
+  if (response.errorCode !== undefined || response.offset < 0) return continuePoll(requestMetadata(next, nowMs, out), nowMs, out);
   const offsets = applyLatestOffset(next.offsets, reset.key, response.offset);
   if (offsets !== next.offsets) {
     const skippedFrom = next.offsets.processed[reset.key] ?? 0;
@@ -794,18 +839,24 @@ function sendGroup<B>(
   api: GroupApi,
   body: B,
   as: { memberId: string; generationId: number },
+  nowMs: number,
   out: Out,
   commit?: { request: OffsetCommitRequest; operationId: number },
 ): ConsumerState {
-  const correlationId = state.nextCorrelationId;
-  const message = { type: `${api}.request`, correlationId, groupId: state.groupId, body } as unknown as GroupRequestMessage;
-  out.push({ kind: 'send', to: brokerNodeId(state.coordinator as number), message });
+  const coordinator = state.coordinator as number;
+  const sent: InflightRequest = { api, memberId: as.memberId, generationId: as.generationId, ...(commit === undefined ? {} : { commit }) };
+  const message = (id: number) => ({ type: `${api}.request`, correlationId: id, groupId: state.groupId, body }) as unknown as GroupRequestMessage;
   // A JoinGroup may be parked for the whole rebalance timeout (Java waits rebalance.timeout.ms + 5 s for it).
   const timeoutMs = api === 'joinGroup' ? state.config.rebalanceTimeoutMs + 5_000 : state.client.requestTimeoutMs;
-  out.push(timer(`consumer.request:${correlationId}`, timeoutMs, { type: 'consumer.requestTimeout', correlationId }));
-  const inflight = { ...state.inflight, [correlationId]: { api, node: state.coordinator as number, memberId: as.memberId, generationId: as.generationId, ...(commit === undefined ? {} : { commit }) } };
-  return { ...state, inflight, nextCorrelationId: correlationId + 1 };
+  const [, network] = sendRequest(state.network, coordinator, message, { kind: 'group', request: sent }, { nowMs, timeoutMs, channel: 'coordinator' }, out);
+  return { ...state, network };
 }
+
+function requestTiming(state: ConsumerState, nowMs: number): RequestTiming {
+  return { nowMs, timeoutMs: state.client.requestTimeoutMs };
+}
+
+const isHeartbeat = (data: ConsumerRequest) => data.kind === 'group' && data.request.api === 'heartbeat';
 
 function timer(id: string, delayMs: number, event: ConsumerTimerEvent): ConsumerEffect {
   return { kind: 'timer', id, delayMs: Math.max(0, delayMs), event };

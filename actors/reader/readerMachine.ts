@@ -7,7 +7,7 @@ import { enqueueActions, setup } from 'xstate';
 import type { ConnectionResetMessage } from '../../src/kernel/Bus.ts';
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
 import type { ClientReadToEnd } from '../../src/protocol/clientCommands.ts';
-import type { FetchResponse, ListOffsetsResponse, MetadataResponse, OffsetsForLeaderEpochResponse } from '../../src/protocol/messages.ts';
+import type { ApiVersionsResponse, FetchResponse, ListOffsetsResponse, MetadataResponse, OffsetsForLeaderEpochResponse } from '../../src/protocol/messages.ts';
 import { enqueueRoleEffect } from '../roleEffects.ts';
 import { resolveReaderConfig, type ReaderOptions } from './readerConfig.ts';
 import {
@@ -18,6 +18,7 @@ import {
   onMetadataResponse,
   onMetadataTimer,
   onPollTimeout,
+  onReaderApiVersionsResponse,
   onReaderConnectionReset,
   onReaderFetchResponse,
   onReaderOffsetsForLeaderEpochResponse,
@@ -39,6 +40,7 @@ export interface ReaderContext {
 /** What the reader receives: broker answers, the application's calls, connection resets, its timers. */
 export type ReaderEvent =
   | (MetadataResponse & { from: string })
+  | (ApiVersionsResponse & { from: string })
   | (FetchResponse & { from: string })
   | (ListOffsetsResponse & { from: string })
   | (OffsetsForLeaderEpochResponse & { from: string })
@@ -73,6 +75,7 @@ export const readerMachine = setup({
   actions: {
     boot: step((state, _event, nowMs, out) => maybeRequestMetadata(state, nowMs, out)),
     onMetadataResponse: step((state, event, nowMs, out) => onMetadataResponse(state, as<MetadataResponse>(event), nowMs, out)),
+    onApiVersionsResponse: step((state, event, nowMs, out) => onReaderApiVersionsResponse(state, as<ApiVersionsResponse>(event), nowMs, out)),
     onFetchResponse: step((state, event, nowMs, out) => onReaderFetchResponse(state, as<FetchResponse>(event), nowMs, out)),
     onListOffsetsResponse: step((state, event, nowMs, out) => onListOffsetsResponse(state, as<ListOffsetsResponse>(event), nowMs, out)),
     onOffsetsForLeaderEpochResponse: step((state, event, nowMs, out) => onReaderOffsetsForLeaderEpochResponse(state, as<OffsetsForLeaderEpochResponse>(event), nowMs, out)),
@@ -87,6 +90,7 @@ export const readerMachine = setup({
   context: ({ input }) => ({ state: bootReader(resolveReaderConfig(input)), now: input.now }),
   entry: 'boot',
   on: {
+    'apiVersions.response': { actions: 'onApiVersionsResponse' },
     'fetch.response': { actions: 'onFetchResponse' },
     'listOffsets.response': { actions: 'onListOffsetsResponse' },
     'offsetsForLeaderEpoch.response': { actions: 'onOffsetsForLeaderEpochResponse' },

@@ -8,33 +8,45 @@
 // fetched again (KIP-320, actors/client/positionValidation.ts), as Java's consumer does in assign mode too: a log
 // truncated below a position (an unclean election) moves the position back to where the leader's log diverges,
 // which the checkers see as a poll going back. Longer than most files because the three share one state.
-import type { FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse, OffsetsForLeaderEpochResponse } from '../../src/protocol/messages.ts';
-import { brokerIdOf, brokerNodeId } from '../../src/protocol/nodeIds.ts';
+import type { ApiVersionsResponse, FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse, OffsetsForLeaderEpochResponse } from '../../src/protocol/messages.ts';
+import { brokerIdOf } from '../../src/protocol/nodeIds.ts';
 import {
   collectRecords,
   discardPartitions,
   emptyFetcher,
-  expiredFetches,
   failFetch,
   hasBufferedRecords,
   isCaughtUp,
-  nextFetchDeadlineMs,
   onFetchResponse,
-  planFetches,
+  sendFetches as sendFetchRequests,
   type Fetcher,
   type FetchTarget,
 } from '../client/fetcher.ts';
-import { connectionLost, connectionWorks, isConnectable, nextConnectableMs, type ReconnectBackoff } from '../client/reconnectBackoff.ts';
+import {
+  answeredBy,
+  canSendTo,
+  closeConnection,
+  connectionReset,
+  createNetworkClient,
+  leastLoadedNode,
+  nextNetworkDeadlineMs,
+  onHandshakeResponse,
+  sendRequest,
+  sendThrough,
+  takeResponse,
+  timedOutNodes,
+  type ClientMessage,
+  type NetworkClient,
+} from '../client/networkClient.ts';
+import { nextConnectableMs } from '../client/reconnectBackoff.ts';
 import {
   emptyPositionValidation,
-  expiredValidations,
   failValidations,
   fetchablePositions,
   forgetPositions,
   hasAwaitingValidation,
   isAwaitingValidation,
   logTruncationNote,
-  nextValidationDeadlineMs,
   onOffsetsForLeaderEpochResponse,
   sendValidations as sendPositionValidations,
   recordConsumedEpochs,
@@ -54,21 +66,25 @@ import { beginReadToEnd, isReadToEndDone, type ReadToEnd } from './readToEnd.ts'
 interface PendingReset {
   readonly key: string;
   readonly node: number;
-  readonly deadlineMs: number;
 }
+
+/** What the reader's requests are, as its network client keeps them. */
+export type ReaderRequest = 'metadata' | 'fetch' | 'offsetsForLeaderEpoch' | 'listOffsets';
 
 /** The reader's volatile state; a restart begins again from offset 0. */
 export interface ReaderState {
   readonly config: ReaderConfig;
-  readonly nextCorrelationId: number;
+  /** Connections, correlation ids, requests in flight and their deadlines, reconnect backoff (networkClient.ts). */
+  readonly network: NetworkClient<ReaderRequest>;
   /** Per-boot id of the next history operation. */
   readonly nextOperationId: number;
   readonly leaders: PartitionLeaders;
   /** Brokers the last metadata listed (the bootstrap brokers until then): where metadata requests go. */
   readonly knownBrokers: readonly number[];
-  readonly metadataAttempts: number;
-  /** The metadata request in flight: its correlation id, the broker it went to, when it times out. */
-  readonly metadataRequest: { readonly correlationId: number; readonly node: number; readonly deadlineMs: number } | null;
+  /** Where the least loaded broker is looked for first; moves on after a metadata request fails. */
+  readonly nodeRotation: number;
+  /** The metadata request in flight: its correlation id and the broker it went to. */
+  readonly metadataRequest: { readonly correlationId: number; readonly node: number } | null;
   /** When the last metadata request ended (answered or abandoned): the next waits retry.backoff.ms after it. */
   readonly metadataDoneMs: number;
   readonly metadataRefreshWanted: boolean;
@@ -94,8 +110,6 @@ export interface ReaderState {
   readonly readToEnd: ReadToEnd;
   /** Partitions metadata showed were added to the reader's topics, assigned at the next poll. */
   readonly addedPartitions: readonly ReaderPartition[];
-  /** Brokers whose connection broke, kept off for reconnect.backoff.ms. */
-  readonly reconnect: ReconnectBackoff;
   /** When the request-deadline timer is set to fire, or null. */
   readonly deadlineTimerMs: number | null;
 }
@@ -105,7 +119,7 @@ export type ReaderTimerEvent = { type: 'reader.metadata' } | { type: 'reader.pol
 
 /** What a rule asks the machine to do. */
 export type ReaderEffect =
-  | { kind: 'send'; to: string; message: KafkaMessage }
+  | { kind: 'send'; to: string; message: ClientMessage }
   | { kind: 'timer'; id: string; delayMs: number; event: ReaderTimerEvent }
   | { kind: 'cancel'; id: string }
   | { kind: 'note'; data: unknown }
@@ -117,11 +131,11 @@ type Out = ReaderEffect[];
 export function bootReader(config: ReaderConfig): ReaderState {
   return {
     config,
-    nextCorrelationId: 0,
+    network: createNetworkClient(),
     nextOperationId: 0,
     leaders: {},
     knownBrokers: config.bootstrapBrokers,
-    metadataAttempts: 0,
+    nodeRotation: 0,
     metadataRequest: null,
     metadataDoneMs: -Infinity,
     metadataRefreshWanted: true,
@@ -136,7 +150,6 @@ export function bootReader(config: ReaderConfig): ReaderState {
     pollTimerAtMs: null,
     readToEnd: { phase: 'idle' },
     addedPartitions: [],
-    reconnect: {},
     deadlineTimerMs: null,
   };
 }
@@ -156,34 +169,32 @@ export function maybeRequestMetadata(state: ReaderState, nowMs: number, out: Out
     out.push({ kind: 'timer', id: 'reader.metadata', delayMs: dueMs - nowMs, event: { type: 'reader.metadata' } });
     return state;
   }
-  // Java sends to the least loaded node; the reader goes round the brokers, so a dead one is skipped next time, and
-  // skips those backing off while another can be asked.
-  const brokers = state.knownBrokers;
-  let attempt = state.metadataAttempts;
-  for (let i = 0; i < brokers.length && !isConnectable(state.reconnect, brokers[attempt % brokers.length] as number, nowMs); i++) attempt++;
-  const node = brokers[attempt % brokers.length] as number;
-  const correlationId = state.nextCorrelationId;
-  out.push({ kind: 'send', to: brokerNodeId(node), message: { type: 'metadata.request', correlationId, topics: metadataTopics(config) } });
-  const next: ReaderState = {
-    ...state,
-    nextCorrelationId: correlationId + 1,
-    metadataAttempts: attempt + 1,
-    metadataRequest: { correlationId, node, deadlineMs: nowMs + config.requestTimeoutMs },
-    metadataRefreshWanted: false,
-  };
+  // `NetworkClient#leastLoadedNode`: a broker with a ready connection, else one connecting, else one not backing off;
+  // while every one backs off, the metadata timer waits for the first backoff to end.
+  const node = leastLoadedNode(state.network, state.knownBrokers, state.nodeRotation, nowMs);
+  if (node === undefined) {
+    const atMs = nextConnectableMs(state.network.reconnect, nowMs) as number;
+    out.push({ kind: 'timer', id: 'reader.metadata', delayMs: atMs - nowMs, event: { type: 'reader.metadata' } });
+    return state;
+  }
+  const topics = metadataTopics(config);
+  const [correlationId, network] = sendRequest(state.network, node, (id) => ({ type: 'metadata.request', correlationId: id, topics }), 'metadata', requestTiming(state, nowMs), out);
+  const next: ReaderState = { ...state, network, metadataRequest: { correlationId, node }, metadataRefreshWanted: false };
   return armDeadline(next, nowMs, out);
 }
 
 /** A metadata answer: leaders, the assignment once the topics exist, partitions added later. */
 export function onMetadataResponse(state: ReaderState, response: MetadataResponse & { from: string }, nowMs: number, out: Out): ReaderState {
   const request = state.metadataRequest;
-  if (request === null || response.correlationId !== request.correlationId || brokerIdOf(response.from) !== request.node) return state;
+  if (request === null || response.correlationId !== request.correlationId) return state;
+  const taken = takeAnswer(state, response, nowMs, out);
+  if (taken.network === undefined) return taken.state;
+  state = { ...state, network: taken.network };
   const leaders = updatePartitionLeaders(state.leaders, response.partitions);
   // Positions read under another leader wait for validation; what was fetched for them is dropped.
   const validated = validatePositionsForCurrentLeaders(state.validation, leaders);
   let next: ReaderState = {
     ...state,
-    reconnect: connectionWorks(state.reconnect, request.node),
     leaders,
     validation: validated.validation,
     fetcher: discardPartitions(state.fetcher, validated.awaiting),
@@ -214,8 +225,9 @@ export function onMetadataTimer(state: ReaderState, nowMs: number, out: Out): Re
   return maybeRequestMetadata(state, nowMs, out);
 }
 
+// The metadata request failed: the next goes to another broker after retry.backoff.ms.
 function abandonMetadataRequest(state: ReaderState, nowMs: number): ReaderState {
-  return { ...state, metadataRequest: null, metadataDoneMs: nowMs, metadataRefreshWanted: true };
+  return { ...state, metadataRequest: null, metadataDoneMs: nowMs, metadataRefreshWanted: true, nodeRotation: state.nodeRotation + 1 };
 }
 
 function wantMetadata(state: ReaderState, nowMs: number, out: Out): ReaderState {
@@ -229,7 +241,7 @@ function assign(state: ReaderState, assignment: readonly ReaderPartition[], out:
   out.push(...assignNotes(state.nextOperationId, keys));
   // The first assignment already starts at offset 0: a read-to-end asked before it needs no seek, only fresh metadata.
   const beginning = state.readToEnd.phase === 'requested';
-  const readToEnd = beginning ? beginReadToEnd(state.nextCorrelationId) : state.readToEnd;
+  const readToEnd = beginning ? beginReadToEnd(state.network.nextCorrelationId) : state.readToEnd;
   return { ...state, assignment, positions: positionsAtBeginning(keys), nextOperationId: state.nextOperationId + 1, readToEnd, metadataRefreshWanted: state.metadataRefreshWanted || beginning };
 }
 
@@ -297,7 +309,7 @@ function beginPoll(state: ReaderState, nowMs: number, out: Out): ReaderState {
       validation: forgetPositions(next.validation, keys),
       fetcher: discardPartitions(next.fetcher, keys),
       nextOperationId: next.nextOperationId + 1,
-      readToEnd: beginReadToEnd(next.nextCorrelationId),
+      readToEnd: beginReadToEnd(next.network.nextCorrelationId),
     };
     next = wantMetadata(next, nowMs, out);
   }
@@ -338,17 +350,12 @@ function sendFetches(state: ReaderState, nowMs: number, out: Out): ReaderState {
   for (const { topic, partition, key } of state.assignment ?? []) {
     const leader = knownLeader(state.leaders, key);
     if (leader === undefined || state.awaitingReset.includes(key) || isAwaitingValidation(state.validation, key)) continue;
-    if (!isConnectable(state.reconnect, leader.leader, nowMs)) continue;
+    if (!canSendTo(state.network, leader.leader, nowMs)) continue;
     targets.push({ key, topic, partition, position: state.positions[key] as number, leader: leader.leader, leaderEpoch: leader.leaderEpoch });
   }
-  const planned = planFetches(state.fetcher, targets, {
-    nowMs,
-    nextCorrelationId: state.nextCorrelationId,
-    requestTimeoutMs: state.config.requestTimeoutMs,
-    settings: state.config,
-  });
-  for (const { node, message } of planned.requests) out.push({ kind: 'send', to: brokerNodeId(node), message });
-  return planned.requests.length === 0 ? state : { ...state, fetcher: planned.fetcher, nextCorrelationId: planned.nextCorrelationId };
+  const sender = sendThrough(state.network, 'fetch', requestTiming(state, nowMs), out);
+  const fetcher = sendFetchRequests(state.fetcher, targets, { settings: state.config, send: sender.send });
+  return fetcher === state.fetcher ? state : { ...state, fetcher, network: sender.network() };
 }
 
 /** A fetch answer: its records wait in the buffer for poll(); errors ask for metadata or reset the position. */
@@ -356,7 +363,9 @@ export function onReaderFetchResponse(state: ReaderState, response: FetchRespons
   const isLeader = (key: string, node: number) => knownLeader(state.leaders, key)?.leader === node;
   const outcome = onFetchResponse(state.fetcher, response, fetchablePositions(state.positions, state.validation), isLeader);
   if (!outcome.matched) return state;
-  let next: ReaderState = { ...state, fetcher: outcome.fetcher, reconnect: connectionWorks(state.reconnect, brokerIdOf(response.from) as number) };
+  const taken = takeAnswer(state, response, nowMs, out);
+  if (taken.network === undefined) return taken.state;
+  let next: ReaderState = { ...state, network: taken.network, fetcher: outcome.fetcher };
   const resets = outcome.outOfRange.filter((key) => !next.awaitingReset.includes(key));
   if (resets.length > 0) next = { ...next, awaitingReset: [...next.awaitingReset, ...resets], validation: forgetPositions(next.validation, resets) };
   if (outcome.refreshMetadata) next = wantMetadata(next, nowMs, out);
@@ -365,7 +374,10 @@ export function onReaderFetchResponse(state: ReaderState, response: FetchRespons
 
 // OffsetsForLeaderEpoch to the leaders of the positions awaiting validation (positionValidation.ts).
 function sendValidations(state: ReaderState, nowMs: number, out: Out): ReaderState {
-  return sendPositionValidations(state, state.positions, { nowMs, requestTimeoutMs: state.config.requestTimeoutMs }, out);
+  const sender = sendThrough(state.network, 'offsetsForLeaderEpoch', requestTiming(state, nowMs), out);
+  const canSend = (node: number) => canSendTo(state.network, node, nowMs);
+  const validation = sendPositionValidations(state.validation, state.positions, { nowMs, requestTimeoutMs: state.config.requestTimeoutMs, canSendTo: canSend, send: sender.send });
+  return validation === state.validation ? state : { ...state, validation, network: sender.network() };
 }
 
 /**
@@ -377,7 +389,9 @@ export function onReaderOffsetsForLeaderEpochResponse(state: ReaderState, respon
   const outcome = onOffsetsForLeaderEpochResponse(state.validation, response, state.positions, { nowMs, retryBackoffMs: state.config.retryBackoffMs, hasResetPolicy: true });
   if (!outcome.matched) return state;
   invariant(outcome.truncations.length === 0, 'the reader resets on truncation (auto.offset.reset=earliest)');
-  let next: ReaderState = { ...state, validation: outcome.validation, reconnect: connectionWorks(state.reconnect, brokerIdOf(response.from) as number) };
+  const taken = takeAnswer(state, response, nowMs, out);
+  if (taken.network === undefined) return taken.state;
+  let next: ReaderState = { ...state, network: taken.network, validation: outcome.validation };
   for (const seek of outcome.seeks) {
     out.push(logTruncationNote(seek, 'seek'));
     next = { ...next, positions: resetPosition(next.positions, seek.key, seek.divergentOffset), fetcher: discardPartitions(next.fetcher, [seek.key]) };
@@ -397,15 +411,10 @@ function sendResets(state: ReaderState, nowMs: number, out: Out): ReaderState {
     if (Object.values(next.resets).some((reset) => reset.key === key)) continue;
     const leader = knownLeader(next.leaders, key);
     const p = next.assignment?.find((candidate) => candidate.key === key);
-    if (leader === undefined || p === undefined || !isConnectable(next.reconnect, leader.leader, nowMs)) continue;
-    const correlationId = next.nextCorrelationId;
-    out.push({
-      kind: 'send',
-      to: brokerNodeId(leader.leader),
-      message: { type: 'listOffsets.request', correlationId, topic: p.topic, partition: p.partition, timestamp: -2, currentLeaderEpoch: leader.leaderEpoch },
-    });
-    const reset: PendingReset = { key, node: leader.leader, deadlineMs: nowMs + next.config.requestTimeoutMs };
-    next = { ...next, nextCorrelationId: correlationId + 1, resets: { ...next.resets, [correlationId]: reset } };
+    if (leader === undefined || p === undefined || !canSendTo(next.network, leader.leader, nowMs)) continue;
+    const message = (correlationId: number): KafkaMessage => ({ type: 'listOffsets.request', correlationId, topic: p.topic, partition: p.partition, timestamp: -2, currentLeaderEpoch: leader.leaderEpoch });
+    const [correlationId, network] = sendRequest(next.network, leader.leader, message, 'listOffsets', requestTiming(next, nowMs), out);
+    next = { ...next, network, resets: { ...next.resets, [correlationId]: { key, node: leader.leader } } };
   }
   return next;
 }
@@ -414,7 +423,9 @@ function sendResets(state: ReaderState, nowMs: number, out: Out): ReaderState {
 export function onListOffsetsResponse(state: ReaderState, response: ListOffsetsResponse & { from: string }, nowMs: number, out: Out): ReaderState {
   const reset = state.resets[response.correlationId];
   if (reset === undefined || brokerIdOf(response.from) !== reset.node) return state;
-  let next: ReaderState = { ...state, resets: withoutKey(state.resets, response.correlationId), reconnect: connectionWorks(state.reconnect, reset.node) };
+  const taken = takeAnswer(state, response, nowMs, out);
+  if (taken.network === undefined) return taken.state;
+  let next: ReaderState = { ...state, network: taken.network, resets: withoutKey(state.resets, response.correlationId) };
   const error = response.errorCode ?? 'NONE';
   if (error !== 'NONE' || response.offset < 0) {
     if (partitionErrorHandling(error) === 'refreshMetadata') next = wantMetadata(next, nowMs, out);
@@ -431,36 +442,54 @@ export function onListOffsetsResponse(state: ReaderState, response: ListOffsetsR
 
 /**
  * The network reset the connection to a broker: what was in flight to it failed (`handleServerDisconnect`), and
- * fresh metadata is asked for.
+ * fresh metadata is asked for. NetworkClient keeps off the broker for reconnect.backoff.ms, whether or not anything
+ * was in flight to it.
  */
 export function onReaderConnectionReset(state: ReaderState, from: string, nowMs: number, out: Out): ReaderState {
   const node = brokerIdOf(from);
   if (node === undefined) return state;
-  // NetworkClient keeps off the broker for reconnect.backoff.ms, whether or not anything was in flight to it.
-  let next: ReaderState = { ...failRequestsTo(state, node, nowMs), reconnect: connectionLost(state.reconnect, node, nowMs) };
-  next = wantMetadata(next, nowMs, out);
-  return progress(next, nowMs, out);
+  const next: ReaderState = { ...failRequestsTo(state, node, nowMs), network: connectionReset(state.network, node, nowMs).nc };
+  return progress(wantMetadata(next, nowMs, out), nowMs, out);
+}
+
+/** An apiVersions.response: the connection is ready and the requests that waited for it go out (refused: it fails). */
+export function onReaderApiVersionsResponse(state: ReaderState, response: ApiVersionsResponse & { from: string }, nowMs: number, out: Out): ReaderState {
+  const answered = onHandshakeResponse(state.network, response, nowMs, out);
+  if (answered === undefined) return state;
+  const node = brokerIdOf(response.from) as number;
+  if (answered.failed.length === 0) return armDeadline({ ...state, network: answeredBy(answered.nc, node) }, nowMs, out);
+  const next: ReaderState = { ...failRequestsTo(state, node, nowMs), network: answered.nc };
+  return progress(wantMetadata(next, nowMs, out), nowMs, out);
 }
 
 /**
- * The request-deadline timer: every request past request.timeout.ms fails as a broken connection would; or a
- * reconnect backoff ended.
+ * The request-deadline timer: every request past request.timeout.ms (or a handshake past its setup timeout) closes
+ * its connection (`NetworkClient#handleTimedOutRequests`), so what was on it fails; or a reconnect backoff ended.
  */
 export function onDeadline(state: ReaderState, nowMs: number, out: Out): ReaderState {
-  let next: ReaderState = { ...state, deadlineTimerMs: null };
-  const nodes = new Set<number>([...expiredFetches(next.fetcher, nowMs), ...expiredValidations(next.validation, nowMs)]);
-  for (const reset of Object.values(next.resets)) if (reset.deadlineMs <= nowMs) nodes.add(reset.node);
-  if (next.metadataRequest !== null && next.metadataRequest.deadlineMs <= nowMs) nodes.add(next.metadataRequest.node);
+  const next: ReaderState = { ...state, deadlineTimerMs: null };
+  const nodes = timedOutNodes(next.network, nowMs);
   // Nothing timed out: a reconnect backoff ended, and what waited for it may go now.
-  if (nodes.size === 0) return progress(next, nowMs, out);
-  // NetworkClient#handleTimedOutRequests closes the connection: the broker drops what waited on it, and the reader
-  // keeps off it for reconnect.backoff.ms.
-  for (const node of [...nodes].sort((a, b) => a - b)) {
-    out.push({ kind: 'disconnect', to: brokerNodeId(node) });
-    next = { ...failRequestsTo(next, node, nowMs), reconnect: connectionLost(next.reconnect, node, nowMs) };
-  }
-  next = wantMetadata(next, nowMs, out);
-  return progress(next, nowMs, out);
+  if (nodes.length === 0) return progress(next, nowMs, out);
+  return closeConnections(next, nodes, nowMs, out);
+}
+
+// The reader closes its connections to `nodes`: each broker drops what waited on it, the reader fails what it had
+// in flight there and keeps off it for reconnect.backoff.ms, and asks for fresh metadata.
+function closeConnections(state: ReaderState, nodes: readonly number[], nowMs: number, out: Out): ReaderState {
+  let next = state;
+  for (const node of nodes) next = { ...failRequestsTo(next, node, nowMs), network: closeConnection(next.network, node, nowMs, out).nc };
+  return progress(wantMetadata(next, nowMs, out), nowMs, out);
+}
+
+// Takes an answer off the network client's books: `network` is the client without it, or undefined when the answer
+// is to be dropped (it matches nothing in flight), or when it skipped an older request on its connection, which is
+// then closed (`state` says what that changed).
+function takeAnswer(state: ReaderState, response: { correlationId: number; from: string }, nowMs: number, out: Out): { state: ReaderState; network?: NetworkClient<ReaderRequest> } {
+  const taken = takeResponse(state.network, response);
+  if (taken === undefined) return { state };
+  if (taken.outOfOrder) return { state: closeConnections(state, [taken.request.node], nowMs, out) };
+  return { state, network: answeredBy(taken.nc, taken.request.node) };
 }
 
 function failRequestsTo(state: ReaderState, node: number, nowMs: number): ReaderState {
@@ -475,23 +504,19 @@ function failRequestsTo(state: ReaderState, node: number, nowMs: number): Reader
   return next;
 }
 
-// One timer for the earliest request deadline (fetches, validations, resets, metadata) or end of a reconnect backoff.
+// One timer for the earliest request deadline (fetches, validations, resets, metadata, handshakes) or end of a
+// reconnect backoff.
 function armDeadline(state: ReaderState, nowMs: number, out: Out): ReaderState {
-  let earliest = nextFetchDeadlineMs(state.fetcher);
-  const consider = (ms: number) => {
-    if (earliest === null || ms < earliest) earliest = ms;
-  };
-  const reconnectMs = nextConnectableMs(state.reconnect, nowMs);
-  if (reconnectMs !== null) consider(reconnectMs);
-  for (const reset of Object.values(state.resets)) consider(reset.deadlineMs);
-  const validationMs = nextValidationDeadlineMs(state.validation);
-  if (validationMs !== null) consider(validationMs);
-  if (state.metadataRequest !== null) consider(state.metadataRequest.deadlineMs);
+  const earliest = nextNetworkDeadlineMs(state.network, nowMs);
   // A timer already set for no later than that stays: when it fires, onDeadline sets the next one. So a reader that
   // sends a fetch per answer does not set a timer per fetch.
   if (earliest === null || (state.deadlineTimerMs !== null && state.deadlineTimerMs <= earliest)) return state;
   out.push({ kind: 'timer', id: 'reader.deadline', delayMs: Math.max(0, earliest - nowMs), event: { type: 'reader.deadline' } });
   return { ...state, deadlineTimerMs: earliest };
+}
+
+function requestTiming(state: ReaderState, nowMs: number): { nowMs: number; timeoutMs: number } {
+  return { nowMs, timeoutMs: state.config.requestTimeoutMs };
 }
 
 function assignNotes(id: number, partitions: readonly string[]): ReaderEffect[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectRecords, emptyFetcher, onFetchResponse, planFetches, fetchDefaults, type Fetcher } from '../../../actors/client/fetcher.ts';
+import { collectRecords, emptyFetcher, onFetchResponse, sendFetches, fetchDefaults, type Fetcher } from '../../../actors/client/fetcher.ts';
 import type { FetchResponse, RecordBatch } from '../../../src/protocol/messages.ts';
 
 function batch(baseOffset: number, count: number, leaderEpoch: number): RecordBatch {
@@ -10,14 +10,14 @@ function batch(baseOffset: number, count: number, leaderEpoch: number): RecordBa
 /** A fetch of t-0 and t-1 at offset 2 sent to broker 1, answered with `batches` for each. */
 function fetched(batches: Record<string, RecordBatch[]>, positions: Record<string, number>): Fetcher {
   const targets = ['t-0', 't-1'].map((key, partition) => ({ key, topic: 't', partition, position: 2, leader: 1, leaderEpoch: 3 }));
-  const planned = planFetches(emptyFetcher(), targets, { nowMs: 0, nextCorrelationId: 1, requestTimeoutMs: 30_000, settings: fetchDefaults });
+  const sent = sendFetches(emptyFetcher(), targets, { settings: fetchDefaults, send: () => 1 });
   const response: FetchResponse & { from: string } = {
     type: 'fetch.response',
     correlationId: 1,
     partitions: Object.entries(batches).map(([key, list]) => ({ topic: 't', partition: Number(key.slice(2)), highWatermark: 20, logStartOffset: 0, batches: list })),
     from: 'broker-1',
   };
-  return onFetchResponse(planned.fetcher, response, positions, () => true).fetcher;
+  return onFetchResponse(sent, response, positions, () => true).fetcher;
 }
 
 describe('fetcher: leader epochs of the records poll() returns (FetchPosition.offsetEpoch)', () => {

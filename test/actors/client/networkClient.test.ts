@@ -63,7 +63,16 @@ describe('network client: one connection per broker, opened with the ApiVersions
     // In reconnect backoff (50 ms after the first failure), nothing may go to it.
     expect(canSendTo(closed.nc, 2, CONNECTION_SETUP_TIMEOUT_MS + 49)).toBe(false);
     expect(canSendTo(closed.nc, 2, CONNECTION_SETUP_TIMEOUT_MS + 50)).toBe(true);
-    expect(() => sendRequest(closed.nc, 2, metadata, 'again', timing(CONNECTION_SETUP_TIMEOUT_MS), out)).toThrow(/reconnect backoff/);
+    // A request to it meanwhile waits unsent with its deadline now, so the next deadline pass fails it
+    // (ConsumerNetworkClient#checkDisconnects); closing fails it without a second disconnect or a longer backoff.
+    const sentAt = out.length;
+    const [again, waiting] = sendRequest(closed.nc, 2, metadata, 'again', timing(CONNECTION_SETUP_TIMEOUT_MS), out);
+    expect(out.length).toBe(sentAt);
+    expect(timedOutNodes(waiting, CONNECTION_SETUP_TIMEOUT_MS)).toEqual([2]);
+    const failedAgain = closeConnection(waiting, 2, CONNECTION_SETUP_TIMEOUT_MS, out);
+    expect(failedAgain.failed.map((f) => f.correlationId)).toEqual([again]);
+    expect(out.length).toBe(sentAt);
+    expect(failedAgain.nc.reconnect).toEqual(closed.nc.reconnect);
   });
 
   it('does not open a second connection while one is being set up', () => {
@@ -72,7 +81,7 @@ describe('network client: one connection per broker, opened with the ApiVersions
     [, nc] = sendRequest(nc, 1, metadata, 'b', timing(1), out);
     expect(out.filter((e) => e.kind === 'send' && e.message.type === 'apiVersions.request')).toHaveLength(1);
     const answered = onHandshakeResponse(nc, { correlationId: 0, from: 'broker-1' }, 2, out);
-    expect(out.slice(1).map((e) => (e.kind === 'send' ? e.message.correlationId : -1))).toEqual([1, 2]);
+    expect(out.slice(1).map((e) => (e.kind === 'send' ? (e.message as { correlationId: number }).correlationId : -1))).toEqual([1, 2]);
     expect(answered?.nc.requests[2]?.deadlineMs).toBe(30_002);
   });
 });

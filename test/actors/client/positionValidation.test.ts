@@ -1,25 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import {
   emptyPositionValidation,
-  expiredValidations,
   failValidations,
   fetchablePositions,
   forgetPositions,
   isAwaitingValidation,
-  nextValidationDeadlineMs,
   onOffsetsForLeaderEpochResponse,
-  planValidations,
   recordConsumedEpochs,
+  sendValidations,
   validatePositionsForCurrentLeaders,
   type PositionValidation,
 } from '../../../actors/client/positionValidation.ts';
 import type { PartitionLeaders } from '../../../actors/reader/partitionLeaders.ts';
-import type { OffsetForLeaderPartitionResult, OffsetsForLeaderEpochResponse } from '../../../src/protocol/messages.ts';
+import type { OffsetForLeaderPartitionResult, OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse } from '../../../src/protocol/messages.ts';
 
 const oldLeaders: PartitionLeaders = { 't-0': { leader: 1, leaderEpoch: 0 }, 't-1': { leader: 2, leaderEpoch: 0 } };
 const newLeaders: PartitionLeaders = { 't-0': { leader: 3, leaderEpoch: 1 }, 't-1': { leader: 2, leaderEpoch: 0 } };
 const positions = { 't-0': 8, 't-1': 4 };
-const plan = { nowMs: 1_000, nextCorrelationId: 40, requestTimeoutMs: 30_000, isConnectable: () => true };
+const plan = { nowMs: 1_000, nextCorrelationId: 40, requestTimeoutMs: 30_000, canSendTo: (_node: number) => true };
+
+/** sendValidations through a network layer that hands out correlation ids from `nextCorrelationId` and records the sends. */
+function planValidations(v: PositionValidation, at: Record<string, number>, options: typeof plan) {
+  const requests: Array<{ node: number; message: OffsetsForLeaderEpochRequest }> = [];
+  let nextCorrelationId = options.nextCorrelationId;
+  const send = (node: number, message: (correlationId: number) => OffsetsForLeaderEpochRequest) => {
+    requests.push({ node, message: message(nextCorrelationId) });
+    return nextCorrelationId++;
+  };
+  return { validation: sendValidations(v, at, { ...options, send }), requests, nextCorrelationId };
+}
 
 /** t-0 and t-1 consumed up to their positions in epoch 0; then metadata names a new leader for t-0 (epoch 1). */
 function afterLeaderChange(): PositionValidation {
@@ -82,12 +91,13 @@ describe('positionValidation: OffsetsForLeaderEpoch requests', () => {
     ]);
     expect(sent.nextCorrelationId).toBe(41);
     expect(planValidations(sent.validation, positions, { ...plan, nowMs: 2_000, nextCorrelationId: 41 }).requests).toEqual([]);
-    expect(nextValidationDeadlineMs(sent.validation)).toBe(31_000);
-    expect(expiredValidations(sent.validation, 31_000)).toEqual([3]);
+    // Not before request.timeout.ms (the network client times the request out, and fails it, then).
+    expect(planValidations(sent.validation, positions, { ...plan, nowMs: 30_999, nextCorrelationId: 41 }).requests).toEqual([]);
+    expect(planValidations(sent.validation, positions, { ...plan, nowMs: 31_000, nextCorrelationId: 41 }).requests).toHaveLength(1);
   });
 
   it('sends nothing to a leader the client keeps off (reconnect backoff)', () => {
-    expect(planValidations(afterLeaderChange(), positions, { ...plan, isConnectable: (node) => node !== 3 }).requests).toEqual([]);
+    expect(planValidations(afterLeaderChange(), positions, { ...plan, canSendTo: (node: number) => node !== 3 }).requests).toEqual([]);
   });
 });
 

@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { bootState } from '../../../actors/consumer/consumerMachine.ts';
 import { onConnectionReset, onMetadataResponse, requestMetadata } from '../../../actors/consumer/groupConsumer.ts';
 import type { ConsumerEffect, ConsumerState } from '../../../actors/consumer/ConsumerState.ts';
+import { nextNetworkDeadlineMs } from '../../../actors/client/networkClient.ts';
 import { Rng } from '../../../src/kernel/Rng.ts';
 import type { MetadataResponse } from '../../../src/protocol/messages.ts';
 
-// The group consumer's rules on metadata and connection resets, on a state built as the machine boots it.
+// The group consumer's rules on metadata and connection resets, on a state built as the machine boots it, its
+// connections to brokers 1 and 2 open.
 function consumer(): ConsumerState {
   const input = { nodeId: 'consumer-1', disk: undefined, rng: new Rng(1), now: () => 1_000, bootstrapBrokers: [1, 2], groupId: 'g', topics: ['events'] };
-  return { ...bootState(input as Parameters<typeof bootState>[0]), status: 'subscribed' };
+  const booted = bootState(input as Parameters<typeof bootState>[0]);
+  return { ...booted, status: 'subscribed', network: { ...booted.network, connections: { 1: 'ready', 2: 'ready' } } };
 }
 
 const metadata = (correlationId: number, partitions: number): MetadataResponse => ({
@@ -19,27 +22,32 @@ const metadata = (correlationId: number, partitions: number): MetadataResponse =
   topicErrors: {},
 });
 
+// The broker the Metadata request in flight went to.
+function metadataBroker(state: ConsumerState): string {
+  return `broker-${state.network.requests[state.metadataInFlight as number]?.node}`;
+}
+
 describe('group consumer: metadata', () => {
   it('a leader that assigned before it knew a subscribed topic rejoins when the topic shows up (Java compares metadata snapshots)', () => {
     const out: ConsumerEffect[] = [];
-    const asked = requestMetadata(consumer(), out);
+    const asked = requestMetadata(consumer(), 1_000, out);
     const leader: ConsumerState = { ...asked, membership: { ...asked.membership, isLeader: true, state: 'STABLE', generationId: 1, rejoinNeeded: false }, assignedCounts: {} };
-    const next = onMetadataResponse(leader, metadata(asked.metadataInFlight as number, 2), out);
+    const next = onMetadataResponse(leader, { ...metadata(asked.metadataInFlight as number, 2), from: metadataBroker(asked) }, 1_000, out);
     expect(next.membership.rejoinNeeded).toBe(true);
     expect(next.assignedCounts).toBeNull();
   });
 
   it('a leader whose topic kept its partition count stays', () => {
     const out: ConsumerEffect[] = [];
-    const asked = requestMetadata(consumer(), out);
+    const asked = requestMetadata(consumer(), 1_000, out);
     const leader: ConsumerState = { ...asked, membership: { ...asked.membership, isLeader: true, state: 'STABLE', generationId: 1, rejoinNeeded: false }, assignedCounts: { events: 2 } };
-    expect(onMetadataResponse(leader, metadata(asked.metadataInFlight as number, 2), out).membership.rejoinNeeded).toBe(false);
+    expect(onMetadataResponse(leader, { ...metadata(asked.metadataInFlight as number, 2), from: metadataBroker(asked) }, 1_000, out).membership.rejoinNeeded).toBe(false);
   });
 
   it('a connection reset from the broker asked for metadata retries after retry.backoff.ms, not request.timeout.ms', () => {
     const out: ConsumerEffect[] = [];
-    const asked = requestMetadata(consumer(), out);
-    const to = `broker-${asked.metadataTo}`;
+    const asked = requestMetadata(consumer(), 1_000, out);
+    const to = metadataBroker(asked);
     const effects: ConsumerEffect[] = [];
     onConnectionReset(asked, to, 1_000, effects);
     expect(effects).toContainEqual({ kind: 'timer', id: 'consumer.metadata', delayMs: asked.client.retryBackoffMs, event: { type: 'consumer.metadata' } });
@@ -52,7 +60,7 @@ describe('group consumer: metadata', () => {
 describe('group consumer: a reset during a poll', () => {
   it("ends the poll's fetch to that broker, keeps off it for reconnect.backoff.ms and asks for metadata; the poll goes on", () => {
     const base = consumer();
-    const inFlight = (correlationId: number, key: string) => ({ correlationId, deadlineMs: 31_000, fetchOffsets: { [key]: 0 } });
+    const inFlight = (correlationId: number, key: string) => ({ correlationId, fetchOffsets: { [key]: 0 } });
     const polling: ConsumerState = {
       ...base,
       phase: 'polling',
@@ -66,15 +74,17 @@ describe('group consumer: a reset during a poll', () => {
     const out: ConsumerEffect[] = [];
     const after = onConnectionReset(polling, 'broker-1', 1_000, out);
     expect(Object.keys(after.fetcher.inFlight)).toEqual(['2']);
-    expect(after.reconnect[1]).toEqual({ atMs: 1_050, failures: 1 });
+    expect(after.network.reconnect[1]).toEqual({ atMs: 1_050, failures: 1 });
     expect(after.metadataInFlight).not.toBeNull();
-    expect(after.metadataTo).toBe(2); // not the broker backing off
+    expect(metadataBroker(after)).toBe('broker-2'); // not the broker backing off
     // The poll stays open: no fetch to broker 1 until its backoff ends, when the poll wakes up.
     expect(after.phase).toBe('polling');
     expect(out.some((e) => e.kind === 'note')).toBe(false);
     expect(out.some((e) => e.kind === 'send' && e.to === 'broker-1' && e.message.type === 'fetch.request')).toBe(false);
-    expect(out).toContainEqual({ kind: 'timer', id: 'consumer.reconnect', delayMs: 50, event: { type: 'consumer.reconnect' } });
+    // The deadline timer (set after every step) wakes the poll when the backoff ends.
+    expect(nextNetworkDeadlineMs(after.network, 1_000)).toBe(1_050);
     // A second reset in a row backs off twice as long.
-    expect(onConnectionReset({ ...after, reconnect: { 1: { atMs: 900, failures: 1 } } }, 'broker-1', 1_000, []).reconnect[1]).toEqual({ atMs: 1_100, failures: 2 });
+    const again = { ...after, network: { ...after.network, reconnect: { 1: { atMs: 900, failures: 1 } } } };
+    expect(onConnectionReset(again, 'broker-1', 1_000, []).network.reconnect[1]).toEqual({ atMs: 1_100, failures: 2 });
   });
 });

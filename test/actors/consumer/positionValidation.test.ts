@@ -30,6 +30,8 @@ function consumer(autoOffsetReset: AutoOffsetReset): ConsumerState {
     offsets: { ...base.offsets, positions: { 'events-0': 0 }, processed: { 'events-0': 0 }, committed: { 'events-0': 0 }, nextAutoCommitMs: Infinity },
     coordinator: 3,
     owned: { partitions: ['events-0'], memberId: 'consumer-1-0', generationId: 1 },
+    // Connected to every broker already (each connection's ApiVersions handshake done).
+    network: { ...base.network, connections: { 1: 'ready', 2: 'ready', 3: 'ready' } },
   };
 }
 
@@ -56,9 +58,11 @@ function afterLeaderChange(autoOffsetReset: AutoOffsetReset): { state: ConsumerS
     state = onRecordProcessed(state, nowMs, out);
   }
   expect(state.offsets.positions).toEqual({ 'events-0': 8 });
-  state = requestMetadata(state, out);
+  state = requestMetadata(state, nowMs, out);
   const partition = { topic: 'events', partition: 0, leader: 2, leaderEpoch: 1, partitionEpoch: 1, replicas: [1, 2], isr: [2] };
-  state = onMetadataResponse(state, { type: 'metadata.response', correlationId: state.metadataInFlight as number, brokers: [1, 2, 3], partitions: [partition], topicErrors: {} }, out);
+  const metadataTo = `broker-${state.network.requests[state.metadataInFlight as number]?.node}`;
+  const response = { type: 'metadata.response' as const, correlationId: state.metadataInFlight as number, brokers: [1, 2, 3], partitions: [partition], topicErrors: {}, from: metadataTo };
+  state = onMetadataResponse(state, response, nowMs, out);
   const turn: ConsumerEffect[] = [];
   state = poll(state, nowMs, turn);
   return { state, out: turn, nowMs };

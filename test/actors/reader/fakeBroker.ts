@@ -5,12 +5,15 @@
 // watermark for consumers (replicaId -1) and up to the log end for followers. No replication. A fetch that finds
 // nothing waits up to its maxWaitMs (a long poll, as DelayedFetch) and is answered early when the table changes.
 // OffsetsForLeaderEpoch is answered from a leader epoch cache built from the batches' epochs, with the leader's
-// own epoch starting at its log end (as a new leader's cache does).
+// own epoch starting at its log end (as a new leader's cache does). As Kafka's SocketServer, it serves one request
+// per client connection at a time: requests that arrive while a fetch from the same client is parked wait behind it,
+// so a client's answers leave in the order it asked.
 import { enqueueActions, setup } from 'xstate';
 import type { Message } from '../../../src/kernel/Bus.ts';
 import type { HostEmitted, NodeInput } from '../../../src/kernel/NodeHost.ts';
 import type { KafkaErrorType } from '../../../src/protocol/errors.ts';
 import {
+  type ApiVersionsRequest,
   topicPartitionKey,
   type FetchPartition,
   type FetchPartitionResponse,
@@ -53,6 +56,7 @@ export interface FakeSetPartition {
 }
 
 type FakeEvent =
+  | (ApiVersionsRequest & { from: string })
   | (MetadataRequest & { from: string })
   | (FetchRequest & { from: string })
   | (ListOffsetsRequest & { from: string })
@@ -67,6 +71,17 @@ interface FakeContext {
   /** Fetches waiting for data, by a counter id. */
   parked: Record<number, FetchRequest & { from: string }>;
   nextParkedId: number;
+  /** Requests waiting behind a client's parked fetch (its connection muted), by client. */
+  waiting: Record<string, ClientRequest[]>;
+}
+
+type ClientRequest = Exclude<FakeEvent, { type: 'fake.fetchExpired' } | { type: 'fake.setPartition' }>;
+
+/** What serving requests does: the context after, replies, and parked fetches' expiry timers. */
+interface Served {
+  context: FakeContext;
+  emitted: HostEmitted[];
+  timers: Array<{ id: number; delayMs: number }>;
 }
 
 /** The next offset after the partition's last batch (its log end offset). */
@@ -170,6 +185,54 @@ function answerMetadata(context: FakeContext, request: MetadataRequest): Metadat
   return { type: 'metadata.response', correlationId: request.correlationId, brokers: context.brokers, partitions, topicErrors };
 }
 
+// Serves one request now, or queues it behind the client's parked fetch.
+function serve(served: Served, request: ClientRequest): Served {
+  const { context } = served;
+  if (Object.values(context.parked).some((parked) => parked.from === request.from)) {
+    return { ...served, context: { ...context, waiting: { ...context.waiting, [request.from]: [...(context.waiting[request.from] ?? []), request] } } };
+  }
+  const answer = (message: KafkaMessage): Served => ({ ...served, emitted: [...served.emitted, reply(request.from, message)] });
+  switch (request.type) {
+    case 'apiVersions.request':
+      return answer({ type: 'apiVersions.response', correlationId: request.correlationId });
+    case 'metadata.request':
+      return answer(answerMetadata(context, request));
+    case 'listOffsets.request':
+      return answer(answerListOffsets(context, request));
+    case 'offsetsForLeaderEpoch.request':
+      return answer(answerOffsetsForLeaderEpoch(context, request));
+    case 'fetch.request': {
+      const response = answerFetch(context, request);
+      if (mustAnswer(response, request)) return answer(response);
+      const id = context.nextParkedId;
+      return { ...served, context: { ...context, parked: { ...context.parked, [id]: request }, nextParkedId: id + 1 }, timers: [...served.timers, { id, delayMs: request.maxWaitMs }] };
+    }
+  }
+}
+
+// A parked fetch is answered: its client's connection is unmuted and what waited behind it is served, in order.
+function unpark(served: Served, id: number, response: FetchResponse): Served {
+  const request = served.context.parked[id] as FetchRequest & { from: string };
+  const parked = { ...served.context.parked };
+  delete parked[id];
+  const waiting = { ...served.context.waiting };
+  const queued = waiting[request.from] ?? [];
+  delete waiting[request.from];
+  let next: Served = { ...served, context: { ...served.context, parked, waiting }, emitted: [...served.emitted, reply(request.from, response)] };
+  for (const waiter of queued) next = serve(next, waiter);
+  return next;
+}
+
+function carryOut(enqueue: { assign(context: FakeContext): void; emit(event: HostEmitted): void; raise(event: FakeEvent, options: { id: string; delay: number }): void }, served: Served): void {
+  enqueue.assign(served.context);
+  for (const emitted of served.emitted) enqueue.emit(emitted);
+  for (const { id, delayMs } of served.timers) enqueue.raise({ type: 'fake.fetchExpired', id }, { id: `fake.fetch:${id}`, delay: delayMs });
+}
+
+const onRequest = enqueueActions<FakeContext, FakeEvent, undefined, FakeEvent, never, never, never, never, HostEmitted>(({ context, event, enqueue }) =>
+  carryOut(enqueue, serve({ context, emitted: [], timers: [] }, event as ClientRequest)),
+);
+
 /** The fake broker machine; see the file header. */
 export const fakeBrokerMachine = setup({
   types: {
@@ -186,49 +249,34 @@ export const fakeBrokerMachine = setup({
     partitions: Object.fromEntries(input.partitions.map((p) => [topicPartitionKey(p.topic, p.partition), p])),
     parked: {},
     nextParkedId: 0,
+    waiting: {},
   }),
   on: {
-    'metadata.request': { actions: enqueueActions(({ context, event, enqueue }) => enqueue.emit(reply(event.from, answerMetadata(context, event)))) },
-    'fetch.request': {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const response = answerFetch(context, event);
-        if (mustAnswer(response, event)) {
-          enqueue.emit(reply(event.from, response));
-          return;
-        }
-        const id = context.nextParkedId;
-        enqueue.assign({ parked: { ...context.parked, [id]: event }, nextParkedId: id + 1 });
-        enqueue.raise({ type: 'fake.fetchExpired', id }, { id: `fake.fetch:${id}`, delay: event.maxWaitMs });
-      }),
-    },
+    'apiVersions.request': { actions: onRequest },
+    'metadata.request': { actions: onRequest },
+    'fetch.request': { actions: onRequest },
+    'listOffsets.request': { actions: onRequest },
+    'offsetsForLeaderEpoch.request': { actions: onRequest },
     'fake.fetchExpired': {
       actions: enqueueActions(({ context, event, enqueue }) => {
         const request = context.parked[event.id];
         if (request === undefined) return;
-        const parked = { ...context.parked };
-        delete parked[event.id];
-        enqueue.assign({ parked });
-        enqueue.emit(reply(request.from, answerFetch(context, request)));
+        carryOut(enqueue, unpark({ context, emitted: [], timers: [] }, event.id, answerFetch(context, request)));
       }),
-    },
-    'listOffsets.request': { actions: enqueueActions(({ context, event, enqueue }) => enqueue.emit(reply(event.from, answerListOffsets(context, event)))) },
-    'offsetsForLeaderEpoch.request': {
-      actions: enqueueActions(({ context, event, enqueue }) => enqueue.emit(reply(event.from, answerOffsetsForLeaderEpoch(context, event)))),
     },
     'fake.setPartition': {
       actions: enqueueActions(({ context, event, enqueue }) => {
         const partitions = { ...context.partitions, [topicPartitionKey(event.state.topic, event.state.partition)]: event.state };
-        const next = { ...context, partitions };
         // The change may give a parked fetch what it waits for.
-        const parked = { ...context.parked };
+        let served: Served = { context: { ...context, partitions }, emitted: [], timers: [] };
         for (const [id, request] of Object.entries(context.parked)) {
-          const response = answerFetch(next, request);
+          if (served.context.parked[Number(id)] === undefined) continue;
+          const response = answerFetch(served.context, request);
           if (!mustAnswer(response, request)) continue;
-          delete parked[Number(id)];
           enqueue.cancel(`fake.fetch:${id}`);
-          enqueue.emit(reply(request.from, response));
+          served = unpark(served, Number(id), response);
         }
-        enqueue.assign({ partitions, parked });
+        carryOut(enqueue, served);
       }),
     },
   },
