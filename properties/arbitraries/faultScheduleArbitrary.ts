@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { smallSubsets, withLastResortShrinks } from './withExtraShrinks.ts';
 import type { Fault } from '../../src/faults/Fault.ts';
 
 /** The kinds of fault window the arbitrary draws. */
@@ -70,7 +71,7 @@ export function faultScheduleArbitrary(constraints: FaultScheduleConstraints): f
       faults: fc.oneof(...windowArbs),
     })
     .map(({ startMs, durationMs, faults }): FaultWindow => ({ startMs, durationMs, ...faults }));
-  return fc.array(window, { maxLength: constraints.maxWindows ?? 6 }).map(toSchedule);
+  return withLastResortShrinks(fc.array(window, { maxLength: constraints.maxWindows ?? 6 }), smallSubsets).map(toSchedule);
 }
 
 /** The faults of some windows as one schedule, sorted by time (equal times keep window order). */

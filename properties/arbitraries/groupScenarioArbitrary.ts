@@ -10,7 +10,7 @@ import { toSchedule, type FaultWindow, type WindowFaults } from './faultSchedule
 import { fitFaults, foldNumbered } from './fitFaults.ts';
 import { withoutOneWindow } from './kafkaFaultScheduleArbitrary.ts';
 import { fewerRecords } from './fewerRecords.ts';
-import { withExtraShrinks } from './withExtraShrinks.ts';
+import { smallSubsets, withExtraShrinks, withLastResortShrinks } from './withExtraShrinks.ts';
 
 /** Options of `groupScenarioArbitrary`. */
 export interface GroupScenarioConstraints {
@@ -148,7 +148,8 @@ export function groupFaultScheduleArbitrary(consumerIds: readonly string[], maxW
     .map(({ startMs: at, durationMs, faults }): FaultWindow[] => [{ startMs: at, durationMs, ...faults }]);
   // The cut-then-crash pattern is drawn whole and shrinks window by window too.
   const element = fc.oneof({ arbitrary: window, weight: 5 }, { arbitrary: withExtraShrinks(coordinatorCutThenCrash(startMs), withoutOneWindow), weight: 1 });
-  return fc.array(element, { maxLength: maxWindows }).map((drawn) => toSchedule(drawn.flat()));
+  // Once no single step keeps the failure, one, two or three of the windows alone are tried (a pattern's two apart too).
+  return withLastResortShrinks(fc.array(element, { maxLength: maxWindows }).map((drawn) => drawn.flat()), smallSubsets).map(toSchedule);
 }
 
 // The group's __consumer_offsets partition in the drawn scenarios (offsetsTopicNumPartitions 3).

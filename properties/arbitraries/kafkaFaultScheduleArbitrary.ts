@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Fault } from '../../src/faults/Fault.ts';
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
 import { toSchedule, type FaultWindow, type WindowFaults } from './faultScheduleArbitrary.ts';
-import { withExtraShrinks } from './withExtraShrinks.ts';
+import { smallSubsets, withExtraShrinks, withLastResortShrinks } from './withExtraShrinks.ts';
 
 /** Options of `kafkaFaultScheduleArbitrary`. */
 export interface KafkaFaultScheduleConstraints {
@@ -71,7 +71,8 @@ export function kafkaFaultScheduleArbitrary(constraints: KafkaFaultScheduleConst
   // A pattern is drawn whole, but shrinks window by window too: the failure may need only one of the two.
   const pattern = withExtraShrinks(fragileMomentArbitrary(partition, patternStartMs, constraints.powerLoss), withoutOneWindow);
   const element = fc.oneof({ arbitrary: window, weight: 3 }, { arbitrary: pattern, weight: 1 });
-  return fc.array(element, { maxLength: constraints.maxWindows }).map((drawn) => toSchedule(drawn.flat()));
+  // Once no single step keeps the failure, one, two or three of the windows alone are tried (a pattern's two apart too).
+  return withLastResortShrinks(fc.array(element, { maxLength: constraints.maxWindows }).map((drawn) => drawn.flat()), smallSubsets).map(toSchedule);
 }
 
 /** The windows with one left out, for each window (the first left out first); nothing for a single window. */

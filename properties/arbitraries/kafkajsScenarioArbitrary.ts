@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { smallSubsets, withLastResortShrinks } from './withExtraShrinks.ts';
 import type { Fault } from '../../src/faults/Fault.ts';
 import type { RunnableScenario } from '../../src/scenario/runResolvedScenario.ts';
 import type { WeakeningName } from '../../src/scenario/weakenings.ts';
@@ -126,5 +127,5 @@ function clientFaultScheduleArbitrary(maxWindows: number): fc.Arbitrary<Fault[]>
   const window = fc
     .record({ startMs: fc.integer({ min: 0, max: safetyMs - startupMs - 1 }), durationMs: fc.integer({ min: 1, max: 10_000 }), faults: nemesis })
     .map(({ startMs, durationMs, faults }): FaultWindow => ({ startMs, durationMs, ...faults }));
-  return fc.array(window, { maxLength: maxWindows }).map(toSchedule);
+  return withLastResortShrinks(fc.array(window, { maxLength: maxWindows }), smallSubsets).map(toSchedule);
 }

@@ -101,7 +101,7 @@ Options:
   --runs N          runs per property (default 100)
   --seed S          fast-check's seed, an integer (default 1)
   --kafka V         the Kafka version profile: ${kafkaVersions.join(' or ')} (default 4.1)
-  --max-shrinks N   the most shrinking runs after a failure (default 100)
+  --max-shrinks N   the most shrinking runs after a failure (default 400)
   --workers N       explore the runs on N worker threads (the same answer as one)
   --shard i/n       explore only every n-th run from run i (0 <= i < n); prints JSON lines, no shrinking
   --merge FILE...   merge the shards' JSON lines; prints the first failing run and how to shrink it
@@ -126,7 +126,7 @@ Options:
   --runs N          runs per row (default 200)
   --seed S          fast-check's seed, an integer (default 1)
   --kafka V         the Kafka version profile: ${kafkaVersions.join(' or ')} (default 4.1)
-  --max-shrinks N   the most shrinking runs after a failure (default 100)
+  --max-shrinks N   the most shrinking runs after a failure (default 400)
   --full            every weakening against every property, not only its own
   --json            print the result as one JSON object
 

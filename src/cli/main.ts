@@ -19,6 +19,11 @@ import { checkOutputDir, checkOutputFile, OutputPathError } from './outputPaths.
 
 /** The exit code of an internal error: a bug of kafka-sim, not of the input (sysexits' EX_SOFTWARE). */
 const INTERNAL_ERROR = 70;
+/**
+ * Shrinking runs after a failure, unless --max-shrinks says otherwise: enough for the last-resort subsets of a stuck
+ * shrink (withLastResortShrinks) to be tried after fast-check's own steps.
+ */
+const DEFAULT_MAX_SHRINKS = 400;
 
 // Options that take a value: `--seed -7` passes -7 as the value (parseArgs would take it for an option).
 const VALUED_OPTIONS = new Set(['--seed', '--kafka', '--ms', '--property', '--weaken', '--runs', '--report', '--max-shrinks', '--shard', '--workers', '--from-run', '--mermaid', '--out', '--seeds']);
@@ -157,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
       const seed = parseCheckSeed(values.seed);
       const runs = parseRuns(values.runs, 200);
       const show = process.stderr.isTTY && !values.json;
-      const maxShrinks = parseRuns(values['max-shrinks'], 100, '--max-shrinks');
+      const maxShrinks = parseRuns(values['max-shrinks'], DEFAULT_MAX_SHRINKS, '--max-shrinks');
       const rows = runMatrix({ runs, seed, kafkaVersion, capsuleDir: 'reports/capsules', maxShrinks, full: values.full === true, wallClockMs: () => performance.now(), ...(show ? { onRow: (label: string) => process.stderr.write(`checking ${label} ...\n`) } : {}) });
       const ok = rows.every((r) => r.ok);
       process.stdout.write(values.json ? `${JSON.stringify({ runs, seed, ok, rows })}\n` : `${formatMatrix(rows, runs, seed)}\n`);
@@ -179,7 +184,7 @@ async function main(argv: string[]): Promise<number> {
           weaken: values.weaken,
           runs: parseRuns(values.runs, 100),
           seed: parseCheckSeed(values.seed),
-          maxShrinks: parseRuns(values['max-shrinks'], 100, '--max-shrinks'),
+          maxShrinks: parseRuns(values['max-shrinks'], DEFAULT_MAX_SHRINKS, '--max-shrinks'),
           capsuleDir: 'reports/capsules',
           ...(values['from-run'] === undefined ? {} : { fromRun: parseRunIndex(values['from-run']) }),
           ...(progress ? { progress } : {}),
@@ -217,7 +222,7 @@ async function main(argv: string[]): Promise<number> {
       }
       const fromRun = values['from-run'] === undefined ? undefined : parseRunIndex(values['from-run']);
       const progress = process.stderr.isTTY && !values.json ? progressBar() : undefined;
-      const maxShrinks = parseRuns(values['max-shrinks'], 100, '--max-shrinks');
+      const maxShrinks = parseRuns(values['max-shrinks'], DEFAULT_MAX_SHRINKS, '--max-shrinks');
       const outcome = checkCommand({
         property: values.property,
         weaken: values.weaken,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fewerRecords } from '../../properties/arbitraries/fewerRecords.ts';
 import { fragileMomentArbitrary, withoutOneWindow } from '../../properties/arbitraries/kafkaFaultScheduleArbitrary.ts';
-import { withExtraShrinks } from '../../properties/arbitraries/withExtraShrinks.ts';
+import { smallSubsets, withExtraShrinks, withLastResortShrinks } from '../../properties/arbitraries/withExtraShrinks.ts';
 import { workloadCalls } from '../../src/scenario/workload.ts';
 import { Rng } from '../../src/kernel/Rng.ts';
 import { validateScenario } from '../../src/scenario/validateScenario.ts';
@@ -27,6 +27,28 @@ describe('extra shrinks', () => {
     // An extra inside the base's domain: the base shrinks it further (without context), to the same minimum.
     const inside = withExtraShrinks(base, (v) => (v >= 507 ? [v - 500] : []));
     expect(fc.check(fc.property(inside, (v) => v < 10), { seed: 3, numRuns: 100 }).counterexample?.[0]).toBe(10);
+  });
+
+  it('as a last resort, try one, two or three windows alone once no step of the base keeps the failure', () => {
+    // Fails with both 3 and 8 in two or in five or more values: from five, no single removal keeps it (four passes),
+    // so fast-check's own shrinks stop at five values; the pair alone is three steps away.
+    const fails = (values: readonly number[]) => values.includes(3) && values.includes(8) && (values.length === 2 || values.length >= 5);
+    const base = fc.array(fc.nat(9), { maxLength: 6 });
+    const start = { seed: 1, numRuns: 1, examples: [[[1, 3, 5, 8, 9]]] as [number[]][] };
+    const stuck = fc.check(fc.property(base, (values) => !fails(values)), start).counterexample?.[0];
+    expect(stuck).toHaveLength(5);
+    const lastResort = withLastResortShrinks(base, smallSubsets);
+    expect(fc.check(fc.property(lastResort, (values) => !fails(values)), start).counterexample?.[0]).toEqual([3, 8]);
+    // It draws what the base draws.
+    expect(fc.sample(lastResort, { numRuns: 30, seed: 5 })).toEqual(fc.sample(base, { numRuns: 30, seed: 5 }));
+  });
+
+  it('propose every single element, pair and triple of more than three, in drawn order', () => {
+    expect(smallSubsets(['a', 'b', 'c'])).toEqual([]);
+    const subsets = smallSubsets(['a', 'b', 'c', 'd']);
+    expect(subsets).toHaveLength(4 + 6 + 4);
+    expect(subsets.slice(0, 5)).toEqual([['a'], ['b'], ['c'], ['d'], ['a', 'b']]);
+    expect(subsets.at(-1)).toEqual(['b', 'c', 'd']);
   });
 
   it('leave out one window of a fragile-moment pattern, the first first', () => {
