@@ -45,19 +45,22 @@ export interface DelayedFetch {
 export type DelayedOperation = DelayedProduce | DelayedFetch;
 
 /**
- * Operations by id, the ids watching each partition key in the order they were added, and when the purgatory's one
- * expiry timer fires (null: none set). Kafka's purgatory has a timing wheel; here one timer is set for the earliest
- * expiry and set again when it fires, so an operation completed before its time costs no cancelled timer.
+ * Operations by id (in the order they were parked: ids are not integer-like, so objects keep that order), the
+ * partition keys each watches, and when the purgatory's one expiry timer fires (null: none set). Kafka's purgatory
+ * has a timing wheel; here one timer is set for the earliest expiry and set again when it fires, so an operation
+ * completed before its time costs no cancelled timer. Watchers of a partition are found by walking the few
+ * operations parked rather than kept per partition, so parking and completing copy two small records, not one
+ * record with an entry per partition.
  */
 export interface Purgatory {
   readonly operations: Readonly<Record<string, DelayedOperation>>;
-  readonly watchers: Readonly<Record<string, readonly string[]>>;
+  readonly watched: Readonly<Record<string, readonly string[]>>;
   readonly timerAtMs: number | null;
 }
 
 /** A purgatory with nothing in it. */
 export function emptyPurgatory(): Purgatory {
-  return { operations: {}, watchers: {}, timerAtMs: null };
+  return { operations: {}, watched: {}, timerAtMs: null };
 }
 
 /** The ids of the operations whose time has come, oldest first (ids count up per broker). */
@@ -82,24 +85,17 @@ export function watchedKeys(operation: DelayedOperation): string[] {
 
 /** Adds an operation under every partition it watches. */
 export function watch(purgatory: Purgatory, id: string, operation: DelayedOperation): Purgatory {
-  const watchers = { ...purgatory.watchers };
-  for (const key of watchedKeys(operation)) watchers[key] = [...(watchers[key] ?? []), id];
-  return { ...purgatory, operations: { ...purgatory.operations, [id]: operation }, watchers };
+  return { ...purgatory, operations: { ...purgatory.operations, [id]: operation }, watched: { ...purgatory.watched, [id]: watchedKeys(operation) } };
 }
 
 /** Removes a completed or expired operation. */
 export function unwatch(purgatory: Purgatory, id: string): Purgatory {
-  const operation = purgatory.operations[id];
-  if (operation === undefined) return purgatory;
+  if (!Object.hasOwn(purgatory.operations, id)) return purgatory;
   const operations = { ...purgatory.operations };
   delete operations[id];
-  const watchers = { ...purgatory.watchers };
-  for (const key of watchedKeys(operation)) {
-    const rest = (watchers[key] ?? []).filter((watcher) => watcher !== id);
-    if (rest.length === 0) delete watchers[key];
-    else watchers[key] = rest;
-  }
-  return { ...purgatory, operations, watchers };
+  const watched = { ...purgatory.watched };
+  delete watched[id];
+  return { ...purgatory, operations, watched };
 }
 
 /** The operation with this id, if it still waits. */
@@ -109,5 +105,7 @@ export function operationOf(purgatory: Purgatory, id: string): DelayedOperation 
 
 /** The ids of the operations watching a partition, oldest first. */
 export function watchersOf(purgatory: Purgatory, key: string): readonly string[] {
-  return Object.hasOwn(purgatory.watchers, key) ? (purgatory.watchers[key] as readonly string[]) : [];
+  const ids: string[] = [];
+  for (const id in purgatory.watched) if ((purgatory.watched[id] as readonly string[]).includes(key)) ids.push(id);
+  return ids;
 }
