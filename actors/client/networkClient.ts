@@ -124,9 +124,7 @@ export function send<T>(
   timing: RequestTiming,
   out: NetworkOut,
 ): [number, NetworkClient<T>] {
-  invariant(isReady(nc, node), `network client: a request to broker ${node} without a ready connection`);
-  const correlationId = nc.nextCorrelationId;
-  out.push({ kind: 'send', to: brokerNodeId(node), message: message(correlationId) });
+  const correlationId = transmit(nc, node, message, out);
   const request: ClientRequest<T> = { node, deadlineMs: timing.nowMs + timing.timeoutMs, data, ...onChannel(timing) };
   return [correlationId, { ...nc, nextCorrelationId: correlationId + 1, requests: { ...nc.requests, [correlationId]: request } }];
 }
@@ -136,10 +134,15 @@ export function send<T>(
  * leaves nothing on the books. The caller checked `isReady`.
  */
 export function sendWithoutResponse<T>(nc: NetworkClient<T>, node: number, message: (correlationId: number) => ClientMessage, out: NetworkOut): NetworkClient<T> {
+  return { ...nc, nextCorrelationId: transmit(nc, node, message, out) + 1 };
+}
+
+// Puts a request on a ready connection with the next correlation id, and returns that id.
+function transmit<T>(nc: NetworkClient<T>, node: number, message: (correlationId: number) => ClientMessage, out: NetworkOut): number {
   invariant(isReady(nc, node), `network client: a request to broker ${node} without a ready connection`);
   const correlationId = nc.nextCorrelationId;
   out.push({ kind: 'send', to: brokerNodeId(node), message: message(correlationId) });
-  return { ...nc, nextCorrelationId: correlationId + 1 };
+  return correlationId;
 }
 
 /**
