@@ -2,7 +2,7 @@ import type { OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse, Offse
 import { parseTopicPartitionKey, topicPartitionKey } from '../../src/protocol/messages.ts';
 import { brokerIdOf } from '../../src/protocol/nodeIds.ts';
 import type { SendThrough } from './fetcher.ts';
-import type { PartitionLeader, PartitionLeaders } from '../reader/partitionLeaders.ts';
+import type { PartitionLeader, PartitionLeaders } from './metadata.ts';
 
 // Position validation after a leader change (KIP-320), shared by the reader and the group consumer, as data in,
 // data out: what Kafka's `SubscriptionState` adds to an offset (`FetchPosition.offsetEpoch` and `currentLeader`, the

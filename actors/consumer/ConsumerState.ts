@@ -1,4 +1,4 @@
-import type { PartitionLeaders } from '../reader/partitionLeaders.ts';
+import type { Metadata } from '../client/metadata.ts';
 import { fetchDefaults, type Fetcher, type FetchSettings } from '../client/fetcher.ts';
 import type { NetworkClient } from '../client/networkClient.ts';
 import type { PositionValidation } from '../client/positionValidation.ts';
@@ -17,6 +17,7 @@ import type { StaleClaim } from './staleOwnedPartitions.ts';
 export interface ConsumerClientSettings extends FetchSettings {
   readonly requestTimeoutMs: number;
   readonly retryBackoffMs: number;
+  readonly retryBackoffMaxMs: number;
   readonly metadataMaxAgeMs: number;
   /** No Kafka setting: the Duration the application passes to poll(), how long it waits for records to arrive. */
   readonly pollTimeoutMs: number;
@@ -27,6 +28,7 @@ export const consumerClientDefaults: ConsumerClientSettings = {
   ...fetchDefaults,
   requestTimeoutMs: 30_000, // request.timeout.ms
   retryBackoffMs: 100, // retry.backoff.ms
+  retryBackoffMaxMs: 1_000, // retry.backoff.max.ms (KIP-580, 3.7: metadata refreshes back off exponentially)
   metadataMaxAgeMs: 300_000, // metadata.max.age.ms
   pollTimeoutMs: 1_000,
 };
@@ -87,9 +89,9 @@ export interface ConsumerState {
   readonly offsets: OffsetTracking;
   readonly processing: Processing;
   // Metadata.
-  readonly leaders: PartitionLeaders;
+  /** Brokers, leaders, and when to ask again (the client layer's `Metadata`, actors/client/metadata.ts). */
+  readonly metadata: Metadata;
   readonly partitionCounts: Readonly<Record<string, number>>;
-  readonly knownBrokers: readonly number[];
   /** Where the least loaded broker is looked for first; moves on after a Metadata or FindCoordinator request fails. */
   readonly nodeRotation: number;
   /** The correlation id of the Metadata request in flight. */

@@ -1,3 +1,4 @@
+import { emptyMetadata } from '../client/metadata.ts';
 import type { ConnectionResetMessage } from '../../src/kernel/Bus.ts';
 import { enqueueActions, setup } from 'xstate';
 import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
@@ -123,9 +124,8 @@ export function bootState(input: ConsumerInput): ConsumerState {
     membership: initialMembership({ groupId: input.groupId, clientId: input.nodeId, topics: input.topics, nowMs, keepsOwnedOnJoin: input.weakenings?.eagerRejoinWithoutRevoking === true }),
     offsets: emptyOffsetTracking(nowMs, config),
     processing: idleProcessing,
-    leaders: {},
+    metadata: emptyMetadata([...input.bootstrapBrokers], input.topics),
     partitionCounts: {},
-    knownBrokers: [...input.bootstrapBrokers],
     nodeRotation: 0,
     metadataInFlight: null,
     assignedCounts: null,

@@ -15,7 +15,7 @@ import {
   type OffsetCommitRequest,
   type SyncGroupResponse,
 } from '../../src/protocol/groupMessages.ts';
-import { knownLeader, updatePartitionLeaders } from '../reader/partitionLeaders.ts';
+import { knownLeader, metadataRequestFailed, nextMetadataRequest, requestMetadataUpdate, updateMetadata } from '../client/metadata.ts';
 import { nextConnectableMs } from '../client/reconnectBackoff.ts';
 import { collectRecords, discardPartitions, failFetch, hasBufferedRecords, onFetchResponse, sendFetches as sendFetchRequests, type FetchTarget } from '../client/fetcher.ts';
 import {
@@ -177,7 +177,7 @@ export function onPollEnd(state: ConsumerState, nowMs: number, out: Out): Consum
 
 /** A fetch answer: its records wait in the fetcher's buffer for poll(); errors ask for metadata or reset the position. */
 export function onFetchAnswer(state: ConsumerState, answer: FetchResponse & { from: string }, nowMs: number, out: Out): ConsumerState {
-  const isLeader = (key: string, node: number) => knownLeader(state.leaders, key)?.leader === node;
+  const isLeader = (key: string, node: number) => knownLeader(state.metadata.leaders, key)?.leader === node;
   const outcome = onFetchResponse(state.fetcher, answer, fetchablePositions(state.offsets.positions, state.validation), isLeader);
   if (!outcome.matched) return state;
   const taken = takeAnswer(state, answer, nowMs, out);
@@ -199,7 +199,7 @@ function completePoll(state: ConsumerState, nowMs: number, out: Out): ConsumerSt
   const collected = collectRecords(state.fetcher, state.offsets.positions, state.config.maxPollRecords);
   const records = collected.records;
   out.push({ kind: 'note', data: { history: 'complete', id: state.poll.operationId, type: 'ok', value: pollValue(state.membership, records) } });
-  const validation = recordConsumedEpochs(state.validation, collected.offsetEpochs, state.leaders);
+  const validation = recordConsumedEpochs(state.validation, collected.offsetEpochs, state.metadata.leaders);
   let next: ConsumerState = { ...state, fetcher: collected.fetcher, offsets: recordPolled(state.offsets, records), validation, poll: null, phase: 'waiting' };
   if (records.length === 0) return poll(next, nowMs, out);
   if (next.weakenings.commitBeforeProcessing) next = autoCommit(next, nowMs, out);
@@ -239,7 +239,7 @@ function sendFetches(state: ConsumerState, nowMs: number, out: Out): ConsumerSta
   const targets: FetchTarget[] = [];
   const { positions, awaitingReset } = state.offsets;
   for (const key of Object.keys(positions)) {
-    const leader = knownLeader(state.leaders, key);
+    const leader = knownLeader(state.metadata.leaders, key);
     if (leader === undefined || awaitingReset.includes(key) || isAwaitingValidation(state.validation, key)) continue;
     if (!canSendTo(state.network, leader.leader, nowMs)) continue;
     const { topic, partition } = parseTopicPartitionKey(key);
@@ -466,9 +466,9 @@ function failRequests(state: ConsumerState, node: number, failed: readonly Faile
       out.push(timer('consumer.findCoordinator', next.client.retryBackoffMs, { type: 'consumer.findCoordinator' }));
       next = { ...next, findInFlight: null, nodeRotation: next.nodeRotation + 1 };
     } else if (data?.kind === 'metadata' && next.metadataInFlight === correlationId) {
-      // The metadata timer asks the next broker, and no longer waits for the lost answer.
-      out.push(timer('consumer.metadata', next.client.retryBackoffMs, { type: 'consumer.metadata' }));
-      next = { ...next, metadataInFlight: null, nodeRotation: next.nodeRotation + 1 };
+      // The next request goes to another broker after the backoff, which grows while requests fail.
+      next = { ...next, metadataInFlight: null, metadata: metadataRequestFailed(next.metadata, nowMs), nodeRotation: next.nodeRotation + 1 };
+      next = maybeRequestMetadata(next, nowMs, out);
     } else if (data?.kind === 'group') {
       next = failGroupRequest(next, correlationId, data.request, nowMs, out);
     }
@@ -656,32 +656,47 @@ export function onPollTimeoutTick(ticked: ConsumerState, nowMs: number, out: Out
 // ---- Metadata and the coordinator ----
 
 /**
- * Asks the least loaded broker for the subscribed topics' metadata (one request at a time); while every broker backs
- * off, the metadata timer waits for the first backoff to end.
+ * Asks for fresh metadata (`Metadata#requestUpdate`): it goes as soon as the refresh backoff allows.
+ * `resetBackoff` is Kafka's `resetEquivalentResponseBackoff`: the offset lookups pass true, fetch errors and
+ * disconnects false.
  */
-export function requestMetadata(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
+export function requestMetadata(state: ConsumerState, nowMs: number, out: Out, resetBackoff = false): ConsumerState {
+  const metadata = requestMetadataUpdate(state.metadata, resetBackoff);
+  return maybeRequestMetadata(metadata === state.metadata ? state : { ...state, metadata }, nowMs, out);
+}
+
+/**
+ * Sends the subscribed topics' MetadataRequest to the least loaded broker when one is due and none is in flight
+ * (`DefaultMetadataUpdater#maybeUpdate`); otherwise the metadata timer fires when it may go: the refresh backoff's
+ * end, `metadata.max.age.ms`, or the first reconnect backoff's end while every broker backs off.
+ */
+function maybeRequestMetadata(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   if (state.metadataInFlight !== null) return state;
-  const broker = leastLoadedBroker(state, nowMs, out, 'consumer.metadata');
-  if (broker === undefined) return state;
-  const topics = [...state.membership.topics];
-  const [correlationId, network] = sendRequest(state.network, broker, (id) => ({ type: 'metadata.request', correlationId: id, topics }), { kind: 'metadata' }, requestTiming(state, nowMs), out);
+  const next = nextMetadataRequest(state.metadata, state.client, state.network, state.nodeRotation, nowMs);
+  if (next === null) return state;
+  if ('atMs' in next) {
+    out.push(timer('consumer.metadata', next.atMs - nowMs, { type: 'consumer.metadata' }));
+    return state;
+  }
+  const topics = [...state.metadata.topics];
+  const [correlationId, network] = sendRequest(state.network, next.node, (id) => ({ type: 'metadata.request', correlationId: id, topics }), { kind: 'metadata' }, requestTiming(state, nowMs), out);
   return { ...state, network, metadataInFlight: correlationId };
 }
 
 // `NetworkClient#leastLoadedNode` over the known brokers; undefined (and the timer `retry` set for when the first
 // backoff ends) while every one of them backs off.
-function leastLoadedBroker(state: ConsumerState, nowMs: number, out: Out, retry: 'consumer.metadata' | 'consumer.findCoordinator'): number | undefined {
-  const broker = leastLoadedNode(state.network, state.knownBrokers, state.nodeRotation, nowMs);
+function leastLoadedBroker(state: ConsumerState, nowMs: number, out: Out, retry: 'consumer.findCoordinator'): number | undefined {
+  const broker = leastLoadedNode(state.network, state.metadata.brokers, state.nodeRotation, nowMs);
   if (broker === undefined) out.push(timer(retry, (nextConnectableMs(state.network.reconnect, nowMs) as number) - nowMs, { type: retry }));
   return broker;
 }
 
 /**
- * The metadata timer: the next request is due (metadata.max.age.ms, or retry.backoff.ms after a failure). One still
- * in flight is left to its deadline.
+ * The metadata timer: the next request is due (metadata.max.age.ms, or the backoff after a failure or an answer that
+ * asked for another). One still in flight is left to its deadline.
  */
 export function onMetadataTick(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
-  return requestMetadata(state, nowMs, out);
+  return maybeRequestMetadata(state, nowMs, out);
 }
 
 /**
@@ -695,29 +710,28 @@ export function onMetadataResponse(state: ConsumerState, response: MetadataRespo
   const taken = takeAnswer(state, response, nowMs, out);
   if (taken.network === undefined) return taken.state;
   state = { ...state, network: taken.network };
-  const leaders = updatePartitionLeaders(state.leaders, response.partitions);
+  const metadata = updateMetadata(state.metadata, response, nowMs);
   const counts: Record<string, number> = {};
   for (const p of response.partitions) counts[p.topic] = Math.max(counts[p.topic] ?? 0, p.partition + 1);
   const partitionCounts = { ...state.partitionCounts, ...counts };
   // Positions read under another leader wait for validation (KIP-320); what was fetched for them is dropped.
-  const validated = validatePositionsForCurrentLeaders(state.validation, leaders);
+  const validated = validatePositionsForCurrentLeaders(state.validation, metadata.leaders);
   let next: ConsumerState = {
     ...state,
-    leaders,
+    metadata,
     partitionCounts,
     validation: validated.validation,
     fetcher: discardPartitions(state.fetcher, validated.awaiting),
     metadataInFlight: null,
-    knownBrokers: response.brokers.length > 0 ? response.brokers : state.knownBrokers,
   };
   const assigned = next.assignedCounts;
   // A topic the leader did not know when it assigned counts as 0 partitions: learning of it changes the snapshot too.
   if (assigned !== null && next.membership.isLeader && Object.entries(counts).some(([topic, n]) => next.membership.topics.includes(topic) && (assigned[topic] ?? 0) !== n)) {
     next = { ...next, membership: requestRejoin(next.membership, 'partitions changed'), assignedCounts: null };
   }
-  const leaderless = response.partitions.some((p) => p.leader < 0) || Object.keys(response.topicErrors).length > 0;
-  out.push(timer('consumer.metadata', leaderless ? state.client.retryBackoffMs : state.client.metadataMaxAgeMs, { type: 'consumer.metadata' }));
-  return next;
+  // A partition without a leader or a topic error asked for another answer (updateMetadata); else the next is due at
+  // metadata.max.age.ms.
+  return maybeRequestMetadata(next, nowMs, out);
 }
 
 /** Looks the coordinator up unless it is known or a lookup is in flight. */
@@ -797,7 +811,7 @@ function sendResets(state: ConsumerState, nowMs: number, out: Out): ConsumerStat
   const timestamp = state.config.autoOffsetReset === 'earliest' ? -2 : -1;
   for (const key of state.offsets.awaitingReset) {
     if (Object.values(next.resets).some((reset) => reset.key === key)) continue;
-    const leader = knownLeader(next.leaders, key);
+    const leader = knownLeader(next.metadata.leaders, key);
     if (leader === undefined || !canSendTo(next.network, leader.leader, nowMs)) continue;
     const { topic, partition } = parseTopicPartitionKey(key);
     const message = (correlationId: number): KafkaMessage => ({ type: 'listOffsets.request', correlationId, topic, partition, timestamp, currentLeaderEpoch: leader.leaderEpoch });
@@ -820,7 +834,8 @@ export function onResetOffset(state: ConsumerState, response: ListOffsetsRespons
   const resets = { ...state.resets };
   delete resets[response.correlationId];
   let next: ConsumerState = { ...state, network: taken.network, resets };
-  if (response.errorCode !== undefined || response.offset < 0) return continuePoll(requestMetadata(next, nowMs, out), nowMs, out);
+  // `OffsetFetcher` asks for metadata with its equivalent-response backoff reset (`requestUpdate(true)`).
+  if (response.errorCode !== undefined || response.offset < 0) return continuePoll(requestMetadata(next, nowMs, out, true), nowMs, out);
   const offsets = applyLatestOffset(next.offsets, reset.key, response.offset);
   if (offsets !== next.offsets) {
     const skippedFrom = next.offsets.processed[reset.key] ?? 0;

@@ -2,7 +2,7 @@ import type { ClientSend } from '../../src/protocol/clientCommands.ts';
 import { choosePartition, onNewBatch } from './partitioner.ts';
 import { RECORD_BATCH_OVERHEAD_BYTES, recordSizeBytes } from './ProducerBatch.ts';
 import type { Outbox, ProducerContext } from './producerContext.ts';
-import { addTopic, availablePartitions, partitionCount } from './producerMetadata.ts';
+import { addTopic, availablePartitions, partitionCount } from '../client/metadata.ts';
 import { append, hasRoomFor } from './recordAccumulator.ts';
 import { completeSendNote, invokeNote } from './sendHistory.ts';
 

@@ -6,7 +6,7 @@ import { setProducerIdAndEpoch } from './idempotentSequences.ts';
 import { answeredBy as networkAnsweredBy, connectionReset, onHandshakeResponse, takeResponse, type ClientRequest } from '../client/networkClient.ts';
 import { networkOut } from './producerContext.ts';
 import type { Outbox, ProducerContext, ProducerRequest } from './producerContext.ts';
-import { requestMetadataUpdate, updateMetadata } from './producerMetadata.ts';
+import { requestMetadataUpdate, updateMetadata } from '../client/metadata.ts';
 import { closeConnection, requestFailed, requestsFailed } from './sender.ts';
 import { settleBatch } from './settleBatch.ts';
 import { invariant } from './invariant.ts';

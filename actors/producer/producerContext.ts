@@ -9,8 +9,8 @@ import type { PartitionerState } from './partitioner.ts';
 import { ConfigException, resolveProducerConfig } from './producerConfig.ts';
 import type { ProducerConfig } from './producerConfig.ts';
 import type { ProducerSettings } from './producerDefaults.ts';
-import { emptyProducerMetadata } from './producerMetadata.ts';
-import type { ProducerMetadata } from './producerMetadata.ts';
+import { emptyMetadata } from '../client/metadata.ts';
+import type { Metadata } from '../client/metadata.ts';
 import { createRecordAccumulator } from './recordAccumulator.ts';
 import type { RecordAccumulator } from './recordAccumulator.ts';
 
@@ -63,7 +63,7 @@ export interface ProducerContext {
   readonly nextOperationId: number;
   /** Picks the broker for metadata and InitProducerId; moves on after a failure (`NetworkClient#leastLoadedNode`). */
   readonly nodeRotation: number;
-  readonly metadata: ProducerMetadata;
+  readonly metadata: Metadata;
   readonly partitioner: PartitionerState;
   readonly acc: RecordAccumulator;
   /** Connections, correlation ids, requests on the wire, reconnect backoff (actors/client/networkClient.ts). */
@@ -99,7 +99,7 @@ export function createProducerContext(input: ProducerInput): ProducerContext {
     nextOperationId: 0,
     // leastLoadedNode starts from a random offset so clients do not all pick the first bootstrap broker.
     nodeRotation: drawInt(draw, bootstrap.length),
-    metadata: emptyProducerMetadata(),
+    metadata: emptyMetadata([...bootstrap]),
     partitioner: emptyPartitionerState(),
     acc: createRecordAccumulator(),
     network: createNetworkClient(),
@@ -122,9 +122,9 @@ export function brokerAvailableAtMs(ctx: ProducerContext): number | null {
   return leastLoadedNodeAvailableAtMs(ctx.network, brokerCandidates(ctx), ctx.nodeRotation, ctx.now());
 }
 
-// The known brokers, or the bootstrap ones before any metadata.
+// The known brokers (the bootstrap ones before any metadata).
 function brokerCandidates(ctx: ProducerContext): readonly number[] {
-  return ctx.metadata.brokers.length > 0 ? ctx.metadata.brokers : ctx.bootstrapBrokers;
+  return ctx.metadata.brokers;
 }
 
 /** The producer's effect for one of the network layer's (the producer emits host events directly). */

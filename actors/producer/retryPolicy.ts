@@ -1,3 +1,4 @@
+import { exponentialBackoffMs } from '../client/exponentialBackoff.ts';
 import { isRetriable } from '../../src/protocol/index.ts';
 import type { KafkaErrorType } from '../../src/protocol/index.ts';
 import type { Draw } from './Draw.ts';
@@ -195,22 +196,5 @@ export function definiteErrorsOf(weakenings: { readonly notLeaderIsDefinite: boo
   return weakenings.notLeaderIsDefinite ? new Set([...NOT_LEADER, ...TIMEOUTS]) : TIMEOUTS;
 }
 
-/**
- * Kafka's `ExponentialBackoff(retry.backoff.ms, 2, retry.backoff.max.ms, 0.2)#backoff(attempts)`: the initial
- * backoff doubled per earlier attempt, capped at the maximum, times a jitter factor in [0.8, 1.2) drawn when a draw
- * is given. A maximum at or below the initial backoff makes it constant.
- */
-export function exponentialBackoffMs(
-  attempts: number,
-  config: Pick<ProducerConfig, 'retryBackoffMs' | 'retryBackoffMaxMs'>,
-  draw?: Draw,
-): number {
-  const maxMs = config.retryBackoffMaxMs;
-  const initialMs = Math.min(maxMs, config.retryBackoffMs);
-  if (maxMs <= config.retryBackoffMs) return initialMs;
-  const expMax = Math.log(maxMs / Math.max(initialMs, 1)) / Math.log(2);
-  const term = initialMs * 2 ** Math.min(attempts, expMax);
-  const jitter = 0.2;
-  const factor = draw === undefined ? 1 : 1 - jitter + draw.next() * 2 * jitter;
-  return Math.min(maxMs, Math.floor(factor * term));
-}
+// The backoff itself is the client layer's (`ExponentialBackoff`), shared with metadata refreshes.
+export { exponentialBackoffMs };

@@ -19,7 +19,7 @@ import {
 } from '../client/networkClient.ts';
 import { brokerAvailableAtMs, networkOut, pickBroker } from './producerContext.ts';
 import type { Outbox, ProducerContext, ProducerRequest } from './producerContext.ts';
-import { leaderOf, metadataRequestFailed, nextMetadataUpdateMs, requestMetadataUpdate } from './producerMetadata.ts';
+import { leaderOf, metadataRequestFailed, nextMetadataUpdateMs, requestMetadataUpdate } from '../client/metadata.ts';
 import { drain, ready } from './recordAccumulator.ts';
 import type { SendOptions } from './recordAccumulator.ts';
 import { exponentialBackoffMs } from './retryPolicy.ts';
@@ -51,7 +51,7 @@ export function nextWakeupMs(ctx: ProducerContext): number | null {
   // Metadata and InitProducerId wait, besides their own backoff, for a broker out of reconnect backoff.
   // A broker still connecting (null) is waited for by its handshake's answer or deadline, not by a time of its own.
   const brokerAtMs = brokerAvailableAtMs(ctx);
-  const metadataDueMs = nextMetadataUpdateMs(ctx.metadata, ctx.config);
+  const metadataDueMs = nextMetadataUpdateMs(ctx.metadata, ctx.config, nowMs);
   if (!hasRequest(ctx.network, isMetadata) && metadataDueMs !== null) {
     if (brokerAtMs !== null) times.push(Math.max(metadataDueMs, brokerAtMs));
     else if (metadataDueMs > nowMs) times.push(metadataDueMs);
@@ -210,7 +210,7 @@ function sendProduceRequest(ctx: ProducerContext, node: number, batches: readonl
 
 function maybeSendMetadataRequest(ctx: ProducerContext, out: Outbox): ProducerContext {
   if (hasRequest(ctx.network, isMetadata)) return ctx;
-  const dueMs = nextMetadataUpdateMs(ctx.metadata, ctx.config);
+  const dueMs = nextMetadataUpdateMs(ctx.metadata, ctx.config, ctx.now());
   if (dueMs === null || dueMs > ctx.now()) return ctx;
   const node = pickBroker(ctx);
   if (node === undefined) return ctx;

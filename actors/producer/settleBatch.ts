@@ -4,7 +4,7 @@ import { markSequenceUnresolved, requestEpochBumpForPartition, sequenceStanding 
 import { inRetry } from './ProducerBatch.ts';
 import type { ProducerBatch } from './ProducerBatch.ts';
 import type { Outbox, ProducerContext } from './producerContext.ts';
-import { requestMetadataUpdate } from './producerMetadata.ts';
+import { requestMetadataUpdate } from '../client/metadata.ts';
 import { ownValue } from './recordAccumulator.ts';
 import { definiteErrorsOf, expiryDecision, retryDecision } from './retryPolicy.ts';
 import type { RetryDecision } from './retryPolicy.ts';

@@ -8,8 +8,6 @@ export type { ReaderConfig, ReaderOptions } from './readerConfig.ts';
 export { readerPartition } from './ReaderPartition.ts';
 export type { ReaderPartition } from './ReaderPartition.ts';
 export { metadataTopics, resolveAssignment } from './readerAssignment.ts';
-export { isCurrentLeader, knownLeader, updatePartitionLeaders } from './partitionLeaders.ts';
-export type { PartitionLeader, PartitionLeaders } from './partitionLeaders.ts';
 export { advancePosition, positionOf, positionsAtBeginning, resetPosition } from './fetchPositions.ts';
 export type { FetchPositions } from './fetchPositions.ts';
 export { fetchedRecords } from './fetchedRecords.ts';

@@ -9,6 +9,7 @@ export interface ReaderSettings extends FetchSettings {
   readonly pollTimeoutMs: number;
   readonly metadataMaxAgeMs: number;
   readonly retryBackoffMs: number;
+  readonly retryBackoffMaxMs: number;
 }
 
 /** The Java consumer's defaults (3.9) for the settings above, and the workload's pause between polls. */
@@ -19,7 +20,8 @@ export const readerDefaults: ReaderSettings = {
   // No Kafka setting: the Duration the application passes to poll(), how long it waits for records to arrive.
   pollTimeoutMs: 1_000,
   metadataMaxAgeMs: 300_000, // metadata.max.age.ms
-  retryBackoffMs: 100, // retry.backoff.ms (the fixed pause between metadata requests; no exponential backoff)
+  retryBackoffMs: 100, // retry.backoff.ms (the first pause between metadata requests, doubling while they fail)
+  retryBackoffMaxMs: 1_000, // retry.backoff.max.ms (KIP-580, 3.7)
 };
 
 /** Kafka's names for the settings, for error messages that a Kafka user recognises. */
@@ -30,4 +32,5 @@ export const readerConfigNames: Readonly<Record<keyof ReaderSettings, string>> =
   pollTimeoutMs: 'pollTimeoutMs (the poll() timeout, a simulator setting)',
   metadataMaxAgeMs: 'metadata.max.age.ms',
   retryBackoffMs: 'retry.backoff.ms',
+  retryBackoffMaxMs: 'retry.backoff.max.ms',
 };

@@ -1,7 +1,7 @@
 // The reader's rules (an assign-mode KafkaConsumer reading from the beginning, with no group and no commits) as
 // pure functions over ReaderState that push effects, in the broker's and the group consumer's shape. Three parts:
-// metadata (on start, on errors that say it is stale, every metadata.max.age.ms; one request in flight and at
-// least retry.backoff.ms between two), the application's poll loop (poll() returns what the fetcher has buffered,
+// metadata (on start, on errors that say it is stale, every metadata.max.age.ms; one request in flight, backing
+// off between two as the client layer's `Metadata` says), the application's poll loop (poll() returns what the fetcher has buffered,
 // or waits for it up to the poll's timeout, then the application calls poll() again), and the fetcher underneath
 // (actors/client/fetcher.ts: one long-polled Fetch per leader). Offset resets (OFFSET_OUT_OF_RANGE ->
 // auto.offset.reset=earliest) go out as ListOffsets. After a leader change, positions are validated before they are
@@ -28,7 +28,6 @@ import {
   closeConnection,
   connectionReset,
   createNetworkClient,
-  leastLoadedNode,
   nextNetworkDeadlineMs,
   onHandshakeResponse,
   sendRequest,
@@ -38,7 +37,15 @@ import {
   type ClientMessage,
   type NetworkClient,
 } from '../client/networkClient.ts';
-import { nextConnectableMs } from '../client/reconnectBackoff.ts';
+import {
+  emptyMetadata,
+  knownLeader,
+  metadataRequestFailed,
+  nextMetadataRequest,
+  requestMetadataUpdate,
+  updateMetadata,
+  type Metadata,
+} from '../client/metadata.ts';
 import {
   emptyPositionValidation,
   failValidations,
@@ -56,7 +63,6 @@ import {
 import { positionsAtBeginning, resetPosition, type FetchPositions } from './fetchPositions.ts';
 import { partitionErrorHandling } from './fetchErrors.ts';
 import { invariant } from './invariant.ts';
-import { knownLeader, updatePartitionLeaders, type PartitionLeaders } from './partitionLeaders.ts';
 import { metadataTopics, resolveAssignment } from './readerAssignment.ts';
 import type { ReaderConfig } from './readerConfig.ts';
 import type { ReaderPartition } from './ReaderPartition.ts';
@@ -78,16 +84,12 @@ export interface ReaderState {
   readonly network: NetworkClient<ReaderRequest>;
   /** Per-boot id of the next history operation. */
   readonly nextOperationId: number;
-  readonly leaders: PartitionLeaders;
-  /** Brokers the last metadata listed (the bootstrap brokers until then): where metadata requests go. */
-  readonly knownBrokers: readonly number[];
+  /** Brokers, leaders, and when to ask again (the client layer's `Metadata`, actors/client/metadata.ts). */
+  readonly metadata: Metadata;
   /** Where the least loaded broker is looked for first; moves on after a metadata request fails. */
   readonly nodeRotation: number;
   /** The metadata request in flight: its correlation id and the broker it went to. */
   readonly metadataRequest: { readonly correlationId: number; readonly node: number } | null;
-  /** When the last metadata request ended (answered or abandoned): the next waits retry.backoff.ms after it. */
-  readonly metadataDoneMs: number;
-  readonly metadataRefreshWanted: boolean;
   /** The correlation id of the last metadata request answered (-1 before any): a read-to-end waits for a fresh one. */
   readonly lastMetadataAnswered: number;
   /** Undefined until metadata has named the partitions to read. */
@@ -133,12 +135,9 @@ export function bootReader(config: ReaderConfig): ReaderState {
     config,
     network: createNetworkClient(),
     nextOperationId: 0,
-    leaders: {},
-    knownBrokers: config.bootstrapBrokers,
+    metadata: emptyMetadata(config.bootstrapBrokers, metadataTopics(config)),
     nodeRotation: 0,
     metadataRequest: null,
-    metadataDoneMs: -Infinity,
-    metadataRefreshWanted: true,
     lastMetadataAnswered: -1,
     assignment: undefined,
     positions: {},
@@ -157,30 +156,21 @@ export function bootReader(config: ReaderConfig): ReaderState {
 // ---- Metadata ----
 
 /**
- * Sends a metadata request when one is wanted, none is in flight and retry.backoff.ms has passed since the last;
- * otherwise the metadata timer fires when it may go. With nothing wanted, the timer refreshes metadata once it is
- * metadata.max.age.ms old.
+ * Sends a metadata request when one is due (asked for, or the cache is metadata.max.age.ms old) and none is in
+ * flight, past the refresh backoff (`Metadata#timeToNextUpdate`); otherwise the metadata timer fires when it may go,
+ * or when the first reconnect backoff ends while every broker backs off.
  */
 export function maybeRequestMetadata(state: ReaderState, nowMs: number, out: Out): ReaderState {
   if (state.metadataRequest !== null) return state;
-  const { config } = state;
-  const dueMs = state.metadataRefreshWanted ? state.metadataDoneMs + config.retryBackoffMs : state.metadataDoneMs + config.metadataMaxAgeMs;
-  if (dueMs > nowMs) {
-    out.push({ kind: 'timer', id: 'reader.metadata', delayMs: dueMs - nowMs, event: { type: 'reader.metadata' } });
+  const next = nextMetadataRequest(state.metadata, state.config, state.network, state.nodeRotation, nowMs);
+  if (next === null) return state;
+  if ('atMs' in next) {
+    out.push({ kind: 'timer', id: 'reader.metadata', delayMs: next.atMs - nowMs, event: { type: 'reader.metadata' } });
     return state;
   }
-  // `NetworkClient#leastLoadedNode`: a broker with a ready connection, else one connecting, else one not backing off;
-  // while every one backs off, the metadata timer waits for the first backoff to end.
-  const node = leastLoadedNode(state.network, state.knownBrokers, state.nodeRotation, nowMs);
-  if (node === undefined) {
-    const atMs = nextConnectableMs(state.network.reconnect, nowMs) as number;
-    out.push({ kind: 'timer', id: 'reader.metadata', delayMs: atMs - nowMs, event: { type: 'reader.metadata' } });
-    return state;
-  }
-  const topics = metadataTopics(config);
-  const [correlationId, network] = sendRequest(state.network, node, (id) => ({ type: 'metadata.request', correlationId: id, topics }), 'metadata', requestTiming(state, nowMs), out);
-  const next: ReaderState = { ...state, network, metadataRequest: { correlationId, node }, metadataRefreshWanted: false };
-  return armDeadline(next, nowMs, out);
+  const topics = [...state.metadata.topics];
+  const [correlationId, network] = sendRequest(state.network, next.node, (id) => ({ type: 'metadata.request', correlationId: id, topics }), 'metadata', requestTiming(state, nowMs), out);
+  return armDeadline({ ...state, network, metadataRequest: { correlationId, node: next.node } }, nowMs, out);
 }
 
 /** A metadata answer: leaders, the assignment once the topics exist, partitions added later. */
@@ -190,17 +180,15 @@ export function onMetadataResponse(state: ReaderState, response: MetadataRespons
   const taken = takeAnswer(state, response, nowMs, out);
   if (taken.network === undefined) return taken.state;
   state = { ...state, network: taken.network };
-  const leaders = updatePartitionLeaders(state.leaders, response.partitions);
+  const metadata = updateMetadata(state.metadata, response, nowMs);
   // Positions read under another leader wait for validation; what was fetched for them is dropped.
-  const validated = validatePositionsForCurrentLeaders(state.validation, leaders);
+  const validated = validatePositionsForCurrentLeaders(state.validation, metadata.leaders);
   let next: ReaderState = {
     ...state,
-    leaders,
+    metadata,
     validation: validated.validation,
     fetcher: discardPartitions(state.fetcher, validated.awaiting),
-    knownBrokers: response.brokers.length > 0 ? response.brokers : state.knownBrokers,
     metadataRequest: null,
-    metadataDoneMs: nowMs,
     lastMetadataAnswered: request.correlationId,
   };
   const resolved = resolveAssignment(state.config, response);
@@ -213,9 +201,10 @@ export function onMetadataResponse(state: ReaderState, response: MetadataRespons
     const added = (resolved ?? []).filter((p) => !known.has(p.key));
     if (added.length > 0) next = { ...next, addedPartitions: [...next.addedPartitions, ...added] };
   }
-  // Until every assigned partition has a leader, keep asking (each retry.backoff.ms): fetches skip leaderless ones.
-  const complete = next.assignment !== undefined && next.assignment.every((p) => knownLeader(leaders, p.key) !== undefined);
-  if (!complete) next = { ...next, metadataRefreshWanted: true };
+  // Until every assigned partition has a leader, keep asking, backing off while nothing changes (the fetcher's
+  // `metadata.requestUpdate(false)` for a partition with no known leader): fetches skip leaderless ones.
+  const complete = next.assignment !== undefined && next.assignment.every((p) => knownLeader(metadata.leaders, p.key) !== undefined);
+  if (!complete) next = { ...next, metadata: requestMetadataUpdate(next.metadata) };
   next = maybeRequestMetadata(next, nowMs, out);
   return progress(next, nowMs, out);
 }
@@ -225,13 +214,16 @@ export function onMetadataTimer(state: ReaderState, nowMs: number, out: Out): Re
   return maybeRequestMetadata(state, nowMs, out);
 }
 
-// The metadata request failed: the next goes to another broker after retry.backoff.ms.
+// The metadata request failed: the next goes to another broker after the backoff, which grows while they fail.
 function abandonMetadataRequest(state: ReaderState, nowMs: number): ReaderState {
-  return { ...state, metadataRequest: null, metadataDoneMs: nowMs, metadataRefreshWanted: true, nodeRotation: state.nodeRotation + 1 };
+  return { ...state, metadataRequest: null, metadata: metadataRequestFailed(state.metadata, nowMs), nodeRotation: state.nodeRotation + 1 };
 }
 
-function wantMetadata(state: ReaderState, nowMs: number, out: Out): ReaderState {
-  return maybeRequestMetadata(state.metadataRefreshWanted ? state : { ...state, metadataRefreshWanted: true }, nowMs, out);
+// Asks for fresh metadata (`Metadata#requestUpdate`); `resetBackoff` for the application's own asking and the offset
+// lookups, as Kafka's callers pass it, not for errors in fetch answers and disconnects.
+function wantMetadata(state: ReaderState, nowMs: number, out: Out, resetBackoff = false): ReaderState {
+  const metadata = requestMetadataUpdate(state.metadata, resetBackoff);
+  return maybeRequestMetadata(metadata === state.metadata ? state : { ...state, metadata }, nowMs, out);
 }
 
 // The first assignment: every partition from offset 0 (auto.offset.reset=earliest, no committed offsets), and the
@@ -242,7 +234,8 @@ function assign(state: ReaderState, assignment: readonly ReaderPartition[], out:
   // The first assignment already starts at offset 0: a read-to-end asked before it needs no seek, only fresh metadata.
   const beginning = state.readToEnd.phase === 'requested';
   const readToEnd = beginning ? beginReadToEnd(state.network.nextCorrelationId) : state.readToEnd;
-  return { ...state, assignment, positions: positionsAtBeginning(keys), nextOperationId: state.nextOperationId + 1, readToEnd, metadataRefreshWanted: state.metadataRefreshWanted || beginning };
+  const metadata = beginning ? requestMetadataUpdate(state.metadata, true) : state.metadata;
+  return { ...state, assignment, positions: positionsAtBeginning(keys), nextOperationId: state.nextOperationId + 1, readToEnd, metadata };
 }
 
 // ---- The poll loop ----
@@ -311,7 +304,7 @@ function beginPoll(state: ReaderState, nowMs: number, out: Out): ReaderState {
       nextOperationId: next.nextOperationId + 1,
       readToEnd: beginReadToEnd(next.network.nextCorrelationId),
     };
-    next = wantMetadata(next, nowMs, out);
+    next = wantMetadata(next, nowMs, out, true);
   }
   const operationId = next.nextOperationId;
   out.push({ kind: 'note', data: { history: 'invoke', id: operationId, f: 'poll', value: {} } });
@@ -325,7 +318,7 @@ function completePoll(state: ReaderState, out: Out): ReaderState {
   invariant(state.poll !== null, 'completePoll without a poll');
   const collected = collectRecords(state.fetcher, state.positions, state.config.maxPollRecords);
   out.push({ kind: 'note', data: { history: 'complete', id: state.poll.operationId, type: 'ok', value: { records: collected.records } } });
-  const validation = recordConsumedEpochs(state.validation, collected.offsetEpochs, state.leaders);
+  const validation = recordConsumedEpochs(state.validation, collected.offsetEpochs, state.metadata.leaders);
   let next: ReaderState = { ...state, fetcher: collected.fetcher, positions: collected.positions, validation, poll: null };
   if (collected.records.length === 0 && isReadDone(next)) {
     out.push({ kind: 'note', data: { readToEnd: 'done', positions: { ...next.positions } } });
@@ -348,7 +341,7 @@ function isReadDone(state: ReaderState): boolean {
 function sendFetches(state: ReaderState, nowMs: number, out: Out): ReaderState {
   const targets: FetchTarget[] = [];
   for (const { topic, partition, key } of state.assignment ?? []) {
-    const leader = knownLeader(state.leaders, key);
+    const leader = knownLeader(state.metadata.leaders, key);
     if (leader === undefined || state.awaitingReset.includes(key) || isAwaitingValidation(state.validation, key)) continue;
     if (!canSendTo(state.network, leader.leader, nowMs)) continue;
     targets.push({ key, topic, partition, position: state.positions[key] as number, leader: leader.leader, leaderEpoch: leader.leaderEpoch });
@@ -360,7 +353,7 @@ function sendFetches(state: ReaderState, nowMs: number, out: Out): ReaderState {
 
 /** A fetch answer: its records wait in the buffer for poll(); errors ask for metadata or reset the position. */
 export function onReaderFetchResponse(state: ReaderState, response: FetchResponse & { from: string }, nowMs: number, out: Out): ReaderState {
-  const isLeader = (key: string, node: number) => knownLeader(state.leaders, key)?.leader === node;
+  const isLeader = (key: string, node: number) => knownLeader(state.metadata.leaders, key)?.leader === node;
   const outcome = onFetchResponse(state.fetcher, response, fetchablePositions(state.positions, state.validation), isLeader);
   if (!outcome.matched) return state;
   const taken = takeAnswer(state, response, nowMs, out);
@@ -409,7 +402,7 @@ function sendResets(state: ReaderState, nowMs: number, out: Out): ReaderState {
   let next = state;
   for (const key of state.awaitingReset) {
     if (Object.values(next.resets).some((reset) => reset.key === key)) continue;
-    const leader = knownLeader(next.leaders, key);
+    const leader = knownLeader(next.metadata.leaders, key);
     const p = next.assignment?.find((candidate) => candidate.key === key);
     if (leader === undefined || p === undefined || !canSendTo(next.network, leader.leader, nowMs)) continue;
     const message = (correlationId: number): KafkaMessage => ({ type: 'listOffsets.request', correlationId, topic: p.topic, partition: p.partition, timestamp: -2, currentLeaderEpoch: leader.leaderEpoch });
@@ -428,7 +421,7 @@ export function onListOffsetsResponse(state: ReaderState, response: ListOffsetsR
   let next: ReaderState = { ...state, network: taken.network, resets: withoutKey(state.resets, response.correlationId) };
   const error = response.errorCode ?? 'NONE';
   if (error !== 'NONE' || response.offset < 0) {
-    if (partitionErrorHandling(error) === 'refreshMetadata') next = wantMetadata(next, nowMs, out);
+    if (partitionErrorHandling(error) === 'refreshMetadata') next = wantMetadata(next, nowMs, out, true);
     return progress(next, nowMs, out);
   }
   next = {

@@ -85,6 +85,7 @@ const readerSettingsSchema = strictObject({
   pollTimeoutMs: integer(1),
   metadataMaxAgeMs: integer(0),
   retryBackoffMs: integer(0),
+  retryBackoffMaxMs: integer(0),
   fetchMaxWaitMs: integer(0),
   fetchMinBytes: integer(0),
   fetchMaxBytes: integer(1),

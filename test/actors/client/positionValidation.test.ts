@@ -11,7 +11,7 @@ import {
   validatePositionsForCurrentLeaders,
   type PositionValidation,
 } from '../../../actors/client/positionValidation.ts';
-import type { PartitionLeaders } from '../../../actors/reader/partitionLeaders.ts';
+import type { PartitionLeaders } from '../../../actors/client/metadata.ts';
 import type { OffsetForLeaderPartitionResult, OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse } from '../../../src/protocol/messages.ts';
 
 const oldLeaders: PartitionLeaders = { 't-0': { leader: 1, leaderEpoch: 0 }, 't-1': { leader: 2, leaderEpoch: 0 } };

@@ -66,7 +66,7 @@ describe('group consumer: a reset during a poll', () => {
       phase: 'polling',
       poll: { operationId: 5, deadlineMs: 2_000 },
       membership: { ...base.membership, state: 'STABLE', generationId: 1, rejoinNeeded: false },
-      leaders: { 'events-0': { leader: 1, leaderEpoch: 0 }, 'events-1': { leader: 2, leaderEpoch: 0 } },
+      metadata: { ...base.metadata, leaders: { 'events-0': { leader: 1, leaderEpoch: 0 }, 'events-1': { leader: 2, leaderEpoch: 0 } } },
       offsets: { ...base.offsets, positions: { 'events-0': 0, 'events-1': 0 }, processed: { 'events-0': 0, 'events-1': 0 } },
       coordinator: 3,
       fetcher: { ...base.fetcher, inFlight: { 1: inFlight(10, 'events-0'), 2: inFlight(11, 'events-1') } },

@@ -4,6 +4,7 @@ import {
   continuePoll,
   onFetchAnswer,
   onMetadataResponse,
+  onMetadataTick,
   onOffsetsForLeaderEpochAnswer,
   onRecordProcessed,
   poll,
@@ -25,8 +26,7 @@ function consumer(autoOffsetReset: AutoOffsetReset): ConsumerState {
     ...base,
     status: 'subscribed',
     membership: { ...base.membership, state: 'STABLE', memberId: 'consumer-1-0', generationId: 1, rejoinNeeded: false },
-    leaders: { 'events-0': { leader: 1, leaderEpoch: 0 } },
-    knownBrokers: [1, 2, 3],
+    metadata: { ...base.metadata, brokers: [1, 2, 3], leaders: { 'events-0': { leader: 1, leaderEpoch: 0 } } },
     offsets: { ...base.offsets, positions: { 'events-0': 0 }, processed: { 'events-0': 0 }, committed: { 'events-0': 0 }, nextAutoCommitMs: Infinity },
     coordinator: 3,
     owned: { partitions: ['events-0'], memberId: 'consumer-1-0', generationId: 1 },
@@ -135,7 +135,12 @@ describe('group consumer: position validation after a leader change (KIP-320)', 
   it('a validation answered with FENCED_LEADER_EPOCH asks for metadata and goes again after retry.backoff.ms', () => {
     const { state, out, nowMs } = afterLeaderChange('earliest');
     const answered = answerValidation(state, out, { errorCode: 'FENCED_LEADER_EPOCH', leaderEpoch: -1, endOffset: -1 }, nowMs);
-    expect(sentMessages(answered.out, 'metadata.request').length).toBe(1);
+    // Metadata was answered 5 ms ago: the next request waits for retry.backoff.ms since then (`Metadata#timeToAllowUpdate`).
+    expect(sentMessages(answered.out, 'metadata.request')).toEqual([]);
+    expect(answered.out).toContainEqual({ kind: 'timer', id: 'consumer.metadata', delayMs: answered.state.client.retryBackoffMs - 5, event: { type: 'consumer.metadata' } });
+    const tick: ConsumerEffect[] = [];
+    onMetadataTick(answered.state, nowMs + answered.state.client.retryBackoffMs, tick);
+    expect(sentMessages(tick, 'metadata.request').length).toBe(1);
     expect(sentMessages(answered.out, 'offsetsForLeaderEpoch.request')).toEqual([]);
     const later: ConsumerEffect[] = [];
     continuePoll(answered.state, nowMs + 5 + answered.state.client.retryBackoffMs, later);
