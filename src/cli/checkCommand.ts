@@ -5,12 +5,13 @@ import { checkProperty, checkPropertyAsync, describeCounterexample, type Propert
 import { kafkajsScenarioArbitrary } from '../../properties/arbitraries/kafkajsScenarioArbitrary.ts';
 import { unexplainedViolations } from '../../properties/kafkajsFindings.ts';
 import { replayCapsuleAsync } from '../scenario/capsule.ts';
-import { groupPropertyNames, replicationPropertyNames } from '../../properties/replicationProperties.ts';
 import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
-import { weakeningNames, weakenings, type PropertyName, type WeakeningName } from '../scenario/weakenings.ts';
+import { weakenings, type PropertyName, type WeakeningName } from '../scenario/weakenings.ts';
+import { CheckInputError } from './inputErrors.ts';
+import { resolveCheck } from './resolveCheck.ts';
 
-/** Bad input to `check`: an unknown property or weakening, a bad count. The message says what is allowed. */
-export class CheckInputError extends Error {}
+export { CheckInputError };
+export { checkablePropertyNames, resolveCheck } from './resolveCheck.ts';
 
 /** What `check` is asked to do. */
 export interface CheckOptions {
@@ -32,23 +33,6 @@ export interface CheckOptions {
   kafkaVersion?: KafkaVersion | undefined;
   /** Told when each property starts (with its run budget) and after every run: a progress display. */
   progress?: { start(property: string, runs: number): void; run(): void; stop(): void };
-}
-
-/** Every property `check` knows, in report order. */
-export const checkablePropertyNames: readonly PropertyName[] = [...replicationPropertyNames, ...groupPropertyNames];
-
-/** The properties and weakening a `check` invocation names, checked. */
-export function resolveCheck(property: string | undefined, weaken: string | undefined): { properties: PropertyName[]; weakening: WeakeningName | null } {
-  if (weaken !== undefined && !(weakeningNames as readonly string[]).includes(weaken)) {
-    throw new CheckInputError(`--weaken: got ${JSON.stringify(weaken)}, allowed: one of ${weakeningNames.join(', ')}`);
-  }
-  const weakening = (weaken ?? null) as WeakeningName | null;
-  if (property === undefined) return { properties: weakening === null ? [...checkablePropertyNames] : [weakenings[weakening].breaks], weakening };
-  if (property === 'all') return { properties: [...checkablePropertyNames], weakening };
-  if (!(checkablePropertyNames as readonly string[]).includes(property)) {
-    throw new CheckInputError(`--property: got ${JSON.stringify(property)}, allowed: all, or one of ${checkablePropertyNames.join(', ')}`);
-  }
-  return { properties: [property as PropertyName], weakening };
 }
 
 /** The outcome of `check`: its exit code, its text and its JSON. */

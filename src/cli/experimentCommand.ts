@@ -2,9 +2,12 @@
 // plot (SVG, with the Vega-Lite spec beside it) to a directory.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { experimentNames, experiments, markdownReport, markdownTable, plotSpec, renderSvg, type ExperimentResult } from '../experiments/index.ts';
+import { experiments, markdownReport, markdownTable, plotSpec, renderSvg, type ExperimentResult } from '../experiments/index.ts';
 
-export class ExperimentInputError extends Error {}
+import { ExperimentInputError } from './inputErrors.ts';
+
+export { ExperimentInputError };
+export { resolveExperiments } from './resolveExperiments.ts';
 
 export interface ExperimentCommandOptions {
   names: string[];
@@ -17,16 +20,6 @@ export interface ExperimentCommandOptions {
 export interface WrittenExperiment {
   result: ExperimentResult;
   files: { markdown: string; json: string; svg: string; spec: string };
-}
-
-/** The experiments a command line names: one name, several, or `all`. */
-export function resolveExperiments(names: readonly string[]): string[] {
-  if (names.length === 0) throw new ExperimentInputError(`experiment needs a name: one of ${experimentNames.join(', ')}, or all`);
-  if (names.length === 1 && names[0] === 'all') return [...experimentNames];
-  for (const name of names) {
-    if (!experimentNames.includes(name)) throw new ExperimentInputError(`unknown experiment "${name}"; experiments: ${experimentNames.join(', ')}, or all`);
-  }
-  return [...names];
 }
 
 /** Runs the experiments and writes their files. */

@@ -4,18 +4,13 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupPropertyNames, replicationPropertyNames } from '../../properties/replicationProperties.ts';
-import { experimentNames } from '../experiments/index.ts';
+import { experimentNames } from '../experiments/experimentNames.ts';
 import { kafkaVersions } from '../scenario/kafkaProfile.ts';
 import { weakeningNames, weakenings } from '../scenario/weakenings.ts';
 
-/** The commands, in the order the overview lists them. */
-export const commandNames = ['run', 'replay', 'check', 'matrix', 'experiment', 'kernel-demo', 'help'] as const;
-export type CommandName = (typeof commandNames)[number];
+import { commandNames, type CommandName } from './commands.ts';
 
-/** Whether `name` is a command. */
-export function isCommand(name: string): name is CommandName {
-  return (commandNames as readonly string[]).includes(name);
-}
+export { commandNames, isCommand, type CommandName } from './commands.ts';
 
 const EXAMPLES_DIR = join(import.meta.dirname, '../../examples');
 

@@ -4,18 +4,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SimulationError } from '../kernel/SimulationError.ts';
-import { formatKernelDemo, runKernelDemo } from './kernelDemo.ts';
-import { CapsuleInputError, readCapsule, replay } from './replayCommand.ts';
-import { checkCommand, checkKafkajsCommand, CheckInputError, resolveCheck } from './checkCommand.ts';
-import { exploreWithWorkers, mergeShards, parseShard, runShard } from './checkSharding.ts';
 import { kafkaVersions, type KafkaVersion } from '../scenario/kafkaProfile.ts';
 import type { PropertyName } from '../scenario/weakenings.ts';
-import { ExperimentInputError, formatExperiment, resolveExperiments, runExperiments } from './experimentCommand.ts';
-import { formatMatrix, runMatrix } from './matrixCommand.ts';
-import { progressBar, runProgressBar } from './progressBar.ts';
-import { loadScenario, runAndDescribe, ScenarioInputError } from './runCommand.ts';
-import { commandHelp, commandNames, isCommand, overview, type CommandName } from './help.ts';
+import { commandNames, isCommand, type CommandName } from './commands.ts';
+import { CapsuleInputError, CheckInputError, ExperimentInputError, ScenarioInputError } from './inputErrors.ts';
 import { checkOutputDir, checkOutputFile, OutputPathError } from './outputPaths.ts';
+
+// Each command's modules load when it runs (a simulation, the checkers, fast-check, the plots are most of the start-up
+// time), so that help, a bad flag or a bad file answer in a fraction of a second.
+const helpPages = () => import('./help.ts');
+const progressBars = () => import('./progressBar.ts');
 
 /** The exit code of an internal error: a bug of kafka-sim, not of the input (sysexits' EX_SOFTWARE). */
 const INTERNAL_ERROR = 70;
@@ -94,12 +92,14 @@ async function main(argv: string[]): Promise<number> {
   const [, ...rest] = positionals;
   if (command === undefined) return usageError(`unknown command "${commandWord}"; commands: ${commandNames.join(', ')}`);
   if (values.help) {
+    const { commandHelp, overview } = await helpPages();
     process.stdout.write(`${commandWord === undefined ? overview() : commandHelp(command)}\n`);
     return 0;
   }
   if (command === 'help') {
     const [topic] = rest;
     if (rest.length > 1 || (topic !== undefined && !isCommand(topic))) return usageError(`help takes one command name, got "${rest.join(' ')}"; commands: ${commandNames.join(', ')}`, 'help');
+    const { commandHelp, overview } = await helpPages();
     process.stdout.write(`${topic === undefined ? overview() : commandHelp(topic as CommandName)}\n`);
     return 0;
   }
@@ -126,9 +126,11 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'experiment') {
       if (values.seed !== undefined) throw new UsageError('experiment runs seeds 1..N: use --seeds N, not --seed');
+      const { resolveExperiments } = await import('./resolveExperiments.ts');
       const names = resolveExperiments(rest);
       const seeds = values.seeds === undefined ? undefined : parseRuns(values.seeds, 10, '--seeds');
       const show = process.stderr.isTTY && !values.json;
+      const { formatExperiment, runExperiments } = await import('./experimentCommand.ts');
       const written = await runExperiments({
         names,
         outDir: values.out ?? 'reports/experiments',
@@ -141,6 +143,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'replay') {
       if (rest.length !== 1) throw new UsageError(`replay takes one capsule file, got ${rest.length === 0 ? 'none' : `"${rest.join(' ')}"`}`);
+      const { readCapsule, replay } = await import('./replayCommand.ts');
       const outcome = await replay(readCapsule(rest[0] as string), { report: values.report, mermaid: values.mermaid, command: commandLine(argv) }, rest[0] as string);
       process.stdout.write(values.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.text}\n`);
       return outcome.exitCode;
@@ -148,7 +151,10 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'run') {
       if (rest.length > 1) throw new UsageError(`run takes at most one scenario file, got "${rest.join(' ')}"`);
       if (values.ms !== undefined) throw new UsageError('--ms is for kernel-demo; a scenario sets its own durations');
+      const { loadScenario } = await import('./loadScenario.ts');
       const scenario = loadScenario(rest[0], values.seed === undefined ? undefined : parseSeed(values.seed), kafkaVersion);
+      const { runAndDescribe } = await import('./runCommand.ts');
+      const { runProgressBar } = await progressBars();
       // On a terminal, a run shows how far it has got (the quiet and final-read phases count at their caps).
       const { startupMs, safetyMs, quietMs, finalReadMs } = scenario.durations;
       const bar = process.stderr.isTTY && !values.json ? runProgressBar(startupMs + safetyMs + quietMs + finalReadMs, () => performance.now()) : undefined;
@@ -163,6 +169,7 @@ async function main(argv: string[]): Promise<number> {
       const runs = parseRuns(values.runs, 200);
       const show = process.stderr.isTTY && !values.json;
       const maxShrinks = parseRuns(values['max-shrinks'], DEFAULT_MAX_SHRINKS, '--max-shrinks');
+      const { formatMatrix, runMatrix } = await import('./matrixCommand.ts');
       const rows = runMatrix({ runs, seed, kafkaVersion, capsuleDir: 'reports/capsules', maxShrinks, full: values.full === true, wallClockMs: () => performance.now(), ...(show ? { onRow: (label: string) => process.stderr.write(`checking ${label} ...\n`) } : {}) });
       const ok = rows.every((r) => r.ok);
       process.stdout.write(values.json ? `${JSON.stringify({ runs, seed, ok, rows })}\n` : `${formatMatrix(rows, runs, seed)}\n`);
@@ -178,7 +185,8 @@ async function main(argv: string[]): Promise<number> {
           throw new UsageError('--clients kafkajs runs in one process, on Kafka 4.1: without --workers, --shard, --merge or --kafka (sweeps on several cores: npm run sweep:kafkajs)');
         }
         if (rest.length > 0) throw new UsageError(`check takes no file, got "${rest.join(' ')}"`);
-        const progress = process.stderr.isTTY && !values.json ? progressBar() : undefined;
+        const { checkKafkajsCommand } = await import('./checkCommand.ts');
+        const progress = process.stderr.isTTY && !values.json ? (await progressBars()).progressBar() : undefined;
         const outcome = await checkKafkajsCommand({
           property: values.property,
           weaken: values.weaken,
@@ -195,6 +203,11 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length > 0 && values.merge !== true) throw new UsageError(`check takes no file (except with --merge), got "${rest.join(' ')}"`);
       const seed = parseCheckSeed(values.seed);
       const runs = parseRuns(values.runs, 100);
+      // Names first, so that a bad one is refused before the checkers load.
+      const { resolveCheck } = await import('./resolveCheck.ts');
+      resolveCheck(values.property, values.weaken);
+      const { checkCommand } = await import('./checkCommand.ts');
+      const { exploreWithWorkers, mergeShards, parseShard, runShard } = await import('./checkSharding.ts');
       if (values.merge === true) {
         if (rest.length === 0) throw new UsageError('--merge takes the shards\' JSON lines files, got none');
         const merged = mergeShards(rest);
@@ -221,7 +234,7 @@ async function main(argv: string[]): Promise<number> {
         for (const property of properties) explored.set(property, await exploreWithWorkers(property, weakening, { seed, runs, workers, kafkaVersion }));
       }
       const fromRun = values['from-run'] === undefined ? undefined : parseRunIndex(values['from-run']);
-      const progress = process.stderr.isTTY && !values.json ? progressBar() : undefined;
+      const progress = process.stderr.isTTY && !values.json ? (await progressBars()).progressBar() : undefined;
       const maxShrinks = parseRuns(values['max-shrinks'], DEFAULT_MAX_SHRINKS, '--max-shrinks');
       const outcome = checkCommand({
         property: values.property,
@@ -241,6 +254,7 @@ async function main(argv: string[]): Promise<number> {
     if (rest.length > 0) throw new UsageError(`kernel-demo takes no file, got "${rest.join(' ')}"`);
     const seed = parseSeed(values.seed);
     const ms = parseMs(values.ms);
+    const { formatKernelDemo, runKernelDemo } = await import('./kernelDemo.ts');
     const started = performance.now();
     const result = runKernelDemo(seed, ms);
     const wallMs = performance.now() - started;

@@ -17,8 +17,9 @@ export interface ReplayOutcome {
   json: Record<string, unknown>;
 }
 
-/** Bad input: the file is missing, not JSON, or not a capsule. The message names what is wrong. */
-export class CapsuleInputError extends Error {}
+import { CapsuleInputError } from './inputErrors.ts';
+
+export { CapsuleInputError };
 
 /** Reads and checks a capsule file. */
 export function readCapsule(path: string): ReplayCapsule {

@@ -1,8 +1,6 @@
 // `kafka-sim run [file]`: runs a scenario file (or the embedded default scenario) and prints its story. A run
 // that finds a violation, or whose simulation fails, writes its replay capsule.
-import { tooDeep } from './jsonDepth.ts';
-import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { World } from '../kernel/World.ts';
 import { recordReplicas, reportOfRun } from '../report/reportOfRun.ts';
@@ -13,48 +11,19 @@ import { renderMermaid } from '../report/renderMermaid.ts';
 import { SimulationError } from '../kernel/SimulationError.ts';
 import type { NodeNote } from '../kernel/NodeHost.ts';
 import { makeCapsule } from '../scenario/capsule.ts';
-import { defaultScenario } from '../scenario/defaultScenario.ts';
-import { resolveScenario, type ResolvedScenario } from '../scenario/resolveScenario.ts';
+import type { ResolvedScenario } from '../scenario/resolveScenario.ts';
 import { runResolvedScenarioAsync } from '../scenario/runResolvedScenario.ts';
-import type { Scenario } from '../scenario/Scenario.ts';
-import { ScenarioError } from '../scenario/ScenarioError.ts';
 import { formatRun, leaderChangesFrom, sendStats } from './runSummary.ts';
+import { ScenarioInputError } from './inputErrors.ts';
 
-/** Bad input: the file is missing, not JSON, or not a valid scenario. The message says what is wrong. */
-export class ScenarioInputError extends Error {}
+export { ScenarioInputError };
+export { loadScenario } from './loadScenario.ts';
 
 /** What `run` printed and its exit code: 0 valid, 1 a violation or a failed run. */
 export interface RunOutcome {
   exitCode: 0 | 1;
   text: string;
   json: Record<string, unknown>;
-}
-
-/** Reads a scenario file (or takes the default), applies a --seed override, and checks it. */
-export function loadScenario(file: string | undefined, seed: number | string | undefined, kafkaVersion?: KafkaVersion): ResolvedScenario {
-  let scenario: Scenario = defaultScenario;
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new ScenarioInputError(`cannot read scenario ${JSON.stringify(file)}: ${(err as Error).message}`);
-    }
-    const deep = tooDeep(text, `scenario ${JSON.stringify(file)}`);
-    if (deep !== null) throw new ScenarioInputError(deep);
-    try {
-      scenario = JSON.parse(text) as Scenario;
-    } catch (err) {
-      throw new ScenarioInputError(`scenario ${JSON.stringify(file)} is not JSON: ${(err as Error).message}`);
-    }
-  }
-  try {
-    const overridden = { ...scenario, ...(seed === undefined ? {} : { seed }), ...(kafkaVersion === undefined ? {} : { kafka: { version: kafkaVersion } }) };
-    return resolveScenario(overridden);
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new ScenarioInputError(`${file ?? 'the default scenario'}: ${err.message}`);
-    throw err;
-  }
 }
 
 /** Where to write the run's reports, if anywhere. */

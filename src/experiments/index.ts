@@ -6,6 +6,7 @@ import { keysExperiment } from './keysExperiment.ts';
 import { orderingExperiment } from './orderingExperiment.ts';
 import { rebalanceExperiment } from './rebalanceExperiment.ts';
 import { scalingExperiment } from './scalingExperiment.ts';
+import { experimentNames } from './experimentNames.ts';
 
 export type { Experiment, ExperimentOptions, ExperimentPlot, ExperimentResult, ExperimentTable } from './Experiment.ts';
 export { markdownReport, markdownTable } from './markdown.ts';
@@ -22,4 +23,9 @@ export const experiments: readonly Experiment[] = [
   scalingExperiment,
 ];
 
-export const experimentNames: readonly string[] = experiments.map((e) => e.name);
+// The light list of names (experimentNames.ts) must name these, in this order.
+if (experiments.map((e) => e.name).join(',') !== experimentNames.join(',')) {
+  throw new Error(`experimentNames.ts lists ${experimentNames.join(', ')}, but the experiments are ${experiments.map((e) => e.name).join(', ')}`);
+}
+
+export { experimentNames };
