@@ -36,7 +36,12 @@ export function applyMetadataRecords(
   return next;
 }
 
-function applyPartition(
+/**
+ * Applies one partition's state naming this broker as a replica: a new leader epoch makes it leader or follower, the
+ * same epoch with a higher partition epoch changes the ISR alone. KRaft brokers reach it by replaying the metadata
+ * log; ZooKeeper-mode brokers from a LeaderAndIsrRequest (leaderAndIsr.ts).
+ */
+export function applyPartition(
   state: BrokerState,
   topic: string,
   partition: number,
