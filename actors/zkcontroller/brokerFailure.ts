@@ -43,8 +43,8 @@ export interface PartitionStateChange {
   readonly expectedZkVersion: number;
   /** The new state, with the zkVersion the write gives it (`expectedZkVersion + 1`) as its partition epoch. */
   readonly next: ZkLeaderAndIsr;
-  /** Why: a new leader elected, or a dead replica removed from the ISR. */
-  readonly reason: 'offlinePartitionElection' | 'replicaOffline';
+  /** Why: a new leader elected, a dead replica removed from the ISR, or the leader's AlterPartition (alterPartition.ts). */
+  readonly reason: 'offlinePartitionElection' | 'replicaOffline' | 'alterPartition';
 }
 
 /** `/brokers/topics/<topic>/partitions/<partition>/state`. */
