@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { onBrokerFailure, partitionStatePath, partitionStateWrite, partitionStateZNodeData, type ControllerPartition, type ControllerView } from '../../../actors/zkcontroller/brokerFailure.ts';
 import { CONTROLLER_EPOCH_PATH } from '../../../actors/zkcontroller/controllerElection.ts';
 import type { ZkLeaderAndIsr } from '../../../actors/zkcontroller/partitionLeaderElection.ts';
-import type { ZkCall } from '../../../actors/zookeeper/zkClient.ts';
-import { bootServer, connect, handleRequest, type ZkServerState } from '../../../actors/zookeeper/zookeeperServer.ts';
-import type { ZkConnectResponse, ZkResponse } from '../../../src/protocol/zookeeperMessages.ts';
+import { zkSession } from './zkFixture.ts';
 
 // The ZooKeeper-mode controller's decisions when brokers die (KafkaController#onReplicasBecomeOffline), and the
 // conditional writes that carry them out.
@@ -53,23 +51,14 @@ describe('the ZooKeeper-mode controller when a broker dies', () => {
 
 describe("the controller's conditional write of a partition state", () => {
   // A server with /controller_epoch at zkVersion 2 and t-0's state znode at zkVersion 9.
-  function server(): { zk: ZkServerState; sessionId: number; ask: (call: ZkCall) => ZkResponse } {
-    let zk = bootServer(undefined, 0);
-    const opened = connect(zk, 'broker-1', { type: 'zk.connect.request', sessionTimeoutMs: 18_000 }, 0);
-    zk = opened.state;
-    const sessionId = (opened.out[0]?.message as ZkConnectResponse).sessionId;
-    let xid = 1;
-    const ask = (call: ZkCall): ZkResponse => {
-      const step = handleRequest(zk, 'broker-1', { ...call, sessionId, xid: xid++ } as never, 0);
-      zk = step.state;
-      return step.out.map((o) => o.message).find((m): m is ZkResponse => m.type === 'zk.response') as ZkResponse;
-    };
+  function server() {
+    const { tree, ask } = zkSession();
     for (const path of ['/brokers', '/brokers/topics', '/brokers/topics/t', '/brokers/topics/t/partitions', '/brokers/topics/t/partitions/0', partitionStatePath('t', 0), CONTROLLER_EPOCH_PATH]) {
       ask({ type: 'zk.create.request', path, data: null, ephemeral: false });
     }
     for (let i = 0; i < 2; i++) ask({ type: 'zk.setData.request', path: CONTROLLER_EPOCH_PATH, data: 3, version: -1 });
     for (let i = 0; i < 9; i++) ask({ type: 'zk.setData.request', path: partitionStatePath('t', 0), data: partitionStateZNodeData(state(1, [1, 2, 3]), 3), version: -1 });
-    return { get zk() { return zk; }, sessionId, ask };
+    return { tree, ask };
   }
 
   it('writes the new state on the zkVersion it knows, checking the controller epoch', () => {
@@ -77,7 +66,7 @@ describe("the controller's conditional write of a partition state", () => {
     const [change] = onBrokerFailure(view([partition(0, [1, 2, 3], state(1, [1, 2, 3]))], [2, 3]), [1]);
     const response = s.ask(partitionStateWrite({ epoch: 3, epochZkVersion: 2 }, change!));
     expect(response.errorCode).toBe('OK');
-    const node = s.zk.tree.nodes[partitionStatePath('t', 0)];
+    const node = s.tree().nodes[partitionStatePath('t', 0)];
     expect(node?.stat.version).toBe(change?.next.partitionEpoch);
     expect(node?.data).toEqual({ controller_epoch: 3, leader: 2, version: 1, leader_epoch: 5, isr: [2, 3], leader_recovery_state: 0 });
   });
@@ -85,13 +74,13 @@ describe("the controller's conditional write of a partition state", () => {
   it("refuses a zombie controller's write (another controller moved /controller_epoch) and a write on a stale zkVersion", () => {
     const s = server();
     const [change] = onBrokerFailure(view([partition(0, [1, 2, 3], state(1, [1, 2, 3]))], [2, 3]), [1]);
-    const before = s.zk.tree.nodes[partitionStatePath('t', 0)];
+    const before = s.tree().nodes[partitionStatePath('t', 0)];
     const zombie = s.ask(partitionStateWrite({ epoch: 2, epochZkVersion: 1 }, change!));
     expect(zombie.errorCode).toBe('BADVERSION');
     expect(zombie.results?.[0]?.errorCode).toBe('BADVERSION');
     const stale = s.ask(partitionStateWrite({ epoch: 3, epochZkVersion: 2 }, { ...change!, expectedZkVersion: 8 }));
     expect(stale.errorCode).toBe('BADVERSION');
     expect(stale.results?.[1]?.errorCode).toBe('BADVERSION');
-    expect(s.zk.tree.nodes[partitionStatePath('t', 0)]).toEqual(before);
+    expect(s.tree().nodes[partitionStatePath('t', 0)]).toEqual(before);
   });
 });
