@@ -37,3 +37,39 @@ export interface LeaderAndIsrResponse {
   errorCode?: KafkaErrorType;
   partitionErrors: Array<{ topic: string; partition: number; errorCode?: KafkaErrorType }>;
 }
+
+/** One partition's state in an UpdateMetadataRequest (UpdateMetadataPartitionState). */
+export interface UpdateMetadataPartitionState {
+  topic: string;
+  partition: number;
+  controllerEpoch: number;
+  leader: number;
+  leaderEpoch: number;
+  isr: number[];
+  /** The partition state znode's zkVersion (the schema's ZkVersion). */
+  partitionEpoch: number;
+  replicas: number[];
+  /** Assigned replicas on brokers that are not alive. */
+  offlineReplicas: number[];
+}
+
+/**
+ * UpdateMetadataRequest: the controller tells every live broker the live brokers and the partitions' states, which
+ * the broker answers clients' MetadataRequests from (its metadata cache).
+ */
+export interface UpdateMetadataRequest {
+  type: 'updateMetadata.request';
+  correlationId: number;
+  controllerId: number;
+  controllerEpoch: number;
+  brokerEpoch: number;
+  partitionStates: UpdateMetadataPartitionState[];
+  liveBrokers: number[];
+}
+
+/** UpdateMetadataResponse. */
+export interface UpdateMetadataResponse {
+  type: 'updateMetadata.response';
+  correlationId: number;
+  errorCode?: KafkaErrorType;
+}
