@@ -34,16 +34,7 @@ export function emptyRequestBatch(): RequestBatch {
 /** `addLeaderAndIsrRequestForBrokers`: the partition's state for each recipient, and for every live broker's metadata. */
 export function addLeaderAndIsr(batch: RequestBatch, view: Pick<ControllerView, 'epoch' | 'liveBrokers'>, recipients: readonly number[], p: PartitionToSend): RequestBatch {
   const key = topicPartitionKey(p.topic, p.partition);
-  const partitionState: LeaderAndIsrPartitionState = {
-    topic: p.topic,
-    partition: p.partition,
-    controllerEpoch: view.epoch,
-    leader: p.state.leader,
-    leaderEpoch: p.state.leaderEpoch,
-    isr: [...p.state.isr],
-    partitionEpoch: p.state.partitionEpoch,
-    replicas: [...p.replicas],
-  };
+  const partitionState = leaderAndIsrPartitionState(view, p);
   const leaderAndIsr: Record<number, Readonly<Record<string, LeaderAndIsrPartitionState>>> = { ...batch.leaderAndIsr };
   for (const brokerId of recipients) if (brokerId >= 0) leaderAndIsr[brokerId] = { ...leaderAndIsr[brokerId], [key]: partitionState };
   return addUpdateMetadata({ ...batch, leaderAndIsr }, view, liveBrokerIds(view), [p]);
@@ -54,14 +45,7 @@ export function addUpdateMetadata(batch: RequestBatch, view: Pick<ControllerView
   const updateMetadataPartitions: Record<string, UpdateMetadataPartitionState> = { ...batch.updateMetadataPartitions };
   for (const p of partitions) {
     updateMetadataPartitions[topicPartitionKey(p.topic, p.partition)] = {
-      topic: p.topic,
-      partition: p.partition,
-      controllerEpoch: view.epoch,
-      leader: p.state.leader,
-      leaderEpoch: p.state.leaderEpoch,
-      isr: [...p.state.isr],
-      partitionEpoch: p.state.partitionEpoch,
-      replicas: [...p.replicas],
+      ...leaderAndIsrPartitionState(view, p),
       offlineReplicas: p.replicas.filter((replica) => !Object.hasOwn(view.liveBrokers, replica)),
     };
   }
@@ -94,6 +78,12 @@ export function batchRequests(
     requests.push({ to, message: { type: 'updateMetadata.request', correlationId: correlationId++, controllerId, controllerEpoch: view.epoch, brokerEpoch: brokerEpoch(to), partitionStates, liveBrokers: liveBrokerIds(view) } });
   }
   return { requests, nextCorrelationId: correlationId };
+}
+
+// A partition's state as both requests carry it.
+function leaderAndIsrPartitionState(view: Pick<ControllerView, 'epoch'>, p: PartitionToSend): LeaderAndIsrPartitionState {
+  const { leader, leaderEpoch, isr, partitionEpoch } = p.state;
+  return { topic: p.topic, partition: p.partition, controllerEpoch: view.epoch, leader, leaderEpoch, isr: [...isr], partitionEpoch, replicas: [...p.replicas] };
 }
 
 function liveBrokerIds(view: Pick<ControllerView, 'liveBrokers'>): number[] {

@@ -38,17 +38,8 @@ export interface LeaderAndIsrResponse {
   partitionErrors: Array<{ topic: string; partition: number; errorCode?: KafkaErrorType }>;
 }
 
-/** One partition's state in an UpdateMetadataRequest (UpdateMetadataPartitionState). */
-export interface UpdateMetadataPartitionState {
-  topic: string;
-  partition: number;
-  controllerEpoch: number;
-  leader: number;
-  leaderEpoch: number;
-  isr: number[];
-  /** The partition state znode's zkVersion (the schema's ZkVersion). */
-  partitionEpoch: number;
-  replicas: number[];
+/** One partition's state in an UpdateMetadataRequest (UpdateMetadataPartitionState): LeaderAndIsr's, and more. */
+export interface UpdateMetadataPartitionState extends LeaderAndIsrPartitionState {
   /** Assigned replicas on brokers that are not alive. */
   offlineReplicas: number[];
 }
