@@ -205,6 +205,9 @@ export function onMetadataResponse(state: ReaderState, response: MetadataRespons
   // `metadata.requestUpdate(false)` for a partition with no known leader): fetches skip leaderless ones.
   const complete = next.assignment !== undefined && next.assignment.every((p) => knownLeader(metadata.leaders, p.key) !== undefined);
   if (!complete) next = { ...next, metadata: requestMetadataUpdate(next.metadata) };
+  // A read-to-end waits for the answer to a request sent after it began; this one went before (the answer clears
+  // the cache's own wish for an update, `Metadata#update`), so the next is asked for.
+  if (next.readToEnd.phase === 'reading' && request.correlationId < next.readToEnd.metadataFrom) next = { ...next, metadata: requestMetadataUpdate(next.metadata, true) };
   next = maybeRequestMetadata(next, nowMs, out);
   return progress(next, nowMs, out);
 }
