@@ -683,11 +683,12 @@ function maybeRequestMetadata(state: ConsumerState, nowMs: number, out: Out): Co
   return { ...state, network, metadataInFlight: correlationId };
 }
 
-// `NetworkClient#leastLoadedNode` over the known brokers; undefined (and the timer `retry` set for when the first
-// backoff ends) while every one of them backs off.
-function leastLoadedBroker(state: ConsumerState, nowMs: number, out: Out, retry: 'consumer.findCoordinator'): number | undefined {
+// Where FindCoordinator goes: `NetworkClient#leastLoadedNode` over the known brokers; undefined (and the lookup's
+// timer set for when the first backoff ends) while every one of them backs off. (Metadata requests find their
+// broker through the client layer's `nextMetadataRequest`.)
+function coordinatorLookupBroker(state: ConsumerState, nowMs: number, out: Out): number | undefined {
   const broker = leastLoadedNode(state.network, state.metadata.brokers, state.nodeRotation, nowMs);
-  if (broker === undefined) out.push(timer(retry, (nextConnectableMs(state.network.reconnect, nowMs) as number) - nowMs, { type: retry }));
+  if (broker === undefined) out.push(timer('consumer.findCoordinator', (nextConnectableMs(state.network.reconnect, nowMs) as number) - nowMs, { type: 'consumer.findCoordinator' }));
   return broker;
 }
 
@@ -737,7 +738,7 @@ export function onMetadataResponse(state: ConsumerState, response: MetadataRespo
 /** Looks the coordinator up unless it is known or a lookup is in flight. */
 export function ensureCoordinator(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   if (state.coordinator !== null || state.findInFlight !== null || state.status !== 'subscribed') return state;
-  const broker = leastLoadedBroker(state, nowMs, out, 'consumer.findCoordinator');
+  const broker = coordinatorLookupBroker(state, nowMs, out);
   if (broker === undefined) return state;
   const message = (correlationId: number): ClientMessage => ({ type: 'findCoordinator.request', correlationId, groupId: state.groupId });
   const [correlationId, network] = sendRequest(state.network, broker, message, { kind: 'findCoordinator' }, requestTiming(state, nowMs), out);
