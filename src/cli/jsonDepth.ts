@@ -1,5 +1,6 @@
 // How deeply a JSON text nests, found by one pass over its characters (no recursion, so a 100,000-deep array
-// cannot overflow the stack the way a recursive validator would).
+// cannot overflow the stack the way a recursive validator would), and the reading of a JSON input file with that check.
+import { readFileSync } from 'node:fs';
 
 /** The deepest a scenario file or a capsule may nest: a scenario's deepest field is about six levels down. */
 export const MAX_JSON_DEPTH = 64;
@@ -27,4 +28,24 @@ export function jsonDepth(text: string): number {
 export function tooDeep(text: string, what: string): string | null {
   const depth = jsonDepth(text);
   return depth > MAX_JSON_DEPTH ? `${what} nests ${depth} levels deep, allowed: at most ${MAX_JSON_DEPTH} (a scenario's deepest field is about six levels down)` : null;
+}
+
+/**
+ * Reads a JSON input file the command line was given (`what` names it: `scenario "x.json"`): its parsed value, or
+ * `fail` with one line saying it cannot be read, nests too deeply, or is not JSON.
+ */
+export function readJsonInput(path: string, kind: 'scenario' | 'capsule', fail: (message: string) => Error): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw fail(`cannot read ${kind} ${JSON.stringify(path)}: ${(err as Error).message}`);
+  }
+  const deep = tooDeep(text, `${kind} ${JSON.stringify(path)}`);
+  if (deep !== null) throw fail(deep);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw fail(`${kind} ${JSON.stringify(path)} is not JSON: ${(err as Error).message}`);
+  }
 }

@@ -1,31 +1,18 @@
 // Reading a scenario file for `run`: apart from running it, so that a bad file is refused before the simulation's
 // modules load.
-import { readFileSync } from 'node:fs';
 import { defaultScenario } from '../scenario/defaultScenario.ts';
 import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
 import { resolveScenario, type ResolvedScenario } from '../scenario/resolveScenario.ts';
 import type { Scenario } from '../scenario/Scenario.ts';
 import { ScenarioError } from '../scenario/ScenarioError.ts';
 import { ScenarioInputError } from './inputErrors.ts';
-import { tooDeep } from './jsonDepth.ts';
+import { readJsonInput } from './jsonDepth.ts';
 
 /** Reads a scenario file (or takes the default), applies a --seed override, and checks it. */
 export function loadScenario(file: string | undefined, seed: number | string | undefined, kafkaVersion?: KafkaVersion): ResolvedScenario {
   let scenario: Scenario = defaultScenario;
   if (file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new ScenarioInputError(`cannot read scenario ${JSON.stringify(file)}: ${(err as Error).message}`);
-    }
-    const deep = tooDeep(text, `scenario ${JSON.stringify(file)}`);
-    if (deep !== null) throw new ScenarioInputError(deep);
-    try {
-      scenario = JSON.parse(text) as Scenario;
-    } catch (err) {
-      throw new ScenarioInputError(`scenario ${JSON.stringify(file)} is not JSON: ${(err as Error).message}`);
-    }
+    scenario = readJsonInput(file, 'scenario', (message) => new ScenarioInputError(message)) as Scenario;
   }
   try {
     const overridden = { ...scenario, ...(seed === undefined ? {} : { seed }), ...(kafkaVersion === undefined ? {} : { kafka: { version: kafkaVersion } }) };

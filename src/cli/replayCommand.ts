@@ -1,6 +1,5 @@
 // `kafka-sim replay capsule.json`: runs a replay capsule again and checks it reproduces the run it recorded.
-import { tooDeep } from './jsonDepth.ts';
-import { readFileSync } from 'node:fs';
+import { readJsonInput } from './jsonDepth.ts';
 import { CAPSULE_FORMAT_VERSION, replayCapsuleAsync, type ReplayCapsule } from '../scenario/capsule.ts';
 import { ScenarioError } from '../scenario/ScenarioError.ts';
 import { validateScenario } from '../scenario/validateScenario.ts';
@@ -23,20 +22,7 @@ export { CapsuleInputError };
 
 /** Reads and checks a capsule file. */
 export function readCapsule(path: string): ReplayCapsule {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new CapsuleInputError(`cannot read capsule ${JSON.stringify(path)}: ${(err as Error).message}`);
-  }
-  const deep = tooDeep(text, `capsule ${JSON.stringify(path)}`);
-  if (deep !== null) throw new CapsuleInputError(deep);
-  let capsule: Partial<ReplayCapsule>;
-  try {
-    capsule = JSON.parse(text) as Partial<ReplayCapsule>;
-  } catch (err) {
-    throw new CapsuleInputError(`capsule ${JSON.stringify(path)} is not JSON: ${(err as Error).message}`);
-  }
+  const capsule = readJsonInput(path, 'capsule', (message) => new CapsuleInputError(message)) as Partial<ReplayCapsule> | null;
   if (capsule === null || typeof capsule !== 'object') throw new CapsuleInputError(`capsule ${JSON.stringify(path)} must be a JSON object`);
   if (capsule.formatVersion !== CAPSULE_FORMAT_VERSION) {
     throw new CapsuleInputError(`capsule formatVersion: got ${JSON.stringify(capsule.formatVersion)}, allowed: ${CAPSULE_FORMAT_VERSION}`);
