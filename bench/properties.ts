@@ -11,7 +11,7 @@ import { checkProperty } from '../properties/checkProperty.ts';
 import { groupPropertyNames, propertyArbitrary, replicationPropertyNames } from '../properties/replicationProperties.ts';
 import { runResolvedScenario, type RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
 import type { PropertyName } from '../src/scenario/weakenings.ts';
-import { kafkaVersions, type KafkaVersion } from '../src/scenario/kafkaProfile.ts';
+import { kafkaProfileNames, type KafkaProfileName } from '../src/scenario/kafkaProfile.ts';
 import { sentRecords } from '../src/scenario/Scenario.ts';
 import { measureWorld } from './kernel.ts';
 
@@ -22,7 +22,7 @@ export interface PropertyBenchOptions {
   runs: number;
   seed: number;
   properties?: readonly PropertyName[];
-  kafkaVersion?: KafkaVersion;
+  kafkaVersion?: KafkaProfileName;
   /** Scenarios sampled for the deterministic counts (deliveries, records, faults, virtual seconds per run). */
   sample: number;
 }
@@ -95,13 +95,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     return Number.isInteger(n) && n > 0 ? n : fail(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
   };
   for (const p of values.property ?? []) if (!all.includes(p)) fail(`--property ${JSON.stringify(p)} is not one of ${all.join(', ')}`);
-  if (values.kafka !== undefined && !(kafkaVersions as readonly string[]).includes(values.kafka)) fail(`--kafka ${JSON.stringify(values.kafka)} is not one of ${kafkaVersions.join(', ')}`);
+  if (values.kafka !== undefined && !(kafkaProfileNames as readonly string[]).includes(values.kafka)) fail(`--kafka ${JSON.stringify(values.kafka)} is not one of ${kafkaProfileNames.join(', ')}`);
   const rows = runPropertyBench({
     runs: positive('runs', values.runs),
     seed: positive('seed', values.seed),
     sample: positive('sample', values.sample),
     ...(values.property === undefined ? {} : { properties: values.property as PropertyName[] }),
-    ...(values.kafka === undefined ? {} : { kafkaVersion: values.kafka as KafkaVersion }),
+    ...(values.kafka === undefined ? {} : { kafkaVersion: values.kafka as KafkaProfileName }),
   });
   process.stdout.write(`${JSON.stringify({ benchmark: 'properties', seed: Number(values.seed), kafka: values.kafka ?? 'default', rows }, null, 2)}\n`);
   if (rows.some((row) => !row.held)) process.exitCode = 1;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { makeCapsule, type ReplayCapsule } from '../src/scenario/capsule.ts';
 import { runResolvedScenario, runResolvedScenarioAsync, type RunnableScenario, type RunResult } from '../src/scenario/runResolvedScenario.ts';
-import { defaultKafkaVersion, type KafkaVersion } from '../src/scenario/kafkaProfile.ts';
+import { defaultKafkaVersion, type KafkaProfileName } from '../src/scenario/kafkaProfile.ts';
 import type { PropertyName, WeakeningName } from '../src/scenario/weakenings.ts';
 import { sentRecords } from '../src/scenario/Scenario.ts';
 import { lossyUncleanRecovery, propertyArbitrary, propertyViolations, replicationPropertyNames } from './replicationProperties.ts';
@@ -37,7 +37,7 @@ export interface PropertyCheckOptions {
    */
   fromRun?: number;
   /** The Kafka version profile of the explored scenarios (default: the scenarios' default, 4.1). */
-  kafkaVersion?: KafkaVersion;
+  kafkaVersion?: KafkaProfileName;
 }
 
 /** A counterexample: the (shrunk) scenario, what it broke, and its capsule. */
@@ -188,7 +188,7 @@ function appRecords(scenario: RunnableScenario): number {
 export function exploreRuns(
   property: PropertyName,
   weakenings: readonly WeakeningName[],
-  options: { seed: number; runs: readonly number[]; onRun?: (held: boolean) => void; kafkaVersion?: KafkaVersion | undefined },
+  options: { seed: number; runs: readonly number[]; onRun?: (held: boolean) => void; kafkaVersion?: KafkaProfileName | undefined },
 ): { ran: number; firstFailure: number | null } {
   const predicate = fc.property(propertyArbitrary(property, weakenings, options.kafkaVersion), (scenario) => {
     const held = propertyViolations(property, runResolvedScenario(scenario)).length === 0;

@@ -1,6 +1,6 @@
 // The replication promises as predicates over one run's result: which of the run's anomalies and invariant
 // violations break each property. A property holds for a run when its list is empty.
-import type { KafkaVersion } from '../src/scenario/kafkaProfile.ts';
+import type { KafkaProfileName } from '../src/scenario/kafkaProfile.ts';
 import { brokerNodeId } from '../src/protocol/nodeIds.ts';
 import type fc from 'fast-check';
 import type { RunResult, RunnableScenario } from '../src/scenario/runResolvedScenario.ts';
@@ -69,7 +69,7 @@ export function propertyViolations(property: PropertyName, result: RunResult): s
  * network faults; log matching holds under power losses too (leader epochs repair what a lost page cache breaks,
  * KIP-101), so its runs draw them.
  */
-export function propertyArbitrary(property: PropertyName, weakenings: readonly WeakeningName[] = [], kafkaVersion?: KafkaVersion): fc.Arbitrary<RunnableScenario> {
+export function propertyArbitrary(property: PropertyName, weakenings: readonly WeakeningName[] = [], kafkaVersion?: KafkaProfileName): fc.Arbitrary<RunnableScenario> {
   const profile = kafkaVersion === undefined ? {} : { kafkaVersion };
   if (groupPropertyNames.includes(property)) return groupScenarioArbitrary({ weakenings, ...profile });
   return replicationScenarioArbitrary({ weakenings, powerLoss: property === 'log-matching', ...profile });

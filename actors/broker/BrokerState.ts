@@ -14,6 +14,9 @@ import { rebuildProducerState } from './producerState.ts';
 import type { ReplicaLog } from './ReplicaLog.ts';
 import { trimToLogEnd } from './partitionLog.ts';
 import { topicPartitionKey } from '../../src/protocol/messages.ts';
+import type { ControlMessage } from '../../src/protocol/controlRequests.ts';
+import type { ZkConnectRequest, ZkRequest } from '../../src/protocol/zookeeperMessages.ts';
+import type { ZkBrokerSide } from './zkBroker.ts';
 
 // The broker machine's state as plain data, and the effects its rules ask for. The rules in this folder take a
 // state and return the next one, pushing effects (messages, persists, timers) onto an array that the machine
@@ -106,6 +109,8 @@ export interface BrokerState {
   readonly shutdown: ControlledShutdown | null;
   /** The broker epoch of the incarnation before, when it shut down cleanly (its clean-shutdown file); else -1. */
   readonly previousBrokerEpoch: number;
+  /** A ZooKeeper-mode broker's session, registration, election and controller (zkBroker.ts); null in KRaft mode. */
+  readonly zk: ZkBrokerSide | null;
 }
 
 /**
@@ -116,7 +121,7 @@ export interface BrokerState {
 export type ControlledShutdown = { readonly phase: 'pending'; readonly gotResponse: boolean } | { readonly phase: 'done' };
 
 /** A request a client (or a follower) sent this broker, as the machine receives it. */
-export type BrokerRequest = (KafkaMessage | GroupMessage) & { readonly from: string };
+export type BrokerRequest = (KafkaMessage | GroupMessage | ControlMessage) & { readonly from: string };
 
 /** The timers the rules set; each fires back into the machine as this event. */
 export type BrokerTimerEvent =
@@ -128,11 +133,14 @@ export type BrokerTimerEvent =
   | { type: 'coordinator.deadline'; partition: number }
   | { type: 'coordinator.appended'; appendId: string; errorCode: KafkaErrorType }
   | { type: 'shutdown.heartbeat' }
-  | { type: 'shutdown.timeout' };
+  | { type: 'shutdown.timeout' }
+  | { type: 'zk.tick' }
+  | { type: 'zk.register' }
+  | { type: 'zk.controlResend'; brokerId: number };
 
 /** What a rule asks the machine to do. */
 export type BrokerEffect =
-  | { kind: 'send'; to: string; message: KafkaMessage | GroupMessage }
+  | { kind: 'send'; to: string; message: KafkaMessage | GroupMessage | ControlMessage | ZkConnectRequest | ZkRequest }
   | { kind: 'persist'; fsync: boolean }
   | { kind: 'timer'; id: string; delayMs: number; event: BrokerTimerEvent }
   | { kind: 'cancel'; id: string }
@@ -178,6 +186,7 @@ export function bootBrokerState(brokerId: number, incarnationId: string, config:
     coordinator: emptyCoordinatorHost(),
     shutdown: null,
     previousBrokerEpoch: disk?.cleanShutdownBrokerEpoch ?? -1,
+    zk: null,
   };
 }
 

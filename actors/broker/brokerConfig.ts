@@ -93,6 +93,16 @@ export interface BrokerConfig {
   readonly offsetCommitTimeoutMs: number;
   /** How long loading a `__consumer_offsets` partition takes once this broker leads it. */
   readonly offsetsLoadTimeMs: number;
+  /**
+   * Where the cluster keeps its metadata: 'kraft' (a controller quorum, the broker registers and heartbeats) or
+   * 'zookeeper' (Kafka 3.9 and before with `zookeeper.connect`: a ZooKeeper session, and a controller elected among
+   * the brokers).
+   */
+  readonly metadataMode: 'kraft' | 'zookeeper';
+  /** zookeeper.session.timeout.ms (18 s since 2.5, KIP-537). */
+  readonly zookeeperSessionTimeoutMs: number;
+  /** unclean.leader.election.enable, which a ZooKeeper-mode controller reads from its broker's config. */
+  readonly uncleanLeaderElectionEnable: boolean;
   readonly weakenings: BrokerWeakenings;
 }
 
@@ -123,6 +133,9 @@ export const brokerConfigDefaults: BrokerConfig = {
   offsetCommitTimeoutMs: 5_000, // offsets.commit.timeout.ms (how long a coordinator append waits for the ISR)
   // No Kafka setting: Kafka loads a partition's groups on a background thread, in time that grows with the log.
   offsetsLoadTimeMs: 100,
+  metadataMode: 'kraft',
+  zookeeperSessionTimeoutMs: 18_000, // zookeeper.session.timeout.ms
+  uncleanLeaderElectionEnable: false, // unclean.leader.election.enable
   weakenings: faithfulBroker,
 };
 

@@ -32,6 +32,22 @@ import { serveApiVersions, serveInitProducerId, serveListOffsets, serveMetadata,
 import { onPurgatoryExpiry } from './purgatoryTimer.ts';
 import { serveFetch } from './delayedFetch.ts';
 import { serveProduce } from './serveProduce.ts';
+import {
+  onControlConnectionReset,
+  onControlRequestAnswered,
+  onControlResendTimer,
+  onZooKeeperConnectionReset,
+  onZooKeeperMessage,
+  onZooKeeperRegisterRetry,
+  onZooKeeperTick,
+  serveAlterPartition,
+  serveLeaderAndIsr,
+  serveUpdateMetadata,
+  startZooKeeperSide,
+  zkControllerNode,
+} from './zkBroker.ts';
+import { ZOOKEEPER_NODE_ID, type ZkConnectResponse, type ZkResponse, type ZkWatchEvent } from '../../src/protocol/zookeeperMessages.ts';
+import type { ControlMessage } from '../../src/protocol/controlRequests.ts';
 
 // A Kafka broker in KRaft mode as an XState machine: it registers with the controller, then heartbeats every
 // broker.heartbeat.interval.ms, replaying the metadata records each answer carries; two periodic tasks, the ISR
@@ -51,7 +67,7 @@ interface BrokerContext {
 }
 
 type BrokerEvent =
-  | ((KafkaMessage | GroupMessage | ConnectionResetMessage) & { from: string })
+  | ((KafkaMessage | GroupMessage | ControlMessage | ConnectionResetMessage | ZkConnectResponse | ZkResponse | ZkWatchEvent) & { from: string })
   | BrokerTimerEvent
   | { type: 'broker.isrCheck' }
   | { type: 'broker.writeback' }
@@ -157,6 +173,12 @@ function dispatch(state: BrokerState, request: BrokerRequest, nowMs: number, out
     case 'offsetCommit.request':
     case 'offsetFetch.request':
       return serveGroupRequest(state, request, nowMs, out);
+    case 'leaderAndIsr.request':
+      return serveLeaderAndIsr(state, request, nowMs, out);
+    case 'updateMetadata.request':
+      return serveUpdateMetadata(state, request, out);
+    case 'partition.alter':
+      return serveAlterPartition(state, request, nowMs, out);
     default:
       throw new Error(`broker ${state.brokerId}: no rule serves ${request.type}`);
   }
@@ -179,6 +201,7 @@ export const brokerMachine = setup({
       return response.errorCode === undefined && response.incarnationId === context.state.incarnationId;
     },
     isStaleEpoch: ({ event }) => as<BrokerHeartbeatResponse>(event).errorCode === 'STALE_BROKER_EPOCH',
+    isZooKeeperMode: ({ context }) => context.state.config.metadataMode === 'zookeeper',
   },
   actions: {
     sendRegistration: step((state, _event, _now, out) => {
@@ -204,6 +227,12 @@ export const brokerMachine = setup({
       return onShutdownHeartbeatResponse(synced, response, out);
     }),
     forgetEpoch: step((state) => ({ ...state, brokerEpoch: -1, isFenced: true })),
+    startZooKeeperSide: step((state, _event, nowMs, out) => startZooKeeperSide(state, nowMs, out)),
+    onControlResponse: step((state, event, nowMs, out) => {
+      const { from, correlationId } = event as { from: string; correlationId: number };
+      return onControlRequestAnswered(state, from, correlationId, nowMs, out);
+    }),
+    onZooKeeperMessage: step((state, event, nowMs, out) => onZooKeeperMessage(state, event as ZkConnectResponse | ZkResponse | ZkWatchEvent, nowMs, out)),
     onMetadataRecords: step((state, event, nowMs, out) => {
       const push = as<MetadataRecordsPush>(event);
       return syncCoordinatorShards(applyMetadataRecords(state, push.fromOffset, push.records, nowMs, out), out);
@@ -214,8 +243,13 @@ export const brokerMachine = setup({
       // The connection closed: what the peer had waiting here is gone with it, and a fetcher's fetch failed.
       const { from } = event as { from: string };
       if (from === CONTROLLER_NODE_ID) return onControllerConnectionReset(state, nowMs, out);
-      const next = { ...state, channels: closeChannels(state.channels, from) };
+      if (from === ZOOKEEPER_NODE_ID) return onZooKeeperConnectionReset(state, nowMs, out);
+      // A ZooKeeper-mode controller is a broker: the connection to it carried AlterPartition, and fetches.
+      const controllerReset = state.zk !== null && from === zkControllerNode(state.zk) ? onControllerConnectionReset(state, nowMs, out) : state;
       const leaderId = brokerIdOf(from);
+      // The controller's channel to that broker, if this broker controls.
+      const channelReset = leaderId === undefined ? controllerReset : onControlConnectionReset(controllerReset, leaderId, nowMs, out);
+      const next = { ...channelReset, channels: closeChannels(channelReset.channels, from) };
       return leaderId === undefined ? next : onFollowerConnectionReset(next, leaderId, nowMs, out);
     }),
     onAlterPartitionResponse: step((state, event, nowMs, out) => onAlterPartitionResponse(state, as<AlterPartitionResponse>(event), out, nowMs)),
@@ -240,6 +274,12 @@ export const brokerMachine = setup({
           return onShutdownHeartbeatTimer(state, out);
         case 'shutdown.timeout':
           return onShutdownTimeout(state, out);
+        case 'zk.tick':
+          return onZooKeeperTick(state, nowMs, out);
+        case 'zk.register':
+          return onZooKeeperRegisterRetry(state, nowMs, out);
+        case 'zk.controlResend':
+          return onControlResendTimer(state, timer.brokerId, nowMs, out);
       }
     }),
     checkIsr: step((state, _event, nowMs, out) => shrinkLaggingIsrs(state, nowMs, out)),
@@ -303,8 +343,28 @@ export const brokerMachine = setup({
     'broker.isrCheck': { actions: ['checkIsr', 'scheduleIsrCheck'] },
     'broker.writeback': { actions: ['flushLogs', 'scheduleWriteback'] },
   },
-  initial: 'registering',
+  initial: 'booting',
   states: {
+    // KRaft mode registers with the controller quorum; ZooKeeper mode opens a session (zkBroker.ts) and stays.
+    booting: {
+      always: [{ guard: 'isZooKeeperMode', target: 'zookeeper' }, { target: 'registering' }],
+    },
+    zookeeper: {
+      entry: 'startZooKeeperSide',
+      on: {
+        'zk.connect.response': { actions: 'onZooKeeperMessage' },
+        'zk.response': { actions: 'onZooKeeperMessage' },
+        'zk.watch.event': { actions: 'onZooKeeperMessage' },
+        'zk.tick': { actions: 'onTimer' },
+        'zk.register': { actions: 'onTimer' },
+        'zk.controlResend': { actions: 'onTimer' },
+        'leaderAndIsr.response': { actions: 'onControlResponse' },
+        'updateMetadata.response': { actions: 'onControlResponse' },
+        'leaderAndIsr.request': { actions: 'onRequest' },
+        'updateMetadata.request': { actions: 'onRequest' },
+        'partition.alter': { actions: 'onRequest' },
+      },
+    },
     registering: {
       entry: 'sendRegistration',
       after: { registrationRetry: { target: 'registering', reenter: true } },

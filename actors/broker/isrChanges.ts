@@ -6,6 +6,7 @@ import { advanceHighWatermark } from './highWatermarkAdvance.ts';
 import { isFollowerInSync, outOfSyncReplicas } from './isrMembership.ts';
 import { topicPartitionKey } from '../../src/protocol/messages.ts';
 import { connectionLost, connectionWorks } from '../client/reconnectBackoff.ts';
+import { zkControllerNode } from './zkBroker.ts';
 
 // The leader's side of ISR changes (Partition.maybeShrinkIsr / maybeExpandIsr, AlterPartitionManager): it
 // proposes a new ISR to the controller with the partition epoch it knows (a compare-and-set), one request at a
@@ -33,9 +34,11 @@ function sendAlterPartition(state: BrokerState, replica: PartitionReplica, retry
     brokerId,
     brokerEpoch: brokerId === state.brokerId ? state.brokerEpoch : (replica.followers[brokerId]?.brokerEpoch ?? -1),
   }));
-  out.push({
+  const controller = state.zk === null ? CONTROLLER_NODE_ID : zkControllerNode(state.zk);
+  // A ZooKeeper-mode broker that knows no controller yet sends nothing: the retry timer tries again.
+  if (controller !== null) out.push({
     kind: 'send',
-    to: CONTROLLER_NODE_ID,
+    to: controller,
     message: {
       type: 'partition.alter',
       brokerId: state.brokerId,

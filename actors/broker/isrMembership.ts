@@ -168,6 +168,9 @@ export interface IsrEligibilityCheck {
 export function isReplicaIsrEligible(check: IsrEligibilityCheck): boolean {
   const { storedBrokerEpoch, registration } = check;
   if (registration === undefined || registration.fenced || registration.inControlledShutdown === true) return false;
+  // A ZooKeeper-mode metadata cache has no broker epochs (UpdateMetadata carries none, zkBroker.ts): there Kafka
+  // only asks that the broker be alive (`Partition#isReplicaIsrEligible`, the ZkMetadataCache case).
+  if (registration.epoch === -1) return true;
   if (storedBrokerEpoch === null) return false;
   return storedBrokerEpoch === -1 || storedBrokerEpoch === registration.epoch;
 }

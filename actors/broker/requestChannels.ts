@@ -20,12 +20,16 @@ export interface RequestChannel<R> {
 export type RequestChannels<R> = Readonly<Record<string, RequestChannel<R>>>;
 
 const coordinatorApis = new Set(['joinGroup', 'syncGroup', 'heartbeat', 'leaveGroup', 'offsetCommit', 'offsetFetch']);
+// A ZooKeeper-mode controller talks to brokers on connections of its own (`ControllerChannelManager`), and a leader
+// sends AlterPartition on its own channel to the controller (`BrokerToControllerChannelManager`): a follower fetch
+// parked between the same two brokers does not hold them back.
+const controlApis = new Set(['leaderAndIsr', 'updateMetadata', 'partition']);
 
 /** The channel a request or response of `type` travels on between the broker and `peer`. */
 export function channelKey(peer: string, type: string): string {
   if (isConnectionPeer(peer)) return peer;
   const api = type.slice(0, type.indexOf('.'));
-  return coordinatorApis.has(api) ? `${peer} coordinator` : peer;
+  return coordinatorApis.has(api) ? `${peer} coordinator` : controlApis.has(api) ? `${peer} control` : peer;
 }
 
 /** Whether a request may be served now; otherwise it waits behind the one in progress. */
@@ -60,7 +64,7 @@ export function closeChannels<R>(channels: RequestChannels<R>, peer: string): Re
   let changed = false;
   const rest: Record<string, RequestChannel<R>> = {};
   for (const [key, channel] of Object.entries(channels)) {
-    if (key === peer || key === `${peer} coordinator`) changed = true;
+    if (key === peer || key === `${peer} coordinator` || key === `${peer} control`) changed = true;
     else rest[key] = channel;
   }
   return changed ? rest : channels;

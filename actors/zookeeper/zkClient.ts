@@ -129,9 +129,9 @@ export function onWatchEvent(state: ZkClientState, event: ZkWatchEvent, nowMs: n
 
 /** The client's clock: a ping when idle for a third of the timeout, a reconnect when silent for two thirds. */
 export function tick(state: ZkClientState, nowMs: number): ZkClientStep {
-  const readTimeoutMs = (state.sessionTimeoutMs * 2) / 3;
-  if (nowMs - state.lastHeardMs >= readTimeoutMs) return connectionLost(state, nowMs);
-  if (state.connection === 'connected' && state.sessionId !== null && nowMs - state.lastSentMs >= state.sessionTimeoutMs / 3) {
+  // The deadlines are computed as nextTickMs computes them, so that a tick at one is never a float rounding short.
+  if (nowMs >= state.lastHeardMs + (state.sessionTimeoutMs * 2) / 3) return connectionLost(state, nowMs);
+  if (state.connection === 'connected' && state.sessionId !== null && nowMs >= state.lastSentMs + state.sessionTimeoutMs / 3) {
     return sendCall(state, state.sessionId, 'ping', { type: 'zk.ping.request' }, nowMs);
   }
   return { state, effects: [] };

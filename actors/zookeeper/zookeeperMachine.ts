@@ -4,8 +4,11 @@ import type { HostEmitted, NodeInput } from '../../src/kernel/NodeHost.ts';
 import type { ZkConnectRequest, ZkRequest } from '../../src/protocol/zookeeperMessages.ts';
 import { bootServer, connect, expireSessions, handleRequest, nextExpiryMs, serverDisk, type ZkDisk, type ZkServerState, type ZkStep } from './zookeeperServer.ts';
 
-/** The server's input: the host's own (its disk is a ZkDisk once it has written one). */
-export type ZookeeperInput = NodeInput;
+/**
+ * The server's input: the host's own (its disk is a ZkDisk once it has written one), and the data it starts with on
+ * its first boot (the znodes an operator created before the brokers started; absent: an empty tree).
+ */
+export type ZookeeperInput = NodeInput & { initialDisk?: ZkDisk };
 
 /** What the server reacts to: the client protocol's requests, closed connections, and its expiry timer. */
 export type ZookeeperEvent =
@@ -45,7 +48,9 @@ export const zookeeperMachine = setup({
       // Boot (the entry action's init event) and the timer only look for sessions that expired.
       const ticks = event.type === 'zk.expire' || !('from' in event);
       let step: ZkStep;
-      if (ticks) step = expireSessions(context.server, nowMs);
+      // The timer fires at the expiry it was set for: a clock that reached it by adding a float delay may sit one ulp
+      // short of it, and the session must expire then all the same (else the timer would fire again at once, forever).
+      if (ticks) step = expireSessions(context.server, Math.max(nowMs, context.expiryAtMs ?? nowMs));
       else if (event.type === 'zk.connect.request') step = connect(context.server, event.from, event, nowMs);
       else step = handleRequest(context.server, event.from, event, nowMs);
       const expiry = nextExpiryMs(step.state);
@@ -59,7 +64,7 @@ export const zookeeperMachine = setup({
   },
 }).createMachine({
   id: 'zookeeper',
-  context: ({ input }) => ({ server: bootServer(input.disk as ZkDisk | undefined, input.now()), now: input.now, expiryAtMs: null }),
+  context: ({ input }) => ({ server: bootServer((input.disk as ZkDisk | undefined) ?? input.initialDisk, input.now()), now: input.now, expiryAtMs: null }),
   entry: 'step',
   on: {
     'zk.connect.request': { actions: 'step' },

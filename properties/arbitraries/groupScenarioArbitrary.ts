@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { AssignmentStrategy } from '../../actors/assignors/assignPartitions.ts';
 import type { Fault } from '../../src/faults/Fault.ts';
 import type { RunnableScenario } from '../../src/scenario/runResolvedScenario.ts';
-import type { KafkaVersion } from '../../src/scenario/kafkaProfile.ts';
+import { kafkaSpecOf, type KafkaProfileName } from '../../src/scenario/kafkaProfile.ts';
 import type { WeakeningName } from '../../src/scenario/weakenings.ts';
 import { coordinatorPartition } from '../../src/protocol/coordinatorPartition.ts';
 import { CONSUMER_OFFSETS_TOPIC } from '../../src/protocol/groupMessages.ts';
@@ -18,7 +18,7 @@ export interface GroupScenarioConstraints {
   /** Most fault windows per scenario; default 4. */
   maxFaultWindows?: number;
   /** The Kafka version profile every drawn scenario runs; default the scenarios' default (4.1). */
-  kafkaVersion?: KafkaVersion;
+  kafkaVersion?: KafkaProfileName;
 }
 
 const startupMs = 5_000;
@@ -125,7 +125,7 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
         weakenings: [...(constraints.weakenings ?? [])],
         durations: { startupMs, safetyMs, quietMs: 30_000, finalReadMs: 30_000, quietEnds: 'settled' },
         invariantSampleMs: 500,
-        ...(constraints.kafkaVersion === undefined ? {} : { kafka: { version: constraints.kafkaVersion } }),
+        ...(constraints.kafkaVersion === undefined ? {} : { kafka: kafkaSpecOf(constraints.kafkaVersion) }),
       };
     });
 }

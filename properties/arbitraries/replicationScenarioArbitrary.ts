@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { RunnableScenario } from '../../src/scenario/runResolvedScenario.ts';
-import type { KafkaVersion } from '../../src/scenario/kafkaProfile.ts';
+import { kafkaSpecOf, type KafkaProfileName } from '../../src/scenario/kafkaProfile.ts';
 import type { KeySpec } from '../../src/scenario/Scenario.ts';
 import type { WeakeningName } from '../../src/scenario/weakenings.ts';
 import { fitFaults, foldNumbered } from './fitFaults.ts';
@@ -17,7 +17,7 @@ export interface ReplicationScenarioConstraints {
   /** Most fault windows per scenario; default 4. */
   maxFaultWindows?: number;
   /** The Kafka version profile every drawn scenario runs; default the scenarios' default (4.1). */
-  kafkaVersion?: KafkaVersion;
+  kafkaVersion?: KafkaProfileName;
 }
 
 // The phases every drawn scenario uses: short enough for hundreds of runs a minute, long enough for a broker
@@ -109,7 +109,7 @@ export function replicationScenarioArbitrary(constraints: ReplicationScenarioCon
         weakenings: [...(constraints.weakenings ?? [])],
         durations: { startupMs, safetyMs, quietMs: 30_000, finalReadMs: 30_000, quietEnds: 'settled' },
         invariantSampleMs: 500,
-        ...(constraints.kafkaVersion === undefined ? {} : { kafka: { version: constraints.kafkaVersion } }),
+        ...(constraints.kafkaVersion === undefined ? {} : { kafka: kafkaSpecOf(constraints.kafkaVersion) }),
       };
     });
 }

@@ -5,7 +5,7 @@ import { checkProperty, checkPropertyAsync, describeCounterexample, type Propert
 import { kafkajsScenarioArbitrary } from '../../properties/arbitraries/kafkajsScenarioArbitrary.ts';
 import { unexplainedViolations } from '../../properties/kafkajsFindings.ts';
 import { replayCapsuleAsync } from '../scenario/capsule.ts';
-import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
+import type { KafkaProfileName } from '../scenario/kafkaProfile.ts';
 import { weakenings, type PropertyName, type WeakeningName } from '../scenario/weakenings.ts';
 import { CheckInputError } from './inputErrors.ts';
 import { resolveCheck } from './resolveCheck.ts';
@@ -30,7 +30,7 @@ export interface CheckOptions {
   /** Start from this run: replay it and shrink it (a shard's or a merge's first failure). */
   fromRun?: number;
   /** The Kafka version profile of the explored scenarios (default 4.1). */
-  kafkaVersion?: KafkaVersion | undefined;
+  kafkaVersion?: KafkaProfileName | undefined;
   /** Told when each property starts (with its run budget) and after every run: a progress display. */
   progress?: { start(property: string, runs: number): void; run(): void; stop(): void };
 }

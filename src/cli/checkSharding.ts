@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { exploreRuns, shardRuns } from '../../properties/checkProperty.ts';
-import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
+import type { KafkaProfileName } from '../scenario/kafkaProfile.ts';
 import type { PropertyName, WeakeningName } from '../scenario/weakenings.ts';
 import { CheckInputError } from './checkCommand.ts';
 import type { CheckWorkerData } from './checkWorker.ts';
@@ -17,7 +17,7 @@ export interface ShardResult {
   seed: number;
   runs: number;
   /** The Kafka version profile the shard explored (absent: the default). */
-  kafka?: KafkaVersion;
+  kafka?: KafkaProfileName;
   shard: string;
   ran: number;
   firstFailure: number | null;
@@ -33,14 +33,14 @@ export function parseShard(raw: string): { index: number; count: number } {
 }
 
 /** Explores one shard of the runs of a property (no shrinking). */
-export function runShard(property: PropertyName, weakening: WeakeningName | null, options: { seed: number; runs: number; index: number; count: number; kafkaVersion?: KafkaVersion | undefined }): ShardResult {
+export function runShard(property: PropertyName, weakening: WeakeningName | null, options: { seed: number; runs: number; index: number; count: number; kafkaVersion?: KafkaProfileName | undefined }): ShardResult {
   const { ran, firstFailure } = exploreRuns(property, weakening === null ? [] : [weakening], { seed: options.seed, runs: shardRuns(options.runs, options.index, options.count), kafkaVersion: options.kafkaVersion });
   const kafka = options.kafkaVersion === undefined ? {} : { kafka: options.kafkaVersion };
   return { property, weakening, seed: options.seed, runs: options.runs, ...kafka, shard: `${options.index}/${options.count}`, ran, firstFailure };
 }
 
 /** Explores every run of a property over `workers` worker threads; resolves to the first failing run, or null. */
-export async function exploreWithWorkers(property: PropertyName, weakening: WeakeningName | null, options: { seed: number; runs: number; workers: number; kafkaVersion?: KafkaVersion | undefined }): Promise<number | null> {
+export async function exploreWithWorkers(property: PropertyName, weakening: WeakeningName | null, options: { seed: number; runs: number; workers: number; kafkaVersion?: KafkaProfileName | undefined }): Promise<number | null> {
   const results = await Promise.all(
     Array.from({ length: options.workers }, (_, index) => {
       const workerData: CheckWorkerData = { property, weakenings: weakening === null ? [] : [weakening], seed: options.seed, runs: options.runs, index, count: options.workers, kafkaVersion: options.kafkaVersion };

@@ -1,7 +1,7 @@
 // One worker thread of `kafka-sim check --workers N`: explores its shard of the runs and posts what it found.
 import { parentPort, workerData } from 'node:worker_threads';
 import { exploreRuns, shardRuns } from '../../properties/checkProperty.ts';
-import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
+import type { KafkaProfileName } from '../scenario/kafkaProfile.ts';
 import type { PropertyName, WeakeningName } from '../scenario/weakenings.ts';
 
 /** What the main thread gives a worker. */
@@ -12,7 +12,7 @@ export interface CheckWorkerData {
   runs: number;
   index: number;
   count: number;
-  kafkaVersion?: KafkaVersion | undefined;
+  kafkaVersion?: KafkaProfileName | undefined;
 }
 
 const data = workerData as CheckWorkerData;

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupPropertyNames, replicationPropertyNames } from '../../properties/replicationProperties.ts';
 import { experimentNames } from '../experiments/experimentNames.ts';
-import { kafkaVersions } from '../scenario/kafkaProfile.ts';
+import { kafkaProfileNames } from '../scenario/kafkaProfile.ts';
 import { weakeningNames, weakenings } from '../scenario/weakenings.ts';
 
 import { commandNames, type CommandName } from './commands.ts';
@@ -65,7 +65,7 @@ a violation exits 1 and writes its replay capsule to reports/capsules/.
 
 Options:
   --seed S        the run's seed, a number or a string (overrides the scenario's)
-  --kafka V       the Kafka version profile: ${kafkaVersions.join(' or ')} (overrides the scenario's; default 4.1)
+  --kafka V       the Kafka profile: ${kafkaProfileNames.join(', ')} (3.9-zookeeper: 3.9 in ZooKeeper mode) (overrides the scenario's; default 4.1)
   --json          print the result as one JSON object
   --report FILE   also write a self-contained HTML report of the run
   --mermaid FILE  also write a Mermaid sequence diagram of the messages around the failure
@@ -95,7 +95,7 @@ Options:
   --weaken W        a weakening to switch on
   --runs N          runs per property (default 100)
   --seed S          fast-check's seed, an integer (default 1)
-  --kafka V         the Kafka version profile: ${kafkaVersions.join(' or ')} (default 4.1)
+  --kafka V         the Kafka profile: ${kafkaProfileNames.join(', ')} (3.9-zookeeper: 3.9 in ZooKeeper mode) (default 4.1)
   --max-shrinks N   the most shrinking runs after a failure (default 400)
   --workers N       explore the runs on N worker threads (the same answer as one)
   --shard i/n       explore only every n-th run from run i (0 <= i < n); prints JSON lines, no shrinking
@@ -120,7 +120,7 @@ property failed without one.
 Options:
   --runs N          runs per row (default 200)
   --seed S          fast-check's seed, an integer (default 1)
-  --kafka V         the Kafka version profile: ${kafkaVersions.join(' or ')} (default 4.1)
+  --kafka V         the Kafka profile: ${kafkaProfileNames.join(', ')} (3.9-zookeeper: 3.9 in ZooKeeper mode) (default 4.1)
   --max-shrinks N   the most shrinking runs after a failure (default 400)
   --full            every weakening against every property, not only its own
   --json            print the result as one JSON object

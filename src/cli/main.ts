@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SimulationError } from '../kernel/SimulationError.ts';
-import { kafkaVersions, type KafkaVersion } from '../scenario/kafkaProfile.ts';
+import { kafkaProfileNames, type KafkaProfileName } from '../scenario/kafkaProfile.ts';
 import type { PropertyName } from '../scenario/weakenings.ts';
 import { commandNames, isCommand, type CommandName } from './commands.ts';
 import { CapsuleInputError, CheckInputError, ExperimentInputError, ScenarioInputError } from './inputErrors.ts';
@@ -293,10 +293,10 @@ function firstSentence(message: string): string {
   return end === -1 ? message : message.slice(0, end);
 }
 
-function parseKafkaVersion(raw: string | undefined): KafkaVersion | undefined {
+function parseKafkaVersion(raw: string | undefined): KafkaProfileName | undefined {
   if (raw === undefined) return undefined;
-  if (!(kafkaVersions as readonly string[]).includes(raw)) throw new UsageError(`--kafka: got ${JSON.stringify(raw)}, allowed: one of ${kafkaVersions.join(', ')}`);
-  return raw as KafkaVersion;
+  if (!(kafkaProfileNames as readonly string[]).includes(raw)) throw new UsageError(`--kafka: got ${JSON.stringify(raw)}, allowed: one of ${kafkaProfileNames.join(', ')}`);
+  return raw as KafkaProfileName;
 }
 
 function parseSeed(raw: string | undefined): number | string {

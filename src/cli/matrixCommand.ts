@@ -3,7 +3,7 @@
 // shrunk, its capsule written); a rare one (see weakenings.ts) that the runs miss is still caught if its committed
 // counterexample (properties/counterexamples/) breaks the property. Exit 1 when a weakening is not caught or a
 // property fails with no weakening: the matrix is the claim that the properties can fail and do not.
-import type { KafkaVersion } from '../scenario/kafkaProfile.ts';
+import type { KafkaProfileName } from '../scenario/kafkaProfile.ts';
 import { readFileSync } from 'node:fs';
 import { checkProperty, exploreRuns, type PropertyCheckResult } from '../../properties/checkProperty.ts';
 import { propertyViolations } from '../../properties/replicationProperties.ts';
@@ -53,7 +53,7 @@ export interface MatrixOptions {
    */
   full?: boolean;
   /** The Kafka version profile of the explored scenarios (default 4.1). */
-  kafkaVersion?: KafkaVersion | undefined;
+  kafkaVersion?: KafkaProfileName | undefined;
 }
 
 /** Runs the matrix. */

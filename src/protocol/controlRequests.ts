@@ -64,3 +64,6 @@ export interface UpdateMetadataResponse {
   correlationId: number;
   errorCode?: KafkaErrorType;
 }
+
+/** Every message between a ZooKeeper-mode controller and its brokers. */
+export type ControlMessage = LeaderAndIsrRequest | LeaderAndIsrResponse | UpdateMetadataRequest | UpdateMetadataResponse;

@@ -1,4 +1,5 @@
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
+import { ZOOKEEPER_NODE_ID } from '../protocol/zookeeperMessages.ts';
 import { CONSUMER_OFFSETS_TOPIC } from '../protocol/groupMessages.ts';
 import { controllerDefaults } from '../../actors/controller/controllerDefaults.ts';
 import { clientNodeId, type ClientRole } from './clientNodeId.ts';
@@ -38,7 +39,9 @@ export function ruleContext(view: ScenarioView): RuleContext {
   const clients = [...clientNodes(view, 'producer'), ...clientNodes(view, 'reader'), ...clientNodes(view, 'consumer'), ...clientNodes(view, 'app')];
   // With the broker count wrong, names up to the largest cluster pass, so faults are still checked otherwise.
   const brokerIds = Array.from({ length: brokers ?? MAX_BROKERS }, (_, i) => brokerNodeId(i + 1));
-  const knownNodes = new Set([CONTROLLER_NODE_ID, ...brokerIds, ...clients.map((client) => client.id)]);
+  // In ZooKeeper mode `controller` names the broker elected when the fault applies, and `zookeeper` the server.
+  const zookeeper = view.at(['kafka', 'metadata']) === 'zookeeper' ? [ZOOKEEPER_NODE_ID] : [];
+  const knownNodes = new Set([CONTROLLER_NODE_ID, ...zookeeper, ...brokerIds, ...clients.map((client) => client.id)]);
   const roles = [...partitionKeys(view), ...offsetsPartitionKeys(view)].flatMap((key) => [`leader:${key}`, `follower:${key}`, `followers:${key}`, `next-leader:${key}`]);
   return {
     view,

@@ -1,7 +1,6 @@
 // Reads the cluster's state out of a World: the sample the invariants check during a run, and the final state
 // a run returns. Brokers' states are read from their snapshots (plain data); nothing is copied but the summary.
 import type { BrokerState } from '../../actors/broker/BrokerState.ts';
-import type { MetadataImage } from '../../actors/controller/metadataImage.ts';
 import type { GroupMetadata } from '../../actors/coordinator/GroupMetadata.ts';
 import type { ClusterSample, ReplicaSample } from '../checker/ClusterSample.ts';
 import type { FinalGroup } from '../checker/group/groupConvergence.ts';
@@ -9,6 +8,7 @@ import type { World } from '../kernel/World.ts';
 import type { NodeStatus } from '../kernel/NodeHost.ts';
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
 import { parseTopicPartitionKey } from '../protocol/messages.ts';
+import { clusterMetadataImage, hasZooKeeper, zookeeperController } from './zookeeperView.ts';
 
 /** A broker's state, or undefined while it is down. */
 export function brokerStateOf(world: World, brokerId: number): BrokerState | undefined {
@@ -70,7 +70,7 @@ export function clusterState(world: World, brokerIds: readonly number[]): Cluste
     }
     brokers[brokerNodeId(brokerId)] = { status: world.status(brokerNodeId(brokerId)), brokerEpoch: state?.brokerEpoch ?? -1, partitions };
   }
-  const image = (world.snapshot(CONTROLLER_NODE_ID)?.context as { image?: MetadataImage } | undefined)?.image;
+  const image = clusterMetadataImage(world);
   const partitions: ClusterState['controller']['partitions'] = {};
   for (const [topic, { partitions: registrations }] of Object.entries(image?.topics ?? {})) {
     registrations.forEach((registration, partition) => {
@@ -78,7 +78,10 @@ export function clusterState(world: World, brokerIds: readonly number[]): Cluste
       partitions[`${topic}-${partition}`] = { replicas, leader, leaderEpoch, isr, ...(elr === undefined ? {} : { elr }) };
     });
   }
-  return { brokers, controller: { status: world.status(CONTROLLER_NODE_ID), metadataOffset: image?.offset ?? -1, partitions } };
+  // In ZooKeeper mode the controller is the broker `/controller` names (down when none does).
+  const controllerNode = hasZooKeeper(world) ? zookeeperController(world) : CONTROLLER_NODE_ID;
+  const status = controllerNode === undefined ? 'down' : world.status(controllerNode);
+  return { brokers, controller: { status, metadataOffset: image?.offset ?? -1, partitions } };
 }
 
 /**
@@ -88,7 +91,7 @@ export function clusterState(world: World, brokerIds: readonly number[]): Cluste
 export function partitionView(world: World, brokerIds: readonly number[], key: string): { replicas: readonly number[]; leader: number } | undefined {
   const { topic, partition } = parseTopicPartitionKey(key);
   const images = [
-    (world.snapshot(CONTROLLER_NODE_ID)?.context as { image?: MetadataImage } | undefined)?.image,
+    clusterMetadataImage(world),
     ...brokerIds.map((id) => brokerStateOf(world, id)?.image),
   ];
   for (const image of images) {

@@ -29,6 +29,8 @@ export interface TargetView {
   status(nodeId: string): NodeStatus;
   /** The `__consumer_offsets` partition count, for `coordinator:<groupId>` (absent: no groups in the run). */
   offsetsPartitions?: number;
+  /** ZooKeeper mode: the broker elected controller now (`controller` is then a role); absent in KRaft mode. */
+  controller?: () => string | undefined;
 }
 
 /** The role a node fault may name to hit the partition's next leader as it takes over. */
@@ -77,12 +79,12 @@ export class FaultTargets {
       case 'shutdown':
       case 'pause': {
         const node = this.role(fault.node);
-        if (node !== undefined && isRoleTarget(fault.node)) this.remember(`${closerOf(fault.kind)}:${fault.node}`, node);
+        if (node !== undefined && this.isRole(fault.node)) this.remember(`${closerOf(fault.kind)}:${fault.node}`, node);
         return node === undefined ? undefined : { ...fault, node };
       }
       case 'restart':
       case 'resume': {
-        if (!isRoleTarget(fault.node)) return fault;
+        if (!this.isRole(fault.node)) return fault;
         const node = this.opened.get(`${fault.kind}:${fault.node}`)?.shift();
         return node === undefined ? undefined : { ...fault, node };
       }
@@ -90,7 +92,7 @@ export class FaultTargets {
         return this.resolvePartition(fault);
       case 'link': {
         const key = `link:${fault.from}->${fault.to}`;
-        if (fault.reset === true && (isRoleTarget(fault.from) || isRoleTarget(fault.to))) {
+        if (fault.reset === true && (this.isRole(fault.from) || this.isRole(fault.to))) {
           const pair = this.opened.get(key)?.shift();
           if (pair === undefined) return undefined;
           const [from, to] = pair.split('\u0000') as [string, string];
@@ -99,7 +101,7 @@ export class FaultTargets {
         const from = this.role(fault.from);
         const to = this.role(fault.to);
         if (from === undefined || to === undefined || from === to) return undefined;
-        if (isRoleTarget(fault.from) || isRoleTarget(fault.to)) this.remember(key, `${from}\u0000${to}`);
+        if (this.isRole(fault.from) || this.isRole(fault.to)) this.remember(key, `${from}\u0000${to}`);
         return { ...fault, from, to };
       }
       case 'heal':
@@ -146,7 +148,13 @@ export class FaultTargets {
     return partition.replicas.filter((id) => id !== partition.leader).map(brokerNodeId);
   }
 
+  // `controller` is a role in ZooKeeper mode (the broker elected), a node in KRaft mode.
+  private isRole(target: string): boolean {
+    return isRoleTarget(target) || (target === 'controller' && this.view.controller !== undefined);
+  }
+
   private role(target: string): string | undefined {
+    if (target === 'controller' && this.view.controller !== undefined) return this.view.controller();
     const separator = target.indexOf(':');
     const role = target.slice(0, separator);
     const key = separator < 0 ? undefined : target.slice(separator + 1);

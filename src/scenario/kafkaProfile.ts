@@ -11,9 +11,36 @@ export const kafkaVersions = ['3.9', '4.1'] as const;
 /** A Kafka version with a profile. */
 export type KafkaVersion = (typeof kafkaVersions)[number];
 
+/** Where a cluster keeps its metadata: a KRaft controller quorum, or ZooKeeper (Kafka 3.9 and before). */
+export const metadataModes = ['kraft', 'zookeeper'] as const;
+
+/** A metadata mode. */
+export type MetadataMode = (typeof metadataModes)[number];
+
 /** A scenario's `kafka` section. */
 export interface KafkaSpec {
   version: KafkaVersion;
+  /** Absent: 'kraft'. ZooKeeper mode needs version 3.9, the last release that has it. */
+  metadata?: MetadataMode;
+}
+
+/**
+ * What the command line and the property arbitraries name a profile by: a version (KRaft), or `3.9-zookeeper`,
+ * Kafka 3.9 in ZooKeeper mode.
+ */
+export const kafkaProfileNames = [...kafkaVersions, '3.9-zookeeper'] as const;
+
+/** A profile name. */
+export type KafkaProfileName = (typeof kafkaProfileNames)[number];
+
+/** The `kafka` section a profile name stands for. */
+export function kafkaSpecOf(name: KafkaProfileName): KafkaSpec {
+  return name === '3.9-zookeeper' ? { version: '3.9', metadata: 'zookeeper' } : { version: name };
+}
+
+/** Whether a scenario's cluster runs in ZooKeeper mode. */
+export function isZooKeeperMode(kafka: KafkaSpec | undefined): boolean {
+  return kafka?.metadata === 'zookeeper';
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ConsumerWeakenings } from '../../actors/consumer/ConsumerState.ts'
 import type { ProducerWeakenings } from '../../actors/producer/producerContext.ts';
 import type { ProducerSettings } from '../../actors/producer/producerDefaults.ts';
 import type { WeakeningName } from './weakenings.ts';
-import { kafkaProfileOf, type KafkaSpec } from './kafkaProfile.ts';
+import { isZooKeeperMode, kafkaProfileOf, type KafkaSpec } from './kafkaProfile.ts';
 import type { TopicSpec } from './Scenario.ts';
 
 /** The settings every role gets in one run. */
@@ -68,6 +68,8 @@ export function roleConfigs(input: {
     topicMinInsyncReplicas: broker.topicMinInsyncReplicas ?? {},
     ...(unclean ? { uncleanLeaderElectionEnable: true } : {}),
   };
+  // In ZooKeeper mode the controller is a broker, and reads its settings from the broker's config.
+  if (isZooKeeperMode(input.kafka)) Object.assign(broker, { metadataMode: 'zookeeper', uncleanLeaderElectionEnable: controller.uncleanLeaderElectionEnable === true });
   const producerOverrides: Partial<ProducerSettings> = {};
   if (on.has('acks-1')) Object.assign(producerOverrides, { acks: 1, enableIdempotence: false });
   if (on.has('non-idempotent-retries')) {

@@ -6,6 +6,9 @@
 import { brokerMachine } from '../../actors/broker/brokerMachine.ts';
 import { replicaOf } from '../../actors/broker/BrokerState.ts';
 import { controllerMachine } from '../../actors/controller/controllerMachine.ts';
+import { zookeeperMachine } from '../../actors/zookeeper/zookeeperMachine.ts';
+import { zookeeperWithTopics } from '../../actors/zkcontroller/topicZnodes.ts';
+import { ZOOKEEPER_NODE_ID } from '../protocol/zookeeperMessages.ts';
 import { producerMachine } from '../../actors/producer/producerMachine.ts';
 import { readerMachine } from '../../actors/reader/readerMachine.ts';
 import { consumerMachine } from '../../actors/consumer/consumerMachine.ts';
@@ -38,10 +41,11 @@ import { brokerStateOf, clusterState, finalGroups, partitionView, sampleCluster,
 import { FaultTargets, nextLeaderPartition } from './faultTargets.ts';
 import { NextLeaderFaults } from './nextLeaderFaults.ts';
 import { HistoryCollector } from './HistoryCollector.ts';
-import type { KafkaSpec } from './kafkaProfile.ts';
+import { isZooKeeperMode, type KafkaSpec } from './kafkaProfile.ts';
 import { roleConfigs } from './roleConfigs.ts';
 import type { AdminOperation, ConsumerSpec, Durations, ProducerSpec, QuietEnds, ReaderSpec, TopicSpec } from './Scenario.ts';
 import { unsettled, type SettleView } from './settled.ts';
+import { zookeeperController } from './zookeeperView.ts';
 import type { WeakeningName } from './weakenings.ts';
 import { mergeByTime, workloadCalls } from './workload.ts';
 
@@ -221,6 +225,7 @@ function* runWorld(
   const targets = new FaultTargets({
     partition: (key) => partitionView(world, brokerIds, key),
     status: (id) => world.status(id),
+    ...(isZooKeeperMode(scenario.kafka) ? { controller: () => zookeeperController(world) } : {}),
     ...(offsetsPartitions === undefined ? {} : { offsetsPartitions }),
   });
   const appliedFaults: RunResult['appliedFaults'] = [];
@@ -371,7 +376,8 @@ function lossyElection(world: World, brokerIds: readonly number[], note: LeaderN
  */
 function uncleanRecoveries(world: World, scenario: RunnableScenario): RunResult['uncleanRecoveries'] {
   const config = { ...controllerDefaults, ...roleConfigs(scenario).controller };
-  if (config.uncleanLeaderElectionEnable) return [];
+  // ZooKeeper mode has no last-known-leader election (KIP-966 is KRaft's).
+  if (config.uncleanLeaderElectionEnable || isZooKeeperMode(scenario.kafka)) return [];
   const log = (world.snapshot(CONTROLLER_NODE_ID)?.context as { log?: readonly MetadataRecord[] } | undefined)?.log ?? [];
   return log.flatMap((record) =>
     record.type === 'PartitionChange' && record.leaderRecoveryState === 'RECOVERING' ? [{ partition: `${record.topic}-${record.partition}`, leader: record.leader ?? -1 }] : [],
@@ -453,7 +459,13 @@ function buildCluster(world: World, scenario: RunnableScenario, brokerIds: reado
   const configs = roleConfigs(scenario);
   const topics = scenario.topics.map((topic) => ({ name: topic.name, numPartitions: topic.partitions, replicationFactor: topic.replicationFactor }));
   if (hasGroups(scenario)) topics.push(offsetsTopicOf(scenario));
-  world.addNode(CONTROLLER_NODE_ID, controllerMachine, { input: { brokerIds, topics, config: configs.controller } });
+  if (isZooKeeperMode(scenario.kafka)) {
+    // ZooKeeper mode: the topics are in ZooKeeper before the brokers start; a broker elected among them controls.
+    const initialDisk = zookeeperWithTopics(brokerIds, topics, new Rng(scenario.seed).fork('zookeeper-topics'));
+    world.addNode(ZOOKEEPER_NODE_ID, zookeeperMachine, { input: { initialDisk } });
+  } else {
+    world.addNode(CONTROLLER_NODE_ID, controllerMachine, { input: { brokerIds, topics, config: configs.controller } });
+  }
   // Brokers listen for real clients (a wire gateway) only when the run has some: other runs keep their traces.
   const adapter = harness === undefined ? {} : { adapter: wireGateway };
   for (const brokerId of brokerIds) {

@@ -10,7 +10,7 @@ import { producerDefaults } from '../../actors/producer/producerDefaults.ts';
 import type { ReaderSettings } from '../../actors/reader/readerDefaults.ts';
 import { quietEndsValues, type AppSpec, type ConsumerSpec, type Durations, type KeySpec, type ReaderSpec, type TopicSpec, type WorkloadSpec } from './Scenario.ts';
 import { boolean, boundedArray, integer, oneOf, positiveNumber, strictObject } from './schemaParts.ts';
-import { kafkaVersions } from './kafkaProfile.ts';
+import { kafkaVersions, metadataModes } from './kafkaProfile.ts';
 import { weakeningNames } from './weakenings.ts';
 
 /** The largest cluster a scenario may ask for. */
@@ -99,7 +99,7 @@ const readerSchema = strictObject({
 });
 
 /** The broker settings a scenario may set: BrokerConfig without what other fields of the scenario decide. */
-export type BrokerSettingName = Exclude<keyof BrokerConfig, 'weakenings' | 'topicMinInsyncReplicas'>;
+export type BrokerSettingName = Exclude<keyof BrokerConfig, 'weakenings' | 'topicMinInsyncReplicas' | 'metadataMode' | 'uncleanLeaderElectionEnable'>;
 
 // Periods that drive a timer are at least 1 ms: a 0 ms timer that re-arms itself never lets virtual time move.
 const brokerSettingsSchema = strictObject(
@@ -123,8 +123,12 @@ const brokerSettingsSchema = strictObject(
     newMemberJoinTimeoutMs: integer(1),
     offsetCommitTimeoutMs: integer(1),
     offsetsLoadTimeMs: integer(0),
+    // ZooKeeper grants a timeout within 2 to 20 ticks of 2 s whatever is asked (ZooKeeperServer#processConnectRequest).
+    zookeeperSessionTimeoutMs: integer(1),
   } satisfies Record<BrokerSettingName, z.ZodType>,
   {
+    metadataMode: "ZooKeeper mode is the Kafka profile's: kafka: { version: '3.9', metadata: 'zookeeper' }",
+    uncleanLeaderElectionEnable: 'unclean leader election is the controller setting controller.uncleanLeaderElectionEnable',
     weakenings: "the broker weakenings come from the scenario's weakenings list (kafka-sim matrix lists them)",
     topicMinInsyncReplicas: "a topic's min.insync.replicas is set on the topic (topics[i].minInsyncReplicas)",
   },
@@ -219,7 +223,7 @@ export const scenarioSchema = strictObject({
   weakenings: z.array(oneOf(weakeningNames as [string, ...string[]]), { error: 'an array of weakening names' }).optional(),
   durations: durationsSchema.optional(),
   invariantSampleMs: integer(1, MAX_DURATION_MS, DURATION_WHY).optional(),
-  kafka: strictObject({ version: oneOf(kafkaVersions) }).optional(),
+  kafka: strictObject({ version: oneOf(kafkaVersions), metadata: oneOf(metadataModes).optional() }).optional(),
 });
 
 // The schema's output must fit the contract in Scenario.ts: these fail to compile when the two drift apart.

@@ -24,7 +24,8 @@ import type { MetadataImage } from '../../actors/controller/metadataImage.ts';
 import { isProcessingIdle } from '../../actors/consumer/processing.ts';
 import { topicPartitionKey } from '../protocol/messages.ts';
 import type { World } from '../kernel/World.ts';
-import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
+import { brokerNodeId } from '../protocol/nodeIds.ts';
+import { clusterMetadataImage } from './zookeeperView.ts';
 import { brokerStateOf, coordinatorGroups } from './clusterSample.ts';
 import type { ConsumerSpec } from './Scenario.ts';
 
@@ -48,7 +49,7 @@ export function unsettled(world: World, view: SettleView): string | null {
     const status = world.status(id);
     if (status !== 'up') return `${id} is ${status}`;
   }
-  const image = (world.snapshot(CONTROLLER_NODE_ID)?.context as { image?: MetadataImage } | undefined)?.image;
+  const image = clusterMetadataImage(world);
   if (image === undefined) return 'the controller has no metadata image';
   const brokers = new Map<number, BrokerState>();
   for (const brokerId of view.brokerIds) {

@@ -1,6 +1,6 @@
 // Checks a scenario before it runs: its structure and types with a zod schema, then the rules that relate its
 // fields to each other. Every issue is collected, so one ScenarioError lists all that is wrong.
-import { appRules, consumerSettingsRules, durationRules, nodeIdRules, operationRules, producerSettingsRules, topicReferenceRules, topicRules, weakeningRules } from './clusterRules.ts';
+import { appRules, consumerSettingsRules, durationRules, metadataModeRules, nodeIdRules, operationRules, producerSettingsRules, topicReferenceRules, topicRules, weakeningRules } from './clusterRules.ts';
 import { faultRules, networkRules } from './faultRules.ts';
 import { ruleContext, type RuleContext } from './RuleContext.ts';
 import type { Scenario } from './Scenario.ts';
@@ -11,6 +11,7 @@ import { issuesFromZod } from './zodIssues.ts';
 
 // In the order their issues are listed, after the schema's.
 const crossFieldRules: ReadonlyArray<(context: RuleContext) => ScenarioIssue[]> = [
+  metadataModeRules,
   topicRules,
   topicReferenceRules,
   operationRules,

@@ -1,0 +1,479 @@
+import type { ZkCall } from '../zookeeper/zkClient.ts';
+import type { ZkResponse } from '../../src/protocol/zookeeperMessages.ts';
+import type { AlterPartitionRequest, AlterPartitionResponse, PartitionState } from '../../src/protocol/messages.ts';
+import type { LeaderAndIsrRequest, UpdateMetadataRequest } from '../../src/protocol/controlRequests.ts';
+import { topicPartitionKey } from '../../src/protocol/messages.ts';
+import { decideAlterPartition } from './alterPartition.ts';
+import { onBrokerFailure, partitionStatePath, partitionStateWrite, type ControllerPartition, type ControllerView, type PartitionStateChange } from './brokerFailure.ts';
+import { BROKER_IDS_PATH, brokerPath } from './brokerRegistration.ts';
+import { initialPartitionStates, partitionStateCreates, type NewPartition } from './newPartitions.ts';
+import { leaderForOffline, type ZkLeaderAndIsr } from './partitionLeaderElection.ts';
+import { addLeaderAndIsr, addUpdateMetadata, batchRequests, emptyRequestBatch, type PartitionToSend, type RequestBatch } from './requestBatch.ts';
+
+// The active controller of a ZooKeeper-mode cluster (Kafka 3.9 `KafkaController`), wired from the pure decisions of
+// this folder: what it reads from ZooKeeper when it takes over, what it does when `/brokers/ids` changes and when a
+// leader sends AlterPartition, and the requests it sends brokers. Kafka's controller runs one event at a time on its
+// event thread and blocks on each ZooKeeper call; here its calls are asynchronous and tagged, and the requests a round
+// of writes produces go out once every write of the round has been answered (`ControllerBrokerRequestBatch#
+// sendRequestsToBrokers` after the state machines' `handleStateChanges`). Every write is conditional on the
+// controller epoch's zkVersion: a controller that finds it moved resigns (`ControllerMovedException`).
+//
+// - Failover (`onControllerFailover` / `initializeControllerContext`): watch and read `/brokers/ids` (each broker's
+//   znode for its epoch, the czxid) and `/brokers/topics` (each topic's assignment, each partition's state znode);
+//   then UpdateMetadata to every live broker, LeaderAndIsr for every partition with a leader to its live replicas,
+//   dead replicas out of the ISRs (`ReplicaStateMachine#startup`), and new and offline partitions elected
+//   (`PartitionStateMachine#startup`).
+// - Broker change (`processBrokerChange`): read the children and their epochs again; a broker gone, or back with
+//   another epoch (bounced), fails (`onBrokerFailure`: offline elections, out of the ISRs); a broker new or back
+//   starts (`onBrokerStartup`: UpdateMetadata to everyone, LeaderAndIsr for its partitions, then the offline
+//   partitions elected).
+// - AlterPartition (`processAlterPartition`): decided by alterPartition.ts, written, answered, and UpdateMetadata
+//   sent to every live broker.
+// A write that finds the partition's zkVersion moved (BADVERSION on the state znode) reads the state again and
+// decides once more, as `ZkPartitionStateMachine#electLeaderForPartitions` retries with fresh states; a lost
+// connection repeats the call (`retryRequestsUntilConnected`).
+
+/** What an outstanding ZooKeeper call is for. */
+type ControllerCall =
+  | { readonly op: 'brokerIds' }
+  | { readonly op: 'brokerEpoch'; readonly id: number }
+  | { readonly op: 'topics' }
+  | { readonly op: 'assignment'; readonly topic: string }
+  | { readonly op: 'partitionState'; readonly topic: string; readonly partition: number; readonly replicas: readonly number[] }
+  | { readonly op: 'write'; readonly change: PartitionStateChange; readonly alter?: { readonly from: string } }
+  | { readonly op: 'reread'; readonly topic: string; readonly partition: number; readonly wanted: ZkLeaderAndIsr }
+  | { readonly op: 'createParent' }
+  | { readonly op: 'create'; readonly partition: NewPartition; readonly state: ZkLeaderAndIsr };
+
+/** A re-read of `/brokers/ids` in progress: the children, and the epochs read so far. */
+interface BrokerRead {
+  readonly ids: readonly number[];
+  readonly epochs: Readonly<Record<number, number>>;
+}
+
+/** The active controller's state. */
+export interface ZkControllerState {
+  readonly brokerId: number;
+  readonly view: ControllerView;
+  /** Reading the cluster at failover: nothing is decided until every read is answered. */
+  readonly loading: boolean;
+  readonly brokerRead: BrokerRead | null;
+  /** Another broker change came while one was being read: read again once it is done. */
+  readonly brokerChangeAgain: boolean;
+  readonly pending: Readonly<Record<string, { readonly what: ControllerCall; readonly call: ZkCall }>>;
+  readonly nextTag: number;
+  /** The requests the current round of writes will send, and how many of its writes are unanswered. */
+  readonly round: RequestBatch;
+  readonly roundWrites: number;
+  readonly nextCorrelationId: number;
+  /** `unclean.leader.election.enable`, the broker's, for every topic (no per-topic overrides in ZooKeeper mode here). */
+  readonly uncleanLeaderElectionEnable: boolean;
+  /**
+   * Per live broker, the request on its way and those queued behind it (`ControllerChannelManager`: one
+   * RequestSendThread per broker sends one request at a time and retries it until answered, reconnecting after a
+   * broken connection; a broker that dies has its queue dropped).
+   */
+  readonly channels: Readonly<Record<number, ControllerChannel>>;
+}
+
+/** A request to a broker as the controller's channel holds it. */
+export type ControlRequest = LeaderAndIsrRequest | UpdateMetadataRequest;
+
+/** One broker's channel. */
+export interface ControllerChannel {
+  readonly inFlight: ControlRequest | null;
+  readonly queue: readonly ControlRequest[];
+}
+
+/** How long a RequestSendThread waits before it reconnects and sends again (`backoff()`, 100 ms). */
+export const CONTROLLER_RESEND_BACKOFF_MS = 100;
+
+/** What a controller step asks of its broker: ZooKeeper calls (tagged), messages to nodes, or to resign. */
+export interface ControllerOutput {
+  readonly calls: Array<{ readonly tag: string; readonly call: ZkCall }>;
+  /**
+   * When each channel's request goes again unless answered first: at the request timeout after it is sent
+   * (`controller.socket.timeout.ms`: the connection is closed and the request resent), or after
+   * CONTROLLER_RESEND_BACKOFF_MS when the connection broke. A channel whose request was answered clears its timer
+   * (null).
+   */
+  readonly resendTimers: Array<{ readonly brokerId: number; readonly after: 'timeout' | 'backoff' | null }>;
+  readonly sends: Array<{ readonly to: number | string; readonly message: LeaderAndIsrRequest | UpdateMetadataRequest | AlterPartitionResponse }>;
+  resign: boolean;
+}
+
+/** An output with nothing in it yet. */
+export function emptyControllerOutput(): ControllerOutput {
+  return { calls: [], sends: [], resendTimers: [], resign: false };
+}
+
+/** The tag prefix of the controller's ZooKeeper calls. */
+export const CONTROLLER_TAG = 'ctl:';
+
+/** A broker just elected: it starts reading the cluster (`onControllerFailover`). */
+export function startController(
+  brokerId: number,
+  election: { readonly epoch: number; readonly epochZkVersion: number },
+  options: { readonly uncleanLeaderElectionEnable: boolean },
+  out: ControllerOutput,
+): ZkControllerState {
+  const state: ZkControllerState = {
+    brokerId,
+    view: { epoch: election.epoch, epochZkVersion: election.epochZkVersion, liveBrokers: {}, partitions: [], uncleanLeaderElection: {} },
+    loading: true,
+    brokerRead: null,
+    brokerChangeAgain: false,
+    pending: {},
+    nextTag: 0,
+    round: emptyRequestBatch(),
+    roundWrites: 0,
+    nextCorrelationId: 0,
+    ...options,
+    channels: {},
+  };
+  const reading = ask(state, { op: 'brokerIds' }, { type: 'zk.getChildren.request', path: BROKER_IDS_PATH, watch: true }, out);
+  return ask(reading, { op: 'topics' }, { type: 'zk.getChildren.request', path: '/brokers/topics', watch: true }, out);
+}
+
+/** What a resigning controller still owes: NOT_CONTROLLER for every AlterPartition it was writing. */
+export function resignController(state: ZkControllerState): Array<{ readonly to: string; readonly message: AlterPartitionResponse }> {
+  return Object.values(state.pending).flatMap(({ what }) =>
+    what.op === 'write' && what.alter !== undefined
+      ? [{ to: what.alter.from, message: { type: 'partition.alter.response', topic: what.change.topic, partition: what.change.partition, errorCode: 'NOT_CONTROLLER' } as const }]
+      : [],
+  );
+}
+
+/** `/brokers/ids`' children changed (its watch fired): read them again, or once the read in progress is done. */
+export function onBrokerChange(state: ZkControllerState, out: ControllerOutput): ZkControllerState {
+  if (state.brokerRead !== null || Object.values(state.pending).some((p) => p.what.op === 'brokerIds')) return { ...state, brokerChangeAgain: true };
+  return ask(state, { op: 'brokerIds' }, { type: 'zk.getChildren.request', path: BROKER_IDS_PATH, watch: true }, out);
+}
+
+/** A leader's AlterPartition (`processAlterPartition`). */
+export function onAlterPartition(state: ZkControllerState, from: string, request: AlterPartitionRequest, out: ControllerOutput): ZkControllerState {
+  const decision = decideAlterPartition(state.view, request, !state.loading);
+  const answer = (body: Pick<AlterPartitionResponse, 'errorCode' | 'state'>) =>
+    out.sends.push({ to: from, message: { type: 'partition.alter.response', topic: request.topic, partition: request.partition, ...body } });
+  if (decision.kind === 'refuse') answer({ errorCode: decision.errorCode });
+  else if (decision.kind === 'current') answer({ state: partitionStateOf(state.view, request.topic, request.partition, decision.state) });
+  else return write(state, decision.change, out, { from });
+  return state;
+}
+
+/** The answer to one of the controller's calls. */
+export function onControllerResponse(state: ZkControllerState, tag: string, response: ZkResponse, out: ControllerOutput): ZkControllerState {
+  const pending = state.pending[tag];
+  if (pending === undefined) return state;
+  const rest = { ...state.pending };
+  delete rest[tag];
+  let next: ZkControllerState = { ...state, pending: rest };
+  if (response.errorCode === 'CONNECTIONLOSS') return ask(next, pending.what, pending.call, out);
+  if (response.errorCode === 'SESSIONEXPIRED') {
+    out.resign = true;
+    return next;
+  }
+  next = onAnswer(next, pending.what, response, out);
+  return out.resign ? next : settle(next, out);
+}
+
+function onAnswer(state: ZkControllerState, what: ControllerCall, response: ZkResponse, out: ControllerOutput): ZkControllerState {
+  switch (what.op) {
+    case 'brokerIds': {
+      const ids = (response.children ?? []).map(Number).sort((a, b) => a - b);
+      let next: ZkControllerState = { ...state, brokerRead: { ids, epochs: {} } };
+      for (const id of ids) next = ask(next, { op: 'brokerEpoch', id }, { type: 'zk.getData.request', path: brokerPath(id), watch: false }, out);
+      return next;
+    }
+    case 'brokerEpoch': {
+      const read = state.brokerRead;
+      if (read === null) return state;
+      // Gone meanwhile: the next change notification reads it again.
+      const epochs = response.errorCode === 'OK' && response.stat !== undefined ? { ...read.epochs, [what.id]: response.stat.czxid } : read.epochs;
+      const ids = response.errorCode === 'OK' ? read.ids : read.ids.filter((id) => id !== what.id);
+      return { ...state, brokerRead: { ids, epochs } };
+    }
+    case 'topics': {
+      let next = state;
+      for (const topic of [...(response.children ?? [])].sort()) {
+        next = ask(next, { op: 'assignment', topic }, { type: 'zk.getData.request', path: `/brokers/topics/${topic}`, watch: false }, out);
+      }
+      return next;
+    }
+    case 'assignment': {
+      const assignment = ((response.data as { partitions?: Record<string, number[]> } | undefined)?.partitions ?? {}) as Record<string, number[]>;
+      const uncleanLeaderElection = { ...state.view.uncleanLeaderElection, [what.topic]: state.uncleanLeaderElectionEnable };
+      let next: ZkControllerState = { ...state, view: { ...state.view, uncleanLeaderElection } };
+      for (const [index, replicas] of Object.entries(assignment).sort(([a], [b]) => Number(a) - Number(b))) {
+        const partition = Number(index);
+        const p = { topic: what.topic, partition, replicas };
+        next = ask(next, { op: 'partitionState', ...p }, { type: 'zk.getData.request', path: partitionStatePath(what.topic, partition), watch: false }, out);
+      }
+      return next;
+    }
+    case 'partitionState': {
+      const stateRead = response.errorCode === 'OK' ? stateOf(response) : null;
+      return withPartition(state, { topic: what.topic, partition: what.partition, replicas: what.replicas, state: stateRead });
+    }
+    case 'write':
+      return onWriteAnswer(state, what.change, what.alter, response, out);
+    case 'reread':
+      return onReread(state, what, response, out);
+    case 'createParent':
+      if (response.results?.[0]?.errorCode === 'BADVERSION') out.resign = true;
+      return state;
+    case 'create': {
+      if (response.results?.[0]?.errorCode === 'BADVERSION') {
+        out.resign = true;
+        return state;
+      }
+      const roundWrites = state.roundWrites - 1;
+      if (response.errorCode !== 'OK') return { ...state, roundWrites };
+      const created: PartitionToSend = { ...what.partition, state: what.state };
+      const next = withPartition({ ...state, roundWrites }, { ...what.partition, state: what.state });
+      return { ...next, round: addLeaderAndIsr(next.round, next.view, what.state.isr, created) };
+    }
+  }
+}
+
+// A write answered: the new state is the controller's, and its replicas are told (an AlterPartition is answered, and
+// every live broker's metadata updated). BADVERSION on the epoch check: another controller was elected; on the state
+// znode: the state moved under it (an AlterPartition is refused, anything else read and decided again).
+function onWriteAnswer(state: ZkControllerState, change: PartitionStateChange, alter: { readonly from: string } | undefined, response: ZkResponse, out: ControllerOutput): ZkControllerState {
+  const roundWrites = state.roundWrites - 1;
+  if (response.results?.[0]?.errorCode === 'BADVERSION') {
+    out.resign = true;
+    return { ...state, roundWrites };
+  }
+  const answer = (body: Pick<AlterPartitionResponse, 'errorCode' | 'state'>) =>
+    out.sends.push({ to: alter?.from as string, message: { type: 'partition.alter.response', topic: change.topic, partition: change.partition, ...body } });
+  if (response.errorCode !== 'OK') {
+    if (alter !== undefined) {
+      answer({ errorCode: response.errorCode === 'BADVERSION' ? 'INVALID_UPDATE_VERSION' : 'UNKNOWN_SERVER_ERROR' });
+      return { ...state, roundWrites };
+    }
+    const reread: ControllerCall = { op: 'reread', topic: change.topic, partition: change.partition, wanted: change.next };
+    return ask({ ...state, roundWrites: roundWrites + 1 }, reread, { type: 'zk.getData.request', path: partitionStatePath(change.topic, change.partition), watch: false }, out);
+  }
+  const next = withPartition({ ...state, roundWrites }, { topic: change.topic, partition: change.partition, replicas: change.replicas, state: change.next });
+  const toSend: PartitionToSend = { topic: change.topic, partition: change.partition, replicas: change.replicas, state: change.next };
+  if (alter !== undefined) {
+    answer({ state: partitionStateOf(next.view, change.topic, change.partition, change.next) });
+    return { ...next, round: addUpdateMetadata(next.round, next.view, liveIds(next.view), [toSend]) };
+  }
+  return { ...next, round: addLeaderAndIsr(next.round, next.view, change.replicas, toSend) };
+}
+
+// The state read again after a conditional write lost: if it already is what was written (the write went through
+// before a lost connection), the replicas are told; otherwise the controller decides again from what it read.
+function onReread(state: ZkControllerState, what: Extract<ControllerCall, { op: 'reread' }>, response: ZkResponse, out: ControllerOutput): ZkControllerState {
+  const roundWrites = state.roundWrites - 1;
+  const current = response.errorCode === 'OK' ? stateOf(response) : null;
+  const partition = state.view.partitions.find((p) => p.topic === what.topic && p.partition === what.partition);
+  if (partition === undefined || current === null) return { ...state, roundWrites };
+  const next = withPartition({ ...state, roundWrites }, { ...partition, state: current });
+  const { wanted } = what;
+  if (current.leader === wanted.leader && current.leaderEpoch === wanted.leaderEpoch && sameIds(current.isr, wanted.isr)) {
+    return { ...next, round: addLeaderAndIsr(next.round, next.view, partition.replicas, { ...partition, state: current }) };
+  }
+  const only = { ...next.view, partitions: next.view.partitions.filter((p) => p.topic === what.topic && p.partition === what.partition) };
+  return writeAll(next, reconcile(only, deadReplicas(only)), out);
+}
+
+// Once nothing is being read: a finished failover or broker change is acted on; once no write of the round is
+// unanswered, the round's requests go out.
+function settle(state: ZkControllerState, out: ControllerOutput): ZkControllerState {
+  let next = state;
+  const reading = Object.values(next.pending).some((p) => p.what.op !== 'write' && p.what.op !== 'reread' && p.what.op !== 'create' && p.what.op !== 'createParent');
+  if (!reading && next.brokerRead !== null) {
+    const read = next.brokerRead;
+    const liveBrokers: Record<number, number> = {};
+    for (const id of read.ids) if (read.epochs[id] !== undefined) liveBrokers[id] = read.epochs[id] as number;
+    if (next.loading) {
+      next = failover({ ...next, brokerRead: null, loading: false, view: { ...next.view, liveBrokers } }, out);
+    } else {
+      next = brokerChange({ ...next, brokerRead: null }, liveBrokers, out);
+    }
+    if (next.brokerChangeAgain) next = onBrokerChange({ ...next, brokerChangeAgain: false }, out);
+  }
+  if (next.roundWrites > 0 || next.loading) return next;
+  const { round } = next;
+  if (Object.keys(round.leaderAndIsr).length === 0 && round.updateMetadataBrokers.length === 0) return next;
+  const batch = batchRequests(round, next.view, next.brokerId, next.nextCorrelationId);
+  let channels = next.channels;
+  for (const { to, message } of batch.requests) {
+    const channel = channels[to] ?? { inFlight: null, queue: [] };
+    if (channel.inFlight === null) {
+      out.sends.push({ to, message });
+      out.resendTimers.push({ brokerId: to, after: 'timeout' });
+    }
+    channels = { ...channels, [to]: channel.inFlight === null ? { inFlight: message, queue: [] } : { ...channel, queue: [...channel.queue, message] } };
+  }
+  return { ...next, channels, round: emptyRequestBatch(), nextCorrelationId: batch.nextCorrelationId };
+}
+
+/** A broker answered the request on its channel: the next queued one goes. */
+export function onControlResponse(state: ZkControllerState, brokerId: number, correlationId: number, out: ControllerOutput): ZkControllerState {
+  const channel = state.channels[brokerId];
+  if (channel?.inFlight?.correlationId !== correlationId) return state;
+  const [next, ...queue] = channel.queue;
+  if (next !== undefined) out.sends.push({ to: brokerId, message: next });
+  out.resendTimers.push({ brokerId, after: next === undefined ? null : 'timeout' });
+  return { ...state, channels: { ...state.channels, [brokerId]: { inFlight: next ?? null, queue } } };
+}
+
+/** The connection to a broker broke: the request on it goes again after the backoff. */
+export function onControlChannelReset(state: ZkControllerState, brokerId: number, out: ControllerOutput): ZkControllerState {
+  if (state.channels[brokerId]?.inFlight != null) out.resendTimers.push({ brokerId, after: 'backoff' });
+  return state;
+}
+
+/** The request timed out or the backoff passed: the request still unanswered goes again to a broker still alive. */
+export function onControlResend(state: ZkControllerState, brokerId: number, out: ControllerOutput): ZkControllerState {
+  const inFlight = state.channels[brokerId]?.inFlight;
+  if (inFlight == null || !Object.hasOwn(state.view.liveBrokers, brokerId)) return state;
+  out.sends.push({ to: brokerId, message: inFlight });
+  out.resendTimers.push({ brokerId, after: 'timeout' });
+  return state;
+}
+
+// `onControllerFailover`, once the cluster is read.
+function failover(state: ZkControllerState, out: ControllerOutput): ZkControllerState {
+  const { view } = state;
+  let round = addUpdateMetadata(state.round, view, liveIds(view), []);
+  for (const p of view.partitions) {
+    if (p.state !== null && p.state.leader >= 0) round = addLeaderAndIsr(round, view, p.replicas, { ...p, state: p.state });
+  }
+  return createNew(writeAll({ ...state, round }, reconcile(view, deadReplicas(view)), out), out);
+}
+
+// `processBrokerChange`: brokers gone or bounced fail, brokers new or bounced start.
+function brokerChange(state: ZkControllerState, liveBrokers: Readonly<Record<number, number>>, out: ControllerOutput): ZkControllerState {
+  const before = state.view.liveBrokers;
+  const known = Object.keys(before).map(Number);
+  const now = Object.keys(liveBrokers).map(Number);
+  const bounced = now.filter((id) => before[id] !== undefined && before[id] !== liveBrokers[id]);
+  const dead = [...known.filter((id) => liveBrokers[id] === undefined), ...bounced];
+  const started = [...now.filter((id) => before[id] === undefined), ...bounced];
+  if (dead.length === 0 && started.length === 0) return state;
+  let next: ZkControllerState = state;
+  if (dead.length > 0) {
+    // `ControllerChannelManager#removeBroker`: what was queued for a dead broker is dropped.
+    next = { ...next, channels: Object.fromEntries(Object.entries(next.channels).filter(([id]) => !dead.includes(Number(id)))) };
+    // `onBrokerFailure` with the bounced brokers out of the live set, then `onBrokerStartup` with them back.
+    const withoutDead = { ...next.view, liveBrokers: Object.fromEntries(Object.entries(liveBrokers).filter(([id]) => !dead.includes(Number(id)))) };
+    next = { ...next, view: withoutDead, round: addUpdateMetadata(next.round, withoutDead, liveIds(withoutDead), []) };
+    next = writeAll(next, reconcile(withoutDead, dead), out);
+  }
+  next = { ...next, view: { ...next.view, liveBrokers } };
+  if (started.length === 0) return next;
+  const { view } = next;
+  const existing = liveIds(view).filter((id) => !started.includes(id));
+  let round = addUpdateMetadata(next.round, view, existing, []);
+  const withLeaders = view.partitions.filter((p) => p.state !== null && p.state.leader >= 0).map((p) => ({ ...p, state: p.state as ZkLeaderAndIsr }));
+  round = addUpdateMetadata(round, view, started, withLeaders);
+  for (const p of view.partitions) {
+    if (p.state !== null && p.replicas.some((replica) => started.includes(replica))) {
+      round = addLeaderAndIsr(round, view, p.replicas.filter((replica) => started.includes(replica)), { ...p, state: p.state });
+    }
+  }
+  return createNew(writeAll({ ...next, round }, reconcile(view, []), out), out);
+}
+
+/**
+ * The state changes a partition needs given who is alive: `onBrokerFailure`'s for the dead brokers, then the offline
+ * election for a partition still (or already) without a live leader (`triggerOnlinePartitionStateChange`).
+ */
+export function reconcile(view: ControllerView, dead: readonly number[]): PartitionStateChange[] {
+  const failed = onBrokerFailure(view, dead);
+  const isOnline = (replica: number) => Object.hasOwn(view.liveBrokers, replica);
+  const changes: PartitionStateChange[] = [];
+  for (const p of view.partitions) {
+    if (p.state === null) continue;
+    const change = failed.find((c) => c.topic === p.topic && c.partition === p.partition);
+    const current = change?.next ?? p.state;
+    if (current.leader >= 0 && isOnline(current.leader)) {
+      if (change !== undefined) changes.push(change);
+      continue;
+    }
+    const options = { uncleanLeaderElectionEnabled: view.uncleanLeaderElection[p.topic] === true, isLeaderRecoverySupported: true };
+    const elected = leaderForOffline(current, p.replicas, isOnline, options).leaderAndIsr;
+    if (elected === null) {
+      if (change !== undefined) changes.push(change);
+      continue;
+    }
+    const next = { ...elected, leaderEpoch: p.state.leaderEpoch + 1, partitionEpoch: p.state.partitionEpoch + 1 };
+    changes.push({ topic: p.topic, partition: p.partition, replicas: p.replicas, expectedZkVersion: p.state.partitionEpoch, next, reason: 'offlinePartitionElection' });
+  }
+  return changes;
+}
+
+// Every assigned replica that is not alive.
+function deadReplicas(view: ControllerView): number[] {
+  return [...new Set(view.partitions.flatMap((p) => p.replicas))].filter((replica) => !Object.hasOwn(view.liveBrokers, replica));
+}
+
+// New partitions (no state znode yet) with a live replica get their first state.
+function createNew(state: ZkControllerState, out: ControllerOutput): ZkControllerState {
+  const fresh = state.view.partitions.filter((p) => p.state === null);
+  if (fresh.length === 0) return state;
+  const { initialized } = initialPartitionStates(state.view, fresh);
+  const calls = partitionStateCreates(state.view, initialized);
+  let next = state;
+  const parents = calls.length - initialized.length;
+  calls.forEach((call, index) => {
+    const p = initialized[index - parents];
+    next = p === undefined ? ask(next, { op: 'createParent' }, call, out) : ask({ ...next, roundWrites: next.roundWrites + 1 }, { op: 'create', partition: p, state: p.state }, call, out);
+  });
+  return next;
+}
+
+function writeAll(state: ZkControllerState, changes: readonly PartitionStateChange[], out: ControllerOutput): ZkControllerState {
+  let next = state;
+  for (const change of changes) next = write(next, change, out);
+  return next;
+}
+
+function write(state: ZkControllerState, change: PartitionStateChange, out: ControllerOutput, alter?: { readonly from: string }): ZkControllerState {
+  const what: ControllerCall = alter === undefined ? { op: 'write', change } : { op: 'write', change, alter };
+  return ask({ ...state, roundWrites: state.roundWrites + 1 }, what, partitionStateWrite(state.view, change), out);
+}
+
+function ask(state: ZkControllerState, what: ControllerCall, call: ZkCall, out: ControllerOutput): ZkControllerState {
+  const tag = `${CONTROLLER_TAG}${state.nextTag}`;
+  out.calls.push({ tag, call });
+  return { ...state, nextTag: state.nextTag + 1, pending: { ...state.pending, [tag]: { what, call } } };
+}
+
+function withPartition(state: ZkControllerState, partition: ControllerPartition): ZkControllerState {
+  const key = topicPartitionKey(partition.topic, partition.partition);
+  const others = state.view.partitions.filter((p) => topicPartitionKey(p.topic, p.partition) !== key);
+  const partitions = [...others, partition].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+  return { ...state, view: { ...state.view, partitions } };
+}
+
+// A state znode's content as the controller keeps it, its zkVersion as the partition epoch.
+function stateOf(response: ZkResponse): ZkLeaderAndIsr | null {
+  const data = response.data as { leader?: number; leader_epoch?: number; isr?: number[]; leader_recovery_state?: number } | null | undefined;
+  if (data === null || data === undefined || response.stat === undefined) return null;
+  return {
+    leader: data.leader ?? -1,
+    leaderEpoch: data.leader_epoch ?? 0,
+    isr: data.isr ?? [],
+    leaderRecoveryState: data.leader_recovery_state === 1 ? 'RECOVERING' : 'RECOVERED',
+    partitionEpoch: response.stat.version,
+  };
+}
+
+function partitionStateOf(view: ControllerView, topic: string, partition: number, state: ZkLeaderAndIsr): PartitionState {
+  const replicas = view.partitions.find((p) => p.topic === topic && p.partition === partition)?.replicas ?? [];
+  return { topic, partition, replicas: [...replicas], isr: [...state.isr], leader: state.leader, leaderEpoch: state.leaderEpoch, partitionEpoch: state.partitionEpoch };
+}
+
+function liveIds(view: Pick<ControllerView, 'liveBrokers'>): number[] {
+  return Object.keys(view.liveBrokers).map(Number).sort((a, b) => a - b);
+}
+
+function sameIds(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
