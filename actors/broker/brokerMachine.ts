@@ -44,7 +44,7 @@ import {
   serveLeaderAndIsr,
   serveUpdateMetadata,
   startZooKeeperSide,
-  zkControllerNode,
+  controllerNodeOf,
 } from './zkBroker.ts';
 import { ZOOKEEPER_NODE_ID, type ZkConnectResponse, type ZkResponse, type ZkWatchEvent } from '../../src/protocol/zookeeperMessages.ts';
 import type { ControlMessage } from '../../src/protocol/controlRequests.ts';
@@ -242,10 +242,10 @@ export const brokerMachine = setup({
     onConnectionReset: step((state, event, nowMs, out) => {
       // The connection closed: what the peer had waiting here is gone with it, and a fetcher's fetch failed.
       const { from } = event as { from: string };
-      if (from === CONTROLLER_NODE_ID) return onControllerConnectionReset(state, nowMs, out);
       if (from === ZOOKEEPER_NODE_ID) return onZooKeeperConnectionReset(state, nowMs, out);
-      // A ZooKeeper-mode controller is a broker: the connection to it carried AlterPartition, and fetches.
-      const controllerReset = state.zk !== null && from === zkControllerNode(state.zk) ? onControllerConnectionReset(state, nowMs, out) : state;
+      // The controller's connection carried AlterPartition (in ZooKeeper mode the controller is a broker, whose
+      // connection also carried fetches).
+      const controllerReset = from === controllerNodeOf(state) ? onControllerConnectionReset(state, nowMs, out) : state;
       const leaderId = brokerIdOf(from);
       // The controller's channel to that broker, if this broker controls.
       const channelReset = leaderId === undefined ? controllerReset : onControlConnectionReset(controllerReset, leaderId, nowMs, out);

@@ -1,12 +1,11 @@
 import type { AlterPartitionResponse } from '../../src/protocol/messages.ts';
-import { CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
 import type { BrokerEffect, BrokerState, PartitionReplica } from './BrokerState.ts';
 import { withReplica } from './BrokerState.ts';
 import { advanceHighWatermark } from './highWatermarkAdvance.ts';
 import { isFollowerInSync, outOfSyncReplicas } from './isrMembership.ts';
 import { topicPartitionKey } from '../../src/protocol/messages.ts';
 import { connectionLost, connectionWorks } from '../client/reconnectBackoff.ts';
-import { zkControllerNode } from './zkBroker.ts';
+import { controllerNodeOf } from './zkBroker.ts';
 
 // The leader's side of ISR changes (Partition.maybeShrinkIsr / maybeExpandIsr, AlterPartitionManager): it
 // proposes a new ISR to the controller with the partition epoch it knows (a compare-and-set), one request at a
@@ -34,7 +33,7 @@ function sendAlterPartition(state: BrokerState, replica: PartitionReplica, retry
     brokerId,
     brokerEpoch: brokerId === state.brokerId ? state.brokerEpoch : (replica.followers[brokerId]?.brokerEpoch ?? -1),
   }));
-  const controller = state.zk === null ? CONTROLLER_NODE_ID : zkControllerNode(state.zk);
+  const controller = controllerNodeOf(state);
   // A ZooKeeper-mode broker that knows no controller yet sends nothing: the retry timer tries again.
   if (controller !== null) out.push({
     kind: 'send',

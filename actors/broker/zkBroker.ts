@@ -1,12 +1,13 @@
 import type { LeaderAndIsrRequest, UpdateMetadataRequest } from '../../src/protocol/controlRequests.ts';
 import type { AlterPartitionRequest } from '../../src/protocol/messages.ts';
-import { brokerIdOf, brokerNodeId } from '../../src/protocol/nodeIds.ts';
+import { brokerIdOf, brokerNodeId, CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
 import { ZOOKEEPER_NODE_ID, type ZkConnectResponse, type ZkResponse, type ZkWatchEvent } from '../../src/protocol/zookeeperMessages.ts';
 import type { BrokerRegistration as ImageBroker, MetadataImage, PartitionRegistration } from '../controller/metadataImage.ts';
 import { call, connectionLost, nextTickMs, onConnectResponse, onResponse, onWatchEvent, startClient, tick, type ZkCall, type ZkClientState, type ZkClientStep } from '../zookeeper/zkClient.ts';
 import { onRegistrationResponse, startBrokerRegistration, type BrokerRegistration } from '../zkcontroller/brokerRegistration.ts';
 import { CONTROLLER_PATH, onElectionResponse, startControllerElection, type ControllerElection } from '../zkcontroller/controllerElection.ts';
 import {
+  alterPartitionAnswer,
   CONTROLLER_TAG,
   emptyControllerOutput,
   onAlterPartition,
@@ -75,9 +76,13 @@ export function startZooKeeperSide(state: BrokerState, nowMs: number, out: Broke
   return clientStep({ ...state, zk }, opened, nowMs, out);
 }
 
-/** The node a ZooKeeper-mode broker sends AlterPartition to: the controller it knows of, or none yet. */
-export function zkControllerNode(zk: ZkBrokerSide): string | null {
-  return zk.controllerId >= 0 ? brokerNodeId(zk.controllerId) : null;
+/**
+ * The node a broker sends AlterPartition to: the KRaft controller, or in ZooKeeper mode the broker it last read in
+ * `/controller` (none before it has).
+ */
+export function controllerNodeOf(state: BrokerState): string | null {
+  if (state.zk === null) return CONTROLLER_NODE_ID;
+  return state.zk.controllerId >= 0 ? brokerNodeId(state.zk.controllerId) : null;
 }
 
 /** A message from the ZooKeeper server. */
@@ -155,8 +160,7 @@ export function serveUpdateMetadata(state: BrokerState, request: UpdateMetadataR
 export function serveAlterPartition(state: BrokerState, request: AlterPartitionRequest & { from: string }, nowMs: number, out: BrokerEffect[]): BrokerState {
   const zk = state.zk;
   if (zk === null || zk.controller === null) {
-    const message = { type: 'partition.alter.response', topic: request.topic, partition: request.partition, errorCode: 'NOT_CONTROLLER' } as const;
-    out.push({ kind: 'send', to: request.from, message });
+    out.push({ kind: 'send', to: request.from, message: alterPartitionAnswer(request.topic, request.partition, { errorCode: 'NOT_CONTROLLER' }) });
     return state;
   }
   const output = emptyControllerOutput();

@@ -64,6 +64,19 @@ export function partitionStateZNodeData(state: ZkLeaderAndIsr, controllerEpoch: 
   };
 }
 
+/** A state znode's content read back (the inverse of partitionStateZNodeData), its zkVersion as the partition epoch. */
+export function readPartitionStateZNode(data: unknown, zkVersion: number): ZkLeaderAndIsr | null {
+  const znode = data as { leader?: number; leader_epoch?: number; isr?: number[]; leader_recovery_state?: number } | null | undefined;
+  if (znode === null || znode === undefined) return null;
+  return {
+    leader: znode.leader ?? -1,
+    leaderEpoch: znode.leader_epoch ?? 0,
+    isr: znode.isr ?? [],
+    leaderRecoveryState: znode.leader_recovery_state === 1 ? 'RECOVERING' : 'RECOVERED',
+    partitionEpoch: zkVersion,
+  };
+}
+
 /**
  * The partition state changes after `dead` brokers left `/brokers/ids`, in Kafka's order: offline partitions are
  * elected a leader first, then the dead replicas leave the ISRs of what is left. `view.liveBrokers` no longer names

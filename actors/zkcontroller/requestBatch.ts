@@ -86,6 +86,7 @@ function leaderAndIsrPartitionState(view: Pick<ControllerView, 'epoch'>, p: Part
   return { topic: p.topic, partition: p.partition, controllerEpoch: view.epoch, leader, leaderEpoch, isr: [...isr], partitionEpoch, replicas: [...p.replicas] };
 }
 
-function liveBrokerIds(view: Pick<ControllerView, 'liveBrokers'>): number[] {
+/** The live brokers' ids, in order. */
+export function liveBrokerIds(view: Pick<ControllerView, 'liveBrokers'>): number[] {
   return Object.keys(view.liveBrokers).map(Number).sort((a, b) => a - b);
 }

@@ -4,11 +4,11 @@ import type { AlterPartitionRequest, AlterPartitionResponse, PartitionState } fr
 import type { LeaderAndIsrRequest, UpdateMetadataRequest } from '../../src/protocol/controlRequests.ts';
 import { topicPartitionKey } from '../../src/protocol/messages.ts';
 import { decideAlterPartition } from './alterPartition.ts';
-import { onBrokerFailure, partitionStatePath, partitionStateWrite, type ControllerPartition, type ControllerView, type PartitionStateChange } from './brokerFailure.ts';
+import { onBrokerFailure, partitionStatePath, partitionStateWrite, readPartitionStateZNode, type ControllerPartition, type ControllerView, type PartitionStateChange } from './brokerFailure.ts';
 import { BROKER_IDS_PATH, brokerPath } from './brokerRegistration.ts';
 import { initialPartitionStates, partitionStateCreates, type NewPartition } from './newPartitions.ts';
 import { leaderForOffline, type ZkLeaderAndIsr } from './partitionLeaderElection.ts';
-import { addLeaderAndIsr, addUpdateMetadata, batchRequests, emptyRequestBatch, type PartitionToSend, type RequestBatch } from './requestBatch.ts';
+import { addLeaderAndIsr, addUpdateMetadata, batchRequests, emptyRequestBatch, liveBrokerIds, type PartitionToSend, type RequestBatch } from './requestBatch.ts';
 
 // The active controller of a ZooKeeper-mode cluster (Kafka 3.9 `KafkaController`), wired from the pure decisions of
 // this folder: what it reads from ZooKeeper when it takes over, what it does when `/brokers/ids` changes and when a
@@ -135,11 +135,16 @@ export function startController(
   return ask(reading, { op: 'topics' }, { type: 'zk.getChildren.request', path: '/brokers/topics', watch: true }, out);
 }
 
+/** The controller's answer to a leader's AlterPartition: the state now in force, or an error. */
+export function alterPartitionAnswer(topic: string, partition: number, body: Pick<AlterPartitionResponse, 'errorCode' | 'state'>): AlterPartitionResponse {
+  return { type: 'partition.alter.response', topic, partition, ...body };
+}
+
 /** What a resigning controller still owes: NOT_CONTROLLER for every AlterPartition it was writing. */
 export function resignController(state: ZkControllerState): Array<{ readonly to: string; readonly message: AlterPartitionResponse }> {
   return Object.values(state.pending).flatMap(({ what }) =>
     what.op === 'write' && what.alter !== undefined
-      ? [{ to: what.alter.from, message: { type: 'partition.alter.response', topic: what.change.topic, partition: what.change.partition, errorCode: 'NOT_CONTROLLER' } as const }]
+      ? [{ to: what.alter.from, message: alterPartitionAnswer(what.change.topic, what.change.partition, { errorCode: 'NOT_CONTROLLER' }) }]
       : [],
   );
 }
@@ -154,7 +159,7 @@ export function onBrokerChange(state: ZkControllerState, out: ControllerOutput):
 export function onAlterPartition(state: ZkControllerState, from: string, request: AlterPartitionRequest, out: ControllerOutput): ZkControllerState {
   const decision = decideAlterPartition(state.view, request, !state.loading);
   const answer = (body: Pick<AlterPartitionResponse, 'errorCode' | 'state'>) =>
-    out.sends.push({ to: from, message: { type: 'partition.alter.response', topic: request.topic, partition: request.partition, ...body } });
+    out.sends.push({ to: from, message: alterPartitionAnswer(request.topic, request.partition, body) });
   if (decision.kind === 'refuse') answer({ errorCode: decision.errorCode });
   else if (decision.kind === 'current') answer({ state: partitionStateOf(state.view, request.topic, request.partition, decision.state) });
   else return write(state, decision.change, out, { from });
@@ -246,7 +251,7 @@ function onWriteAnswer(state: ZkControllerState, change: PartitionStateChange, a
     return { ...state, roundWrites };
   }
   const answer = (body: Pick<AlterPartitionResponse, 'errorCode' | 'state'>) =>
-    out.sends.push({ to: alter?.from as string, message: { type: 'partition.alter.response', topic: change.topic, partition: change.partition, ...body } });
+    out.sends.push({ to: alter?.from as string, message: alterPartitionAnswer(change.topic, change.partition, body) });
   if (response.errorCode !== 'OK') {
     if (alter !== undefined) {
       answer({ errorCode: response.errorCode === 'BADVERSION' ? 'INVALID_UPDATE_VERSION' : 'UNKNOWN_SERVER_ERROR' });
@@ -259,7 +264,7 @@ function onWriteAnswer(state: ZkControllerState, change: PartitionStateChange, a
   const toSend: PartitionToSend = { topic: change.topic, partition: change.partition, replicas: change.replicas, state: change.next };
   if (alter !== undefined) {
     answer({ state: partitionStateOf(next.view, change.topic, change.partition, change.next) });
-    return { ...next, round: addUpdateMetadata(next.round, next.view, liveIds(next.view), [toSend]) };
+    return { ...next, round: addUpdateMetadata(next.round, next.view, liveBrokerIds(next.view), [toSend]) };
   }
   return { ...next, round: addLeaderAndIsr(next.round, next.view, change.replicas, toSend) };
 }
@@ -340,7 +345,7 @@ export function onControlResend(state: ZkControllerState, brokerId: number, out:
 // `onControllerFailover`, once the cluster is read.
 function failover(state: ZkControllerState, out: ControllerOutput): ZkControllerState {
   const { view } = state;
-  let round = addUpdateMetadata(state.round, view, liveIds(view), []);
+  let round = addUpdateMetadata(state.round, view, liveBrokerIds(view), []);
   for (const p of view.partitions) {
     if (p.state !== null && p.state.leader >= 0) round = addLeaderAndIsr(round, view, p.replicas, { ...p, state: p.state });
   }
@@ -362,13 +367,13 @@ function brokerChange(state: ZkControllerState, liveBrokers: Readonly<Record<num
     next = { ...next, channels: Object.fromEntries(Object.entries(next.channels).filter(([id]) => !dead.includes(Number(id)))) };
     // `onBrokerFailure` with the bounced brokers out of the live set, then `onBrokerStartup` with them back.
     const withoutDead = { ...next.view, liveBrokers: Object.fromEntries(Object.entries(liveBrokers).filter(([id]) => !dead.includes(Number(id)))) };
-    next = { ...next, view: withoutDead, round: addUpdateMetadata(next.round, withoutDead, liveIds(withoutDead), []) };
+    next = { ...next, view: withoutDead, round: addUpdateMetadata(next.round, withoutDead, liveBrokerIds(withoutDead), []) };
     next = writeAll(next, reconcile(withoutDead, dead), out);
   }
   next = { ...next, view: { ...next.view, liveBrokers } };
   if (started.length === 0) return next;
   const { view } = next;
-  const existing = liveIds(view).filter((id) => !started.includes(id));
+  const existing = liveBrokerIds(view).filter((id) => !started.includes(id));
   let round = addUpdateMetadata(next.round, view, existing, []);
   const withLeaders = view.partitions.filter((p) => p.state !== null && p.state.leader >= 0).map((p) => ({ ...p, state: p.state as ZkLeaderAndIsr }));
   round = addUpdateMetadata(round, view, started, withLeaders);
@@ -452,26 +457,14 @@ function withPartition(state: ZkControllerState, partition: ControllerPartition)
   return { ...state, view: { ...state.view, partitions } };
 }
 
-// A state znode's content as the controller keeps it, its zkVersion as the partition epoch.
+// A state znode as a getData answered it.
 function stateOf(response: ZkResponse): ZkLeaderAndIsr | null {
-  const data = response.data as { leader?: number; leader_epoch?: number; isr?: number[]; leader_recovery_state?: number } | null | undefined;
-  if (data === null || data === undefined || response.stat === undefined) return null;
-  return {
-    leader: data.leader ?? -1,
-    leaderEpoch: data.leader_epoch ?? 0,
-    isr: data.isr ?? [],
-    leaderRecoveryState: data.leader_recovery_state === 1 ? 'RECOVERING' : 'RECOVERED',
-    partitionEpoch: response.stat.version,
-  };
+  return response.stat === undefined ? null : readPartitionStateZNode(response.data, response.stat.version);
 }
 
 function partitionStateOf(view: ControllerView, topic: string, partition: number, state: ZkLeaderAndIsr): PartitionState {
   const replicas = view.partitions.find((p) => p.topic === topic && p.partition === partition)?.replicas ?? [];
   return { topic, partition, replicas: [...replicas], isr: [...state.isr], leader: state.leader, leaderEpoch: state.leaderEpoch, partitionEpoch: state.partitionEpoch };
-}
-
-function liveIds(view: Pick<ControllerView, 'liveBrokers'>): number[] {
-  return Object.keys(view.liveBrokers).map(Number).sort((a, b) => a - b);
 }
 
 function sameIds(a: readonly number[], b: readonly number[]): boolean {

@@ -5,7 +5,7 @@
 import type { BrokerRegistration, MetadataImage, PartitionRegistration } from '../../actors/controller/metadataImage.ts';
 import type { ZkServerState } from '../../actors/zookeeper/zookeeperServer.ts';
 import { CONTROLLER_PATH } from '../../actors/zkcontroller/controllerElection.ts';
-import { partitionStatePath } from '../../actors/zkcontroller/brokerFailure.ts';
+import { partitionStatePath, readPartitionStateZNode } from '../../actors/zkcontroller/brokerFailure.ts';
 import type { World } from '../kernel/World.ts';
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
 import { ZOOKEEPER_NODE_ID } from '../protocol/zookeeperMessages.ts';
@@ -39,13 +39,13 @@ export function clusterMetadataImage(world: World): MetadataImage | undefined {
     const partitions: PartitionRegistration[] = [];
     for (const [index, replicas] of Object.entries(assignment)) {
       const znode = nodes[partitionStatePath(topic, Number(index))];
-      const state = znode?.data as { leader?: number; leader_epoch?: number; isr?: number[] } | undefined;
+      const state = znode === undefined ? null : readPartitionStateZNode(znode.data, znode.stat.version);
       partitions[Number(index)] = {
         replicas,
         isr: state?.isr ?? [],
         leader: state?.leader ?? -1,
-        leaderEpoch: state?.leader_epoch ?? -1,
-        partitionEpoch: znode?.stat.version ?? -1,
+        leaderEpoch: state?.leaderEpoch ?? -1,
+        partitionEpoch: state?.partitionEpoch ?? -1,
       };
     }
     topics[topic] = { partitions };
