@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { longestAckWaits } from '../src/cli/ackWaits.ts';
-import { producerOutcomes } from '../src/cli/runSummary.ts';
+import { controllerEventsFrom, producerOutcomes } from '../src/cli/runSummary.ts';
+import type { NodeNote } from '../src/kernel/NodeHost.ts';
 import { resolveScenario } from '../src/scenario/resolveScenario.ts';
 import { runResolvedScenario, runResolvedScenarioAsync } from '../src/scenario/runResolvedScenario.ts';
 import type { Scenario } from '../src/scenario/Scenario.ts';
@@ -28,6 +29,7 @@ describe('examples/', () => {
       'rolling-restart.json',
       'unclean-leader-election.json',
       'zombie-consumer.json',
+      'zookeeper-failover.json',
     ]);
   });
 
@@ -140,5 +142,24 @@ describe('examples/', () => {
     }
     expect(partitionsOf.size).toBe(5);
     expect([...partitionsOf.values()].every((set) => set.size === 1)).toBe(true);
+  });
+
+  it('zookeeper-failover: a paused controller loses its session, another is elected, and the zombie is fenced by the controller epoch', () => {
+    const scenario = resolveScenario(JSON.parse(readFileSync('examples/zookeeper-failover.json', 'utf8')) as Scenario);
+    const notes: NodeNote[] = [];
+    const result = runResolvedScenario(scenario, { onWorld: (world) => world.notes$.subscribe((note) => notes.push(note)) });
+    expect(result.valid).toBe(true);
+    expect(result.lossyElections).toEqual([]);
+    const events = controllerEventsFrom(notes).map((e) => [e.zookeeper, e.broker, e.controllerEpoch]);
+    expect(events.filter(([kind]) => kind === 'controller')).toEqual([
+      ['controller', 3, 1],
+      ['controller', 2, 2],
+    ]);
+    // Broker 3 wakes still the controller of epoch 1: the brokers that follow epoch 2 refuse what it sends, and it
+    // resigns once its ZooKeeper client hears that its session expired.
+    const fenced = events.filter(([kind]) => kind === 'fenced');
+    expect(fenced.length).toBeGreaterThan(0);
+    expect(fenced.every(([, broker, epoch]) => broker !== 3 && epoch === 1)).toBe(true);
+    expect(events.at(-1)).toEqual(['resigned', 3, 1]);
   });
 });

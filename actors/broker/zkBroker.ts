@@ -127,6 +127,7 @@ export function serveLeaderAndIsr(state: BrokerState, request: LeaderAndIsrReque
   const zk = state.zk as ZkBrokerSide;
   const outcome = onLeaderAndIsr(state, zk.fencing, request, nowMs, out);
   out.push({ kind: 'send', to: request.from, message: outcome.response });
+  if (outcome.response.errorCode === 'STALE_CONTROLLER_EPOCH') noteFenced(state, 'LeaderAndIsr', request.controllerEpoch, out);
   const accepted = outcome.response.errorCode === undefined;
   const next = accepted ? { ...outcome.state, zk: { ...(outcome.state.zk as ZkBrokerSide), fencing: laterFencing(zk.fencing, outcome.fencing) } } : outcome.state;
   return syncCoordinatorShards(next, out);
@@ -149,6 +150,7 @@ export function serveUpdateMetadata(state: BrokerState, request: UpdateMetadataR
         : undefined;
   if (stale !== undefined) {
     out.push({ kind: 'send', to: request.from, message: { ...answer, errorCode: stale } });
+    if (stale === 'STALE_CONTROLLER_EPOCH') noteFenced(state, 'UpdateMetadata', request.controllerEpoch, out);
     return state;
   }
   out.push({ kind: 'send', to: request.from, message: answer });
@@ -192,6 +194,12 @@ function withController(state: BrokerState, nowMs: number, out: BrokerEffect[], 
   const output = emptyControllerOutput();
   const controller = act(zk.controller, output);
   return controllerOutput({ ...state, zk: { ...zk, controller } }, output, nowMs, out);
+}
+
+// A request from a controller older than the one this broker follows was refused: the zombie fenced.
+function noteFenced(state: BrokerState, request: string, controllerEpoch: number, out: BrokerEffect[]): void {
+  const followsEpoch = (state.zk as ZkBrokerSide).fencing.controllerEpoch;
+  out.push({ kind: 'note', data: { zookeeper: 'fenced', broker: state.brokerId, request, controllerEpoch, followsEpoch } });
 }
 
 function laterFencing(a: ControllerFencing, b: ControllerFencing): ControllerFencing {

@@ -13,7 +13,7 @@ import type { NodeNote } from '../kernel/NodeHost.ts';
 import { makeCapsule } from '../scenario/capsule.ts';
 import type { ResolvedScenario } from '../scenario/resolveScenario.ts';
 import { runResolvedScenarioAsync } from '../scenario/runResolvedScenario.ts';
-import { formatRun, leaderChangesFrom, sendStats } from './runSummary.ts';
+import { controllerEventsFrom, formatRun, leaderChangesFrom, sendStats } from './runSummary.ts';
 import { ScenarioInputError } from './inputErrors.ts';
 
 export { ScenarioInputError };
@@ -76,7 +76,8 @@ export async function runAndDescribe(scenario: ResolvedScenario, capsuleDir: str
   }
   const wallMs = wallClockMs() - started;
   const leaderChanges = leaderChangesFrom(notes);
-  let text = formatRun(scenario, result, leaderChanges, wallMs);
+  const controllerEvents = controllerEventsFrom(notes);
+  let text = formatRun(scenario, result, leaderChanges, wallMs, controllerEvents);
   const violations = [
     ...Object.entries(result.checkers.anomalies).map(([name, count]) => `${name} (${count})`),
     ...result.invariants.filter((i) => !i.valid).map((i) => `${i.invariant} (${i.violations})`),
@@ -101,6 +102,7 @@ export async function runAndDescribe(scenario: ResolvedScenario, capsuleDir: str
     invariants: result.invariants.map((i) => ({ invariant: i.invariant, valid: i.valid, violations: i.violations })),
     faults: result.appliedFaults,
     leaderChanges,
+    ...(controllerEvents.length === 0 ? {} : { controllerEvents }),
     capsulePath,
     reports: written,
   };

@@ -27,6 +27,25 @@ export function leaderChangesFrom(notes: readonly NodeNote[]): LeaderChange[] {
   });
 }
 
+/** What a ZooKeeper-mode broker noted about controllers: elected, resigned, or a stale controller's request refused. */
+export interface ControllerEvent {
+  atMs: number;
+  zookeeper: 'controller' | 'resigned' | 'fenced';
+  broker: number;
+  controllerEpoch: number;
+  /** For a refusal: the request, and the controller epoch the broker follows. */
+  request?: string;
+  followsEpoch?: number;
+}
+
+/** Collects the controller events from the World's notes (none in KRaft mode). */
+export function controllerEventsFrom(notes: readonly NodeNote[]): ControllerEvent[] {
+  return notes.flatMap((note) => {
+    const data = note.data as Partial<ControllerEvent>;
+    return data.zookeeper === undefined ? [] : [{ ...(data as Omit<ControllerEvent, 'atMs'>), atMs: note.atMs }];
+  });
+}
+
 /** Sends by outcome and the acknowledged sends' latencies (invoke to ok, virtual ms). */
 export function sendStats(history: History): { ok: number; fail: number; info: number; latencyMs: { p50: number; p95: number; p99: number; max: number } } {
   const invokedAt = new Map<string, number>();
@@ -101,19 +120,20 @@ function checkerDetail(r: RunResult['checkers']['results'][number]): string {
 }
 
 /** The run as text for a terminal. */
-export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderChanges: readonly LeaderChange[], wallMs: number): string {
+export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderChanges: readonly LeaderChange[], wallMs: number, controllerEvents: readonly ControllerEvent[] = []): string {
   const sends = sendStats(result.history);
   const polled = new Set<string>();
   for (const op of result.history) if (op.f === 'poll' && op.type === 'ok') for (const r of op.value.records) polled.add(r.value);
   const timeline = [
     ...result.appliedFaults.map((f) => ({ atMs: f.atMs, text: `fault   ${describe(f.fault)}${f.applied === undefined ? ' (no node for that role: skipped)' : f.applied === f.fault ? '' : ` -> ${describe(f.applied)}`}` })),
     ...leaderChanges.flatMap((c) => leaderLine(scenario, c)),
+    ...controllerEvents.map((e) => ({ atMs: e.atMs, text: controllerLine(e) })),
     ...generationChanges(result),
   ].sort((a, b) => a.atMs - b.atMs);
   const verdicts = result.checkers.results.map((r) => `  ${r.valid === true ? 'ok     ' : r.valid === false ? 'FAILED ' : 'unknown'} ${r.checker}${checkerDetail(r)}`);
   const invariants = result.invariants.map((r) => `  ${r.valid ? 'ok     ' : 'FAILED '} ${r.invariant}${r.valid ? '' : ` (${r.violations})`}`);
   return [
-    `kafka-sim run (seed ${JSON.stringify(scenario.seed)}, Kafka ${scenario.kafka.version}): ${scenario.brokers} brokers, ${scenario.topics.map((t) => `${t.name} ${t.partitions}x RF ${t.replicationFactor} min ISR ${t.minInsyncReplicas ?? 1}`).join(', ')}; ${scenario.producers.length} producers, ${scenario.readers.length} readers${scenario.consumers.length > 0 ? `, ${scenario.consumers.length} group consumers` : ''}${(scenario.apps ?? []).length > 0 ? `, ${(scenario.apps ?? []).length} kafkajs apps` : ''}; ${(result.virtualMs / 1000).toFixed(1)} virtual s in ${(wallMs / 1000).toFixed(1)} s${scenario.weakenings.length > 0 ? `; weakenings: ${scenario.weakenings.join(', ')}` : ''}`,
+    `kafka-sim run (seed ${JSON.stringify(scenario.seed)}, Kafka ${scenario.kafka.version}${scenario.kafka.metadata === 'zookeeper' ? ' in ZooKeeper mode' : ''}): ${scenario.brokers} brokers, ${scenario.topics.map((t) => `${t.name} ${t.partitions}x RF ${t.replicationFactor} min ISR ${t.minInsyncReplicas ?? 1}`).join(', ')}; ${scenario.producers.length} producers, ${scenario.readers.length} readers${scenario.consumers.length > 0 ? `, ${scenario.consumers.length} group consumers` : ''}${(scenario.apps ?? []).length > 0 ? `, ${(scenario.apps ?? []).length} kafkajs apps` : ''}; ${(result.virtualMs / 1000).toFixed(1)} virtual s in ${(wallMs / 1000).toFixed(1)} s${scenario.weakenings.length > 0 ? `; weakenings: ${scenario.weakenings.join(', ')}` : ''}`,
     '',
     'timeline (virtual ms):',
     ...timeline.map((e) => `  ${ms(e.atMs).padStart(9)}  ${e.text}`),
@@ -154,6 +174,12 @@ function ackWaitLines(history: History): string[] {
     `longest wait for an ack, by partition${shown.length < waits.length ? ` (the ${shown.length} longest of ${waits.length})` : ''}:`,
     ...shown.map((w) => `  ${w.partition.padEnd(12)} ${ms(w.waitMs).padStart(8)} ms (sent at ${ms(w.sentMs)}, acknowledged at ${ms(w.ackedMs)})`),
   ];
+}
+
+function controllerLine(e: ControllerEvent): string {
+  if (e.zookeeper === 'controller') return `control broker ${e.broker} elected controller (controller epoch ${e.controllerEpoch})`;
+  if (e.zookeeper === 'resigned') return `control broker ${e.broker} resigned as controller (controller epoch ${e.controllerEpoch})`;
+  return `fenced  broker ${e.broker} refused ${e.request} from controller epoch ${e.controllerEpoch} (it follows epoch ${e.followsEpoch})`;
 }
 
 // A leader change; for `__consumer_offsets`, only the partitions that coordinate a group of the run, as the

@@ -352,7 +352,8 @@ function* runWorld(
 /**
  * A broker's step into a partition's leadership, judged against the other live replicas: the election lost
  * acknowledged records when the new leader's log ends below a high watermark one of them had learned (read as the
- * note is emitted, so the new leader's log is as it took over and the others' as they last fetched).
+ * note is emitted, so the new leader's log is as it took over and the others' as they last fetched), unless one of
+ * them is already in a newer leader epoch.
  */
 function lossyElection(world: World, brokerIds: readonly number[], note: LeaderNote): RunResult['lossyElections'][number] | undefined {
   const replicaOn = (brokerId: number) => {
@@ -363,6 +364,10 @@ function lossyElection(world: World, brokerIds: readonly number[], note: LeaderN
   let highWatermark = -1;
   for (const brokerId of brokerIds) {
     const replica = brokerId === note.broker ? undefined : replicaOn(brokerId);
+    // A leadership in an epoch another replica has already left behind is no election in force: a request from a
+    // superseded controller applied late (a ZooKeeper-mode broker that wakes with its old controller's LeaderAndIsr
+    // unread). Clients with current metadata do not reach it, and it loses nothing acknowledged by itself.
+    if (replica !== undefined && replica.leaderEpoch > note.leaderEpoch) return undefined;
     if (replica !== undefined && replica.log.highWatermark > highWatermark) highWatermark = replica.log.highWatermark;
   }
   const partition = `${note.topic}-${note.partition}`;
