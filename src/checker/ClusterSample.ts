@@ -8,6 +8,8 @@ export interface ReplicaSample {
   broker: number;
   /** True when this broker believes it leads the partition in `leaderEpoch`. */
   isLeader: boolean;
+  /** The broker's boot this sample is of (its incarnation id); absent: a broker that never restarts. */
+  incarnation?: string;
   leaderEpoch: number;
   highWatermark: number;
   logEndOffset: number;

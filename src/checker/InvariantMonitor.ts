@@ -52,6 +52,7 @@ interface LeaderSeen {
 }
 
 interface LeaderHighWatermark {
+  incarnation: string | undefined;
   leaderEpoch: number;
   highWatermark: number;
   atMs: number;
@@ -118,12 +119,17 @@ export class InvariantMonitor {
   }
 
   // A new epoch, or another broker, starts afresh: a new leader's HW may lag the old one's (KIP-101's leader
-  // epoch start offset is reached later), which consumers see as a stall, not as a step back.
+  // epoch start offset is reached later), which consumers see as a stall, not as a step back. So does a restart of
+  // the broker: a ZooKeeper-mode leader that restarts before any controller notices (none is active, or its
+  // session outlived the restart) is made leader again in the same epoch, and its HW starts from the checkpoint
+  // (`replication-offset-checkpoint`, written every replica.high.watermark.checkpoint.interval.ms; here the HW the
+  // log had when it last reached the disk), below what it had reached: Kafka's HW steps back there too.
   private checkLeaderHighWatermark(atMs: number, key: string, replica: ReplicaSample): void {
     const id = `${key}|${replica.broker}`;
     const previous = this.leaderHighWatermarks.get(id);
-    this.leaderHighWatermarks.set(id, { leaderEpoch: replica.leaderEpoch, highWatermark: replica.highWatermark, atMs });
-    if (previous === undefined || previous.leaderEpoch !== replica.leaderEpoch) return;
+    const { incarnation } = replica;
+    this.leaderHighWatermarks.set(id, { incarnation, leaderEpoch: replica.leaderEpoch, highWatermark: replica.highWatermark, atMs });
+    if (previous === undefined || previous.leaderEpoch !== replica.leaderEpoch || previous.incarnation !== incarnation) return;
     if (replica.highWatermark >= previous.highWatermark) return;
     const { broker, leaderEpoch, highWatermark } = replica;
     this.violations['leader-hw-monotonic'].add(`${id}|${leaderEpoch}|${previous.highWatermark}>${highWatermark}`, () => ({

@@ -25,6 +25,7 @@ export function sampleCluster(world: World, brokerIds: readonly number[]): Clust
       (partitions[key] ??= []).push({
         broker: brokerId,
         isLeader: replica.leader === brokerId,
+        incarnation: state.incarnationId,
         leaderEpoch: replica.leaderEpoch,
         highWatermark: replica.log.highWatermark,
         logEndOffset: replica.log.logEndOffset,

@@ -15,14 +15,15 @@ interface ReplicaOptions {
   highWatermark?: number;
   isLeader?: boolean;
   leaderEpoch?: number;
+  incarnation?: string;
 }
 
 // A replica holding `batches`; its HW defaults to its log end.
 function replica(broker: number, batches: readonly RecordBatch[], options: ReplicaOptions = {}): ReplicaSample {
   const last = batches[batches.length - 1];
   const logEndOffset = last === undefined ? 0 : last.baseOffset + last.records.length;
-  const { highWatermark = logEndOffset, isLeader = false, leaderEpoch = 0 } = options;
-  return { broker, isLeader, leaderEpoch, highWatermark, logEndOffset, batches };
+  const { highWatermark = logEndOffset, isLeader = false, leaderEpoch = 0, incarnation } = options;
+  return { broker, isLeader, leaderEpoch, highWatermark, logEndOffset, batches, ...(incarnation === undefined ? {} : { incarnation }) };
 }
 
 function sample(atMs: number, partitions: Record<string, ReplicaSample[]>): ClusterSample {
@@ -252,6 +253,16 @@ describe('InvariantMonitor', () => {
       monitor.observeSample(sample(200, { 't-0': [replica(2, log, { isLeader: true, leaderEpoch: 2, highWatermark: 1 })] }));
       expect(resultOf(monitor, 'leader-hw-monotonic').valid).toBe(true);
       expect(resultOf(monitor, 'single-leader-per-epoch').valid).toBe(false);
+    });
+
+    it('starts afresh when the leader restarted and leads again in the same epoch (its HW from its checkpoint)', () => {
+      const monitor = new InvariantMonitor();
+      const leading = (incarnation: string, highWatermark: number) => replica(1, log, { isLeader: true, leaderEpoch: 2, highWatermark, incarnation });
+      monitor.observeSample(sample(100, { 't-0': [leading('boot-1', 4)] }));
+      monitor.observeSample(sample(200, { 't-0': [leading('boot-2', 1)] }));
+      expect(resultOf(monitor, 'leader-hw-monotonic').valid).toBe(true);
+      monitor.observeSample(sample(300, { 't-0': [leading('boot-2', 0)] }));
+      expect(resultOf(monitor, 'leader-hw-monotonic').valid).toBe(false);
     });
   });
 });
