@@ -149,9 +149,10 @@ export function formatRun(scenario: ResolvedScenario, result: RunResult, leaderC
       ({ partition, leader }) =>
         `unclean recovery: the controller elected ${partition}'s last known leader (broker ${leader}) with unclean elections off (KIP-966); Kafka counts it unclean (if that broker lost its page cache, no-loss, ordering and log-matching do not judge the run)`,
     ),
-    ...result.lossyElections.map(
-      ({ partition, leader, leaderEpoch, logEndOffset, highWatermark }) =>
-        `lossy election: broker ${leader} took ${partition} (leader epoch ${leaderEpoch}) with its log ending at ${logEndOffset}, below the high watermark ${highWatermark} another replica had learned; acknowledged records are lost (if that broker lost its page cache, Kafka's bug R12: no-loss, ordering and log-matching do not judge the run)`,
+    ...result.lossyElections.map(({ partition, leader, leaderEpoch, logEndOffset, highWatermark, sameEpochAbove }) =>
+      sameEpochAbove === undefined
+        ? `lossy election: broker ${leader} took ${partition} (leader epoch ${leaderEpoch}) with its log ending at ${logEndOffset}, below the high watermark ${highWatermark} another replica had learned; acknowledged records are lost (if that broker lost its page cache, Kafka's bug R12: no-loss, ordering and log-matching do not judge the run)`
+        : `lossy election: broker ${leader} led ${partition} again in leader epoch ${leaderEpoch} after a restart no controller noticed, with its log ending at ${logEndOffset}, below another replica's (${sameEpochAbove}); what it writes there diverges unseen by leader epochs (if that broker lost its page cache, bug R4 without the epoch change: no-loss, ordering and log-matching do not judge the run)`,
     ),
     `final read: ${result.finalReadComplete ? 'every reader read every partition to its high watermark' : 'INCOMPLETE'}`,
     ...consumerLines(scenario, result),

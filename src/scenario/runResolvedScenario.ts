@@ -110,8 +110,15 @@ export interface RunResult {
    * lost its page cache: Kafka 3.9, without KIP-966's ELR, keeps a broker in the ISR across an unclean shutdown
    * (`ReplicationControlManager#handleBrokerUncleanShutdown` writes nothing), and elects it again (bug R12). Until the
    * other replicas fetch from it and truncate, they hold those records below their high watermarks.
+   *
+   * Also each broker that took a leadership again in an epoch it had led before it restarted, with a log ending
+   * below another live replica's (`sameEpochAbove`, that replica's log end): a ZooKeeper-mode leader that restarts
+   * while no controller notices (none is active, or its session outlived the restart) is made leader again in the
+   * same epoch by the next controller. After a power loss its new records at offsets the others still hold in that
+   * epoch diverge where leader epochs cannot tell (KIP-101's scenario 2, bug R4, without the epoch change that
+   * fixes it).
    */
-  lossyElections: Array<{ partition: string; leader: number; leaderEpoch: number; logEndOffset: number; highWatermark: number }>;
+  lossyElections: Array<{ partition: string; leader: number; leaderEpoch: number; logEndOffset: number; highWatermark: number; sameEpochAbove?: number }>;
 }
 
 /** Options of a run that change what is kept, not what happens. */
@@ -193,6 +200,8 @@ function* runWorld(
   // later, asynchronously, so it is kept and thrown from the run itself as soon as the World stops.
   let observerError: unknown;
   const lossyElections: RunResult['lossyElections'] = [];
+  // `partition|epoch|broker` of every leadership noted: the same again means a restart the controller missed.
+  const leaderships = new Set<string>();
   // The group observer learns of a node a fault took down (its members' ownership ends there).
   const noteNodeDown = (applied: Fault) => {
     if (applied.kind === 'crash' || applied.kind === 'powerLoss' || applied.kind === 'shutdown') groups.nodeDown(applied.node, world.now);
@@ -212,7 +221,9 @@ function* runWorld(
       if (data.invariant === 'leader') {
         monitor.observeLeader(data as LeaderNote, note.atMs);
         nextLeaders.observeLeader(data as LeaderNote);
-        const lossy = lossyElection(world, brokerIds, data as LeaderNote);
+        const leadership = `${data.topic}-${data.partition}|${data.leaderEpoch}|${data.broker}`;
+        const lossy = lossyElection(world, brokerIds, data as LeaderNote, leaderships.has(leadership));
+        leaderships.add(leadership);
         if (lossy !== undefined) lossyElections.push(lossy);
       }
       if (data.readToEnd === 'done') finishedReads.add(note.node);
@@ -353,15 +364,17 @@ function* runWorld(
  * A broker's step into a partition's leadership, judged against the other live replicas: the election lost
  * acknowledged records when the new leader's log ends below a high watermark one of them had learned (read as the
  * note is emitted, so the new leader's log is as it took over and the others' as they last fetched), unless one of
- * them is already in a newer leader epoch.
+ * them is already in a newer leader epoch; a leadership taken `again` in the same epoch (after a restart) is lossy
+ * when its log ends below any other replica's.
  */
-function lossyElection(world: World, brokerIds: readonly number[], note: LeaderNote): RunResult['lossyElections'][number] | undefined {
+function lossyElection(world: World, brokerIds: readonly number[], note: LeaderNote, again: boolean): RunResult['lossyElections'][number] | undefined {
   const replicaOn = (brokerId: number) => {
     const state = brokerStateOf(world, brokerId);
     return state === undefined ? undefined : replicaOf(state, note.topic, note.partition);
   };
   const logEndOffset = replicaOn(note.broker)?.log.logEndOffset ?? 0;
   let highWatermark = -1;
+  let otherEnd = -1;
   for (const brokerId of brokerIds) {
     const replica = brokerId === note.broker ? undefined : replicaOn(brokerId);
     // A leadership in an epoch another replica has already left behind is no election in force: a request from a
@@ -369,9 +382,12 @@ function lossyElection(world: World, brokerIds: readonly number[], note: LeaderN
     // unread). Clients with current metadata do not reach it, and it loses nothing acknowledged by itself.
     if (replica !== undefined && replica.leaderEpoch > note.leaderEpoch) return undefined;
     if (replica !== undefined && replica.log.highWatermark > highWatermark) highWatermark = replica.log.highWatermark;
+    if (replica !== undefined && replica.log.logEndOffset > otherEnd) otherEnd = replica.log.logEndOffset;
   }
   const partition = `${note.topic}-${note.partition}`;
-  return highWatermark > logEndOffset ? { partition, leader: note.broker, leaderEpoch: note.leaderEpoch, logEndOffset, highWatermark } : undefined;
+  const election = { partition, leader: note.broker, leaderEpoch: note.leaderEpoch, logEndOffset, highWatermark };
+  if (again && otherEnd > logEndOffset) return { ...election, sameEpochAbove: otherEnd };
+  return highWatermark > logEndOffset ? election : undefined;
 }
 
 /**
