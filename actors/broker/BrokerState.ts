@@ -116,9 +116,14 @@ export interface BrokerState {
 /**
  * A controlled shutdown (BrokerLifecycleManager's PENDING_CONTROLLED_SHUTDOWN): heartbeats ask the controller to
  * move the broker's leaderships (`gotResponse` once it has answered one), until it says the broker may go; `done`
- * once the broker has flushed its logs and exits.
+ * once the broker has flushed its logs and exits. A ZooKeeper-mode broker is `asking` instead: it sends the
+ * controller ControlledShutdownRequests, at most controlled.shutdown.max.retries of them (`correlationId` is the one
+ * awaiting its answer, null between attempts; zkControlledShutdown.ts).
  */
-export type ControlledShutdown = { readonly phase: 'pending'; readonly gotResponse: boolean } | { readonly phase: 'done' };
+export type ControlledShutdown =
+  | { readonly phase: 'pending'; readonly gotResponse: boolean }
+  | { readonly phase: 'asking'; readonly remainingRetries: number; readonly correlationId: number | null }
+  | { readonly phase: 'done' };
 
 /** A request a client (or a follower) sent this broker, as the machine receives it. */
 export type BrokerRequest = (KafkaMessage | GroupMessage | ControlMessage) & { readonly from: string };
@@ -136,7 +141,9 @@ export type BrokerTimerEvent =
   | { type: 'shutdown.timeout' }
   | { type: 'zk.tick' }
   | { type: 'zk.register' }
-  | { type: 'zk.controlResend'; brokerId: number };
+  | { type: 'zk.controlResend'; brokerId: number }
+  | { type: 'zk.shutdownTimeout'; correlationId: number }
+  | { type: 'zk.shutdownRetry' };
 
 /** What a rule asks the machine to do. */
 export type BrokerEffect =

@@ -101,6 +101,10 @@ export interface BrokerConfig {
   readonly metadataMode: 'kraft' | 'zookeeper';
   /** zookeeper.session.timeout.ms (18 s since 2.5, KIP-537). */
   readonly zookeeperSessionTimeoutMs: number;
+  /** ZooKeeper mode: controlled.shutdown.max.retries, the ControlledShutdownRequests a stopping broker sends at most. */
+  readonly controlledShutdownMaxRetries: number;
+  /** ZooKeeper mode: controlled.shutdown.retry.backoff.ms, the wait after one that failed or left partitions behind. */
+  readonly controlledShutdownRetryBackoffMs: number;
   /** unclean.leader.election.enable, which a ZooKeeper-mode controller reads from its broker's config. */
   readonly uncleanLeaderElectionEnable: boolean;
   readonly weakenings: BrokerWeakenings;
@@ -135,6 +139,8 @@ export const brokerConfigDefaults: BrokerConfig = {
   offsetsLoadTimeMs: 100,
   metadataMode: 'kraft',
   zookeeperSessionTimeoutMs: 18_000, // zookeeper.session.timeout.ms
+  controlledShutdownMaxRetries: 3, // controlled.shutdown.max.retries
+  controlledShutdownRetryBackoffMs: 5_000, // controlled.shutdown.retry.backoff.ms
   uncleanLeaderElectionEnable: false, // unclean.leader.election.enable
   weakenings: faithfulBroker,
 };

@@ -2,7 +2,6 @@ import type { BrokerHeartbeatRequest, BrokerHeartbeatResponse, BrokerRegisterReq
 import { CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
 import type { BrokerEffect, BrokerState } from './BrokerState.ts';
 import { flush } from './partitionLog.ts';
-import { closeZooKeeperSession } from './zkBroker.ts';
 
 // The broker's side of its lifecycle with the controller (Kafka's BrokerLifecycleManager): registration,
 // heartbeats, and the controlled shutdown an operator's stop starts (BrokerServer#shutdown). A broker asked to
@@ -39,14 +38,10 @@ export function heartbeatRequest(state: BrokerState): BrokerHeartbeatRequest {
 /**
  * The operator stops the broker (BeginControlledShutdownEvent). A registered broker asks the controller at once,
  * and gives up after CONTROLLED_SHUTDOWN_TIMEOUT_MS; one that is not registered yet has nothing to hand over and
- * exits now. A ZooKeeper-mode broker closes its session and exits (zkBroker.ts).
+ * exits now. (A ZooKeeper-mode broker's controlled shutdown is zkControlledShutdown.ts.)
  */
 export function beginControlledShutdown(state: BrokerState, out: BrokerEffect[]): BrokerState {
   if (state.shutdown !== null) return state;
-  if (state.zk !== null) {
-    closeZooKeeperSession(state, out);
-    return exitCleanly(state, out);
-  }
   if (state.brokerEpoch < 0) return exitCleanly(state, out);
   const next: BrokerState = { ...state, shutdown: { phase: 'pending', gotResponse: false } };
   out.push({ kind: 'send', to: CONTROLLER_NODE_ID, message: heartbeatRequest(next) });
@@ -77,8 +72,8 @@ export function onShutdownTimeout(state: BrokerState, out: BrokerEffect[]): Brok
   return state.shutdown?.phase === 'pending' ? exitCleanly(state, out) : state;
 }
 
-// LogManager#shutdown flushes every log and writes the clean-shutdown file; then the process exits.
-function exitCleanly(state: BrokerState, out: BrokerEffect[]): BrokerState {
+/** LogManager#shutdown flushes every log and writes the clean-shutdown file; then the process exits. */
+export function exitCleanly(state: BrokerState, out: BrokerEffect[]): BrokerState {
   const partitions = Object.fromEntries(Object.entries(state.partitions).map(([key, replica]) => [key, { ...replica, log: flush(replica.log) }]));
   out.push({ kind: 'persist', fsync: true });
   out.push({ kind: 'exit' });

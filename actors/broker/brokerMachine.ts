@@ -41,13 +41,15 @@ import {
   onZooKeeperRegisterRetry,
   onZooKeeperTick,
   serveAlterPartition,
+  serveControlledShutdown,
   serveLeaderAndIsr,
   serveUpdateMetadata,
   startZooKeeperSide,
   controllerNodeOf,
 } from './zkBroker.ts';
 import { ZOOKEEPER_NODE_ID, type ZkConnectResponse, type ZkResponse, type ZkWatchEvent } from '../../src/protocol/zookeeperMessages.ts';
-import type { ControlMessage } from '../../src/protocol/controlRequests.ts';
+import type { ControlledShutdownResponse, ControlMessage } from '../../src/protocol/controlRequests.ts';
+import { beginZkControlledShutdown, onControlledShutdownConnectionReset, onControlledShutdownResponse, onControlledShutdownRetry, onControlledShutdownTimeout } from './zkControlledShutdown.ts';
 
 // A Kafka broker in KRaft mode as an XState machine: it registers with the controller, then heartbeats every
 // broker.heartbeat.interval.ms, replaying the metadata records each answer carries; two periodic tasks, the ISR
@@ -179,6 +181,8 @@ function dispatch(state: BrokerState, request: BrokerRequest, nowMs: number, out
       return serveUpdateMetadata(state, request, out);
     case 'partition.alter':
       return serveAlterPartition(state, request, nowMs, out);
+    case 'controlledShutdown.request':
+      return serveControlledShutdown(state, request, nowMs, out);
     default:
       throw new Error(`broker ${state.brokerId}: no rule serves ${request.type}`);
   }
@@ -213,7 +217,8 @@ export const brokerMachine = setup({
       out.push({ kind: 'send', to: CONTROLLER_NODE_ID, message: heartbeatRequest(state) });
       return state;
     }),
-    beginControlledShutdown: step((state, _event, _now, out) => beginControlledShutdown(state, out)),
+    beginControlledShutdown: step((state, _event, _now, out) => (state.zk === null ? beginControlledShutdown(state, out) : beginZkControlledShutdown(state, out))),
+    onControlledShutdownResponse: step((state, event, _now, out) => onControlledShutdownResponse(state, as<ControlledShutdownResponse>(event), out)),
     // The clean-shutdown file is read at boot and deleted (LogManager): a crash of this incarnation is unclean.
     clearCleanShutdownFile: step((state, _event, _now, out) => {
       if (state.previousBrokerEpoch >= 0) out.push({ kind: 'persist', fsync: true });
@@ -245,7 +250,7 @@ export const brokerMachine = setup({
       if (from === ZOOKEEPER_NODE_ID) return onZooKeeperConnectionReset(state, nowMs, out);
       // The controller's connection carried AlterPartition (in ZooKeeper mode the controller is a broker, whose
       // connection also carried fetches).
-      const controllerReset = from === controllerNodeOf(state) ? onControllerConnectionReset(state, nowMs, out) : state;
+      const controllerReset = from === controllerNodeOf(state) ? onControlledShutdownConnectionReset(onControllerConnectionReset(state, nowMs, out), out) : state;
       const leaderId = brokerIdOf(from);
       // The controller's channel to that broker, if this broker controls.
       const channelReset = leaderId === undefined ? controllerReset : onControlConnectionReset(controllerReset, leaderId, nowMs, out);
@@ -280,6 +285,10 @@ export const brokerMachine = setup({
           return onZooKeeperRegisterRetry(state, nowMs, out);
         case 'zk.controlResend':
           return onControlResendTimer(state, timer.brokerId, nowMs, out);
+        case 'zk.shutdownTimeout':
+          return onControlledShutdownTimeout(state, timer.correlationId, out);
+        case 'zk.shutdownRetry':
+          return onControlledShutdownRetry(state, out);
       }
     }),
     checkIsr: step((state, _event, nowMs, out) => shrinkLaggingIsrs(state, nowMs, out)),
@@ -363,6 +372,10 @@ export const brokerMachine = setup({
         'leaderAndIsr.request': { actions: 'onRequest' },
         'updateMetadata.request': { actions: 'onRequest' },
         'partition.alter': { actions: 'onRequest' },
+        'controlledShutdown.request': { actions: 'onRequest' },
+        'controlledShutdown.response': { actions: 'onControlledShutdownResponse' },
+        'zk.shutdownTimeout': { actions: 'onTimer' },
+        'zk.shutdownRetry': { actions: 'onTimer' },
       },
     },
     registering: {

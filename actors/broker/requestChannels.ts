@@ -22,8 +22,9 @@ export type RequestChannels<R> = Readonly<Record<string, RequestChannel<R>>>;
 const coordinatorApis = new Set(['joinGroup', 'syncGroup', 'heartbeat', 'leaveGroup', 'offsetCommit', 'offsetFetch']);
 // A ZooKeeper-mode controller talks to brokers on connections of its own (`ControllerChannelManager`), and a leader
 // sends AlterPartition on its own channel to the controller (`BrokerToControllerChannelManager`): a follower fetch
-// parked between the same two brokers does not hold them back.
-const controlApis = new Set(['leaderAndIsr', 'updateMetadata', 'partition']);
+// parked between the same two brokers does not hold them back; a broker shutting down asks the controller on a
+// connection of its own too (`KafkaServer#controlledShutdown` builds its own NetworkClient).
+const controlApis = new Set(['leaderAndIsr', 'updateMetadata', 'partition', 'controlledShutdown']);
 
 /** The channel a request or response of `type` travels on between the broker and `peer`. */
 export function channelKey(peer: string, type: string): string {

@@ -1,4 +1,4 @@
-import type { LeaderAndIsrRequest, UpdateMetadataRequest } from '../../src/protocol/controlRequests.ts';
+import type { ControlledShutdownRequest, LeaderAndIsrRequest, UpdateMetadataRequest } from '../../src/protocol/controlRequests.ts';
 import type { AlterPartitionRequest } from '../../src/protocol/messages.ts';
 import { brokerIdOf, brokerNodeId, CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
 import { ZOOKEEPER_NODE_ID, type ZkConnectResponse, type ZkResponse, type ZkWatchEvent } from '../../src/protocol/zookeeperMessages.ts';
@@ -16,6 +16,7 @@ import {
   onControllerResponse,
   onControlResend,
   onControlResponse,
+  onControlledShutdown,
   CONTROLLER_RESEND_BACKOFF_MS,
   resignController,
   startController,
@@ -110,8 +111,7 @@ export function onZooKeeperConnectionReset(state: BrokerState, nowMs: number, ou
 /**
  * A clean shutdown closes the session (`KafkaServer#shutdown` closes its ZooKeeper client), which deletes the
  * broker's ephemeral znodes at once: the controller hears of the broker's departure without waiting for the session
- * to expire. Kafka first asks the controller to move its leaderships (ControlledShutdownRequest); the simulator
- * does not (README, Fidelity).
+ * to expire. Before it, the broker asks the controller to move its leaderships (zkControlledShutdown.ts).
  */
 export function closeZooKeeperSession(state: BrokerState, out: BrokerEffect[]): void {
   const zk = state.zk;
@@ -167,6 +167,18 @@ export function serveAlterPartition(state: BrokerState, request: AlterPartitionR
   }
   const output = emptyControllerOutput();
   const controller = onAlterPartition(zk.controller, request.from, request, output);
+  return controllerOutput({ ...state, zk: { ...zk, controller } }, output, nowMs, out);
+}
+
+/** A broker asks to shut down: this broker's controller moves its work, or NOT_CONTROLLER when it is not one. */
+export function serveControlledShutdown(state: BrokerState, request: ControlledShutdownRequest & { from: string }, nowMs: number, out: BrokerEffect[]): BrokerState {
+  const zk = state.zk;
+  if (zk === null || zk.controller === null) {
+    out.push({ kind: 'send', to: request.from, message: { type: 'controlledShutdown.response', correlationId: request.correlationId, errorCode: 'NOT_CONTROLLER', remainingPartitions: [] } });
+    return state;
+  }
+  const output = emptyControllerOutput();
+  const controller = onControlledShutdown(zk.controller, request.from, request, output);
   return controllerOutput({ ...state, zk: { ...zk, controller } }, output, nowMs, out);
 }
 

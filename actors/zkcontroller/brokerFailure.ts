@@ -43,8 +43,11 @@ export interface PartitionStateChange {
   readonly expectedZkVersion: number;
   /** The new state, with the zkVersion the write gives it (`expectedZkVersion + 1`) as its partition epoch. */
   readonly next: ZkLeaderAndIsr;
-  /** Why: a new leader elected, a dead replica removed from the ISR, or the leader's AlterPartition (alterPartition.ts). */
-  readonly reason: 'offlinePartitionElection' | 'replicaOffline' | 'alterPartition';
+  /**
+   * Why: a new leader elected, a dead (or shutting-down) replica removed from the ISR, the leader's AlterPartition
+   * (alterPartition.ts), or a leadership moved off a broker shutting down (controlledShutdown.ts).
+   */
+  readonly reason: 'offlinePartitionElection' | 'replicaOffline' | 'alterPartition' | 'controlledShutdownElection';
 }
 
 /** `/brokers/topics/<topic>/partitions/<partition>/state`. */
@@ -80,10 +83,11 @@ export function readPartitionStateZNode(data: unknown, zkVersion: number): ZkLea
 /**
  * The partition state changes after `dead` brokers left `/brokers/ids`, in Kafka's order: offline partitions are
  * elected a leader first, then the dead replicas leave the ISRs of what is left. `view.liveBrokers` no longer names
- * the dead ones.
+ * the dead ones; brokers in `shuttingDown` are not elected.
  */
-export function onBrokerFailure(view: ControllerView, dead: readonly number[]): PartitionStateChange[] {
-  const isOnline = (replica: number) => Object.hasOwn(view.liveBrokers, replica);
+export function onBrokerFailure(view: ControllerView, dead: readonly number[], shuttingDown: ReadonlySet<number> = new Set()): PartitionStateChange[] {
+  // A broker shutting down is no candidate (`ControllerContext#isReplicaOnline` without includeShuttingDownBrokers).
+  const isOnline = (replica: number) => Object.hasOwn(view.liveBrokers, replica) && !shuttingDown.has(replica);
   const changes: PartitionStateChange[] = [];
   for (const p of view.partitions) {
     const state = p.state;

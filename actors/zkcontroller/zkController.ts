@@ -1,11 +1,12 @@
 import type { ZkCall } from '../zookeeper/zkClient.ts';
 import type { ZkResponse } from '../../src/protocol/zookeeperMessages.ts';
 import type { AlterPartitionRequest, AlterPartitionResponse, PartitionState } from '../../src/protocol/messages.ts';
-import type { LeaderAndIsrRequest, UpdateMetadataRequest } from '../../src/protocol/controlRequests.ts';
+import type { ControlledShutdownRequest, ControlledShutdownResponse, LeaderAndIsrRequest, UpdateMetadataRequest } from '../../src/protocol/controlRequests.ts';
 import { topicPartitionKey } from '../../src/protocol/messages.ts';
 import { decideAlterPartition } from './alterPartition.ts';
 import { onBrokerFailure, partitionStatePath, partitionStateWrite, readPartitionStateZNode, type ControllerPartition, type ControllerView, type PartitionStateChange } from './brokerFailure.ts';
 import { BROKER_IDS_PATH, brokerPath } from './brokerRegistration.ts';
+import { decideControlledShutdown, partitionsLedBy } from './controlledShutdown.ts';
 import { initialPartitionStates, partitionStateCreates, type NewPartition } from './newPartitions.ts';
 import { leaderForOffline, type ZkLeaderAndIsr } from './partitionLeaderElection.ts';
 import { addLeaderAndIsr, addUpdateMetadata, batchRequests, emptyRequestBatch, liveBrokerIds, type PartitionToSend, type RequestBatch } from './requestBatch.ts';
@@ -29,6 +30,9 @@ import { addLeaderAndIsr, addUpdateMetadata, batchRequests, emptyRequestBatch, l
 //   partitions elected).
 // - AlterPartition (`processAlterPartition`): decided by alterPartition.ts, written, answered, and UpdateMetadata
 //   sent to every live broker.
+// - ControlledShutdown (`processControlledShutdown`): decided by controlledShutdown.ts, written, and answered with the
+//   partitions the broker still leads once the writes are done; the broker stays among the shutting-down brokers
+//   (no candidate in elections, no ISR member in AlterPartitions) until it leaves `/brokers/ids`.
 // A write that finds the partition's zkVersion moved (BADVERSION on the state znode) reads the state again and
 // decides once more, as `ZkPartitionStateMachine#electLeaderForPartitions` retries with fresh states; a lost
 // connection repeats the call (`retryRequestsUntilConnected`).
@@ -74,6 +78,17 @@ export interface ZkControllerState {
    * broken connection; a broker that dies has its queue dropped).
    */
   readonly channels: Readonly<Record<number, ControllerChannel>>;
+  /** `ControllerContext.shuttingDownBrokerIds`: registered brokers in controlled shutdown. */
+  readonly shuttingDown: readonly number[];
+  /** ControlledShutdownRequests not answered yet: waiting for the failover reads, or for their writes. */
+  readonly shutdownRequests: readonly PendingShutdown[];
+}
+
+/** A ControlledShutdownRequest the controller holds: decided (its writes sent) or not yet. */
+interface PendingShutdown {
+  readonly from: string;
+  readonly request: ControlledShutdownRequest;
+  readonly decided: boolean;
 }
 
 /** A request to a broker as the controller's channel holds it. */
@@ -98,7 +113,7 @@ export interface ControllerOutput {
    * (null).
    */
   readonly resendTimers: Array<{ readonly brokerId: number; readonly after: 'timeout' | 'backoff' | null }>;
-  readonly sends: Array<{ readonly to: number | string; readonly message: LeaderAndIsrRequest | UpdateMetadataRequest | AlterPartitionResponse }>;
+  readonly sends: Array<{ readonly to: number | string; readonly message: LeaderAndIsrRequest | UpdateMetadataRequest | AlterPartitionResponse | ControlledShutdownResponse }>;
   resign: boolean;
 }
 
@@ -130,6 +145,8 @@ export function startController(
     nextCorrelationId: 0,
     ...options,
     channels: {},
+    shuttingDown: [],
+    shutdownRequests: [],
   };
   const reading = ask(state, { op: 'brokerIds' }, { type: 'zk.getChildren.request', path: BROKER_IDS_PATH, watch: true }, out);
   return ask(reading, { op: 'topics' }, { type: 'zk.getChildren.request', path: '/brokers/topics', watch: true }, out);
@@ -140,13 +157,66 @@ export function alterPartitionAnswer(topic: string, partition: number, body: Pic
   return { type: 'partition.alter.response', topic, partition, ...body };
 }
 
-/** What a resigning controller still owes: NOT_CONTROLLER for every AlterPartition it was writing. */
-export function resignController(state: ZkControllerState): Array<{ readonly to: string; readonly message: AlterPartitionResponse }> {
-  return Object.values(state.pending).flatMap(({ what }) =>
+/**
+ * What a resigning controller still owes: NOT_CONTROLLER for every AlterPartition it was writing and every
+ * ControlledShutdownRequest it holds (`ControllerMovedException`).
+ */
+export function resignController(state: ZkControllerState): Array<{ readonly to: string; readonly message: AlterPartitionResponse | ControlledShutdownResponse }> {
+  const alters = Object.values(state.pending).flatMap(({ what }) =>
     what.op === 'write' && what.alter !== undefined
       ? [{ to: what.alter.from, message: alterPartitionAnswer(what.change.topic, what.change.partition, { errorCode: 'NOT_CONTROLLER' }) }]
       : [],
   );
+  return [...alters, ...state.shutdownRequests.map(({ from, request }) => ({ to: from, message: controlledShutdownAnswer(request, { errorCode: 'NOT_CONTROLLER' }) }))];
+}
+
+/** A broker asks to shut down (`processControlledShutdown`): decided once the cluster is read, answered once written. */
+export function onControlledShutdown(state: ZkControllerState, from: string, request: ControlledShutdownRequest, out: ControllerOutput): ZkControllerState {
+  const held: ZkControllerState = { ...state, shutdownRequests: [...state.shutdownRequests, { from, request, decided: false }] };
+  return answerShutdowns(decideShutdowns(held, out), out);
+}
+
+function controlledShutdownAnswer(request: ControlledShutdownRequest, body: Partial<Pick<ControlledShutdownResponse, 'errorCode' | 'remainingPartitions'>>): ControlledShutdownResponse {
+  return { type: 'controlledShutdown.response', correlationId: request.correlationId, remainingPartitions: body.remainingPartitions ?? [], ...(body.errorCode === undefined ? {} : { errorCode: body.errorCode }) };
+}
+
+// The shutdown requests not decided yet, once the failover reads are done: refused, or their changes written.
+function decideShutdowns(state: ZkControllerState, out: ControllerOutput): ZkControllerState {
+  if (state.loading || state.shutdownRequests.every((r) => r.decided)) return state;
+  let next = state;
+  const kept: PendingShutdown[] = [];
+  for (const pending of state.shutdownRequests) {
+    if (pending.decided) {
+      kept.push(pending);
+      continue;
+    }
+    const { brokerId, brokerEpoch } = pending.request;
+    const shuttingDown = new Set([...next.shuttingDown, brokerId]);
+    const decision = decideControlledShutdown(next.view, brokerId, brokerEpoch, shuttingDown);
+    if (decision.kind === 'refuse') {
+      out.sends.push({ to: pending.from, message: controlledShutdownAnswer(pending.request, { errorCode: decision.errorCode }) });
+      continue;
+    }
+    next = writeAll({ ...next, shuttingDown: [...shuttingDown].sort((a, b) => a - b) }, decision.changes, out);
+    kept.push({ ...pending, decided: true });
+  }
+  return { ...next, shutdownRequests: kept };
+}
+
+// Once no write is unanswered, each decided shutdown request is answered with the partitions its broker still leads.
+function answerShutdowns(state: ZkControllerState, out: ControllerOutput): ZkControllerState {
+  if (state.loading || state.roundWrites > 0 || !state.shutdownRequests.some((r) => r.decided)) return state;
+  for (const { from, request, decided } of state.shutdownRequests) {
+    if (decided) out.sends.push({ to: from, message: controlledShutdownAnswer(request, { remainingPartitions: partitionsLedBy(state.view, request.brokerId) }) });
+  }
+  return { ...state, shutdownRequests: state.shutdownRequests.filter((r) => !r.decided) };
+}
+
+// The view AlterPartition is decided on: a broker shutting down is not live for it (`ControllerContext#liveBrokerIds`).
+function withoutShuttingDown(state: ZkControllerState): ControllerView {
+  if (state.shuttingDown.length === 0) return state.view;
+  const liveBrokers = Object.fromEntries(Object.entries(state.view.liveBrokers).filter(([id]) => !state.shuttingDown.includes(Number(id))));
+  return { ...state.view, liveBrokers };
 }
 
 /** `/brokers/ids`' children changed (its watch fired): read them again, or once the read in progress is done. */
@@ -157,7 +227,7 @@ export function onBrokerChange(state: ZkControllerState, out: ControllerOutput):
 
 /** A leader's AlterPartition (`processAlterPartition`). */
 export function onAlterPartition(state: ZkControllerState, from: string, request: AlterPartitionRequest, out: ControllerOutput): ZkControllerState {
-  const decision = decideAlterPartition(state.view, request, !state.loading);
+  const decision = decideAlterPartition(withoutShuttingDown(state), request, !state.loading);
   const answer = (body: Pick<AlterPartitionResponse, 'errorCode' | 'state'>) =>
     out.sends.push({ to: from, message: alterPartitionAnswer(request.topic, request.partition, body) });
   if (decision.kind === 'refuse') answer({ errorCode: decision.errorCode });
@@ -282,7 +352,7 @@ function onReread(state: ZkControllerState, what: Extract<ControllerCall, { op: 
     return { ...next, round: addLeaderAndIsr(next.round, next.view, partition.replicas, { ...partition, state: current }) };
   }
   const only = { ...next.view, partitions: next.view.partitions.filter((p) => p.topic === what.topic && p.partition === what.partition) };
-  return writeAll(next, reconcile(only, deadReplicas(only)), out);
+  return writeAll(next, reconcile(only, deadReplicas(only), new Set(next.shuttingDown)), out);
 }
 
 // Once nothing is being read: a finished failover or broker change is acted on; once no write of the round is
@@ -301,6 +371,7 @@ function settle(state: ZkControllerState, out: ControllerOutput): ZkControllerSt
     }
     if (next.brokerChangeAgain) next = onBrokerChange({ ...next, brokerChangeAgain: false }, out);
   }
+  next = answerShutdowns(decideShutdowns(next, out), out);
   if (next.roundWrites > 0 || next.loading) return next;
   const { round } = next;
   if (Object.keys(round.leaderAndIsr).length === 0 && round.updateMetadataBrokers.length === 0) return next;
@@ -349,7 +420,7 @@ function failover(state: ZkControllerState, out: ControllerOutput): ZkController
   for (const p of view.partitions) {
     if (p.state !== null && p.state.leader >= 0) round = addLeaderAndIsr(round, view, p.replicas, { ...p, state: p.state });
   }
-  return createNew(writeAll({ ...state, round }, reconcile(view, deadReplicas(view)), out), out);
+  return createNew(writeAll({ ...state, round }, reconcile(view, deadReplicas(view), new Set(state.shuttingDown)), out), out);
 }
 
 // `processBrokerChange`: brokers gone or bounced fail, brokers new or bounced start.
@@ -361,14 +432,15 @@ function brokerChange(state: ZkControllerState, liveBrokers: Readonly<Record<num
   const dead = [...known.filter((id) => liveBrokers[id] === undefined), ...bounced];
   const started = [...now.filter((id) => before[id] === undefined), ...bounced];
   if (dead.length === 0 && started.length === 0) return state;
-  let next: ZkControllerState = state;
+  // `onBrokerFailure`: a dead broker is no longer shutting down.
+  let next: ZkControllerState = { ...state, shuttingDown: state.shuttingDown.filter((id) => !dead.includes(id)) };
   if (dead.length > 0) {
     // `ControllerChannelManager#removeBroker`: what was queued for a dead broker is dropped.
     next = { ...next, channels: Object.fromEntries(Object.entries(next.channels).filter(([id]) => !dead.includes(Number(id)))) };
     // `onBrokerFailure` with the bounced brokers out of the live set, then `onBrokerStartup` with them back.
     const withoutDead = { ...next.view, liveBrokers: Object.fromEntries(Object.entries(liveBrokers).filter(([id]) => !dead.includes(Number(id)))) };
     next = { ...next, view: withoutDead, round: addUpdateMetadata(next.round, withoutDead, liveBrokerIds(withoutDead), []) };
-    next = writeAll(next, reconcile(withoutDead, dead), out);
+    next = writeAll(next, reconcile(withoutDead, dead, new Set(next.shuttingDown)), out);
   }
   next = { ...next, view: { ...next.view, liveBrokers } };
   if (started.length === 0) return next;
@@ -382,16 +454,18 @@ function brokerChange(state: ZkControllerState, liveBrokers: Readonly<Record<num
       round = addLeaderAndIsr(round, view, p.replicas.filter((replica) => started.includes(replica)), { ...p, state: p.state });
     }
   }
-  return createNew(writeAll({ ...next, round }, reconcile(view, []), out), out);
+  return createNew(writeAll({ ...next, round }, reconcile(view, [], new Set(next.shuttingDown)), out), out);
 }
 
 /**
  * The state changes a partition needs given who is alive: `onBrokerFailure`'s for the dead brokers, then the offline
- * election for a partition still (or already) without a live leader (`triggerOnlinePartitionStateChange`).
+ * election for a partition still (or already) without a live leader (`triggerOnlinePartitionStateChange`). A broker
+ * shutting down still leads what it leads, but is elected nowhere.
  */
-export function reconcile(view: ControllerView, dead: readonly number[]): PartitionStateChange[] {
-  const failed = onBrokerFailure(view, dead);
+export function reconcile(view: ControllerView, dead: readonly number[], shuttingDown: ReadonlySet<number> = new Set()): PartitionStateChange[] {
+  const failed = onBrokerFailure(view, dead, shuttingDown);
   const isOnline = (replica: number) => Object.hasOwn(view.liveBrokers, replica);
+  const isCandidate = (replica: number) => isOnline(replica) && !shuttingDown.has(replica);
   const changes: PartitionStateChange[] = [];
   for (const p of view.partitions) {
     if (p.state === null) continue;
@@ -402,7 +476,7 @@ export function reconcile(view: ControllerView, dead: readonly number[]): Partit
       continue;
     }
     const options = { uncleanLeaderElectionEnabled: view.uncleanLeaderElection[p.topic] === true, isLeaderRecoverySupported: true };
-    const elected = leaderForOffline(current, p.replicas, isOnline, options).leaderAndIsr;
+    const elected = leaderForOffline(current, p.replicas, isCandidate, options).leaderAndIsr;
     if (elected === null) {
       if (change !== undefined) changes.push(change);
       continue;

@@ -8,7 +8,7 @@ import { coordinatorPartition } from '../../src/protocol/coordinatorPartition.ts
 import { CONSUMER_OFFSETS_TOPIC } from '../../src/protocol/groupMessages.ts';
 import { toSchedule, type FaultWindow, type WindowFaults } from './faultScheduleArbitrary.ts';
 import { fitFaults, foldNumbered } from './fitFaults.ts';
-import { withoutOneWindow } from './kafkaFaultScheduleArbitrary.ts';
+import { drawnBrokerSettings, withoutOneWindow } from './kafkaFaultScheduleArbitrary.ts';
 import { fewerRecords } from './fewerRecords.ts';
 import { smallSubsets, withExtraShrinks, withLastResortShrinks } from './withExtraShrinks.ts';
 
@@ -118,7 +118,7 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
             },
           };
         }),
-        broker: { replicaLagTimeMaxMs: 5_000, replicaSocketTimeoutMs: 5_000, groupInitialRebalanceDelayMs: 500 },
+        broker: { ...drawnBrokerSettings(constraints.kafkaVersion), groupInitialRebalanceDelayMs: 500 },
         controller: { offsetsTopicNumPartitions: 3 },
         // A window still open when the safety phase ends is closed by the liveness phase (heal, restart, resume).
         faults: schedule.map((fault) => ({ ...fault, atMs: fault.atMs + startupMs })).filter((fault) => fault.atMs < safetyMs),

@@ -3,6 +3,7 @@ import type { Fault } from '../../src/faults/Fault.ts';
 import { brokerNodeId, CONTROLLER_NODE_ID } from '../../src/protocol/nodeIds.ts';
 import { toSchedule, type FaultWindow, type WindowFaults } from './faultScheduleArbitrary.ts';
 import { smallSubsets, withExtraShrinks, withLastResortShrinks } from './withExtraShrinks.ts';
+import { isZooKeeperMode, kafkaSpecOf, type KafkaProfileName } from '../../src/scenario/kafkaProfile.ts';
 
 /** Options of `kafkaFaultScheduleArbitrary`. */
 export interface KafkaFaultScheduleConstraints {
@@ -80,11 +81,24 @@ export function withoutOneWindow(windows: readonly FaultWindow[]): FaultWindow[]
   return windows.length < 2 ? [] : windows.map((_, i) => windows.filter((_window, j) => j !== i));
 }
 
+/**
+ * The broker settings of the drawn scenarios, shorter than Kafka's defaults so that ISR changes, fencing and
+ * follower recovery happen inside a short run, and so that the patterns' timings hold in both metadata modes: in
+ * ZooKeeper mode a broker is fenced when its ZooKeeper session expires, so the session is drawn at the KRaft broker
+ * session's 9 s instead of Kafka's 18 s default (ZooKeeper's 2 s tick rounds its expiry up to 10 s); with 18 s
+ * the patterns' first windows ended before the controller acted, and four weakenings went uncaught in 100 runs.
+ */
+export function drawnBrokerSettings(kafkaVersion: KafkaProfileName | undefined): { replicaLagTimeMaxMs: number; replicaSocketTimeoutMs: number; zookeeperSessionTimeoutMs?: number } {
+  const settings = { replicaLagTimeMaxMs: 5_000, replicaSocketTimeoutMs: 5_000 };
+  return kafkaVersion !== undefined && isZooKeeperMode(kafkaSpecOf(kafkaVersion)) ? { ...settings, zookeeperSessionTimeoutMs: 9_000 } : settings;
+}
+
 /** The fragile moments of Kafka's replication that a pattern aims at. */
 export type FragileMoment = 'crash-after-isr-change' | 'crash-during-catch-up' | 'crash-after-session-expiry' | 'crash-after-failover';
 
 // Timings a pattern is drawn with. replica.lag.time.max.ms is 5 s in the drawn scenarios, a broker's session
-// 9 s (broker.session.timeout.ms): a first window just longer than either makes the change the second hits.
+// 9 s (broker.session.timeout.ms; in ZooKeeper mode zookeeper.session.timeout.ms, drawn at 9 s too, see
+// drawnBrokerSettings): a first window just longer than either makes the change the second hits.
 const LAG_OUT_MS = { min: 5_500, max: 9_000 };
 const SESSION_OUT_MS = { min: 9_500, max: 12_000 };
 /** How soon after the first window closes the second opens: inside the moment it aims at (catch-up, an ISR add). */

@@ -4,7 +4,7 @@ import { kafkaSpecOf, type KafkaProfileName } from '../../src/scenario/kafkaProf
 import type { KeySpec } from '../../src/scenario/Scenario.ts';
 import type { WeakeningName } from '../../src/scenario/weakenings.ts';
 import { fitFaults, foldNumbered } from './fitFaults.ts';
-import { kafkaFaultScheduleArbitrary } from './kafkaFaultScheduleArbitrary.ts';
+import { drawnBrokerSettings, kafkaFaultScheduleArbitrary } from './kafkaFaultScheduleArbitrary.ts';
 import { fewerRecords } from './fewerRecords.ts';
 import { withExtraShrinks } from './withExtraShrinks.ts';
 
@@ -101,8 +101,7 @@ export function replicationScenarioArbitrary(constraints: ReplicationScenarioCon
           },
         })),
         readers: [{ id: 'reader-1', topics: ['events'], settings: { requestTimeoutMs: 5_000 } }],
-        // Shorter than Kafka's defaults so that ISR changes and follower recovery happen inside a short run.
-        broker: { replicaLagTimeMaxMs: 5_000, replicaSocketTimeoutMs: 5_000, flushIntervalMs: shape.flushIntervalMs },
+        broker: { ...drawnBrokerSettings(constraints.kafkaVersion), flushIntervalMs: shape.flushIntervalMs },
         // A window still open when the safety phase ends is closed by the liveness phase (heal, restart, resume),
         // so every fault falls inside the safety phase, as a scenario file's must (and a capsule's, to replay).
         faults: fitted.map((fault) => ({ ...fault, atMs: fault.atMs + startupMs })).filter((fault) => fault.atMs < safetyMs),

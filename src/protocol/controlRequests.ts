@@ -65,5 +65,30 @@ export interface UpdateMetadataResponse {
   errorCode?: KafkaErrorType;
 }
 
+/**
+ * ControlledShutdownRequest: a broker asked to stop asks the controller to move its leaderships away first
+ * (`KafkaServer#controlledShutdown`). The answer names the partitions it still leads.
+ */
+export interface ControlledShutdownRequest {
+  type: 'controlledShutdown.request';
+  correlationId: number;
+  brokerId: number;
+  brokerEpoch: number;
+}
+
+/** ControlledShutdownResponse. */
+export interface ControlledShutdownResponse {
+  type: 'controlledShutdown.response';
+  correlationId: number;
+  errorCode?: KafkaErrorType;
+  remainingPartitions: Array<{ topic: string; partition: number }>;
+}
+
 /** Every message between a ZooKeeper-mode controller and its brokers. */
-export type ControlMessage = LeaderAndIsrRequest | LeaderAndIsrResponse | UpdateMetadataRequest | UpdateMetadataResponse;
+export type ControlMessage =
+  | LeaderAndIsrRequest
+  | LeaderAndIsrResponse
+  | UpdateMetadataRequest
+  | UpdateMetadataResponse
+  | ControlledShutdownRequest
+  | ControlledShutdownResponse;

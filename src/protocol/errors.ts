@@ -16,6 +16,7 @@ export const kafkaErrors = {
   LEADER_NOT_AVAILABLE: { type: 'LEADER_NOT_AVAILABLE', code: 5, retriable: true },
   NOT_LEADER_OR_FOLLOWER: { type: 'NOT_LEADER_OR_FOLLOWER', code: 6, retriable: true },
   REQUEST_TIMED_OUT: { type: 'REQUEST_TIMED_OUT', code: 7, retriable: true },
+  BROKER_NOT_AVAILABLE: { type: 'BROKER_NOT_AVAILABLE', code: 8, retriable: false },
   STALE_CONTROLLER_EPOCH: { type: 'STALE_CONTROLLER_EPOCH', code: 11, retriable: false },
   NETWORK_EXCEPTION: { type: 'NETWORK_EXCEPTION', code: 13, retriable: true },
   COORDINATOR_LOAD_IN_PROGRESS: { type: 'COORDINATOR_LOAD_IN_PROGRESS', code: 14, retriable: true },

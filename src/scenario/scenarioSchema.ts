@@ -125,6 +125,8 @@ const brokerSettingsSchema = strictObject(
     offsetsLoadTimeMs: integer(0),
     // ZooKeeper grants a timeout within 2 to 20 ticks of 2 s whatever is asked (ZooKeeperServer#processConnectRequest).
     zookeeperSessionTimeoutMs: integer(1),
+    controlledShutdownMaxRetries: integer(1),
+    controlledShutdownRetryBackoffMs: integer(1),
   } satisfies Record<BrokerSettingName, z.ZodType>,
   {
     metadataMode: "ZooKeeper mode is the Kafka profile's: kafka: { version: '3.9', metadata: 'zookeeper' }",

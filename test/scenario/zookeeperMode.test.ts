@@ -113,4 +113,82 @@ describe('ZooKeeper mode', () => {
     expect(result.lossyElections).toEqual([{ partition: 'events-0', leader: 1, leaderEpoch: 0, logEndOffset: 0, highWatermark: 0, sameEpochAbove: 1 }]);
     expect(lossyUncleanRecovery(result)).toBe(true);
   });
+
+  describe('controlled shutdown (KafkaServer#controlledShutdown)', () => {
+    const shutdownScenario = (topic: Scenario['topics'][number], faults: Scenario['faults']): Scenario => ({
+      seed: 5,
+      kafka: zookeeper,
+      brokers: 3,
+      topics: [topic],
+      producers: [{ settings: { requestTimeoutMs: 5_000, deliveryTimeoutMs: 120_000 }, workload: { topic: 'orders', records: 300, ratePerSec: 10, keys: { kind: 'null' } } }],
+      readers: [{ topics: ['orders'] }],
+      faults,
+      durations: { safetyMs: 50_000 },
+    });
+    // What each broker sent of the controlled-shutdown conversation, and when it closed its session.
+    function conversation(scenario: Scenario): { result: ReturnType<typeof runScenario>; sent: Array<{ t: number; from: string; type: string; remaining?: number }>; leaders: Array<{ atMs: number; partition: number; leaderEpoch: number; broker: number }>; controllers: Array<ControllerNote & { atMs: number }> } {
+      let trace: () => Array<{ kind: string; t: number; from?: string; message?: { type: string; remainingPartitions?: unknown[] } }> = () => [];
+      const leaders: Array<{ atMs: number; partition: number; leaderEpoch: number; broker: number }> = [];
+      const controllers: Array<ControllerNote & { atMs: number }> = [];
+      const result = runScenario(scenario, {
+        trace: 'full',
+        onWorld: (world) => {
+          trace = () => world.trace() as never;
+          world.notes$.subscribe((note: NodeNote) => {
+            const data = note.data as { invariant?: string; partition: number; leaderEpoch: number; broker: number; zookeeper?: string };
+            if (data.invariant === 'leader') leaders.push({ atMs: note.atMs, partition: data.partition, leaderEpoch: data.leaderEpoch, broker: data.broker });
+            if (data.zookeeper !== undefined) controllers.push({ ...(data as unknown as ControllerNote), atMs: note.atMs });
+          });
+        },
+      });
+      const sent = trace()
+        .filter((e) => e.kind === 'sent' && /^(controlledShutdown\.|zk\.close)/.test(e.message?.type ?? ''))
+        .map((e) => ({ t: e.t, from: e.from as string, type: e.message?.type as string, ...(e.message?.remainingPartitions === undefined ? {} : { remaining: e.message.remainingPartitions.length }) }));
+      return { result, sent, leaders, controllers };
+    }
+
+    it("moves the controller's leaderships away before it closes its session, and the next controller is elected at once", () => {
+      const topic = { name: 'orders', partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 };
+      const { result, sent, leaders, controllers } = conversation(shutdownScenario(topic, [{ atMs: 10_000, kind: 'shutdown', node: 'controller' }, { atMs: 20_000, kind: 'restart', node: 'controller' }]));
+      const [first, second] = controllers.filter((c) => c.zookeeper === 'controller');
+      const stopping = `broker-${first?.broker}`;
+      // It asks its own controller, is answered with nothing left to move, and only then closes its session.
+      expect(sent.map(({ from, type, remaining }) => ({ from, type, remaining }))).toEqual([
+        { from: stopping, type: 'controlledShutdown.request', remaining: undefined },
+        { from: stopping, type: 'controlledShutdown.response', remaining: 0 },
+        { from: stopping, type: 'zk.close.request', remaining: undefined },
+      ]);
+      // Every partition it led had a new leader before its session closed.
+      const ledBefore = leaders.filter((l) => l.atMs < 10_000 && l.broker === first?.broker).map((l) => l.partition);
+      expect(ledBefore.length).toBeGreaterThan(0);
+      const closedAt = sent[2]?.t ?? Infinity;
+      for (const partition of ledBefore) {
+        expect(leaders.some((l) => l.partition === partition && l.atMs >= 10_000 && l.atMs < closedAt && l.broker !== first?.broker)).toBe(true);
+      }
+      // The session closed, not expired: the next controller comes within moments, not zookeeper.session.timeout.ms.
+      expect(second?.atMs).toBeLessThan(10_000 + 1_000);
+      expect(result.valid).toBe(true);
+    });
+
+    it('asks controlled.shutdown.max.retries times, controlled.shutdown.retry.backoff.ms apart, while a leadership cannot move, then stops anyway', () => {
+      // RF 2 with the follower down: the leader is the ISR's only member, and no controlled-shutdown election can move it.
+      const topic = { name: 'orders', partitions: 1, replicationFactor: 2, minInsyncReplicas: 1 };
+      const faults: Scenario['faults'] = [
+        { atMs: 5_000, kind: 'crash', node: 'follower:orders-0' },
+        { atMs: 30_000, kind: 'shutdown', node: 'leader:orders-0' },
+        { atMs: 45_000, kind: 'restart', node: 'follower:orders-0' },
+        { atMs: 46_000, kind: 'restart', node: 'leader:orders-0' },
+      ];
+      const { result, sent } = conversation(shutdownScenario(topic, faults));
+      const requests = sent.filter((s) => s.type === 'controlledShutdown.request');
+      const answers = sent.filter((s) => s.type === 'controlledShutdown.response');
+      expect(requests).toHaveLength(3);
+      expect(answers.map((a) => a.remaining)).toEqual([1, 1, 1]);
+      // Each retry waits the backoff after the answer before it.
+      for (let i = 1; i < requests.length; i++) expect((requests[i]?.t ?? 0) - (answers[i - 1]?.t ?? 0)).toBeGreaterThanOrEqual(5_000);
+      const close = sent.find((s) => s.type === 'zk.close.request');
+      expect(close?.t).toBeGreaterThanOrEqual(answers[2]?.t ?? Infinity);
+      expect(result.valid).toBe(true);
+    });
+  });
 });

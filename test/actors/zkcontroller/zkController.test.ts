@@ -14,7 +14,7 @@ import {
   type ControllerOutput,
   type ZkControllerState,
 } from '../../../actors/zkcontroller/zkController.ts';
-import type { LeaderAndIsrRequest, UpdateMetadataRequest } from '../../../src/protocol/controlRequests.ts';
+import type { LeaderAndIsrRequest } from '../../../src/protocol/controlRequests.ts';
 import type { AlterPartitionResponse } from '../../../src/protocol/messages.ts';
 import { zkSession } from './zkFixture.ts';
 
@@ -22,7 +22,7 @@ import { zkSession } from './zkFixture.ts';
 // brokers come and go and when a leader asks for an ISR change, and its one-request-at-a-time channels. Its calls
 // are answered by the ZooKeeper server's own rules (zkFixture.ts).
 
-type Sent = { to: number | string; message: LeaderAndIsrRequest | UpdateMetadataRequest | AlterPartitionResponse };
+type Sent = ControllerOutput['sends'][number];
 
 /** A cluster in ZooKeeper: brokers registered (ephemerals of another session), a topic assigned, the epoch at 1. */
 function cluster(brokers: number[], assignment: number[][]) {
