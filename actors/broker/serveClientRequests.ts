@@ -28,7 +28,9 @@ export function serveMetadata(state: BrokerState, request: MetadataRequest & { f
     .map(({ topic, partition, registration }) => partitionState(topic, partition, registration));
   const topicErrors: Record<string, KafkaErrorType> = {};
   for (const topic of request.topics) if (topicOf(image, topic) === undefined) topicErrors[topic] = 'UNKNOWN_TOPIC_OR_PARTITION';
-  out.push({ kind: 'send', to: request.from, message: { type: 'metadata.response', correlationId: request.correlationId, brokers, partitions, topicErrors } });
+  // A ZooKeeper-mode broker names the elected controller (`ZkMetadataCache#getControllerId`).
+  const controller = state.zk === null ? {} : { controllerId: state.zk.controllerId };
+  out.push({ kind: 'send', to: request.from, message: { type: 'metadata.response', correlationId: request.correlationId, brokers, partitions, topicErrors, ...controller } });
   return state;
 }
 

@@ -136,6 +136,8 @@ export interface MetadataResponse {
   brokers: number[];
   partitions: PartitionState[];
   topicErrors: Record<string, KafkaErrorType>;
+  /** ZooKeeper mode: the controller this broker knows (-1 when none); KRaft brokers name none here. */
+  controllerId?: number;
 }
 
 /**

@@ -212,7 +212,7 @@ serve(apiKeys.Metadata.apiKey, {
       kind: 'ask',
       requests: [ask],
       encode: ([answer]) => {
-        const { brokers, partitions, topicErrors } = answer as unknown as SimMetadataResponse;
+        const { brokers, partitions, topicErrors, controllerId: controllerOf } = answer as unknown as SimMetadataResponse;
         const live = new Set(brokers);
         const topicNames = wanted ?? [...new Set(partitions.map((p) => p.topic))].sort();
         const topics = (wanted !== null && wanted.length === 0 ? [] : topicNames).map((name) => ({
@@ -232,8 +232,9 @@ serve(apiKeys.Metadata.apiKey, {
             })),
         }));
         const wireBrokers = [...brokers].sort((a, b) => a - b).map((nodeId) => ({ nodeId, host: brokerNodeId(nodeId), port: BROKER_PORT, rack: null }));
-        // A KRaft broker names a random live broker as the controller (clients send it admin requests); the lowest.
-        const controllerId = wireBrokers[0]?.nodeId ?? -1;
+        // A KRaft broker names a random live broker as the controller (clients send it admin requests): the lowest
+        // here; a ZooKeeper-mode broker names the elected one.
+        const controllerId = controllerOf ?? wireBrokers[0]?.nodeId ?? -1;
         return encodeMetadataResponse({ throttleTimeMs: 0, brokers: wireBrokers, clusterId: CLUSTER_ID, controllerId, topics }, apiVersion);
       },
     };

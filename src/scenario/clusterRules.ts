@@ -19,7 +19,7 @@ export function metadataModeRules({ view }: RuleContext): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const version = view.sound<string>('kafka', 'version');
   if (version !== undefined && version !== '3.9') issues.push({ path: 'kafka.version', value: version, allowed: "'3.9' with metadata 'zookeeper' (Kafka 4.0 removed ZooKeeper mode)" });
-  for (const field of ['operations', 'apps'] as const) {
+  for (const field of ['operations'] as const) {
     const items = view.at([field]);
     if (Array.isArray(items) && items.length > 0) issues.push({ path: field, value: items, allowed: `none with metadata 'zookeeper' (not modelled in ZooKeeper mode yet)` });
   }

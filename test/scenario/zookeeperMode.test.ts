@@ -7,6 +7,9 @@ import { defaultScenario } from '../../src/scenario/defaultScenario.ts';
 import { runScenario } from '../../src/scenario/runScenario.ts';
 import type { Scenario } from '../../src/scenario/Scenario.ts';
 import type { NodeNote } from '../../src/kernel/NodeHost.ts';
+import { runScenarioAsync } from '../../src/scenario/runScenario.ts';
+import { validateScenario } from '../../src/scenario/validateScenario.ts';
+import { ScenarioError } from '../../src/scenario/ScenarioError.ts';
 
 // ZooKeeper mode end to end: brokers that register in ZooKeeper, a controller elected among them that writes
 // partition state there and tells the brokers by LeaderAndIsr and UpdateMetadata, and ISR changes through
@@ -190,5 +193,47 @@ describe('ZooKeeper mode', () => {
       expect(close?.t).toBeGreaterThanOrEqual(answers[2]?.t ?? Infinity);
       expect(result.valid).toBe(true);
     });
+  });
+
+  it('runs unmodified kafkajs clients against a ZooKeeper-mode cluster, valid', async () => {
+    const example = JSON.parse(readFileSync(join('examples', 'kafkajs-group.json'), 'utf8')) as Scenario;
+    let sentMetadata: () => Array<{ controllerId?: number }> = () => [];
+    const elected: number[] = [];
+    const result = await runScenarioAsync(
+      { ...example, kafka: zookeeper },
+      {
+        trace: 'full',
+        onWorld: (world) => {
+          sentMetadata = () => (world.trace() as Array<{ kind: string; message?: { type: string; controllerId?: number } }>).flatMap((e) => (e.kind === 'sent' && e.message?.type === 'metadata.response' ? [e.message] : []));
+          world.notes$.subscribe((note: NodeNote) => {
+            const data = note.data as Partial<ControllerNote>;
+            if (data.zookeeper === 'controller') elected.push(data.broker as number);
+          });
+        },
+      },
+    );
+    expect(result.valid).toBe(true);
+    expect(result.finalReadComplete).toBe(true);
+    expect(result.history.filter((op) => op.type === 'ok' && op.f === 'send')).toHaveLength(100);
+    // Metadata answers name the elected controller (or none, -1, while a broker knows of none).
+    const named = new Set(sentMetadata().map((m) => m.controllerId));
+    expect([...named].every((id) => id === -1 || elected.includes(id as number))).toBe(true);
+    expect(elected.some((id) => named.has(id))).toBe(true);
+  });
+
+  it('refuses another version in ZooKeeper mode, and admin operations, naming the field', () => {
+    const refusal = (input: object) => {
+      try {
+        validateScenario(input);
+        return undefined;
+      } catch (error) {
+        return error instanceof ScenarioError ? error.issues.map((issue) => issue.path) : error;
+      }
+    };
+    const base = { seed: 1, brokers: 1, topics: [{ name: 'orders', partitions: 1, replicationFactor: 1 }], producers: [], readers: [] };
+    expect(refusal({ ...base, kafka: { version: '4.1', metadata: 'zookeeper' } })).toEqual(['kafka.version']);
+    const operations = [{ atMs: 1_000, kind: 'createPartitions', topic: 'orders', totalCount: 2 }];
+    expect(refusal({ ...base, kafka: zookeeper, operations })).toEqual(['operations']);
+    expect(refusal({ ...base, kafka: zookeeper })).toBeUndefined();
   });
 });
