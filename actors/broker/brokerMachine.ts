@@ -42,6 +42,7 @@ import {
   onZooKeeperTick,
   serveAlterPartition,
   serveControlledShutdown,
+  serveCreatePartitions,
   serveLeaderAndIsr,
   serveUpdateMetadata,
   startZooKeeperSide,
@@ -218,6 +219,7 @@ export const brokerMachine = setup({
       return state;
     }),
     beginControlledShutdown: step((state, _event, _now, out) => (state.zk === null ? beginControlledShutdown(state, out) : beginZkControlledShutdown(state, out))),
+    onCreatePartitions: step((state, event, nowMs, out) => serveCreatePartitions(state, as<{ topic: string; totalCount: number }>(event), nowMs, out)),
     onControlledShutdownResponse: step((state, event, _now, out) => onControlledShutdownResponse(state, as<ControlledShutdownResponse>(event), out)),
     // The clean-shutdown file is read at boot and deleted (LogManager): a crash of this incarnation is unclean.
     clearCleanShutdownFile: step((state, _event, _now, out) => {
@@ -373,6 +375,7 @@ export const brokerMachine = setup({
         'updateMetadata.request': { actions: 'onRequest' },
         'partition.alter': { actions: 'onRequest' },
         'controlledShutdown.request': { actions: 'onRequest' },
+        'admin.createPartitions': { actions: 'onCreatePartitions' },
         'controlledShutdown.response': { actions: 'onControlledShutdownResponse' },
         'zk.shutdownTimeout': { actions: 'onTimer' },
         'zk.shutdownRetry': { actions: 'onTimer' },

@@ -17,6 +17,8 @@ import {
   onControlResend,
   onControlResponse,
   onControlledShutdown,
+  onCreatePartitions,
+  onTopicChange,
   CONTROLLER_RESEND_BACKOFF_MS,
   resignController,
   startController,
@@ -56,6 +58,7 @@ export interface ZkBrokerSide {
 }
 
 const REGISTRATION_TAG = 'reg';
+const TOPICS_PREFIX = '/brokers/topics/';
 const ELECTION_TAG = 'elect';
 const TICK_TIMER_ID = 'broker.zkTick';
 
@@ -180,6 +183,14 @@ export function serveControlledShutdown(state: BrokerState, request: ControlledS
   const output = emptyControllerOutput();
   const controller = onControlledShutdown(zk.controller, request.from, request, output);
   return controllerOutput({ ...state, zk: { ...zk, controller } }, output, nowMs, out);
+}
+
+/**
+ * An administrator's CreatePartitions (the runner sends it to the elected controller, as Kafka's admin client finds
+ * it): the controller writes the new assignment; a broker that does not control ignores it (NOT_CONTROLLER).
+ */
+export function serveCreatePartitions(state: BrokerState, request: { topic: string; totalCount: number }, nowMs: number, out: BrokerEffect[]): BrokerState {
+  return withController(state, nowMs, out, (controller, output) => onCreatePartitions(controller, request.topic, request.totalCount, output));
 }
 
 /** A broker's answer to the controller's LeaderAndIsr or UpdateMetadata: its channel sends the next request. */
@@ -378,6 +389,8 @@ function onWatch(state: BrokerState, event: ZkWatchEvent, nowMs: number, out: Br
     const controller = onBrokerChange(zk.controller, output);
     return controllerOutput({ ...state, zk: { ...zk, controller } }, output, nowMs, out);
   }
+  const topic = event.path.startsWith(TOPICS_PREFIX) ? event.path.slice(TOPICS_PREFIX.length) : '';
+  if (topic !== '' && !topic.includes('/')) return withController(state, nowMs, out, (controller, output) => onTopicChange(controller, topic, output));
   return state;
 }
 

@@ -6,12 +6,15 @@ import type { PlacementResult } from './stripedReplicaPlacer.ts';
  * The ZooKeeper-era placement without racks (`AdminUtils.assignReplicasToBrokersRackUnaware`) over the given
  * broker ids (sorted first): partition p leads on `brokers[(p + startIndex) % n]`, and its followers sit at a
  * shift from the leader that grows by one after every n partitions, so the replica sets do not repeat. The start
- * index and the first shift are two draws, as Kafka's `rand.nextInt(n)` twice.
+ * index and the first shift are two draws, as Kafka's `rand.nextInt(n)` twice, unless `fixedStartIndex` gives both
+ * (partitions added to a topic: `AdminZkClient#createNewPartitionsAssignment` passes the index of the first replica
+ * of partition 0, and numbers the new partitions from `startPartitionId`, the current count).
  */
 export function assignReplicasToBrokers(
   brokerIds: readonly number[],
   spec: { readonly numPartitions: number; readonly replicationFactor: number },
-  draw: Draw,
+  draw: Draw | null,
+  added: { readonly fixedStartIndex: number; readonly startPartitionId: number } | null = null,
 ): PlacementResult {
   const brokers = [...brokerIds].sort((a, b) => a - b);
   const n = brokers.length;
@@ -23,16 +26,18 @@ export function assignReplicasToBrokers(
     const message = `replication factor: ${spec.replicationFactor} larger than available brokers: ${n}`;
     return { ok: false, error: 'INVALID_REPLICATION_FACTOR', message };
   }
-  const startIndex = drawInt(draw, n);
-  let nextReplicaShift = drawInt(draw, n);
+  const fixed = added === null ? null : added.fixedStartIndex;
+  const startIndex = fixed ?? drawInt(draw as Draw, n);
+  let nextReplicaShift = fixed ?? drawInt(draw as Draw, n);
+  const first = added === null ? 0 : added.startPartitionId;
   const assignments: number[][] = [];
-  for (let partition = 0; partition < spec.numPartitions; partition++) {
+  for (let partition = first; partition < first + spec.numPartitions; partition++) {
     if (partition > 0 && partition % n === 0) nextReplicaShift++;
-    const first = (partition + startIndex) % n;
-    const replicas = [first];
+    const leaderIndex = (partition + startIndex) % n;
+    const replicas = [leaderIndex];
     for (let j = 0; j < spec.replicationFactor - 1; j++) {
       // AdminUtils#replicaIndex: followers skip the leader's slot by shifting 1 + (shift + j) mod (n - 1).
-      replicas.push((first + 1 + ((nextReplicaShift + j) % (n - 1))) % n);
+      replicas.push((leaderIndex + 1 + ((nextReplicaShift + j) % (n - 1))) % n);
     }
     assignments.push(replicas.map((index) => brokers[index] ?? -1));
   }

@@ -7,6 +7,7 @@ import { decideAlterPartition } from './alterPartition.ts';
 import { onBrokerFailure, partitionStatePath, partitionStateWrite, readPartitionStateZNode, type ControllerPartition, type ControllerView, type PartitionStateChange } from './brokerFailure.ts';
 import { BROKER_IDS_PATH, brokerPath } from './brokerRegistration.ts';
 import { decideControlledShutdown, partitionsLedBy } from './controlledShutdown.ts';
+import { decideCreatePartitions } from './createPartitions.ts';
 import { initialPartitionStates, partitionStateCreates, type NewPartition } from './newPartitions.ts';
 import { leaderForOffline, type ZkLeaderAndIsr } from './partitionLeaderElection.ts';
 import { addLeaderAndIsr, addUpdateMetadata, batchRequests, emptyRequestBatch, liveBrokerIds, type PartitionToSend, type RequestBatch } from './requestBatch.ts';
@@ -30,6 +31,9 @@ import { addLeaderAndIsr, addUpdateMetadata, batchRequests, emptyRequestBatch, l
 //   partitions elected).
 // - AlterPartition (`processAlterPartition`): decided by alterPartition.ts, written, answered, and UpdateMetadata
 //   sent to every live broker.
+// - A topic's assignment changed (`processPartitionModifications`, the watch on `/brokers/topics/<topic>` set when it
+//   was read): its new partitions are created (`onNewPartitionCreation`). CreatePartitions from an administrator
+//   writes that assignment (createPartitions.ts).
 // - ControlledShutdown (`processControlledShutdown`): decided by controlledShutdown.ts, written, and answered with the
 //   partitions the broker still leads once the writes are done; the broker stays among the shutting-down brokers
 //   (no candidate in elections, no ISR member in AlterPartitions) until it leaves `/brokers/ids`.
@@ -43,6 +47,8 @@ type ControllerCall =
   | { readonly op: 'brokerEpoch'; readonly id: number }
   | { readonly op: 'topics' }
   | { readonly op: 'assignment'; readonly topic: string }
+  | { readonly op: 'assignmentChanged'; readonly topic: string }
+  | { readonly op: 'assignmentWrite'; readonly topic: string }
   | { readonly op: 'partitionState'; readonly topic: string; readonly partition: number; readonly replicas: readonly number[] }
   | { readonly op: 'write'; readonly change: PartitionStateChange; readonly alter?: { readonly from: string } }
   | { readonly op: 'reread'; readonly topic: string; readonly partition: number; readonly wanted: ZkLeaderAndIsr }
@@ -225,6 +231,23 @@ export function onBrokerChange(state: ZkControllerState, out: ControllerOutput):
   return ask(state, { op: 'brokerIds' }, { type: 'zk.getChildren.request', path: BROKER_IDS_PATH, watch: true }, out);
 }
 
+/** `/brokers/topics/<topic>` changed (its watch fired): the assignment is read again, with a new watch. */
+export function onTopicChange(state: ZkControllerState, topic: string, out: ControllerOutput): ZkControllerState {
+  return ask(state, { op: 'assignmentChanged', topic }, { type: 'zk.getData.request', path: `/brokers/topics/${topic}`, watch: true }, out);
+}
+
+/**
+ * An administrator's CreatePartitions, which Kafka serves only on the controller's broker: the topic's assignment,
+ * with the new partitions placed, is written to ZooKeeper; its watch then creates them. While the controller is still
+ * reading the cluster (failover) it is not served: the administrator's retries are not modelled.
+ */
+export function onCreatePartitions(state: ZkControllerState, topic: string, totalCount: number, out: ControllerOutput): ZkControllerState {
+  if (state.loading) return state;
+  const decision = decideCreatePartitions(state.view, topic, totalCount);
+  if (decision.kind === 'refuse') return state;
+  return ask(state, { op: 'assignmentWrite', topic }, { type: 'zk.setData.request', path: decision.path, data: decision.data, version: -1 }, out);
+}
+
 /** A leader's AlterPartition (`processAlterPartition`). */
 export function onAlterPartition(state: ZkControllerState, from: string, request: AlterPartitionRequest, out: ControllerOutput): ZkControllerState {
   const decision = decideAlterPartition(withoutShuttingDown(state), request, !state.loading);
@@ -271,12 +294,12 @@ function onAnswer(state: ZkControllerState, what: ControllerCall, response: ZkRe
     case 'topics': {
       let next = state;
       for (const topic of [...(response.children ?? [])].sort()) {
-        next = ask(next, { op: 'assignment', topic }, { type: 'zk.getData.request', path: `/brokers/topics/${topic}`, watch: false }, out);
+        next = ask(next, { op: 'assignment', topic }, { type: 'zk.getData.request', path: `/brokers/topics/${topic}`, watch: true }, out);
       }
       return next;
     }
     case 'assignment': {
-      const assignment = ((response.data as { partitions?: Record<string, number[]> } | undefined)?.partitions ?? {}) as Record<string, number[]>;
+      const assignment = assignmentOf(response);
       const uncleanLeaderElection = { ...state.view.uncleanLeaderElection, [what.topic]: state.uncleanLeaderElectionEnable };
       let next: ZkControllerState = { ...state, view: { ...state.view, uncleanLeaderElection } };
       for (const [index, replicas] of Object.entries(assignment).sort(([a], [b]) => Number(a) - Number(b))) {
@@ -286,6 +309,17 @@ function onAnswer(state: ZkControllerState, what: ControllerCall, response: ZkRe
       }
       return next;
     }
+    case 'assignmentChanged': {
+      // Partitions the controller does not know yet are new; they are created once nothing is being read.
+      const known = new Set(state.view.partitions.filter((p) => p.topic === what.topic).map((p) => p.partition));
+      let next = state;
+      for (const [index, replicas] of Object.entries(assignmentOf(response)).sort(([a], [b]) => Number(a) - Number(b))) {
+        if (!known.has(Number(index))) next = withPartition(next, { topic: what.topic, partition: Number(index), replicas, state: null });
+      }
+      return next.loading ? next : createNew(next, out);
+    }
+    case 'assignmentWrite':
+      return state;
     case 'partitionState': {
       const stateRead = response.errorCode === 'OK' ? stateOf(response) : null;
       return withPartition(state, { topic: what.topic, partition: what.partition, replicas: what.replicas, state: stateRead });
@@ -529,6 +563,11 @@ function withPartition(state: ZkControllerState, partition: ControllerPartition)
   const others = state.view.partitions.filter((p) => topicPartitionKey(p.topic, p.partition) !== key);
   const partitions = [...others, partition].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
   return { ...state, view: { ...state.view, partitions } };
+}
+
+// A topic znode's assignment as a getData answered it.
+function assignmentOf(response: ZkResponse): Record<string, number[]> {
+  return ((response.data as { partitions?: Record<string, number[]> } | undefined)?.partitions ?? {}) as Record<string, number[]>;
 }
 
 // A state znode as a getData answered it.

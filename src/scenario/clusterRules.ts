@@ -10,19 +10,12 @@ import { brokerIdOf, CONTROLLER_NODE_ID } from '../protocol/nodeIds.ts';
 import type { RuleContext } from './RuleContext.ts';
 import { formatPath, type ScenarioIssue } from './ScenarioError.ts';
 
-/**
- * ZooKeeper mode exists up to Kafka 3.9; its runs have no administrative operations and no real client applications
- * yet (README, Fidelity).
- */
+/** ZooKeeper mode exists up to Kafka 3.9 (4.0 removed it). */
 export function metadataModeRules({ view }: RuleContext): ScenarioIssue[] {
   if (view.sound<string>('kafka', 'metadata') !== 'zookeeper') return [];
   const issues: ScenarioIssue[] = [];
   const version = view.sound<string>('kafka', 'version');
   if (version !== undefined && version !== '3.9') issues.push({ path: 'kafka.version', value: version, allowed: "'3.9' with metadata 'zookeeper' (Kafka 4.0 removed ZooKeeper mode)" });
-  for (const field of ['operations'] as const) {
-    const items = view.at([field]);
-    if (Array.isArray(items) && items.length > 0) issues.push({ path: field, value: items, allowed: `none with metadata 'zookeeper' (not modelled in ZooKeeper mode yet)` });
-  }
   return issues;
 }
 

@@ -282,9 +282,15 @@ function* runWorld(
     yield* runTo(item.atMs);
     if (!('fault' in item)) {
       // The workload's calls are the application's method calls on its client, inside the client's process; the
-      // administrator's come over the network from outside the cluster.
-      if (item.to === CONTROLLER_NODE_ID) world.inject(item.to, item.command as never);
-      else world.call(item.to, item.command as never);
+      // administrator's come over the network from outside the cluster, to the controller (in ZooKeeper mode the
+      // broker elected when the call is made; none while one is being elected, and the call is lost, as one to a
+      // KRaft controller that is down).
+      if (item.to !== CONTROLLER_NODE_ID) world.call(item.to, item.command as never);
+      else if (!isZooKeeperMode(scenario.kafka)) world.inject(item.to, item.command as never);
+      else {
+        const controller = zookeeperController(world);
+        if (controller !== undefined) world.inject(controller, item.command as never);
+      }
       continue;
     }
     const nextLeaderOf = nextLeaderPartition(item.fault);
@@ -515,13 +521,14 @@ function buildCluster(world: World, scenario: RunnableScenario, brokerIds: reado
 // client's own retries are not modelled); the application's calls to its clients are World.call, not messages.
 function withLosslessApplication(scenario: RunnableScenario): NetworkConfig {
   if ((scenario.operations ?? []).length === 0) return scenario.network ?? {};
-  const admin = {
+  const controllers = isZooKeeperMode(scenario.kafka) ? Array.from({ length: scenario.brokers }, (_, i) => brokerNodeId(i + 1)) : [CONTROLLER_NODE_ID];
+  const admin = controllers.map((to) => ({
     from: WORLD_NODE_ID,
-    to: CONTROLLER_NODE_ID,
+    to,
     latency: { kind: 'constant' as const, ms: 0 },
     dropProbability: 0,
     duplicateProbability: 0,
     reorderProbability: 0,
-  };
-  return { ...scenario.network, links: [...(scenario.network?.links ?? []), admin] };
+  }));
+  return { ...scenario.network, links: [...(scenario.network?.links ?? []), ...admin] };
 }

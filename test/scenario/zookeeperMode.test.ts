@@ -221,7 +221,30 @@ describe('ZooKeeper mode', () => {
     expect(elected.some((id) => named.has(id))).toBe(true);
   });
 
-  it('refuses another version in ZooKeeper mode, and admin operations, naming the field', () => {
+  it('adds partitions to a topic (CreatePartitions on the controller, the assignment written to ZooKeeper, its watch creating them)', () => {
+    const scenario: Scenario = {
+      seed: 5,
+      kafka: zookeeper,
+      brokers: 3,
+      topics: [{ name: 'orders', partitions: 2, replicationFactor: 3, minInsyncReplicas: 2 }],
+      producers: [{ settings: { metadataMaxAgeMs: 2_000 }, workload: { topic: 'orders', records: 600, ratePerSec: 30, keys: { kind: 'null' } } }],
+      readers: [{ topics: ['orders'], settings: { metadataMaxAgeMs: 2_000 } }],
+      operations: [{ atMs: 10_000, kind: 'createPartitions', topic: 'orders', totalCount: 5 }],
+      durations: { safetyMs: 30_000 },
+    };
+    const result = runScenario(scenario);
+    expect(result.valid).toBe(true);
+    const partitions = result.finalState.controller.partitions;
+    expect(Object.keys(partitions).sort()).toEqual(['orders-0', 'orders-1', 'orders-2', 'orders-3', 'orders-4']);
+    // Placed on from partition 0's first replica, numbered on from the current count (AdminZkClient).
+    const first = partitions['orders-0']?.replicas[0] as number;
+    for (const p of [2, 3, 4]) expect(partitions[`orders-${p}`]?.replicas[0]).toBe(((first - 1 + p) % 3) + 1);
+    // The producer's null-key round robin reaches the new partitions once its metadata has them.
+    const written = new Set(result.history.flatMap((op) => (op.type === 'ok' && op.f === 'send' ? [(op.value as { partition: number }).partition] : [])));
+    expect([...written].sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('refuses another version in ZooKeeper mode, naming the field', () => {
     const refusal = (input: object) => {
       try {
         validateScenario(input);
@@ -232,8 +255,6 @@ describe('ZooKeeper mode', () => {
     };
     const base = { seed: 1, brokers: 1, topics: [{ name: 'orders', partitions: 1, replicationFactor: 1 }], producers: [], readers: [] };
     expect(refusal({ ...base, kafka: { version: '4.1', metadata: 'zookeeper' } })).toEqual(['kafka.version']);
-    const operations = [{ atMs: 1_000, kind: 'createPartitions', topic: 'orders', totalCount: 2 }];
-    expect(refusal({ ...base, kafka: zookeeper, operations })).toEqual(['operations']);
     expect(refusal({ ...base, kafka: zookeeper })).toBeUndefined();
   });
 });
