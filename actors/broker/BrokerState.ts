@@ -143,7 +143,8 @@ export type BrokerTimerEvent =
   | { type: 'zk.register' }
   | { type: 'zk.controlResend'; brokerId: number }
   | { type: 'zk.shutdownTimeout'; correlationId: number }
-  | { type: 'zk.shutdownRetry' };
+  | { type: 'zk.shutdownRetry' }
+  | { type: 'zk.autoRebalance' };
 
 /** What a rule asks the machine to do. */
 export type BrokerEffect =

@@ -107,6 +107,12 @@ export interface BrokerConfig {
   readonly controlledShutdownRetryBackoffMs: number;
   /** unclean.leader.election.enable, which a ZooKeeper-mode controller reads from its broker's config. */
   readonly uncleanLeaderElectionEnable: boolean;
+  /** auto.leader.rebalance.enable, which a ZooKeeper-mode controller reads from its broker's config. */
+  readonly autoLeaderRebalanceEnable: boolean;
+  /** leader.imbalance.check.interval.seconds, in ms (ZooKeeper-mode controller). */
+  readonly leaderImbalanceCheckIntervalMs: number;
+  /** leader.imbalance.per.broker.percentage (ZooKeeper-mode controller). */
+  readonly leaderImbalancePerBrokerPercentage: number;
   readonly weakenings: BrokerWeakenings;
 }
 
@@ -142,6 +148,9 @@ export const brokerConfigDefaults: BrokerConfig = {
   controlledShutdownMaxRetries: 3, // controlled.shutdown.max.retries
   controlledShutdownRetryBackoffMs: 5_000, // controlled.shutdown.retry.backoff.ms
   uncleanLeaderElectionEnable: false, // unclean.leader.election.enable
+  autoLeaderRebalanceEnable: true, // auto.leader.rebalance.enable
+  leaderImbalanceCheckIntervalMs: 300_000, // leader.imbalance.check.interval.seconds
+  leaderImbalancePerBrokerPercentage: 10, // leader.imbalance.per.broker.percentage
   weakenings: faithfulBroker,
 };
 

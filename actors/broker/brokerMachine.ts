@@ -43,6 +43,7 @@ import {
   serveAlterPartition,
   serveControlledShutdown,
   serveCreatePartitions,
+  onAutoRebalanceTimer,
   serveLeaderAndIsr,
   serveUpdateMetadata,
   startZooKeeperSide,
@@ -291,6 +292,8 @@ export const brokerMachine = setup({
           return onControlledShutdownTimeout(state, timer.correlationId, out);
         case 'zk.shutdownRetry':
           return onControlledShutdownRetry(state, out);
+        case 'zk.autoRebalance':
+          return onAutoRebalanceTimer(state, nowMs, out);
       }
     }),
     checkIsr: step((state, _event, nowMs, out) => shrinkLaggingIsrs(state, nowMs, out)),
@@ -379,6 +382,7 @@ export const brokerMachine = setup({
         'controlledShutdown.response': { actions: 'onControlledShutdownResponse' },
         'zk.shutdownTimeout': { actions: 'onTimer' },
         'zk.shutdownRetry': { actions: 'onTimer' },
+        'zk.autoRebalance': { actions: 'onTimer' },
       },
     },
     registering: {

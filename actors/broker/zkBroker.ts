@@ -18,6 +18,7 @@ import {
   onControlResponse,
   onControlledShutdown,
   onCreatePartitions,
+  onAutoRebalance,
   onTopicChange,
   CONTROLLER_RESEND_BACKOFF_MS,
   resignController,
@@ -59,6 +60,7 @@ export interface ZkBrokerSide {
 
 const REGISTRATION_TAG = 'reg';
 const TOPICS_PREFIX = '/brokers/topics/';
+const REBALANCE_TIMER_ID = 'broker.zkRebalance';
 const ELECTION_TAG = 'elect';
 const TICK_TIMER_ID = 'broker.zkTick';
 
@@ -204,6 +206,11 @@ export function onControlRequestAnswered(state: BrokerState, from: string, corre
 /** The connection to a broker broke: the controller's channel to it sends its request again after a backoff. */
 export function onControlConnectionReset(state: BrokerState, brokerId: number, nowMs: number, out: BrokerEffect[]): BrokerState {
   return withController(state, nowMs, out, (controller, output) => onControlChannelReset(controller, brokerId, output));
+}
+
+/** The controller's automatic leader-balance check is due. */
+export function onAutoRebalanceTimer(state: BrokerState, nowMs: number, out: BrokerEffect[]): BrokerState {
+  return withController(state, nowMs, out, (controller, output) => onAutoRebalance(controller, output));
 }
 
 /** The backoff of the controller's channel to a broker passed. */
@@ -362,7 +369,9 @@ function onElectionResult(state: BrokerState, nowMs: number, out: BrokerEffect[]
   if (election?.step === 'elected') {
     if (zk.controller !== null) return state;
     const output = emptyControllerOutput();
-    const controller = startController(state.brokerId, election, { uncleanLeaderElectionEnable: state.config.uncleanLeaderElectionEnable }, output);
+    const { config } = state;
+    const autoLeaderRebalance = { enable: config.autoLeaderRebalanceEnable, intervalMs: config.leaderImbalanceCheckIntervalMs, imbalancePerBrokerPercentage: config.leaderImbalancePerBrokerPercentage };
+    const controller = startController(state.brokerId, election, { uncleanLeaderElectionEnable: config.uncleanLeaderElectionEnable, autoLeaderRebalance }, output);
     out.push({ kind: 'note', data: { zookeeper: 'controller', broker: state.brokerId, controllerEpoch: election.epoch } });
     return controllerOutput({ ...state, zk: { ...zk, controllerId: state.brokerId, controller } }, output, nowMs, out);
   }
@@ -403,6 +412,7 @@ function controllerOutput(state: BrokerState, output: ControllerOutput, nowMs: n
     const delayMs = after === 'timeout' ? state.config.alterPartitionTimeoutMs : CONTROLLER_RESEND_BACKOFF_MS;
     out.push(after === null ? { kind: 'cancel', id } : { kind: 'timer', id, delayMs, event: { type: 'zk.controlResend', brokerId } });
   }
+  if (output.rebalanceAfterMs !== null) out.push({ kind: 'timer', id: REBALANCE_TIMER_ID, delayMs: output.rebalanceAfterMs, event: { type: 'zk.autoRebalance' } });
   let next = state;
   for (const { tag, call: request } of output.calls) next = zkCall(next, tag, request, nowMs, out);
   if (!output.resign) return next;
@@ -417,5 +427,7 @@ function resign(state: BrokerState, out: BrokerEffect[]): BrokerState {
   if (zk.controller === null) return state;
   for (const { to, message } of resignController(zk.controller)) out.push({ kind: 'send', to, message });
   out.push({ kind: 'note', data: { zookeeper: 'resigned', broker: state.brokerId, controllerEpoch: zk.controller.view.epoch } });
+  // The controller's scheduler stops with it (`onControllerResignation`).
+  out.push({ kind: 'cancel', id: REBALANCE_TIMER_ID });
   return { ...state, zk: { ...zk, controller: null, controllerId: -1 } };
 }

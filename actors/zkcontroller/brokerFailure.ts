@@ -45,9 +45,10 @@ export interface PartitionStateChange {
   readonly next: ZkLeaderAndIsr;
   /**
    * Why: a new leader elected, a dead (or shutting-down) replica removed from the ISR, the leader's AlterPartition
-   * (alterPartition.ts), or a leadership moved off a broker shutting down (controlledShutdown.ts).
+   * (alterPartition.ts), a leadership moved off a broker shutting down (controlledShutdown.ts), or back to its
+   * preferred replica (autoLeaderRebalance.ts).
    */
-  readonly reason: 'offlinePartitionElection' | 'replicaOffline' | 'alterPartition' | 'controlledShutdownElection';
+  readonly reason: 'offlinePartitionElection' | 'replicaOffline' | 'alterPartition' | 'controlledShutdownElection' | 'preferredReplicaElection';
 }
 
 /** `/brokers/topics/<topic>/partitions/<partition>/state`. */

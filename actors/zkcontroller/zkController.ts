@@ -8,6 +8,7 @@ import { onBrokerFailure, partitionStatePath, partitionStateWrite, readPartition
 import { BROKER_IDS_PATH, brokerPath } from './brokerRegistration.ts';
 import { decideControlledShutdown, partitionsLedBy } from './controlledShutdown.ts';
 import { decideCreatePartitions } from './createPartitions.ts';
+import { autoRebalanceChanges, FIRST_REBALANCE_CHECK_MS, type AutoLeaderRebalance } from './autoLeaderRebalance.ts';
 import { initialPartitionStates, partitionStateCreates, type NewPartition } from './newPartitions.ts';
 import { leaderForOffline, type ZkLeaderAndIsr } from './partitionLeaderElection.ts';
 import { addLeaderAndIsr, addUpdateMetadata, batchRequests, emptyRequestBatch, liveBrokerIds, type PartitionToSend, type RequestBatch } from './requestBatch.ts';
@@ -78,6 +79,8 @@ export interface ZkControllerState {
   readonly nextCorrelationId: number;
   /** `unclean.leader.election.enable`, the broker's, for every topic (no per-topic overrides in ZooKeeper mode here). */
   readonly uncleanLeaderElectionEnable: boolean;
+  /** auto.leader.rebalance.enable and its interval and threshold (autoLeaderRebalance.ts). */
+  readonly autoLeaderRebalance: AutoLeaderRebalance;
   /**
    * Per live broker, the request on its way and those queued behind it (`ControllerChannelManager`: one
    * RequestSendThread per broker sends one request at a time and retries it until answered, reconnecting after a
@@ -121,11 +124,13 @@ export interface ControllerOutput {
   readonly resendTimers: Array<{ readonly brokerId: number; readonly after: 'timeout' | 'backoff' | null }>;
   readonly sends: Array<{ readonly to: number | string; readonly message: LeaderAndIsrRequest | UpdateMetadataRequest | AlterPartitionResponse | ControlledShutdownResponse }>;
   resign: boolean;
+  /** The next automatic leader-balance check, this long from now (null: none asked for). */
+  rebalanceAfterMs: number | null;
 }
 
 /** An output with nothing in it yet. */
 export function emptyControllerOutput(): ControllerOutput {
-  return { calls: [], sends: [], resendTimers: [], resign: false };
+  return { calls: [], sends: [], resendTimers: [], resign: false, rebalanceAfterMs: null };
 }
 
 /** The tag prefix of the controller's ZooKeeper calls. */
@@ -135,7 +140,7 @@ export const CONTROLLER_TAG = 'ctl:';
 export function startController(
   brokerId: number,
   election: { readonly epoch: number; readonly epochZkVersion: number },
-  options: { readonly uncleanLeaderElectionEnable: boolean },
+  options: { readonly uncleanLeaderElectionEnable: boolean; readonly autoLeaderRebalance: AutoLeaderRebalance },
   out: ControllerOutput,
 ): ZkControllerState {
   const state: ZkControllerState = {
@@ -229,6 +234,14 @@ function withoutShuttingDown(state: ZkControllerState): ControllerView {
 export function onBrokerChange(state: ZkControllerState, out: ControllerOutput): ZkControllerState {
   if (state.brokerRead !== null || Object.values(state.pending).some((p) => p.what.op === 'brokerIds')) return { ...state, brokerChangeAgain: true };
   return ask(state, { op: 'brokerIds' }, { type: 'zk.getChildren.request', path: BROKER_IDS_PATH, watch: true }, out);
+}
+
+/** The automatic leader-balance check (`processAutoPreferredReplicaLeaderElection`): its elections, and the next check. */
+export function onAutoRebalance(state: ZkControllerState, out: ControllerOutput): ZkControllerState {
+  out.rebalanceAfterMs = state.autoLeaderRebalance.intervalMs;
+  if (state.loading) return state;
+  const changes = autoRebalanceChanges(state.view, state.autoLeaderRebalance.imbalancePerBrokerPercentage, new Set(state.shuttingDown));
+  return writeAll(state, changes, out);
 }
 
 /** `/brokers/topics/<topic>` changed (its watch fired): the assignment is read again, with a new watch. */
@@ -450,6 +463,7 @@ export function onControlResend(state: ZkControllerState, brokerId: number, out:
 // `onControllerFailover`, once the cluster is read.
 function failover(state: ZkControllerState, out: ControllerOutput): ZkControllerState {
   const { view } = state;
+  if (state.autoLeaderRebalance.enable) out.rebalanceAfterMs = FIRST_REBALANCE_CHECK_MS;
   let round = addUpdateMetadata(state.round, view, liveBrokerIds(view), []);
   for (const p of view.partitions) {
     if (p.state !== null && p.state.leader >= 0) round = addLeaderAndIsr(round, view, p.replicas, { ...p, state: p.state });

@@ -69,7 +69,16 @@ export function roleConfigs(input: {
     ...(unclean ? { uncleanLeaderElectionEnable: true } : {}),
   };
   // In ZooKeeper mode the controller is a broker, and reads its settings from the broker's config.
-  if (isZooKeeperMode(input.kafka)) Object.assign(broker, { metadataMode: 'zookeeper', uncleanLeaderElectionEnable: controller.uncleanLeaderElectionEnable === true });
+  if (isZooKeeperMode(input.kafka)) {
+    const { autoLeaderRebalanceEnable, leaderImbalanceCheckIntervalMs, leaderImbalancePerBrokerPercentage } = controller;
+    Object.assign(broker, {
+      metadataMode: 'zookeeper',
+      uncleanLeaderElectionEnable: controller.uncleanLeaderElectionEnable === true,
+      ...(autoLeaderRebalanceEnable === undefined ? {} : { autoLeaderRebalanceEnable }),
+      ...(leaderImbalanceCheckIntervalMs === undefined ? {} : { leaderImbalanceCheckIntervalMs }),
+      ...(leaderImbalancePerBrokerPercentage === undefined ? {} : { leaderImbalancePerBrokerPercentage }),
+    });
+  }
   const producerOverrides: Partial<ProducerSettings> = {};
   if (on.has('acks-1')) Object.assign(producerOverrides, { acks: 1, enableIdempotence: false });
   if (on.has('non-idempotent-retries')) {

@@ -99,7 +99,10 @@ const readerSchema = strictObject({
 });
 
 /** The broker settings a scenario may set: BrokerConfig without what other fields of the scenario decide. */
-export type BrokerSettingName = Exclude<keyof BrokerConfig, 'weakenings' | 'topicMinInsyncReplicas' | 'metadataMode' | 'uncleanLeaderElectionEnable'>;
+export type BrokerSettingName = Exclude<
+  keyof BrokerConfig,
+  'weakenings' | 'topicMinInsyncReplicas' | 'metadataMode' | 'uncleanLeaderElectionEnable' | 'autoLeaderRebalanceEnable' | 'leaderImbalanceCheckIntervalMs' | 'leaderImbalancePerBrokerPercentage'
+>;
 
 // Periods that drive a timer are at least 1 ms: a 0 ms timer that re-arms itself never lets virtual time move.
 const brokerSettingsSchema = strictObject(
@@ -131,6 +134,9 @@ const brokerSettingsSchema = strictObject(
   {
     metadataMode: "ZooKeeper mode is the Kafka profile's: kafka: { version: '3.9', metadata: 'zookeeper' }",
     uncleanLeaderElectionEnable: 'unclean leader election is the controller setting controller.uncleanLeaderElectionEnable',
+    autoLeaderRebalanceEnable: 'leader balancing is the controller setting controller.autoLeaderRebalanceEnable',
+    leaderImbalanceCheckIntervalMs: 'leader balancing is the controller setting controller.leaderImbalanceCheckIntervalMs',
+    leaderImbalancePerBrokerPercentage: 'leader balancing is the controller setting controller.leaderImbalancePerBrokerPercentage',
     weakenings: "the broker weakenings come from the scenario's weakenings list (kafka-sim matrix lists them)",
     topicMinInsyncReplicas: "a topic's min.insync.replicas is set on the topic (topics[i].minInsyncReplicas)",
   },

@@ -244,6 +244,32 @@ describe('ZooKeeper mode', () => {
     expect([...written].sort()).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('moves leaderships back to their preferred replicas (auto.leader.rebalance.enable), and not when it is off', () => {
+    const scenario = (autoLeaderRebalanceEnable: boolean): Scenario => ({
+      seed: 5,
+      kafka: zookeeper,
+      brokers: 3,
+      topics: [{ name: 'orders', partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 }],
+      producers: [{ workload: { topic: 'orders', records: 600, ratePerSec: 30, keys: { kind: 'null' } } }],
+      readers: [{ topics: ['orders'] }],
+      broker: { zookeeperSessionTimeoutMs: 6_000, replicaLagTimeMaxMs: 5_000 },
+      controller: { autoLeaderRebalanceEnable, leaderImbalanceCheckIntervalMs: 5_000 },
+      faults: [
+        { atMs: 8_000, kind: 'crash', node: 'leader:orders-0' },
+        { atMs: 10_000, kind: 'restart', node: 'leader:orders-0' },
+      ],
+      durations: { safetyMs: 40_000 },
+    });
+    const preferredLeads = (result: ReturnType<typeof runScenario>) =>
+      Object.values(result.finalState.controller.partitions).filter((p) => p.leader === p.replicas[0]).length;
+    const balanced = runScenario(scenario(true));
+    expect(balanced.valid).toBe(true);
+    expect(preferredLeads(balanced)).toBe(3);
+    const left = runScenario(scenario(false));
+    expect(left.valid).toBe(true);
+    expect(preferredLeads(left)).toBeLessThan(3);
+  });
+
   it('refuses another version in ZooKeeper mode, naming the field', () => {
     const refusal = (input: object) => {
       try {

@@ -24,6 +24,8 @@ import { zkSession } from './zkFixture.ts';
 
 type Sent = ControllerOutput['sends'][number];
 
+const controllerOptions = { uncleanLeaderElectionEnable: false, autoLeaderRebalance: { enable: false, intervalMs: 300_000, imbalancePerBrokerPercentage: 10 } };
+
 /** A cluster in ZooKeeper: brokers registered (ephemerals of another session), a topic assigned, the epoch at 1. */
 function cluster(brokers: number[], assignment: number[][]) {
   const zk = zkSession('broker-1');
@@ -57,7 +59,7 @@ const leaderAndIsr = (sent: Sent[]) => sent.filter((s): s is { to: number; messa
 describe('the ZooKeeper-mode controller', () => {
   it('at failover creates each new partition led by its first live replica, and tells the brokers', () => {
     const zk = cluster([1, 2, 3], [[2, 1, 3], [3, 2, 1]]);
-    const { sent } = drive(zk, (out) => startController(1, { epoch: 2, epochZkVersion: 0 }, { uncleanLeaderElectionEnable: false }, out));
+    const { sent } = drive(zk, (out) => startController(1, { epoch: 2, epochZkVersion: 0 }, controllerOptions, out));
     expect(zk.tree().nodes[partitionStatePath('t', 0)]?.data).toMatchObject({ leader: 2, leader_epoch: 0, isr: [2, 1, 3], controller_epoch: 2 });
     // One request per broker at a time: LeaderAndIsr first on every channel, UpdateMetadata queued behind it.
     expect(sent.map((s) => [s.to, s.message.type])).toEqual([
@@ -73,7 +75,7 @@ describe('the ZooKeeper-mode controller', () => {
 
   it('sends a channel\u2019s next request only once the one before it is answered, and again after a broken connection', () => {
     const zk = cluster([1, 2], [[1, 2]]);
-    const { state } = drive(zk, (out) => startController(1, { epoch: 2, epochZkVersion: 0 }, { uncleanLeaderElectionEnable: false }, out));
+    const { state } = drive(zk, (out) => startController(1, { epoch: 2, epochZkVersion: 0 }, controllerOptions, out));
     const first = state.channels[2]?.inFlight;
     expect(first?.type).toBe('leaderAndIsr.request');
     const reset = emptyControllerOutput();
@@ -87,7 +89,7 @@ describe('the ZooKeeper-mode controller', () => {
 
   it('elects a new leader when the leader\u2019s broker leaves /brokers/ids, in the next leader epoch, and drops it from the ISR', () => {
     const zk = cluster([1, 2, 3], [[1, 2, 3]]);
-    const started = drive(zk, (out) => startController(3, { epoch: 2, epochZkVersion: 0 }, { uncleanLeaderElectionEnable: false }, out));
+    const started = drive(zk, (out) => startController(3, { epoch: 2, epochZkVersion: 0 }, controllerOptions, out));
     zk.ask({ type: 'zk.delete.request', path: brokerPath(1), version: -1 });
     const { sent } = drive(zk, (out) => onBrokerChange(started.state, out));
     expect(zk.tree().nodes[partitionStatePath('t', 0)]?.data).toMatchObject({ leader: 2, leader_epoch: 1, isr: [2, 3] });
@@ -98,7 +100,7 @@ describe('the ZooKeeper-mode controller', () => {
 
   it('resigns when a write finds the controller epoch moved (another controller was elected)', () => {
     const zk = cluster([1, 2], [[1, 2]]);
-    const started = drive(zk, (out) => startController(1, { epoch: 2, epochZkVersion: 0 }, { uncleanLeaderElectionEnable: false }, out));
+    const started = drive(zk, (out) => startController(1, { epoch: 2, epochZkVersion: 0 }, controllerOptions, out));
     zk.ask({ type: 'zk.setData.request', path: CONTROLLER_EPOCH_PATH, data: 3, version: -1 });
     zk.ask({ type: 'zk.delete.request', path: brokerPath(2), version: -1 });
     const { resigned } = drive(zk, (out) => onBrokerChange(started.state, out));
@@ -108,7 +110,7 @@ describe('the ZooKeeper-mode controller', () => {
 
   it('writes an AlterPartition and answers it with the new state; one on a stale partition epoch gets INVALID_UPDATE_VERSION', () => {
     const zk = cluster([1, 2, 3], [[1, 2, 3]]);
-    const { state } = drive(zk, (out) => startController(1, { epoch: 2, epochZkVersion: 0 }, { uncleanLeaderElectionEnable: false }, out));
+    const { state } = drive(zk, (out) => startController(1, { epoch: 2, epochZkVersion: 0 }, controllerOptions, out));
     const epochOf = (id: number) => state.view.liveBrokers[id] as number;
     const request = (partitionEpoch: number, isr: number[]) => ({
       type: 'partition.alter' as const,
