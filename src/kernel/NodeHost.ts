@@ -99,6 +99,13 @@ export interface SimulatedHost extends Endpoint {
   resume(): void;
   /** SIGTERM; false (nothing happens) unless the node is up. */
   shutdown(): boolean;
+  /** Whether the process is stopping: up, asked to shut down, not exited yet. */
+  readonly stopping?: boolean;
+  /**
+   * A restart asked while the process is stopping: it starts again as soon as it has exited (as a service manager's
+   * restart waits for the stop); false (nothing happens) unless it is stopping.
+   */
+  restartWhenStopped?(): boolean;
   /** The application's method call inside the node's process (World.call). */
   call(message: Message): void;
   /** The node's XState snapshot, or undefined (down, or not an XState node). */
@@ -141,6 +148,10 @@ type Held =
  * boots from, so nothing the old incarnation does afterwards can reach it.
  */
 export class NodeHost implements SimulatedHost {
+  /** Asked to shut down and not exited yet. */
+  private stoppingNow = false;
+  /** A restart came while stopping: the node starts again once it exits. */
+  private restartAfterExit = false;
   private actor: Actor<AnyStateMachine> | undefined;
   private statusNow: NodeStatus = 'down';
   private powerLost = false;
@@ -203,6 +214,8 @@ export class NodeHost implements SimulatedHost {
   start(): void {
     this.incarnationNow++;
     this.statusNow = 'up';
+    this.stoppingNow = false;
+    this.restartAfterExit = false;
     this.adapter?.reset();
     this.powerLost = false;
     this.lastStateKey = undefined;
@@ -260,6 +273,7 @@ export class NodeHost implements SimulatedHost {
       this.exit();
       return true;
     }
+    this.stoppingNow = true;
     this.world.trace.write({ t: this.world.clock.now, kind: 'call', node: this.id, event: { type: SHUTDOWN_EVENT }, outcome: 'taken' });
     this.currentEvent = SHUTDOWN_EVENT;
     this.actor.send(event);
@@ -425,10 +439,24 @@ export class NodeHost implements SimulatedHost {
   // A clean stop: the page cache is written back, then the process is gone like a crashed one, its connections
   // closed.
   private exit(): void {
+    const again = this.restartAfterExit;
     this.durableDisk = this.pageCacheDisk;
     this.world.trace.write({ t: this.world.clock.now, kind: 'node', node: this.id, event: 'exited' });
     this.crash();
     this.bus.closeConnectionsOf(this.id);
+    if (!again) return;
+    this.bus.restartConnectionsFrom(this.id);
+    this.start();
+  }
+
+  get stopping(): boolean {
+    return this.statusNow !== 'down' && this.stoppingNow;
+  }
+
+  restartWhenStopped(): boolean {
+    if (!this.stopping) return false;
+    this.restartAfterExit = true;
+    return true;
   }
 
   private onPersist(event: { data: unknown; fsync?: boolean }): void {

@@ -278,6 +278,11 @@ export class World {
     return this.host('world.status', id).status;
   }
 
+  /** Whether a node is stopping: asked to shut down, not exited yet (a restart now waits for the exit). */
+  isStopping(id: string): boolean {
+    return this.host('world.isStopping', id).stopping === true;
+  }
+
   /** What a node would boot from if it restarted now. */
   disk(id: string): unknown {
     return this.host('world.disk', id).disk();
@@ -345,7 +350,7 @@ export class World {
         host.powerLoss();
         return true;
       case 'restart':
-        if (status !== 'down') return false;
+        if (status !== 'down') return host.restartWhenStopped?.() ?? false;
         this.bus.restartConnectionsFrom(host.id);
         host.start();
         return true;

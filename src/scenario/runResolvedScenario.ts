@@ -317,6 +317,8 @@ function* runWorld(
     const status = world.status(id);
     if (status === 'down') world.restart(id);
     else if (status === 'paused') world.resume(id);
+    // One still stopping (a controlled shutdown under way) starts again once it has exited.
+    if (world.isStopping(id)) world.restart(id);
   }
   sample();
   const settleView: SettleView = {

@@ -49,4 +49,25 @@ describe('controlled shutdown', () => {
     cluster.world.runFor(2_000);
     expect(cluster.world.status(brokerNodeId(1))).toBe('down');
   });
+
+  it('a restart asked while the broker is still stopping waits for its exit, then starts it (a service manager restart)', () => {
+    const cluster = startCluster();
+    cluster.world.runFor(5_000);
+    const id = brokerNodeId(1);
+    cluster.world.applyFault({ atMs: cluster.world.now, kind: 'shutdown', node: id });
+    cluster.world.runFor(500);
+    expect(cluster.world.isStopping(id)).toBe(true);
+    cluster.world.restart(id);
+    expect(cluster.world.status(id)).toBe('up');
+    // It exits once the others have replayed its shutdown (their next heartbeats), and is started again at once:
+    // a restarted incarnation registers with the epoch its clean shutdown left.
+    const epochBefore = cluster.controllerImage().brokers[1]?.epoch;
+    cluster.world.runFor(4_500);
+    expect(cluster.world.status(id)).toBe('up');
+    expect(cluster.world.isStopping(id)).toBe(false);
+    expect(cluster.broker(1).previousBrokerEpoch).toBe(epochBefore);
+    // A restart of a broker that is neither down nor stopping does nothing.
+    cluster.world.restart(brokerNodeId(2));
+    expect(cluster.world.isStopping(brokerNodeId(2))).toBe(false);
+  });
 });
