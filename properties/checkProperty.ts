@@ -74,7 +74,8 @@ export function checkProperty(property: PropertyName, weakenings: readonly Weake
   const details = fc.check(
     fc.property(options.scenarios ?? propertyArbitrary(property, weakenings, options.kafkaVersion), (scenario) => {
       if (budget.spent()) return true;
-      const result = runResolvedScenario(scenario);
+      // The search needs only the verdict: no trace (the counterexample is run again below, with its traceHash).
+      const result = runResolvedScenario(scenario, { trace: 'none' });
       const held = propertyViolations(property, result).length === 0;
       if (held && !budget.failed && replicationPropertyNames.includes(property) && lossyUncleanRecovery(result)) excusedRuns++;
       return budget.ran(held);
@@ -191,7 +192,7 @@ export function exploreRuns(
   options: { seed: number; runs: readonly number[]; onRun?: (held: boolean) => void; kafkaVersion?: KafkaProfileName | undefined },
 ): { ran: number; firstFailure: number | null } {
   const predicate = fc.property(propertyArbitrary(property, weakenings, options.kafkaVersion), (scenario) => {
-    const held = propertyViolations(property, runResolvedScenario(scenario)).length === 0;
+    const held = propertyViolations(property, runResolvedScenario(scenario, { trace: 'none' })).length === 0;
     options.onRun?.(held);
     return held;
   });

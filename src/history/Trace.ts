@@ -24,8 +24,12 @@ export type TraceEntry =
   /** The application in a node's process called its client (World.call); dropped when the process was down. */
   | { t: number; kind: 'call'; node: string; event: unknown; outcome: 'taken' | 'dropped' };
 
-/** How much of the trace a World keeps: every line (`full`), or only the running hash (`hash`). */
-export type TraceMode = 'full' | 'hash';
+/**
+ * How much of the trace a World keeps: every line (`full`), only the running hash (`hash`), or nothing (`none`: a
+ * property check's search runs, which need only the verdict; the counterexample it reports is run again with its
+ * hash).
+ */
+export type TraceMode = 'full' | 'hash' | 'none';
 
 const CHUNK_BYTES = 1 << 16;
 
@@ -55,6 +59,7 @@ export class Trace {
 
   /** Appends one entry. */
   write(entry: TraceEntry): void {
+    if (this.mode === 'none') return;
     const out = this.out;
     out.startLine();
     writeEntry(out, entry);
@@ -63,6 +68,7 @@ export class Trace {
 
   /** Appends a `sent` entry (the hot path's form of `write`, without an entry object). */
   sent(t: number, id: number, from: string, to: string, message: unknown): void {
+    if (this.mode === 'none') return;
     const out = this.out;
     out.startLine();
     writeSent(out, t, id, from, to, message);
@@ -71,6 +77,7 @@ export class Trace {
 
   /** Appends a `delivered` entry (the hot path's form of `write`). */
   delivered(t: number, id: number, to: string): void {
+    if (this.mode === 'none') return;
     const out = this.out;
     out.startLine();
     writeDelivered(out, 'delivered', t, id, to);
@@ -89,8 +96,9 @@ export class Trace {
     return Buffer.concat(this.chunks).toString('utf8').split('\n');
   }
 
-  /** Hex SHA-256 of every line so far; the run can go on afterwards. */
+  /** Hex SHA-256 of every line so far; the run can go on afterwards. Empty in `none` mode, which hashes nothing. */
   digest(): string {
+    if (this.mode === 'none') return '';
     this.out.flush();
     return this.hash.copy().digest('hex');
   }

@@ -15,7 +15,7 @@ import { VirtualClock } from './VirtualClock.ts';
 export interface WorldOptions {
   seed: Seed;
   network?: NetworkConfig;
-  /** `full` keeps every trace line (default); `hash` keeps only the running hash, for long runs. */
+  /** `full` keeps every trace line (default); `hash` keeps only the running hash, for long runs; `none` nothing. */
   trace?: TraceMode;
 }
 
@@ -70,8 +70,8 @@ export class World {
     } catch {
       throw new ArgumentError('createWorld', 'seed', options.seed, 'a finite number or a string');
     }
-    if (options.trace !== undefined && options.trace !== 'full' && options.trace !== 'hash') {
-      throw new ArgumentError('createWorld', 'trace', options.trace, "'full' or 'hash'");
+    if (options.trace !== undefined && options.trace !== 'full' && options.trace !== 'hash' && options.trace !== 'none') {
+      throw new ArgumentError('createWorld', 'trace', options.trace, "'full', 'hash' or 'none'");
     }
     this.seed = options.seed;
     this.rng = new Rng(options.seed);

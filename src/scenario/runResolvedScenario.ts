@@ -123,8 +123,11 @@ export interface RunResult {
 
 /** Options of a run that change what is kept, not what happens. */
 export interface RunOptions {
-  /** 'hash' keeps only the running trace hash (the default, for speed); 'full' keeps the trace for reports. */
-  trace?: 'hash' | 'full';
+  /**
+   * 'hash' keeps only the running trace hash (the default, for speed); 'full' keeps the trace for reports; 'none'
+   * keeps nothing (the result's traceHash is empty): a property check's search runs.
+   */
+  trace?: 'hash' | 'full' | 'none';
   /** Called with the World once it is built, before anything runs (reports tap its streams). */
   onWorld?: (world: World) => void;
 }

@@ -38,6 +38,22 @@ describe('determinism', () => {
     expect(hashOnly.traceHash()).toBe(full.traceHash());
   });
 
+  it("runs the same without a trace ('none', a property check's search runs): the same deliveries, no hash", () => {
+    const deliveries = (mode: 'full' | 'none') => {
+      const world = buildPingPongWorld(11, defaultNetwork, mode);
+      world.schedule(standardFaults);
+      const seen: string[] = [];
+      world.events$.subscribe(({ kind, atMs, envelope }) => seen.push(`${kind} ${envelope.id} ${atMs}`));
+      world.runFor(2000);
+      return { seen, hash: world.traceHash(), lines: world.trace().length };
+    };
+    const full = deliveries('full');
+    const none = deliveries('none');
+    expect(none.seen).toEqual(full.seen);
+    expect(full.seen.length).toBeGreaterThan(300);
+    expect(none).toMatchObject({ hash: '', lines: 0 });
+  });
+
   it('keeps network draws independent of fault draws: a world run in steps equals one run at once', () => {
     const once = buildPingPongWorld(3);
     once.runFor(1000);
