@@ -24,8 +24,11 @@ export type AlterPartitionDecision =
   /** Write the new state (partitionStateWrite), then answer with it. */
   | { readonly kind: 'write'; readonly change: PartitionStateChange };
 
-/** Decides an AlterPartition; `isActive` is whether this broker is the elected controller. */
-export function decideAlterPartition(view: ControllerView, request: AlterPartitionRequest, isActive: boolean): AlterPartitionDecision {
+/**
+ * Decides an AlterPartition; `isActive` is whether this broker is the elected controller. Brokers in controlled
+ * shutdown are registered (their epochs check) but no ISR member (`ControllerContext#liveBrokerIds` leaves them out).
+ */
+export function decideAlterPartition(view: ControllerView, request: AlterPartitionRequest, isActive: boolean, shuttingDown: ReadonlySet<number> = new Set()): AlterPartitionDecision {
   const refuse = (errorCode: KafkaErrorType): AlterPartitionDecision => ({ kind: 'refuse', errorCode });
   if (!isActive) return refuse('NOT_CONTROLLER');
   if (view.liveBrokers[request.brokerId] !== request.brokerEpoch) return refuse('STALE_BROKER_EPOCH');
@@ -38,7 +41,7 @@ export function decideAlterPartition(view: ControllerView, request: AlterPartiti
   // `LeaderAndIsr#equalsAllowStalePartitionEpoch`: the same leader, leader epoch and ISR (in order).
   if (request.brokerId === current.leader && isr.length === current.isr.length && isr.every((id, i) => id === current.isr[i])) return { kind: 'current', state: current };
   if (request.partitionEpoch < current.partitionEpoch) return refuse('INVALID_UPDATE_VERSION');
-  if (isr.some((id) => !Object.hasOwn(view.liveBrokers, id))) return refuse('INELIGIBLE_REPLICA');
+  if (isr.some((id) => !Object.hasOwn(view.liveBrokers, id) || shuttingDown.has(id))) return refuse('INELIGIBLE_REPLICA');
   const next: ZkLeaderAndIsr = { ...current, leader: request.brokerId, leaderEpoch: request.leaderEpoch, isr, partitionEpoch: request.partitionEpoch + 1 };
   return {
     kind: 'write',

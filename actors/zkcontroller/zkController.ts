@@ -223,12 +223,6 @@ function answerShutdowns(state: ZkControllerState, out: ControllerOutput): ZkCon
   return { ...state, shutdownRequests: state.shutdownRequests.filter((r) => !r.decided) };
 }
 
-// The view AlterPartition is decided on: a broker shutting down is not live for it (`ControllerContext#liveBrokerIds`).
-function withoutShuttingDown(state: ZkControllerState): ControllerView {
-  if (state.shuttingDown.length === 0) return state.view;
-  const liveBrokers = Object.fromEntries(Object.entries(state.view.liveBrokers).filter(([id]) => !state.shuttingDown.includes(Number(id))));
-  return { ...state.view, liveBrokers };
-}
 
 /** `/brokers/ids`' children changed (its watch fired): read them again, or once the read in progress is done. */
 export function onBrokerChange(state: ZkControllerState, out: ControllerOutput): ZkControllerState {
@@ -263,7 +257,7 @@ export function onCreatePartitions(state: ZkControllerState, topic: string, tota
 
 /** A leader's AlterPartition (`processAlterPartition`). */
 export function onAlterPartition(state: ZkControllerState, from: string, request: AlterPartitionRequest, out: ControllerOutput): ZkControllerState {
-  const decision = decideAlterPartition(withoutShuttingDown(state), request, !state.loading);
+  const decision = decideAlterPartition(state.view, request, !state.loading, new Set(state.shuttingDown));
   const answer = (body: Pick<AlterPartitionResponse, 'errorCode' | 'state'>) =>
     out.sends.push({ to: from, message: alterPartitionAnswer(request.topic, request.partition, body) });
   if (decision.kind === 'refuse') answer({ errorCode: decision.errorCode });

@@ -52,4 +52,11 @@ describe("the ZooKeeper-mode controller's AlterPartition", () => {
     const stale = { ...alter(), newIsr: [{ brokerId: 1, brokerEpoch: 101 }, { brokerId: 2, brokerEpoch: 102 }, { brokerId: 3, brokerEpoch: 50 }] };
     expect(decideAlterPartition(view, stale, true).kind).toBe('write');
   });
+
+  it('takes a leader in controlled shutdown by its broker epoch, but no ISR with a broker shutting down (INELIGIBLE_REPLICA)', () => {
+    // The leader itself is shutting down and could not hand over: its epoch checks, it is no ISR member.
+    expect(decideAlterPartition(view, alter({}, [1]), true, new Set([1]))).toEqual({ kind: 'refuse', errorCode: 'INELIGIBLE_REPLICA' });
+    expect(decideAlterPartition(view, alter(), true, new Set([3]))).toEqual({ kind: 'refuse', errorCode: 'INELIGIBLE_REPLICA' });
+    expect(decideAlterPartition(view, alter({}, [1, 2]), true, new Set([3])).kind).toBe('current');
+  });
 });
