@@ -11,7 +11,8 @@ import { closeZooKeeperSession, controllerNodeOf } from './zkBroker.ts';
 // controlled.shutdown.retry.backoff.ms. After controlled.shutdown.max.retries attempts the broker stops anyway. It
 // stops by closing its ZooKeeper session (its `/brokers/ids` znode goes at once, and the controller takes the
 // broker off) with every log flushed. A broker not registered yet has nothing to hand over and stops at once.
-// While it asks, the broker serves as before: the controller's LeaderAndIsr requests make it a follower.
+// While it asks, the broker serves as before: the controller's LeaderAndIsr requests make it a follower. Each
+// attempt's outcome is a note (`{ zookeeper: 'shutdown' }`), on the run's timeline.
 
 const SHUTDOWN_TIMER_ID = 'broker.zkShutdown';
 
@@ -27,14 +28,19 @@ export function onControlledShutdownResponse(state: BrokerState, response: Contr
   const shutdown = state.shutdown;
   if (shutdown?.phase !== 'asking' || shutdown.correlationId !== response.correlationId) return state;
   out.push({ kind: 'cancel', id: SHUTDOWN_TIMER_ID });
-  if (response.errorCode === undefined && response.remainingPartitions.length === 0) return stop(state, out);
+  const remaining = response.remainingPartitions.length;
+  const outcome = response.errorCode ?? (remaining === 0 ? 'done' : 'partitions left');
+  noteAttempt(state, outcome, out, response.errorCode === undefined ? remaining : undefined);
+  if (outcome === 'done') return stop(state, out);
   return failed(state, out);
 }
 
 /** The answer did not come within controller.socket.timeout.ms. */
 export function onControlledShutdownTimeout(state: BrokerState, correlationId: number, out: BrokerEffect[]): BrokerState {
   const shutdown = state.shutdown;
-  return shutdown?.phase === 'asking' && shutdown.correlationId === correlationId ? failed(state, out) : state;
+  if (shutdown?.phase !== 'asking' || shutdown.correlationId !== correlationId) return state;
+  noteAttempt(state, 'no answer', out);
+  return failed(state, out);
 }
 
 /** The backoff after a failed attempt passed: the next attempt. */
@@ -46,6 +52,7 @@ export function onControlledShutdownRetry(state: BrokerState, out: BrokerEffect[
 export function onControlledShutdownConnectionReset(state: BrokerState, out: BrokerEffect[]): BrokerState {
   if (state.shutdown?.phase !== 'asking' || state.shutdown.correlationId === null) return state;
   out.push({ kind: 'cancel', id: SHUTDOWN_TIMER_ID });
+  noteAttempt(state, 'connection lost', out);
   return failed(state, out);
 }
 
@@ -53,7 +60,11 @@ function attempt(state: BrokerState, out: BrokerEffect[]): BrokerState {
   if (state.shutdown?.phase !== 'asking') return state;
   const remainingRetries = state.shutdown.remainingRetries - 1;
   const controller = controllerNodeOf(state);
-  if (controller === null) return failed({ ...state, shutdown: { phase: 'asking', remainingRetries, correlationId: null } }, out);
+  if (controller === null) {
+    const waiting: BrokerState = { ...state, shutdown: { phase: 'asking', remainingRetries, correlationId: null } };
+    noteAttempt(waiting, 'no controller', out);
+    return failed(waiting, out);
+  }
   // One id per attempt: the attempt's number, from 1.
   const correlationId = state.config.controlledShutdownMaxRetries - remainingRetries;
   out.push({ kind: 'send', to: controller, message: { type: 'controlledShutdown.request', correlationId, brokerId: state.brokerId, brokerEpoch: state.brokerEpoch } });
@@ -68,6 +79,14 @@ function failed(state: BrokerState, out: BrokerEffect[]): BrokerState {
   if (remainingRetries <= 0) return stop(state, out);
   out.push({ kind: 'timer', id: SHUTDOWN_TIMER_ID, delayMs: state.config.controlledShutdownRetryBackoffMs, event: { type: 'zk.shutdownRetry' } });
   return { ...state, shutdown: { phase: 'asking', remainingRetries, correlationId: null } };
+}
+
+// One attempt's outcome, for the run's timeline: its number, and what came of it.
+function noteAttempt(state: BrokerState, outcome: string, out: BrokerEffect[], remaining?: number): void {
+  if (state.shutdown?.phase !== 'asking') return;
+  const attempt = state.config.controlledShutdownMaxRetries - state.shutdown.remainingRetries;
+  const last = outcome !== 'done' && state.shutdown.remainingRetries <= 0;
+  out.push({ kind: 'note', data: { zookeeper: 'shutdown', broker: state.brokerId, attempt, outcome, ...(remaining === undefined ? {} : { remaining }), ...(last ? { last } : {}) } });
 }
 
 function stop(state: BrokerState, out: BrokerEffect[]): BrokerState {

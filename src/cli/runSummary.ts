@@ -30,12 +30,21 @@ export function leaderChangesFrom(notes: readonly NodeNote[]): LeaderChange[] {
 /** What a ZooKeeper-mode broker noted about controllers: elected, resigned, or a stale controller's request refused. */
 export interface ControllerEvent {
   atMs: number;
-  zookeeper: 'controller' | 'resigned' | 'fenced';
+  zookeeper: 'controller' | 'resigned' | 'fenced' | 'shutdown';
   broker: number;
-  controllerEpoch: number;
+  /** The controller's epoch (absent for a controlled-shutdown attempt). */
+  controllerEpoch?: number;
   /** For a refusal: the request, and the controller epoch the broker follows. */
   request?: string;
   followsEpoch?: number;
+  /**
+   * For a controlled-shutdown attempt: its number, its outcome ('done', 'partitions left', an error, 'no answer',
+   * 'connection lost', 'no controller'), the partitions still led (with an answer), and whether it was the last.
+   */
+  attempt?: number;
+  outcome?: string;
+  remaining?: number;
+  last?: boolean;
 }
 
 /** Collects the controller events from the World's notes (none in KRaft mode). */
@@ -178,6 +187,10 @@ function ackWaitLines(history: History): string[] {
 }
 
 function controllerLine(e: ControllerEvent): string {
+  if (e.zookeeper === 'shutdown') {
+    const what = e.outcome === 'done' ? 'nothing left to move, it stops' : e.outcome === 'partitions left' ? `${e.remaining} partition${e.remaining === 1 ? '' : 's'} still led here` : e.outcome;
+    return `stop    broker ${e.broker} controlled shutdown, attempt ${e.attempt}: ${what}${e.last === true ? '; no attempts left, it stops anyway' : ''}`;
+  }
   if (e.zookeeper === 'controller') return `control broker ${e.broker} elected controller (controller epoch ${e.controllerEpoch})`;
   if (e.zookeeper === 'resigned') return `control broker ${e.broker} resigned as controller (controller epoch ${e.controllerEpoch})`;
   return `fenced  broker ${e.broker} refused ${e.request} from controller epoch ${e.controllerEpoch} (it follows epoch ${e.followsEpoch})`;

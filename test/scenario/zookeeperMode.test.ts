@@ -195,7 +195,14 @@ describe('ZooKeeper mode', () => {
         { atMs: 45_000, kind: 'restart', node: 'follower:orders-0' },
         { atMs: 46_000, kind: 'restart', node: 'leader:orders-0' },
       ];
-      const { result, sent } = conversation(shutdownScenario(topic, faults));
+      const { result, sent, controllers } = conversation(shutdownScenario(topic, faults));
+      // Each attempt is a note for the run's timeline; the last says the broker stops anyway.
+      const attempts = controllers.filter((c) => (c.zookeeper as string) === 'shutdown') as unknown as Array<{ attempt: number; outcome: string; remaining: number; last?: boolean }>;
+      expect(attempts.map(({ attempt, outcome, remaining, last }) => ({ attempt, outcome, remaining, last }))).toEqual([
+        { attempt: 1, outcome: 'partitions left', remaining: 1, last: undefined },
+        { attempt: 2, outcome: 'partitions left', remaining: 1, last: undefined },
+        { attempt: 3, outcome: 'partitions left', remaining: 1, last: true },
+      ]);
       const requests = sent.filter((s) => s.type === 'controlledShutdown.request');
       const answers = sent.filter((s) => s.type === 'controlledShutdown.response');
       expect(requests).toHaveLength(3);
