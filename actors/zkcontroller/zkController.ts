@@ -371,13 +371,19 @@ function onWriteAnswer(state: ZkControllerState, change: PartitionStateChange, a
     const reread: ControllerCall = { op: 'reread', topic: change.topic, partition: change.partition, wanted: change.next };
     return ask({ ...state, roundWrites: roundWrites + 1 }, reread, { type: 'zk.getData.request', path: partitionStatePath(change.topic, change.partition), watch: false }, out);
   }
+  const before = state.view.partitions.find((p) => p.topic === change.topic && p.partition === change.partition)?.state ?? null;
   const next = withPartition({ ...state, roundWrites }, { topic: change.topic, partition: change.partition, replicas: change.replicas, state: change.next });
   const toSend: PartitionToSend = { topic: change.topic, partition: change.partition, replicas: change.replicas, state: change.next };
   if (alter !== undefined) {
     answer({ state: partitionStateOf(next.view, change.topic, change.partition, change.next) });
     return { ...next, round: addUpdateMetadata(next.round, next.view, liveBrokerIds(next.view), [toSend]) };
   }
-  return { ...next, round: addLeaderAndIsr(next.round, next.view, change.replicas, toSend) };
+  // A broker in controlled shutdown taken out of the ISR (OfflineReplica) is not told: `ReplicaStateMachine` sends
+  // the LeaderAndIsr to the other replicas, and Kafka sends the stopping one a StopReplica; here it keeps its old
+  // epoch, which its leader fences. (A bounced broker does get it: its startup LeaderAndIsr must be the newest.)
+  const stopping = (id: number) => state.shuttingDown.includes(id);
+  const removed = change.reason === 'replicaOffline' && before !== null ? before.isr.filter((id) => !change.next.isr.includes(id) && stopping(id)) : [];
+  return { ...next, round: addLeaderAndIsr(next.round, next.view, change.replicas.filter((id) => !removed.includes(id)), toSend) };
 }
 
 // The state read again after a conditional write lost: if it already is what was written (the write went through
