@@ -38,6 +38,8 @@ export interface PropertyCheckOptions {
   fromRun?: number;
   /** The Kafka version profile of the explored scenarios (default: the scenarios' default, 4.1). */
   kafkaVersion?: KafkaProfileName;
+  /** Draw clean shutdowns too (controlled shutdown and restart); default false. */
+  shutdowns?: boolean;
 }
 
 /** A counterexample: the (shrunk) scenario, what it broke, and its capsule. */
@@ -72,7 +74,7 @@ export function checkProperty(property: PropertyName, weakenings: readonly Weake
   const budget = new ShrinkBudget(options);
   let excusedRuns = 0;
   const details = fc.check(
-    fc.property(options.scenarios ?? propertyArbitrary(property, weakenings, options.kafkaVersion), (scenario) => {
+    fc.property(options.scenarios ?? propertyArbitrary(property, weakenings, options.kafkaVersion, { shutdowns: options.shutdowns === true }), (scenario) => {
       if (budget.spent()) return true;
       // The search needs only the verdict: no trace (the counterexample is run again below, with its traceHash).
       const result = runResolvedScenario(scenario, { trace: 'none' });
@@ -189,9 +191,9 @@ function appRecords(scenario: RunnableScenario): number {
 export function exploreRuns(
   property: PropertyName,
   weakenings: readonly WeakeningName[],
-  options: { seed: number; runs: readonly number[]; onRun?: (held: boolean) => void; kafkaVersion?: KafkaProfileName | undefined },
+  options: { seed: number; runs: readonly number[]; onRun?: (held: boolean) => void; kafkaVersion?: KafkaProfileName | undefined; shutdowns?: boolean | undefined },
 ): { ran: number; firstFailure: number | null } {
-  const predicate = fc.property(propertyArbitrary(property, weakenings, options.kafkaVersion), (scenario) => {
+  const predicate = fc.property(propertyArbitrary(property, weakenings, options.kafkaVersion, { shutdowns: options.shutdowns === true }), (scenario) => {
     const held = propertyViolations(property, runResolvedScenario(scenario, { trace: 'none' })).length === 0;
     options.onRun?.(held);
     return held;

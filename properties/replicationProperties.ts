@@ -69,10 +69,11 @@ export function propertyViolations(property: PropertyName, result: RunResult): s
  * network faults; log matching holds under power losses too (leader epochs repair what a lost page cache breaks,
  * KIP-101), so its runs draw them.
  */
-export function propertyArbitrary(property: PropertyName, weakenings: readonly WeakeningName[] = [], kafkaVersion?: KafkaProfileName): fc.Arbitrary<RunnableScenario> {
+export function propertyArbitrary(property: PropertyName, weakenings: readonly WeakeningName[] = [], kafkaVersion?: KafkaProfileName, nemesis: { shutdowns?: boolean } = {}): fc.Arbitrary<RunnableScenario> {
   const profile = kafkaVersion === undefined ? {} : { kafkaVersion };
-  if (groupPropertyNames.includes(property)) return groupScenarioArbitrary({ weakenings, ...profile });
-  return replicationScenarioArbitrary({ weakenings, powerLoss: property === 'log-matching', ...profile });
+  const shutdowns = nemesis.shutdowns === true ? { shutdowns: true } : {};
+  if (groupPropertyNames.includes(property)) return groupScenarioArbitrary({ weakenings, ...profile, ...shutdowns });
+  return replicationScenarioArbitrary({ weakenings, powerLoss: property === 'log-matching', ...profile, ...shutdowns });
 }
 
 /**

@@ -19,6 +19,8 @@ export interface GroupScenarioConstraints {
   maxFaultWindows?: number;
   /** The Kafka version profile every drawn scenario runs; default the scenarios' default (4.1). */
   kafkaVersion?: KafkaProfileName;
+  /** Whether clean shutdowns of consumers and of the coordinator's broker are drawn too; default false. */
+  shutdowns?: boolean;
 }
 
 const startupMs = 5_000;
@@ -68,7 +70,7 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
       membership: fc.constantFrom<Membership>('dynamic', 'dynamic', 'static', 'twin'),
       autoCommitIntervalMs: fc.constantFrom(500, 2_000, 5_000),
       // Drawn for the largest group and fitted to the drawn one, so fewer consumers keep the same faults.
-      faults: groupFaultScheduleArbitrary(allConsumerIds, constraints.maxFaultWindows ?? 4),
+      faults: groupFaultScheduleArbitrary(allConsumerIds, constraints.maxFaultWindows ?? 4, constraints.shutdowns === true),
     })
     .map((shape): RunnableScenario => {
       const consumerIds = shape.consumers.map((_, i) => `consumer-${i + 1}`);
@@ -135,13 +137,16 @@ export function groupScenarioArbitrary(constraints: GroupScenarioConstraints = {
  * resumes; past session.timeout.ms a consumer comes back a zombie), or is cut off from everyone (and healed); and,
  * one element in six, the coordinator crashes while cut off from its followers (`coordinatorCutThenCrash`).
  */
-export function groupFaultScheduleArbitrary(consumerIds: readonly string[], maxWindows: number): fc.Arbitrary<Fault[]> {
+export function groupFaultScheduleArbitrary(consumerIds: readonly string[], maxWindows: number, shutdowns = false): fc.Arbitrary<Fault[]> {
   const target = fc.oneof({ arbitrary: fc.constantFrom(...consumerIds), weight: 3 }, { arbitrary: fc.constant(`coordinator:${GROUP}`), weight: 1 });
-  const nemesis = fc.oneof(
+  const arms: Array<{ arbitrary: fc.Arbitrary<WindowFaults>; weight: number }> = [
     { arbitrary: target.map((node): WindowFaults => ({ open: { kind: 'crash', node }, close: { kind: 'restart', node } }) as WindowFaults), weight: 2 },
     { arbitrary: target.map((node): WindowFaults => ({ open: { kind: 'pause', node }, close: { kind: 'resume', node } }) as WindowFaults), weight: 3 },
     { arbitrary: target.map((node): WindowFaults => ({ open: { kind: 'partition', isolate: node }, close: { kind: 'heal' } }) as WindowFaults), weight: 1 },
-  );
+  ];
+  // Only when asked: another arm would change what every seed draws.
+  if (shutdowns) arms.push({ arbitrary: target.map((node): WindowFaults => ({ open: { kind: 'shutdown', node }, close: { kind: 'restart', node } }) as WindowFaults), weight: 2 });
+  const nemesis = fc.oneof(...arms);
   const startMs = fc.integer({ min: 0, max: safetyMs - startupMs - 1 });
   const window = fc
     .record({ startMs, durationMs: fc.integer({ min: 1, max: 15_000 }), faults: nemesis })

@@ -16,6 +16,8 @@ export interface KafkaFaultScheduleConstraints {
   maxDurationMs: number;
   /** Whether to draw power losses (a crash that also drops what the page cache held). */
   powerLoss: boolean;
+  /** Whether to draw clean shutdowns too (a `shutdown` and its restart: controlled shutdown, a rolling restart). */
+  shutdowns?: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export function kafkaFaultScheduleArbitrary(constraints: KafkaFaultScheduleConst
     { arbitrary: fc.constant(CONTROLLER_NODE_ID), weight: 1 },
     { arbitrary: broker, weight: 1 },
   );
-  const nodeWindow = (open: 'crash' | 'pause' | 'powerLoss') =>
+  const nodeWindow = (open: 'crash' | 'pause' | 'powerLoss' | 'shutdown') =>
     target.map((node): WindowFaults => ({ open: { kind: open, node }, close: { kind: open === 'pause' ? 'resume' : 'restart', node } }) as WindowFaults);
   const partitionWindow = (spec: fc.Arbitrary<object>) =>
     spec.map((s): WindowFaults => ({ open: { kind: 'partition', ...s } as Omit<Fault, 'atMs'>, close: { kind: 'heal' } }));
@@ -62,6 +64,8 @@ export function kafkaFaultScheduleArbitrary(constraints: KafkaFaultScheduleConst
     },
   ];
   if (constraints.powerLoss) nemeses.push({ arbitrary: nodeWindow('powerLoss'), weight: 3 });
+  // Only when asked: another arm would change what every seed draws.
+  if (constraints.shutdowns === true) nemeses.push({ arbitrary: nodeWindow('shutdown'), weight: 3 });
   const startMs = fc.integer({ min: 0, max: Math.max(0, constraints.horizonMs - 1) });
   const window = fc
     .record({ startMs, durationMs: fc.integer({ min: 1, max: constraints.maxDurationMs }), faults: fc.oneof(...nemeses) })

@@ -14,6 +14,8 @@ export interface ReplicationScenarioConstraints {
   weakenings?: readonly WeakeningName[];
   /** Whether power losses are drawn too (Kafka promises no loss only without them: it does not fsync). */
   powerLoss?: boolean;
+  /** Whether clean shutdowns (controlled shutdown and restart) are drawn too; default false. */
+  shutdowns?: boolean;
   /** Most fault windows per scenario; default 4. */
   maxFaultWindows?: number;
   /** The Kafka version profile every drawn scenario runs; default the scenarios' default (4.1). */
@@ -65,6 +67,7 @@ export function replicationScenarioArbitrary(constraints: ReplicationScenarioCon
     maxWindows: constraints.maxFaultWindows ?? 4,
     maxDurationMs: 12_000,
     powerLoss: constraints.powerLoss ?? false,
+    ...(constraints.shutdowns === true ? { shutdowns: true } : {}),
   });
   return fc
     .record({

@@ -31,6 +31,8 @@ export interface CheckOptions {
   fromRun?: number;
   /** The Kafka version profile of the explored scenarios (default 4.1). */
   kafkaVersion?: KafkaProfileName | undefined;
+  /** `--shutdowns`: the drawn faults include clean shutdowns (controlled shutdown and restart). */
+  shutdowns?: boolean | undefined;
   /** Told when each property starts (with its run budget) and after every run: a progress display. */
   progress?: { start(property: string, runs: number): void; run(): void; stop(): void };
 }
@@ -57,6 +59,7 @@ export function checkCommand(options: CheckOptions): CheckOutcome {
         capsuleDir: options.capsuleDir,
         maxShrinks: options.maxShrinks,
         ...(options.kafkaVersion === undefined ? {} : { kafkaVersion: options.kafkaVersion }),
+        ...(options.shutdowns === true ? { shutdowns: true } : {}),
         ...(fromRun === undefined ? {} : { fromRun }),
         ...(options.progress === undefined ? {} : { onRun: () => options.progress?.run() }),
       });
@@ -134,12 +137,13 @@ function describeCheck(options: CheckOptions, properties: readonly PropertyName[
           },
   }));
   const first = entries.find((e) => !e.ok) ?? entries[0];
+  const drawn = options.shutdowns === true ? { shutdowns: true } : {};
   const json =
     entries.length === 1 && first !== undefined
-      ? { ...first, seed: options.seed }
-      : { property: options.property ?? 'all', weakening, runs: options.runs, seed: options.seed, ok, counterexample: first?.ok === false ? first.counterexample : null, results: entries };
+      ? { ...first, seed: options.seed, ...drawn }
+      : { property: options.property ?? 'all', weakening, runs: options.runs, seed: options.seed, ...drawn, ok, counterexample: first?.ok === false ? first.counterexample : null, results: entries };
   const text = [
-    `kafka-sim check: ${properties.length} ${properties.length === 1 ? 'property' : 'properties'}, ${options.runs} runs each, seed ${options.seed}${weakening === null ? '' : `, weakening ${weakening} (${weakenings[weakening].bug})`}`,
+    `kafka-sim check: ${properties.length} ${properties.length === 1 ? 'property' : 'properties'}, ${options.runs} runs each, seed ${options.seed}${weakening === null ? '' : `, weakening ${weakening} (${weakenings[weakening].bug})`}${options.shutdowns === true ? ', with shutdowns' : ''}`,
     ...results.map(describeCounterexample),
     `verdict: ${ok ? 'every property held' : 'COUNTEREXAMPLE found'}`,
   ].join('\n');

@@ -18,6 +18,8 @@ export interface ShardResult {
   runs: number;
   /** The Kafka version profile the shard explored (absent: the default). */
   kafka?: KafkaProfileName;
+  /** `--shutdowns`: its scenarios drew clean shutdowns too (absent: they did not). */
+  shutdowns?: true;
   shard: string;
   ran: number;
   firstFailure: number | null;
@@ -33,17 +35,36 @@ export function parseShard(raw: string): { index: number; count: number } {
 }
 
 /** Explores one shard of the runs of a property (no shrinking). */
-export function runShard(property: PropertyName, weakening: WeakeningName | null, options: { seed: number; runs: number; index: number; count: number; kafkaVersion?: KafkaProfileName | undefined }): ShardResult {
-  const { ran, firstFailure } = exploreRuns(property, weakening === null ? [] : [weakening], { seed: options.seed, runs: shardRuns(options.runs, options.index, options.count), kafkaVersion: options.kafkaVersion });
+export function runShard(
+  property: PropertyName,
+  weakening: WeakeningName | null,
+  options: { seed: number; runs: number; index: number; count: number; kafkaVersion?: KafkaProfileName | undefined; shutdowns?: boolean | undefined },
+): ShardResult {
+  const runs = shardRuns(options.runs, options.index, options.count);
+  const { ran, firstFailure } = exploreRuns(property, weakening === null ? [] : [weakening], { seed: options.seed, runs, kafkaVersion: options.kafkaVersion, shutdowns: options.shutdowns });
   const kafka = options.kafkaVersion === undefined ? {} : { kafka: options.kafkaVersion };
-  return { property, weakening, seed: options.seed, runs: options.runs, ...kafka, shard: `${options.index}/${options.count}`, ran, firstFailure };
+  const shutdowns = options.shutdowns === true ? { shutdowns: true as const } : {};
+  return { property, weakening, seed: options.seed, runs: options.runs, ...kafka, ...shutdowns, shard: `${options.index}/${options.count}`, ran, firstFailure };
 }
 
 /** Explores every run of a property over `workers` worker threads; resolves to the first failing run, or null. */
-export async function exploreWithWorkers(property: PropertyName, weakening: WeakeningName | null, options: { seed: number; runs: number; workers: number; kafkaVersion?: KafkaProfileName | undefined }): Promise<number | null> {
+export async function exploreWithWorkers(
+  property: PropertyName,
+  weakening: WeakeningName | null,
+  options: { seed: number; runs: number; workers: number; kafkaVersion?: KafkaProfileName | undefined; shutdowns?: boolean | undefined },
+): Promise<number | null> {
   const results = await Promise.all(
     Array.from({ length: options.workers }, (_, index) => {
-      const workerData: CheckWorkerData = { property, weakenings: weakening === null ? [] : [weakening], seed: options.seed, runs: options.runs, index, count: options.workers, kafkaVersion: options.kafkaVersion };
+      const workerData: CheckWorkerData = {
+        property,
+        weakenings: weakening === null ? [] : [weakening],
+        seed: options.seed,
+        runs: options.runs,
+        index,
+        count: options.workers,
+        kafkaVersion: options.kafkaVersion,
+        shutdowns: options.shutdowns === true,
+      };
       return new Promise<{ firstFailure: number | null }>((resolve, reject) => {
         // A plain JS entry registers tsx in the worker's thread, then loads checkWorker.ts.
         const worker = new Worker(new URL('../../bin/check-worker.js', import.meta.url), { workerData });
@@ -73,7 +94,7 @@ export function mergeShards(files: readonly string[]): Array<Omit<ShardResult, '
       } catch {
         throw new CheckInputError(`--merge: ${JSON.stringify(file)} holds a line that is not JSON: ${JSON.stringify(line.slice(0, 80))}`);
       }
-      const key = JSON.stringify([result.property, result.weakening, result.seed, result.runs, result.kafka ?? null]);
+      const key = JSON.stringify([result.property, result.weakening, result.seed, result.runs, result.kafka ?? null, result.shutdowns === true]);
       byCheck.set(key, [...(byCheck.get(key) ?? []), result]);
     }
   }
@@ -85,6 +106,17 @@ export function mergeShards(files: readonly string[]): Array<Omit<ShardResult, '
     if (missing.length > 0) throw new CheckInputError(`--merge: ${first.property} is missing shard(s) ${missing.join(', ')} of ${count}`);
     const failures = shards.map((s) => s.firstFailure).filter((run): run is number => run !== null);
     const firstFailure = failures.length === 0 ? null : Math.min(...failures);
-    return { property: first.property, weakening: first.weakening, seed: first.seed, runs: first.runs, ...(first.kafka === undefined ? {} : { kafka: first.kafka }), ran: shards.reduce((n, s) => n + s.ran, 0), shards: count, firstFailure, ok: firstFailure === null };
+    return {
+      property: first.property,
+      weakening: first.weakening,
+      seed: first.seed,
+      runs: first.runs,
+      ...(first.kafka === undefined ? {} : { kafka: first.kafka }),
+      ...(first.shutdowns === true ? { shutdowns: true as const } : {}),
+      ran: shards.reduce((n, s) => n + s.ran, 0),
+      shards: count,
+      firstFailure,
+      ok: firstFailure === null,
+    };
   });
 }

@@ -13,8 +13,9 @@ export interface CheckWorkerData {
   index: number;
   count: number;
   kafkaVersion?: KafkaProfileName | undefined;
+  shutdowns?: boolean;
 }
 
 const data = workerData as CheckWorkerData;
-const result = exploreRuns(data.property, data.weakenings, { seed: data.seed, runs: shardRuns(data.runs, data.index, data.count), kafkaVersion: data.kafkaVersion });
+const result = exploreRuns(data.property, data.weakenings, { seed: data.seed, runs: shardRuns(data.runs, data.index, data.count), kafkaVersion: data.kafkaVersion, shutdowns: data.shutdowns === true });
 parentPort?.postMessage(result);

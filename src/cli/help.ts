@@ -83,8 +83,8 @@ Options:
   --report FILE   also write a self-contained HTML report of the run
   --mermaid FILE  also write a Mermaid sequence diagram of the messages around the failure`;
     case 'check':
-      return `Usage: kafka-sim check [--property P|all] [--weaken W] [--runs N] [--seed S] [--kafka V] [--max-shrinks N]
-                      [--workers N | --shard i/n | --merge FILE... | --from-run N] [--clients kafkajs] [--json]
+      return `Usage: kafka-sim check [--property P|all] [--weaken W] [--runs N] [--seed S] [--kafka V] [--shutdowns]
+                      [--max-shrinks N] [--workers N | --shard i/n | --merge FILE... | --from-run N] [--clients kafkajs] [--json]
 
 Draws scenarios with fast-check and runs each against a property; the first failure is shrunk to a small
 scenario, written as a replay capsule to reports/capsules/, and printed as a story. With --weaken the property
@@ -96,6 +96,8 @@ Options:
   --runs N          runs per property (default 100)
   --seed S          fast-check's seed, an integer (default 1)
   --kafka V         the Kafka profile: ${kafkaProfileNames.join(', ')} (3.9-zookeeper: 3.9 in ZooKeeper mode) (default 4.1)
+  --shutdowns       draw clean shutdowns too (a broker's controlled shutdown and its restart, as in a rolling
+                    restart; a consumer's close); off by default, as they change every run a seed draws
   --max-shrinks N   the most shrinking runs after a failure (default 400)
   --workers N       explore the runs on N worker threads (the same answer as one)
   --shard i/n       explore only every n-th run from run i (0 <= i < n); prints JSON lines, no shrinking

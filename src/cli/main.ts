@@ -57,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         seed: { type: 'string' },
         kafka: { type: 'string' },
+        shutdowns: { type: 'boolean' },
         ms: { type: 'string' },
         property: { type: 'string' },
         weaken: { type: 'string' },
@@ -104,8 +105,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    if (command !== 'check' && (values.property !== undefined || values.weaken !== undefined || values.shard !== undefined || values.workers !== undefined || values.merge !== undefined || values['from-run'] !== undefined)) {
-      throw new UsageError('--property, --weaken, --shard, --workers, --merge and --from-run are options of check');
+    if (
+      command !== 'check' &&
+      (values.property !== undefined || values.weaken !== undefined || values.shard !== undefined || values.workers !== undefined || values.merge !== undefined || values['from-run'] !== undefined || values.shutdowns !== undefined)
+    ) {
+      throw new UsageError('--property, --weaken, --shard, --workers, --merge, --from-run and --shutdowns are options of check');
     }
     if (command !== 'check' && command !== 'matrix' && (values.runs !== undefined || values['max-shrinks'] !== undefined)) {
       throw new UsageError('--runs and --max-shrinks are options of check and matrix');
@@ -181,8 +185,8 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(`--clients: got ${JSON.stringify(values.clients)}, allowed: simulator (the default) or kafkajs`);
       }
       if (values.clients === 'kafkajs') {
-        if (values.workers !== undefined || values.shard !== undefined || values.merge !== undefined || values.kafka !== undefined) {
-          throw new UsageError('--clients kafkajs runs in one process, on Kafka 4.1: without --workers, --shard, --merge or --kafka (sweeps on several cores: npm run sweep:kafkajs)');
+        if (values.workers !== undefined || values.shard !== undefined || values.merge !== undefined || values.kafka !== undefined || values.shutdowns !== undefined) {
+          throw new UsageError('--clients kafkajs runs in one process, on Kafka 4.1: without --workers, --shard, --merge, --kafka or --shutdowns (sweeps on several cores: npm run sweep:kafkajs)');
         }
         if (rest.length > 0) throw new UsageError(`check takes no file, got "${rest.join(' ')}"`);
         const { checkKafkajsCommand } = await import('./checkCommand.ts');
@@ -203,6 +207,7 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length > 0 && values.merge !== true) throw new UsageError(`check takes no file (except with --merge), got "${rest.join(' ')}"`);
       const seed = parseCheckSeed(values.seed);
       const runs = parseRuns(values.runs, 100);
+      const shutdowns = values.shutdowns === true;
       // Names first, so that a bad one is refused before the checkers load.
       const { resolveCheck } = await import('./resolveCheck.ts');
       resolveCheck(values.property, values.weaken);
@@ -214,7 +219,7 @@ async function main(argv: string[]): Promise<number> {
         const lines = merged.map((m) =>
           values.json
             ? JSON.stringify(m)
-            : `${m.property}${m.weakening === null ? '' : ` with ${m.weakening}`}: ${m.ok ? `held over ${m.ran} runs` : `FAILED at run ${m.firstFailure}`} (${m.shards} shards, seed ${m.seed}${m.kafka === undefined ? '' : `, Kafka ${m.kafka}`})${m.ok ? '' : `; shrink it: npx kafka-sim check --property ${m.property}${m.weakening === null ? '' : ` --weaken ${m.weakening}`} --seed ${m.seed}${m.kafka === undefined ? '' : ` --kafka ${m.kafka}`} --runs ${m.runs} --from-run ${m.firstFailure}`}`,
+            : `${m.property}${m.weakening === null ? '' : ` with ${m.weakening}`}: ${m.ok ? `held over ${m.ran} runs` : `FAILED at run ${m.firstFailure}`} (${m.shards} shards, seed ${m.seed}${m.kafka === undefined ? '' : `, Kafka ${m.kafka}`}${m.shutdowns === true ? ', with shutdowns' : ''})${m.ok ? '' : `; shrink it: npx kafka-sim check --property ${m.property}${m.weakening === null ? '' : ` --weaken ${m.weakening}`} --seed ${m.seed}${m.kafka === undefined ? '' : ` --kafka ${m.kafka}`}${m.shutdowns === true ? ' --shutdowns' : ''} --runs ${m.runs} --from-run ${m.firstFailure}`}`,
         );
         process.stdout.write(`${lines.join('\n')}\n`);
         return merged.every((m) => m.ok) ? 0 : 1;
@@ -222,7 +227,7 @@ async function main(argv: string[]): Promise<number> {
       if (values.shard !== undefined) {
         const { index, count } = parseShard(values.shard);
         const { properties, weakening } = resolveCheck(values.property, values.weaken);
-        const results = properties.map((property) => runShard(property, weakening, { seed, runs, index, count, kafkaVersion }));
+        const results = properties.map((property) => runShard(property, weakening, { seed, runs, index, count, kafkaVersion, shutdowns }));
         process.stdout.write(`${results.map((r) => JSON.stringify(r)).join('\n')}\n`);
         return results.every((r) => r.firstFailure === null) ? 0 : 1;
       }
@@ -231,7 +236,7 @@ async function main(argv: string[]): Promise<number> {
       if (workers > 1) {
         const { properties, weakening } = resolveCheck(values.property, values.weaken);
         explored = new Map();
-        for (const property of properties) explored.set(property, await exploreWithWorkers(property, weakening, { seed, runs, workers, kafkaVersion }));
+        for (const property of properties) explored.set(property, await exploreWithWorkers(property, weakening, { seed, runs, workers, kafkaVersion, shutdowns }));
       }
       const fromRun = values['from-run'] === undefined ? undefined : parseRunIndex(values['from-run']);
       const progress = process.stderr.isTTY && !values.json ? (await progressBars()).progressBar() : undefined;
@@ -242,6 +247,7 @@ async function main(argv: string[]): Promise<number> {
         runs,
         seed,
         kafkaVersion,
+        shutdowns,
         maxShrinks,
         capsuleDir: 'reports/capsules',
         ...(explored === undefined ? {} : { explored }),

@@ -37,7 +37,9 @@ describe('kafka-sim check', () => {
     expect(weakening.status).toBe(2);
     expect(weakening.stderr).toContain('--weaken: got "acks-2", allowed: one of acks-1');
     expect(cli(dir, 'check', '--runs', '0').stderr).toContain('--runs must be a decimal integer between 1 and 10,000,000 (split larger sweeps with --shard), got "0"');
-    expect(cli(dir, 'run', '--weaken', 'acks-1').stderr).toContain('--property, --weaken, --shard, --workers, --merge and --from-run are options of check');
+    expect(cli(dir, 'run', '--weaken', 'acks-1').stderr).toContain('--property, --weaken, --shard, --workers, --merge, --from-run and --shutdowns are options of check');
+    expect(cli(dir, 'matrix', '--shutdowns').status).toBe(2);
+    expect(cli(dir, 'check', '--clients', 'kafkajs', '--shutdowns').stderr).toContain('without --workers, --shard, --merge, --kafka or --shutdowns');
     expect(cli(dir, 'run', '--runs', '5').stderr).toContain('--runs and --max-shrinks are options of check and matrix');
   });
 
@@ -65,5 +67,21 @@ describe('kafka-sim check', () => {
     expect(firstFailure).toBe(sequential.runs - 1);
     const fromRun = JSON.parse(cli(dir, ...args, '--from-run', String(firstFailure)).stdout);
     expect(fromRun.counterexample.traceHash).toBe(sequential.counterexample.traceHash);
+  });
+
+  it('--shutdowns draws clean shutdowns too; its shards say so, and the merge tells how to shrink with it', { timeout: 120_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-sim-check-'));
+    const args = ['check', '--property', 'no-loss', '--weaken', 'acks-1', '--runs', '30', '--shutdowns'];
+    const shards = ['0/2', '1/2'].map((shard) => cli(dir, ...args, '--shard', shard));
+    const files = shards.map((s, i) => {
+      expect(JSON.parse(s.stdout)).toMatchObject({ shutdowns: true, shard: `${i}/2` });
+      const file = join(dir, `shard-${i}.jsonl`);
+      writeFileSync(file, s.stdout);
+      return file;
+    });
+    const merged = cli(dir, 'check', '--merge', ...files);
+    expect(merged.status).toBe(1);
+    expect(merged.stdout).toContain(', with shutdowns)');
+    expect(merged.stdout).toMatch(/shrink it: npx kafka-sim check --property no-loss --weaken acks-1 --seed 1 --shutdowns --runs 30 --from-run \d+/);
   });
 });

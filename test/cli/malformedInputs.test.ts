@@ -99,7 +99,7 @@ describe('malformed input on the command line', () => {
     flag('unknown command', ['frobnicate'], 'unknown command "frobnicate"');
     flag('replay without a file', ['replay'], 'replay takes one capsule file, got none');
     flag('run with two files', ['run', 'a.json', 'b.json'], 'run takes at most one scenario file');
-    flag('check option on run', ['run', '--weaken', 'acks-1'], '--property, --weaken, --shard, --workers, --merge and --from-run are options of check');
+    flag('check option on run', ['run', '--weaken', 'acks-1'], '--property, --weaken, --shard, --workers, --merge, --from-run and --shutdowns are options of check');
     flag('help for no command', ['help', 'nope'], 'help takes one command name');
 
     // Output paths.
