@@ -1,4 +1,4 @@
-import type { ControllerView, PartitionStateChange } from './brokerFailure.ts';
+import { stateChange, type ControllerView, type PartitionStateChange } from './brokerFailure.ts';
 import { leaderForPreferredReplica } from './partitionLeaderElection.ts';
 
 // The ZooKeeper-mode controller's automatic leader balancing (Kafka 3.9 `KafkaController#
@@ -37,8 +37,7 @@ export function autoRebalanceChanges(view: ControllerView, imbalancePerBrokerPer
       if (state === null) continue;
       const elected = leaderForPreferredReplica(state, p.replicas, isOnline).leaderAndIsr;
       if (elected === null) continue;
-      const next = { ...elected, partitionEpoch: state.partitionEpoch + 1 };
-      changes.push({ topic: p.topic, partition: p.partition, replicas: p.replicas, expectedZkVersion: state.partitionEpoch, next, reason: 'preferredReplicaElection' });
+      changes.push(stateChange({ ...p, state }, elected, 'preferredReplicaElection'));
     }
   }
   return changes;

@@ -51,6 +51,15 @@ export interface PartitionStateChange {
   readonly reason: 'offlinePartitionElection' | 'replicaOffline' | 'alterPartition' | 'controlledShutdownElection' | 'preferredReplicaElection';
 }
 
+/**
+ * A change the controller decides for a partition whose state it knows: written on the zkVersion it holds, which
+ * the write moves one on (the partition epoch the replicas are told).
+ */
+export function stateChange(p: ControllerPartition & { readonly state: ZkLeaderAndIsr }, next: ZkLeaderAndIsr, reason: PartitionStateChange['reason']): PartitionStateChange {
+  const expectedZkVersion = p.state.partitionEpoch;
+  return { topic: p.topic, partition: p.partition, replicas: p.replicas, expectedZkVersion, next: { ...next, partitionEpoch: expectedZkVersion + 1 }, reason };
+}
+
 /** `/brokers/topics/<topic>/partitions/<partition>/state`. */
 export function partitionStatePath(topic: string, partition: number): string {
   return `/brokers/topics/${topic}/partitions/${partition}/state`;
@@ -113,7 +122,7 @@ export function onBrokerFailure(view: ControllerView, dead: readonly number[], s
       reason ??= 'replicaOffline';
     }
     // The write moves the znode's version one on: that is the partition epoch the replicas are told.
-    if (reason !== null) changes.push({ topic: p.topic, partition: p.partition, replicas: p.replicas, expectedZkVersion: state.partitionEpoch, next: { ...next, partitionEpoch: state.partitionEpoch + 1 }, reason });
+    if (reason !== null) changes.push(stateChange({ ...p, state }, next, reason));
   }
   return changes;
 }

@@ -1,5 +1,5 @@
 import type { KafkaErrorType } from '../../src/protocol/errors.ts';
-import type { ControllerView, PartitionStateChange } from './brokerFailure.ts';
+import { stateChange, type ControllerView, type PartitionStateChange } from './brokerFailure.ts';
 import { leaderForControlledShutdown, type ZkLeaderAndIsr } from './partitionLeaderElection.ts';
 
 // A ZooKeeper-mode broker asked to stop sends the controller a ControlledShutdownRequest, and the controller moves
@@ -36,7 +36,7 @@ export function decideControlledShutdown(view: ControllerView, brokerId: number,
     }
     if (next === null) continue;
     const reason = state.leader === brokerId ? 'controlledShutdownElection' : 'replicaOffline';
-    changes.push({ topic: p.topic, partition: p.partition, replicas: p.replicas, expectedZkVersion: state.partitionEpoch, next: { ...next, partitionEpoch: state.partitionEpoch + 1 }, reason });
+    changes.push(stateChange({ ...p, state }, next, reason));
   }
   return { kind: 'move', changes };
 }

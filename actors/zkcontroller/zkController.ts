@@ -4,7 +4,7 @@ import type { AlterPartitionRequest, AlterPartitionResponse, PartitionState } fr
 import type { ControlledShutdownRequest, ControlledShutdownResponse, LeaderAndIsrRequest, UpdateMetadataRequest } from '../../src/protocol/controlRequests.ts';
 import { topicPartitionKey } from '../../src/protocol/messages.ts';
 import { decideAlterPartition } from './alterPartition.ts';
-import { onBrokerFailure, partitionStatePath, partitionStateWrite, readPartitionStateZNode, type ControllerPartition, type ControllerView, type PartitionStateChange } from './brokerFailure.ts';
+import { onBrokerFailure, partitionStatePath, partitionStateWrite, readPartitionStateZNode, stateChange, type ControllerPartition, type ControllerView, type PartitionStateChange } from './brokerFailure.ts';
 import { BROKER_IDS_PATH, brokerPath } from './brokerRegistration.ts';
 import { decideControlledShutdown, partitionsLedBy } from './controlledShutdown.ts';
 import { decideCreatePartitions } from './createPartitions.ts';
@@ -529,8 +529,7 @@ export function reconcile(view: ControllerView, dead: readonly number[], shuttin
       if (change !== undefined) changes.push(change);
       continue;
     }
-    const next = { ...elected, leaderEpoch: p.state.leaderEpoch + 1, partitionEpoch: p.state.partitionEpoch + 1 };
-    changes.push({ topic: p.topic, partition: p.partition, replicas: p.replicas, expectedZkVersion: p.state.partitionEpoch, next, reason: 'offlinePartitionElection' });
+    changes.push(stateChange({ ...p, state: p.state }, { ...elected, leaderEpoch: p.state.leaderEpoch + 1 }, 'offlinePartitionElection'));
   }
   return changes;
 }
