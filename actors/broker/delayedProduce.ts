@@ -7,7 +7,7 @@ import { nextTimer, replicaOf } from './BrokerState.ts';
 import { maximalIsr } from './highWatermark.ts';
 import type { PartitionAppendResult } from './leaderAppend.ts';
 import { checkAcksAllComplete } from './produceChecks.ts';
-import { operationOf, unwatch, type DelayedProduce, type ProducePartitionStatus, type ProduceRequester } from './purgatory.ts';
+import { operationOf, unwatch, updateOperation, type DelayedProduce, type ProducePartitionStatus, type ProduceRequester } from './purgatory.ts';
 import { park } from './purgatoryTimer.ts';
 
 // What follows a local append (ReplicaManager.appendRecords' second half, DelayedProduce): acks 0 and 1 and
@@ -64,7 +64,7 @@ export function tryCompleteProduce(state: BrokerState, id: string, out: BrokerEf
   if (partitions === undefined) return state;
   if (pending > 0) {
     const updated: DelayedProduce = { ...operation, partitions };
-    return { ...state, purgatory: { ...state.purgatory, operations: { ...state.purgatory.operations, [id]: updated } } };
+    return { ...state, purgatory: updateOperation(state.purgatory, id, updated) };
   }
   answerProduce({ ...operation, partitions }, out);
   return { ...state, purgatory: unwatch(state.purgatory, id) };

@@ -44,68 +44,93 @@ export interface DelayedFetch {
 /** Any delayed operation. */
 export type DelayedOperation = DelayedProduce | DelayedFetch;
 
+/** One parked operation: its id, the operation, and the partition keys it watches. */
+export interface ParkedOperation {
+  readonly id: string;
+  readonly operation: DelayedOperation;
+  readonly keys: readonly string[];
+}
+
 /**
- * Operations by id (in the order they were parked: ids are not integer-like, so objects keep that order), the
- * partition keys each watches, and when the purgatory's one expiry timer fires (null: none set). Kafka's purgatory
- * has a timing wheel; here one timer is set for the earliest expiry and set again when it fires, so an operation
- * completed before its time costs no cancelled timer. Watchers of a partition are found by walking the few
- * operations parked rather than kept per partition, so parking and completing copy two small records, not one
- * record with an entry per partition.
+ * The operations parked, in the order they were parked (ids count up per broker), and when the purgatory's one
+ * expiry timer fires (null: none set). Kafka's purgatory has a timing wheel; here one timer is set for the earliest
+ * expiry and set again when it fires, so an operation completed before its time costs no cancelled timer. A broker
+ * has a handful parked at a time (a fetch per follower, reader and consumer, an acks=all produce per producer), so
+ * they are a short array walked in order, not maps by id and by partition: parking and completing copy the array.
  */
 export interface Purgatory {
-  readonly operations: Readonly<Record<string, DelayedOperation>>;
-  readonly watched: Readonly<Record<string, readonly string[]>>;
+  readonly parked: readonly ParkedOperation[];
   readonly timerAtMs: number | null;
 }
 
 /** A purgatory with nothing in it. */
 export function emptyPurgatory(): Purgatory {
-  return { operations: {}, watched: {}, timerAtMs: null };
+  return { parked: [], timerAtMs: null };
 }
 
-/** The ids of the operations whose time has come, oldest first (ids count up per broker). */
+/** The ids of the operations whose time has come, oldest first. */
 export function dueOperations(purgatory: Purgatory, nowMs: number): string[] {
-  return Object.entries(purgatory.operations)
-    .filter(([, operation]) => operation.expiresAtMs <= nowMs)
-    .map(([id]) => id);
+  const ids: string[] = [];
+  for (const entry of purgatory.parked) if (entry.operation.expiresAtMs <= nowMs) ids.push(entry.id);
+  return ids;
 }
 
 /** The earliest expiry of the operations still waiting, or null. */
 export function nextExpiryMs(purgatory: Purgatory): number | null {
   let earliest: number | null = null;
-  for (const operation of Object.values(purgatory.operations)) if (earliest === null || operation.expiresAtMs < earliest) earliest = operation.expiresAtMs;
+  for (const { operation } of purgatory.parked) if (earliest === null || operation.expiresAtMs < earliest) earliest = operation.expiresAtMs;
   return earliest;
 }
 
 /** The partition keys an operation watches. */
 export function watchedKeys(operation: DelayedOperation): string[] {
-  const keys = operation.kind === 'produce' ? operation.partitions.map((p) => topicPartitionKey(p.topic, p.partition)) : operation.request.partitions.map((p) => topicPartitionKey(p.topic, p.partition));
-  return [...new Set(keys)];
+  const keys: string[] = [];
+  const partitions = operation.kind === 'produce' ? operation.partitions : operation.request.partitions;
+  for (const p of partitions) {
+    const key = topicPartitionKey(p.topic, p.partition);
+    if (!keys.includes(key)) keys.push(key);
+  }
+  return keys;
 }
 
 /** Adds an operation under every partition it watches. */
 export function watch(purgatory: Purgatory, id: string, operation: DelayedOperation): Purgatory {
-  return { ...purgatory, operations: { ...purgatory.operations, [id]: operation }, watched: { ...purgatory.watched, [id]: watchedKeys(operation) } };
+  return { ...purgatory, parked: [...purgatory.parked, { id, operation, keys: watchedKeys(operation) }] };
+}
+
+/** Replaces a parked operation (a produce with some of its partitions decided); its keys stay. */
+export function updateOperation(purgatory: Purgatory, id: string, operation: DelayedOperation): Purgatory {
+  const i = indexOf(purgatory, id);
+  if (i < 0) return purgatory;
+  const parked = [...purgatory.parked];
+  parked[i] = { ...(parked[i] as ParkedOperation), operation };
+  return { ...purgatory, parked };
 }
 
 /** Removes a completed or expired operation. */
 export function unwatch(purgatory: Purgatory, id: string): Purgatory {
-  if (!Object.hasOwn(purgatory.operations, id)) return purgatory;
-  const operations = { ...purgatory.operations };
-  delete operations[id];
-  const watched = { ...purgatory.watched };
-  delete watched[id];
-  return { ...purgatory, operations, watched };
+  const i = indexOf(purgatory, id);
+  if (i < 0) return purgatory;
+  const parked = purgatory.parked.slice(0, i);
+  for (let j = i + 1; j < purgatory.parked.length; j++) parked.push(purgatory.parked[j] as ParkedOperation);
+  return { ...purgatory, parked };
 }
 
 /** The operation with this id, if it still waits. */
 export function operationOf(purgatory: Purgatory, id: string): DelayedOperation | undefined {
-  return Object.hasOwn(purgatory.operations, id) ? purgatory.operations[id] : undefined;
+  const i = indexOf(purgatory, id);
+  return i < 0 ? undefined : (purgatory.parked[i] as ParkedOperation).operation;
 }
 
 /** The ids of the operations watching a partition, oldest first. */
 export function watchersOf(purgatory: Purgatory, key: string): readonly string[] {
   const ids: string[] = [];
-  for (const id in purgatory.watched) if ((purgatory.watched[id] as readonly string[]).includes(key)) ids.push(id);
+  for (const entry of purgatory.parked) if (entry.keys.includes(key)) ids.push(entry.id);
   return ids;
+}
+
+function indexOf(purgatory: Purgatory, id: string): number {
+  const { parked } = purgatory;
+  for (let i = 0; i < parked.length; i++) if ((parked[i] as ParkedOperation).id === id) return i;
+  return -1;
 }
