@@ -101,6 +101,12 @@ export interface ConsumerState {
   // The coordinator.
   readonly coordinator: number | null;
   readonly findInFlight: number | null;
+  /**
+   * Lookups in a row that failed or found a coordinator whose connection is backing off: the next one waits
+   * `retry.backoff.ms` doubled per attempt up to `retry.backoff.max.ms` (`AbstractCoordinator#ensureCoordinatorReady`),
+   * and none goes before `untilMs`.
+   */
+  readonly findBackoff: { readonly attempts: number; readonly untilMs: number };
   /** When the coordinator last answered a heartbeat (or completed a join): the client's side of the session. */
   readonly lastHeartbeatOkMs: number;
   /** Connections, correlation ids, every request in flight with its deadline, reconnect backoff (networkClient.ts). */

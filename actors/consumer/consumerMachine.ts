@@ -131,6 +131,7 @@ export function bootState(input: ConsumerInput): ConsumerState {
     assignedCounts: null,
     coordinator: null,
     findInFlight: null,
+    findBackoff: { attempts: 0, untilMs: 0 },
     lastHeartbeatOkMs: nowMs,
     network: createNetworkClient(),
     deadlineTimerAtMs: null,

@@ -16,7 +16,8 @@ import {
   type SyncGroupResponse,
 } from '../../src/protocol/groupMessages.ts';
 import { knownLeader, metadataRequestFailed, nextMetadataRequest, requestMetadataUpdate, updateMetadata } from '../client/metadata.ts';
-import { nextConnectableMs } from '../client/reconnectBackoff.ts';
+import { exponentialBackoffMs } from '../client/exponentialBackoff.ts';
+import { isConnectable, nextConnectableMs } from '../client/reconnectBackoff.ts';
 import { collectRecords, discardPartitions, failFetch, hasBufferedRecords, onFetchResponse, sendFetches as sendFetchRequests, type FetchTarget } from '../client/fetcher.ts';
 import {
   answeredBy as networkAnsweredBy,
@@ -104,7 +105,7 @@ export function close(state: ConsumerState, nowMs: number, out: Out): ConsumerSt
   for (const id of ['consumer.poll', 'consumer.pollEnd', 'consumer.heartbeat', 'consumer.pollTimeout', 'consumer.processed', 'consumer.metadata', 'consumer.findCoordinator']) out.push({ kind: 'cancel', id });
   out.push({ kind: 'persist', data: { subscribed: false } });
   if (next.poll !== null) out.push({ kind: 'note', data: { history: 'complete', id: next.poll.operationId, type: 'ok', value: pollValue(next.membership, []) } });
-  return { ...next, status: 'closed', phase: 'waiting', poll: null, pollEndTimerAtMs: null, pollTimeoutTimerAtMs: null };
+  return { ...next, status: 'closed', phase: 'waiting', poll: null, pollEndTimerAtMs: null, pollTimeoutTimerAtMs: null, findBackoff: { attempts: 0, untilMs: 0 } };
 }
 
 // ---- The poll loop ----
@@ -463,8 +464,7 @@ function failRequests(state: ConsumerState, node: number, failed: readonly Faile
   for (const { correlationId, request } of failed) {
     const { data } = request;
     if (data?.kind === 'findCoordinator' && next.findInFlight === correlationId) {
-      out.push(timer('consumer.findCoordinator', next.client.retryBackoffMs, { type: 'consumer.findCoordinator' }));
-      next = { ...next, findInFlight: null, nodeRotation: next.nodeRotation + 1 };
+      next = lookUpAgainLater({ ...next, findInFlight: null, nodeRotation: next.nodeRotation + 1 }, nowMs, out);
     } else if (data?.kind === 'metadata' && next.metadataInFlight === correlationId) {
       // The next request goes to another broker after the backoff, which grows while requests fail.
       next = { ...next, metadataInFlight: null, metadata: metadataRequestFailed(next.metadata, nowMs), nodeRotation: next.nodeRotation + 1 };
@@ -738,6 +738,8 @@ export function onMetadataResponse(state: ConsumerState, response: MetadataRespo
 /** Looks the coordinator up unless it is known or a lookup is in flight. */
 export function ensureCoordinator(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
   if (state.coordinator !== null || state.findInFlight !== null || state.status !== 'subscribed') return state;
+  // Backing off after a failed lookup: the lookup timer is set for the end of it.
+  if (nowMs < state.findBackoff.untilMs) return state;
   const broker = coordinatorLookupBroker(state, nowMs, out);
   if (broker === undefined) return state;
   const message = (correlationId: number): ClientMessage => ({ type: 'findCoordinator.request', correlationId, groupId: state.groupId });
@@ -751,12 +753,24 @@ export function onFindCoordinatorResponse(state: ConsumerState, response: FindCo
   const taken = takeAnswer(state, response, nowMs, out);
   if (taken.network === undefined) return taken.state;
   const next: ConsumerState = { ...state, network: taken.network, findInFlight: null };
-  if (response.errorCode !== undefined || response.nodeId < 0) {
-    out.push(timer('consumer.findCoordinator', state.client.retryBackoffMs, { type: 'consumer.findCoordinator' }));
-    return next;
-  }
+  if (response.errorCode !== undefined || response.nodeId < 0) return lookUpAgainLater(next, nowMs, out);
+  // Found, but its connection failed and backs off: it is forgotten and looked up again after the backoff, as
+  // `ensureCoordinatorReady` does (`client.isUnavailable(coordinator)` -> markCoordinatorUnknown, sleep). Taking it
+  // would fail the group's next request at once and look it up again at once, a round trip apart.
+  if (!isConnectable(next.network.reconnect, response.nodeId, nowMs)) return lookUpAgainLater(next, nowMs, out);
   out.push({ kind: 'cancel', id: 'consumer.findCoordinator' });
-  return refetchOffsets({ ...next, coordinator: response.nodeId }, 'NONE', nowMs, out);
+  return refetchOffsets({ ...next, coordinator: response.nodeId, findBackoff: { attempts: 0, untilMs: 0 } }, 'NONE', nowMs, out);
+}
+
+// A lookup failed, or found a coordinator that cannot be reached yet: the next one goes after
+// `retryBackoff.backoff(attempts++)` (AbstractCoordinator's ExponentialBackoff over retry.backoff.ms and
+// retry.backoff.max.ms). Kafka counts the attempts within one ensureCoordinatorReady call, here until a coordinator
+// is found; without the jitter, as the metadata backoff (client/metadata.ts). Until then no lookup goes, whatever
+// asks for one (the poll thread sleeps in Kafka).
+function lookUpAgainLater(state: ConsumerState, nowMs: number, out: Out): ConsumerState {
+  const delayMs = exponentialBackoffMs(state.findBackoff.attempts, state.client);
+  out.push(timer('consumer.findCoordinator', delayMs, { type: 'consumer.findCoordinator' }));
+  return { ...state, findBackoff: { attempts: state.findBackoff.attempts + 1, untilMs: nowMs + delayMs } };
 }
 
 /** The lookup timer: try again (a lookup still in flight is left to its deadline). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootState } from '../../../actors/consumer/consumerMachine.ts';
-import { onConnectionReset, onMetadataResponse, requestMetadata } from '../../../actors/consumer/groupConsumer.ts';
+import { ensureCoordinator, onConnectionReset, onFindCoordinatorResponse, onMetadataResponse, requestMetadata } from '../../../actors/consumer/groupConsumer.ts';
 import type { ConsumerEffect, ConsumerState } from '../../../actors/consumer/ConsumerState.ts';
 import { nextNetworkDeadlineMs } from '../../../actors/client/networkClient.ts';
 import { Rng } from '../../../src/kernel/Rng.ts';
@@ -86,5 +86,49 @@ describe('group consumer: a reset during a poll', () => {
     // A second reset in a row backs off twice as long.
     const again = { ...after, network: { ...after.network, reconnect: { 1: { atMs: 900, failures: 1 } } } };
     expect(onConnectionReset(again, 'broker-1', 1_000, []).network.reconnect[1]).toEqual({ atMs: 1_100, failures: 2 });
+  });
+});
+
+describe('group consumer: coordinator discovery backs off (AbstractCoordinator#ensureCoordinatorReady)', () => {
+  // A subscribed consumer with a FindCoordinator in flight to broker 1, and broker 2 (the coordinator it will be
+  // told of) backing off after a refused connection.
+  function looking(): ConsumerState {
+    const out: ConsumerEffect[] = [];
+    const base = consumer();
+    const backingOff = { ...base, network: { ...base.network, connections: { 1: 'ready' as const }, reconnect: { 2: { atMs: 1_400, failures: 3 } } } };
+    return ensureCoordinator(backingOff, 1_000, out);
+  }
+  const found = (state: ConsumerState, nodeId: number) => ({ type: 'findCoordinator.response' as const, correlationId: state.findInFlight as number, nodeId, from: 'broker-1' });
+  const lookupTimers = (effects: ConsumerEffect[]) => effects.filter((e) => e.kind === 'timer' && e.id === 'consumer.findCoordinator').map((e) => (e as { delayMs: number }).delayMs);
+
+  it('a coordinator whose connection backs off is not taken: the next lookup waits retry.backoff.ms, doubling per attempt', () => {
+    let state = looking();
+    expect(state.findInFlight).not.toBeNull();
+    const delays: number[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const out: ConsumerEffect[] = [];
+      state = onFindCoordinatorResponse(state, found(state, 2), 1_000 + attempt, out);
+      expect(state.coordinator).toBeNull();
+      delays.push(...lookupTimers(out));
+      // Whatever asks for the coordinator meanwhile (a poll, a failed group request) sends nothing before the backoff ends.
+      const asked: ConsumerEffect[] = [];
+      expect(ensureCoordinator(state, 1_000 + attempt, asked).findInFlight).toBeNull();
+      expect(asked.filter((e) => e.kind === 'send')).toEqual([]);
+      state = ensureCoordinator(state, state.findBackoff.untilMs, []);
+      expect(state.findInFlight).not.toBeNull();
+    }
+    // retry.backoff.ms 100 doubling up to retry.backoff.max.ms 1,000 (KIP-580), no jitter.
+    expect(delays).toEqual([100, 200, 400, 800, 1_000]);
+  });
+
+  it('a reachable coordinator is taken, and the attempts start over', () => {
+    const first: ConsumerEffect[] = [];
+    const failedOnce = onFindCoordinatorResponse(looking(), found(looking(), 2), 1_000, first);
+    const retried = ensureCoordinator(failedOnce, failedOnce.findBackoff.untilMs, []);
+    const out: ConsumerEffect[] = [];
+    const taken = onFindCoordinatorResponse(retried, found(retried, 1), failedOnce.findBackoff.untilMs, out);
+    expect(taken.coordinator).toBe(1);
+    expect(taken.findBackoff).toEqual({ attempts: 0, untilMs: 0 });
+    expect(out).toContainEqual({ kind: 'cancel', id: 'consumer.findCoordinator' });
   });
 });
