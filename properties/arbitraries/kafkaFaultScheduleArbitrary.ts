@@ -122,8 +122,9 @@ const FAILOVER_MS = 10_500;
  *   while the new ISR member may still lack what the HW covers (R8, R9, R10, R13);
  * - `crash-during-catch-up`: a follower is down past the lag time, restarts, and the leader crashes while the
  *   follower is truncating and catching up (R3, R5, R7);
- * - `crash-after-session-expiry`: the leader pauses past its broker session, the controller fences it and
- *   elects another, and the new leader crashes soon after the old one resumes as a deposed leader (R6, R13);
+ * - `crash-after-session-expiry`: the leader is cut off from its followers for a moment and pauses as the cut heals,
+ *   past its broker session; the controller fences it and elects another, the old one resumes as a deposed leader
+ *   holding what it appended in the cut, and the new leader crashes soon after (R2, R6, R13);
  * - `crash-after-failover`: the leader crashes, and the broker the controller elects in its place crashes in the
  *   step in which it takes over (`next-leader:`, faultTargets.ts), before its followers have fetched from it
  *   (back-to-back failover, KAFKA-6361): a follower that truncated on the leader change, to its high watermark
@@ -156,12 +157,21 @@ export function fragileMomentArbitrary(partition: fc.Arbitrary<string>, startMs:
           window(at + 1, FAILOVER_MS + downMs, { kind: crash, node: next }, { kind: 'restart', node: next }),
         ];
       }
+      if (moment === 'crash-after-session-expiry') {
+        // The leader is cut off from its followers for the gap, and pauses as the cut heals: what it appended in
+        // the cut is on no other replica when it is deposed (R6's diverged log, and R2's loss under acks=1).
+        const followers = `followers:${p}`;
+        const pausedAt = at + gapMs;
+        return [
+          window(at, gapMs + 1, { kind: 'partition', groups: [[leader], [followers]] }, { kind: 'heal' }),
+          window(pausedAt, sessionOutMs, { kind: 'pause', node: leader }, { kind: 'resume', node: leader }),
+          window(pausedAt + sessionOutMs + gapMs, downMs, { kind: crash, node: leader }, { kind: 'restart', node: leader }),
+        ];
+      }
       const first =
         moment === 'crash-after-isr-change'
           ? window(at, lagOutMs, { kind: 'partition', groups: [[follower], [leader]] }, { kind: 'heal' })
-          : moment === 'crash-during-catch-up'
-            ? window(at, lagOutMs, { kind: 'crash', node: follower }, { kind: 'restart', node: follower })
-            : window(at, sessionOutMs, { kind: 'pause', node: leader }, { kind: 'resume', node: leader });
+          : window(at, lagOutMs, { kind: 'crash', node: follower }, { kind: 'restart', node: follower });
       const second = window(at + first.durationMs + gapMs, downMs, { kind: crash, node: leader }, { kind: 'restart', node: leader });
       return [first, second];
     });
