@@ -70,7 +70,7 @@ describe('fragile-moment fault patterns', () => {
     expect(expiries.length).toBeGreaterThan(30);
     for (const [cut, pause, crash] of expiries) {
       if (cut === undefined || pause === undefined || crash === undefined) throw new Error('three windows');
-      const partitionOf = ((pause.open as { node: string }).node).slice('leader:'.length);
+      const partitionOf = (pause.open as unknown as { node: string }).node.slice('leader:'.length);
       expect(cut.open).toEqual({ kind: 'partition', groups: [[`leader:${partitionOf}`], [`followers:${partitionOf}`]] });
       expect(cut.close).toEqual({ kind: 'heal' });
       // The pause opens inside the cut (0-1.5 s into it), as its last millisecond: what the leader appended in the
