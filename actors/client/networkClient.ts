@@ -55,8 +55,23 @@ export interface NetworkClient<T> {
   readonly connections: Readonly<Record<number, 'connecting' | 'ready'>>;
   /** Brokers whose connection broke: when the client may connect again, and how many failures in a row. */
   readonly reconnect: ReconnectBackoff;
-  /** Every request not yet answered or failed, by correlation id (handshakes and unsent requests too). */
-  readonly requests: Readonly<Record<number, ClientRequest<T>>>;
+  /**
+   * Every request not yet answered or failed, oldest first (handshakes and unsent requests too): a handful at a time,
+   * so a short array walked in order rather than a record by correlation id copied and deleted from.
+   */
+  readonly requests: readonly BookedRequest<T>[];
+}
+
+/** A request on the books, under its correlation id. */
+export interface BookedRequest<T> {
+  readonly correlationId: number;
+  readonly request: ClientRequest<T>;
+}
+
+/** The request on the books under `correlationId`, if any. */
+export function requestOf<T>(nc: NetworkClient<T>, correlationId: number): ClientRequest<T> | undefined {
+  for (const booked of nc.requests) if (booked.correlationId === correlationId) return booked.request;
+  return undefined;
 }
 
 /** What the network layer asks of its role's machine: sends and closed connections, in the shape roles share. */
@@ -82,7 +97,7 @@ function onChannel(timing: RequestTiming): { channel?: 'coordinator' } {
 
 /** A client with no connection yet. */
 export function createNetworkClient<T>(): NetworkClient<T> {
-  return { nextCorrelationId: 0, connections: {}, reconnect: {}, requests: {} };
+  return { nextCorrelationId: 0, connections: {}, reconnect: {}, requests: [] };
 }
 
 /** Whether requests may go to `node` now: its handshake is done (`NetworkClient#isReady`). */
@@ -108,7 +123,7 @@ export function connect<T>(nc: NetworkClient<T>, node: number, nowMs: number, ou
     ...nc,
     nextCorrelationId: correlationId + 1,
     connections: { ...nc.connections, [node]: 'connecting' },
-    requests: { ...nc.requests, [correlationId]: { node, deadlineMs: nowMs + CONNECTION_SETUP_TIMEOUT_MS, data: null } },
+    requests: [...nc.requests, { correlationId, request: { node, deadlineMs: nowMs + CONNECTION_SETUP_TIMEOUT_MS, data: null } }],
   };
 }
 
@@ -126,7 +141,7 @@ export function send<T>(
 ): [number, NetworkClient<T>] {
   const correlationId = transmit(nc, node, message, out);
   const request: ClientRequest<T> = { node, deadlineMs: timing.nowMs + timing.timeoutMs, data, ...onChannel(timing) };
-  return [correlationId, { ...nc, nextCorrelationId: correlationId + 1, requests: { ...nc.requests, [correlationId]: request } }];
+  return [correlationId, { ...nc, nextCorrelationId: correlationId + 1, requests: [...nc.requests, { correlationId, request }] }];
 }
 
 /**
@@ -165,7 +180,7 @@ export function sendRequest<T>(
   const unsent = { message: message(correlationId), timeoutMs: timing.timeoutMs };
   const deadlineMs = canSendTo(connecting, node, timing.nowMs) ? timing.nowMs + timing.timeoutMs : timing.nowMs;
   const request: ClientRequest<T> = { node, deadlineMs, data, unsent, ...onChannel(timing) };
-  return [correlationId, { ...connecting, nextCorrelationId: correlationId + 1, requests: { ...connecting.requests, [correlationId]: request } }];
+  return [correlationId, { ...connecting, nextCorrelationId: correlationId + 1, requests: [...connecting.requests, { correlationId, request }] }];
 }
 
 /**
@@ -203,16 +218,24 @@ export interface TakenResponse<T> {
  * the request stays on the books: the caller closes the connection, which fails it with the others.
  */
 export function takeResponse<T>(nc: NetworkClient<T>, response: { readonly correlationId: number; readonly from: string }): TakenResponse<T> | undefined {
-  const request = nc.requests[response.correlationId];
-  if (request === undefined || request.unsent !== undefined || brokerNodeId(request.node) !== response.from) return undefined;
-  for (const id in nc.requests) {
-    if (Number(id) >= response.correlationId) break;
-    const other = nc.requests[id] as ClientRequest<T>;
+  const { requests } = nc;
+  let index = -1;
+  for (let i = 0; i < requests.length; i++) {
+    if ((requests[i] as BookedRequest<T>).correlationId === response.correlationId) {
+      index = i;
+      break;
+    }
+  }
+  if (index < 0) return undefined;
+  const { request } = requests[index] as BookedRequest<T>;
+  if (request.unsent !== undefined || brokerNodeId(request.node) !== response.from) return undefined;
+  for (let i = 0; i < index; i++) {
+    const other = (requests[i] as BookedRequest<T>).request;
     if (other.node === request.node && other.unsent === undefined && other.channel === request.channel) return { nc, request, outOfOrder: true };
   }
-  const requests = { ...nc.requests };
-  delete requests[response.correlationId];
-  return { nc: { ...nc, requests }, request, outOfOrder: false };
+  const rest = requests.slice(0, index);
+  for (let i = index + 1; i < requests.length; i++) rest.push(requests[i] as BookedRequest<T>);
+  return { nc: { ...nc, requests: rest }, request, outOfOrder: false };
 }
 
 /** Any answer from a broker: its connection works, and the next failure backs off from the start again. */
@@ -238,14 +261,13 @@ export function onHandshakeResponse<T>(
   const { node } = taken.request;
   if (taken.outOfOrder) return closeConnection(nc, node, nowMs, out);
   if (response.errorCode !== undefined && response.errorCode !== 'NONE') return disconnect(taken.nc, node);
-  let requests: Record<number, ClientRequest<T>> | undefined;
-  for (const id in taken.nc.requests) {
-    const request = taken.nc.requests[id] as ClientRequest<T>;
-    if (request.node !== node || request.unsent === undefined) continue;
+  let requests: BookedRequest<T>[] | undefined;
+  taken.nc.requests.forEach(({ correlationId, request }, i) => {
+    if (request.node !== node || request.unsent === undefined) return;
     out.push({ kind: 'send', to: brokerNodeId(node), message: request.unsent.message });
     const { unsent: _sent, ...sent } = request;
-    (requests ??= { ...taken.nc.requests })[Number(id)] = { ...sent, deadlineMs: nowMs + request.unsent.timeoutMs };
-  }
+    (requests ??= [...taken.nc.requests])[i] = { correlationId, request: { ...sent, deadlineMs: nowMs + request.unsent.timeoutMs } };
+  });
   return { nc: { ...taken.nc, connections: { ...taken.nc.connections, [node]: 'ready' }, requests: requests ?? taken.nc.requests }, failed: [] };
 }
 
@@ -255,13 +277,8 @@ export function onHandshakeResponse<T>(
  */
 export function disconnect<T>(nc: NetworkClient<T>, node: number): { readonly nc: NetworkClient<T>; readonly failed: readonly FailedRequest<T>[] } {
   const failed: FailedRequest<T>[] = [];
-  let requests: Record<number, ClientRequest<T>> | undefined;
-  for (const id in nc.requests) {
-    const request = nc.requests[id] as ClientRequest<T>;
-    if (request.node !== node) continue;
-    failed.push({ correlationId: Number(id), request });
-    delete (requests ??= { ...nc.requests })[Number(id)];
-  }
+  for (const booked of nc.requests) if (booked.request.node === node) failed.push(booked);
+  const requests = failed.length === 0 ? undefined : nc.requests.filter((booked) => booked.request.node !== node);
   let connections = nc.connections;
   if (connections[node] !== undefined) {
     const rest = { ...connections };
@@ -297,19 +314,14 @@ export function closeConnection<T>(nc: NetworkClient<T>, node: number, nowMs: nu
  * its heartbeats in flight when it takes its coordinator for dead).
  */
 export function forgetRequests<T>(nc: NetworkClient<T>, test: (data: T) => boolean): NetworkClient<T> {
-  let requests: Record<number, ClientRequest<T>> | undefined;
-  for (const id in nc.requests) {
-    const { data } = nc.requests[id] as ClientRequest<T>;
-    if (data !== null && test(data)) delete (requests ??= { ...nc.requests })[Number(id)];
-  }
-  return requests === undefined ? nc : { ...nc, requests };
+  const forgotten = (booked: BookedRequest<T>) => booked.request.data !== null && test(booked.request.data);
+  return nc.requests.some(forgotten) ? { ...nc, requests: nc.requests.filter((booked) => !forgotten(booked)) } : nc;
 }
 
 /** The brokers with a request past its deadline, in id order (`NetworkClient#handleTimedOutRequests`). */
 export function timedOutNodes<T>(nc: NetworkClient<T>, nowMs: number): number[] {
   let nodes: number[] | undefined;
-  for (const id in nc.requests) {
-    const request = nc.requests[id] as ClientRequest<T>;
+  for (const { request } of nc.requests) {
     if (request.deadlineMs <= nowMs && !(nodes ??= []).includes(request.node)) nodes.push(request.node);
   }
   return nodes === undefined ? [] : nodes.sort((a, b) => a - b);
@@ -318,19 +330,15 @@ export function timedOutNodes<T>(nc: NetworkClient<T>, nowMs: number): number[] 
 /** The earliest request deadline or end of a reconnect backoff after `nowMs`; null when there is none. */
 export function nextNetworkDeadlineMs<T>(nc: NetworkClient<T>, nowMs: number): number | null {
   let earliest = nextConnectableMs(nc.reconnect, nowMs);
-  for (const id in nc.requests) {
-    const { deadlineMs } = nc.requests[id] as ClientRequest<T>;
-    if (earliest === null || deadlineMs < earliest) earliest = deadlineMs;
+  for (const { request } of nc.requests) {
+    if (earliest === null || request.deadlineMs < earliest) earliest = request.deadlineMs;
   }
   return earliest;
 }
 
 /** Whether a request whose data satisfies `test` is on the books (answered and failed ones are not). */
 export function hasRequest<T>(nc: NetworkClient<T>, test: (data: T) => boolean): boolean {
-  for (const id in nc.requests) {
-    const { data } = nc.requests[id] as ClientRequest<T>;
-    if (data !== null && test(data)) return true;
-  }
+  for (const { request } of nc.requests) if (request.data !== null && test(request.data)) return true;
   return false;
 }
 

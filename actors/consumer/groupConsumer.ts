@@ -29,6 +29,7 @@ import {
   leastLoadedNode,
   nextNetworkDeadlineMs,
   onHandshakeResponse,
+  requestOf,
   sendRequest,
   sendThrough,
   takeResponse,
@@ -290,7 +291,7 @@ function sendCommit(state: ConsumerState, offsets: Readonly<Record<string, numbe
 
 /** A group answer: routed by the API of the request it answers; unknown correlation ids are stale. */
 export function onGroupAnswer(state: ConsumerState, answer: GroupResponseMessage & { from: string }, nowMs: number, out: Out): ConsumerState {
-  const request = state.network.requests[answer.correlationId]?.data;
+  const request = requestOf(state.network, answer.correlationId)?.data;
   if (request?.kind !== 'group') return state;
   const taken = takeAnswer(state, answer, nowMs, out);
   if (taken.network === undefined) return taken.state;

@@ -12,6 +12,7 @@ import {
   send,
   sendRequest,
   takeResponse,
+  requestOf,
   timedOutNodes,
   type NetworkClient,
   type NetworkEffect,
@@ -44,7 +45,7 @@ describe('network client: one connection per broker, opened with the ApiVersions
     expect(out.slice(1)).toEqual([{ kind: 'send', to: 'broker-1', message: { type: 'metadata.request', correlationId: 1, topics: ['t'] } }]);
     const nc = answered?.nc as NetworkClient<string>;
     expect(isReady(nc, 1)).toBe(true);
-    expect(nc.requests[1]).toEqual({ node: 1, deadlineMs: 30_007, data: 'meta' });
+    expect(requestOf(nc, 1)).toEqual({ node: 1, deadlineMs: 30_007, data: 'meta' });
     expect(takeResponse(nc, { correlationId: 1, from: 'broker-1' })?.request.data).toBe('meta');
   });
 
@@ -59,7 +60,7 @@ describe('network client: one connection per broker, opened with the ApiVersions
       [0, null],
       [1, 'meta'],
     ]);
-    expect(closed.nc.requests).toEqual({});
+    expect(closed.nc.requests).toEqual([]);
     // In reconnect backoff (50 ms after the first failure), nothing may go to it.
     expect(canSendTo(closed.nc, 2, CONNECTION_SETUP_TIMEOUT_MS + 49)).toBe(false);
     expect(canSendTo(closed.nc, 2, CONNECTION_SETUP_TIMEOUT_MS + 50)).toBe(true);
@@ -82,7 +83,7 @@ describe('network client: one connection per broker, opened with the ApiVersions
     expect(out.filter((e) => e.kind === 'send' && e.message.type === 'apiVersions.request')).toHaveLength(1);
     const answered = onHandshakeResponse(nc, { correlationId: 0, from: 'broker-1' }, 2, out);
     expect(out.slice(1).map((e) => (e.kind === 'send' ? (e.message as { correlationId: number }).correlationId : -1))).toEqual([1, 2]);
-    expect(answered?.nc.requests[2]?.deadlineMs).toBe(30_002);
+    expect(requestOf(answered?.nc as NetworkClient<string>, 2)?.deadlineMs).toBe(30_002);
   });
 });
 
@@ -93,7 +94,7 @@ describe('network client: answers, losses and resets', () => {
     expect(takeResponse(nc, { correlationId: 9, from: 'broker-1' })).toBeUndefined();
     const taken = takeResponse(nc, { correlationId: 1, from: 'broker-1' });
     expect(taken?.outOfOrder).toBe(false);
-    expect(taken?.nc.requests).toEqual({});
+    expect(taken?.nc.requests).toEqual([]);
   });
 
   it('calls an answer that skips an older request on its connection out of order, and keeps both on the books', () => {
@@ -101,7 +102,7 @@ describe('network client: answers, losses and resets', () => {
     const [second, nc] = send(readyTo1(out), 1, metadata, 'second', timing(10), out);
     const taken = takeResponse(nc, { correlationId: second, from: 'broker-1' });
     expect(taken?.outOfOrder).toBe(true);
-    expect(Object.keys(taken?.nc.requests ?? {})).toEqual(['1', '2']);
+    expect(taken?.nc.requests.map((booked) => booked.correlationId)).toEqual([1, 2]);
   });
 
   it('fails every request on a reset connection in the order made, and backs off longer after each reset in a row', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bootState } from '../../../actors/consumer/consumerMachine.ts';
 import { ensureCoordinator, onConnectionReset, onFindCoordinatorResponse, onMetadataResponse, requestMetadata } from '../../../actors/consumer/groupConsumer.ts';
 import type { ConsumerEffect, ConsumerState } from '../../../actors/consumer/ConsumerState.ts';
-import { nextNetworkDeadlineMs } from '../../../actors/client/networkClient.ts';
+import { nextNetworkDeadlineMs, requestOf } from '../../../actors/client/networkClient.ts';
 import { Rng } from '../../../src/kernel/Rng.ts';
 import type { MetadataResponse } from '../../../src/protocol/messages.ts';
 
@@ -24,7 +24,7 @@ const metadata = (correlationId: number, partitions: number): MetadataResponse =
 
 // The broker the Metadata request in flight went to.
 function metadataBroker(state: ConsumerState): string {
-  return `broker-${state.network.requests[state.metadataInFlight as number]?.node}`;
+  return `broker-${requestOf(state.network, state.metadataInFlight as number)?.node}`;
 }
 
 describe('group consumer: metadata', () => {

@@ -13,6 +13,7 @@ import {
 import type { ConsumerEffect, ConsumerState } from '../../../actors/consumer/ConsumerState.ts';
 import type { AutoOffsetReset } from '../../../actors/consumer/consumerDefaults.ts';
 import { Rng } from '../../../src/kernel/Rng.ts';
+import { requestOf } from '../../../actors/client/networkClient.ts';
 import type { FetchRequest, KafkaMessage, OffsetForLeaderPartitionResult, RecordBatch } from '../../../src/protocol/messages.ts';
 
 // The group consumer's position validation after a leader change (KIP-320), driven through its rules: it reads
@@ -60,7 +61,7 @@ function afterLeaderChange(autoOffsetReset: AutoOffsetReset): { state: ConsumerS
   expect(state.offsets.positions).toEqual({ 'events-0': 8 });
   state = requestMetadata(state, nowMs, out);
   const partition = { topic: 'events', partition: 0, leader: 2, leaderEpoch: 1, partitionEpoch: 1, replicas: [1, 2], isr: [2] };
-  const metadataTo = `broker-${state.network.requests[state.metadataInFlight as number]?.node}`;
+  const metadataTo = `broker-${requestOf(state.network, state.metadataInFlight as number)?.node}`;
   const response = { type: 'metadata.response' as const, correlationId: state.metadataInFlight as number, brokers: [1, 2, 3], partitions: [partition], topicErrors: {}, from: metadataTo };
   state = onMetadataResponse(state, response, nowMs, out);
   const turn: ConsumerEffect[] = [];
