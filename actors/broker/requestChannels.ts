@@ -55,10 +55,12 @@ export function finishRequest<R>(channels: RequestChannels<R>, key: string): { c
   if (channel === undefined) return { channels, next: undefined };
   const [next, ...waiting] = channel.waiting;
   if (next !== undefined) return { channels: { ...channels, [key]: { busy: true, waiting } }, next };
-  const rest = { ...channels };
-  delete rest[key];
-  return { channels: rest, next: undefined };
+  // The channel stays on the books, idle: a client's connection is served again and again, and keeping its key
+  // keeps the record's shape (deleting a key would turn it into a slow dictionary on every response).
+  return { channels: { ...channels, [key]: IDLE_CHANNEL }, next: undefined };
 }
+
+const IDLE_CHANNEL: RequestChannel<never> = { busy: false, waiting: [] };
 
 /** Forgets every channel with `peer` (its connection closed): what waited there is gone with it. */
 export function closeChannels<R>(channels: RequestChannels<R>, peer: string): RequestChannels<R> {
