@@ -100,26 +100,18 @@ export function watch(purgatory: Purgatory, id: string, operation: DelayedOperat
 
 /** Replaces a parked operation (a produce with some of its partitions decided); its keys stay. */
 export function updateOperation(purgatory: Purgatory, id: string, operation: DelayedOperation): Purgatory {
-  const i = indexOf(purgatory, id);
-  if (i < 0) return purgatory;
-  const parked = [...purgatory.parked];
-  parked[i] = { ...(parked[i] as ParkedOperation), operation };
-  return { ...purgatory, parked };
+  return { ...purgatory, parked: purgatory.parked.map((entry) => (entry.id === id ? { ...entry, operation } : entry)) };
 }
 
 /** Removes a completed or expired operation. */
 export function unwatch(purgatory: Purgatory, id: string): Purgatory {
-  const i = indexOf(purgatory, id);
-  if (i < 0) return purgatory;
-  const parked = purgatory.parked.slice(0, i);
-  for (let j = i + 1; j < purgatory.parked.length; j++) parked.push(purgatory.parked[j] as ParkedOperation);
-  return { ...purgatory, parked };
+  const parked = purgatory.parked.filter((entry) => entry.id !== id);
+  return parked.length === purgatory.parked.length ? purgatory : { ...purgatory, parked };
 }
 
 /** The operation with this id, if it still waits. */
 export function operationOf(purgatory: Purgatory, id: string): DelayedOperation | undefined {
-  const i = indexOf(purgatory, id);
-  return i < 0 ? undefined : (purgatory.parked[i] as ParkedOperation).operation;
+  return purgatory.parked.find((entry) => entry.id === id)?.operation;
 }
 
 /** The ids of the operations watching a partition, oldest first. */
@@ -127,10 +119,4 @@ export function watchersOf(purgatory: Purgatory, key: string): readonly string[]
   const ids: string[] = [];
   for (const entry of purgatory.parked) if (entry.keys.includes(key)) ids.push(entry.id);
   return ids;
-}
-
-function indexOf(purgatory: Purgatory, id: string): number {
-  const { parked } = purgatory;
-  for (let i = 0; i < parked.length; i++) if ((parked[i] as ParkedOperation).id === id) return i;
-  return -1;
 }

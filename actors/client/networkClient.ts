@@ -218,6 +218,7 @@ export interface TakenResponse<T> {
  * the request stays on the books: the caller closes the connection, which fails it with the others.
  */
 export function takeResponse<T>(nc: NetworkClient<T>, response: { readonly correlationId: number; readonly from: string }): TakenResponse<T> | undefined {
+  // Plain loops, not findIndex and filter: this runs for every answer a client gets (3% of the standard scenario).
   const { requests } = nc;
   let index = -1;
   for (let i = 0; i < requests.length; i++) {

@@ -75,6 +75,15 @@ export interface QueuedEffect {
   readonly generationId: number;
 }
 
+/** The coordinator lookup's backoff: lookups in a row that came to nothing, and the earliest the next may go. */
+export interface FindBackoff {
+  readonly attempts: number;
+  readonly untilMs: number;
+}
+
+/** No lookup to back off from: a consumer that has not looked, or has found its coordinator. */
+export const NO_FIND_BACKOFF: FindBackoff = { attempts: 0, untilMs: 0 };
+
 /** The whole state of a group consumer. */
 export interface ConsumerState {
   readonly clientId: string;
@@ -106,7 +115,7 @@ export interface ConsumerState {
    * `retry.backoff.ms` doubled per attempt up to `retry.backoff.max.ms` (`AbstractCoordinator#ensureCoordinatorReady`),
    * and none goes before `untilMs`.
    */
-  readonly findBackoff: { readonly attempts: number; readonly untilMs: number };
+  readonly findBackoff: FindBackoff;
   /** When the coordinator last answered a heartbeat (or completed a join): the client's side of the session. */
   readonly lastHeartbeatOkMs: number;
   /** Connections, correlation ids, every request in flight with its deadline, reconnect backoff (networkClient.ts). */

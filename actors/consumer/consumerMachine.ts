@@ -8,6 +8,7 @@ import type { FindCoordinatorResponse, GroupMessage, GroupResponseMessage } from
 import { resolveConsumerConfig, type ConsumerSettings } from './consumerDefaults.ts';
 import {
   consumerClientDefaults,
+  NO_FIND_BACKOFF,
   type ConsumerClientSettings,
   type ConsumerEffect,
   type ConsumerState,
@@ -131,7 +132,7 @@ export function bootState(input: ConsumerInput): ConsumerState {
     assignedCounts: null,
     coordinator: null,
     findInFlight: null,
-    findBackoff: { attempts: 0, untilMs: 0 },
+    findBackoff: NO_FIND_BACKOFF,
     lastHeartbeatOkMs: nowMs,
     network: createNetworkClient(),
     deadlineTimerAtMs: null,

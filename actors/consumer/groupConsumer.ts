@@ -53,7 +53,7 @@ import {
 import type { ApiVersionsResponse, FetchResponse, KafkaMessage, ListOffsetsResponse, MetadataResponse, OffsetsForLeaderEpochResponse } from '../../src/protocol/messages.ts';
 import { parseTopicPartitionKey, topicPartitionKey } from '../../src/protocol/messages.ts';
 import { brokerIdOf } from '../../src/protocol/nodeIds.ts';
-import type { ConsumerEffect, ConsumerRequest, ConsumerState, ConsumerTimerEvent, InflightRequest, QueuedEffect } from './ConsumerState.ts';
+import { NO_FIND_BACKOFF, type ConsumerEffect, type ConsumerRequest, type ConsumerState, type ConsumerTimerEvent, type InflightRequest, type QueuedEffect } from './ConsumerState.ts';
 import { isRejoinNeeded, heartbeatRequest, requestRejoin, startJoin, type Membership, type MembershipEffect } from './membership.ts';
 import { onGroupError, onHeartbeatResponse, onJoinGroupResponse, onSyncGroupResponse } from './membershipResponses.ts';
 import { closeMembership, isPollTimeoutExpired, onPollTimeout, pollTimeoutDeadlineMs, recordPoll } from './leaveGroup.ts';
@@ -106,7 +106,7 @@ export function close(state: ConsumerState, nowMs: number, out: Out): ConsumerSt
   for (const id of ['consumer.poll', 'consumer.pollEnd', 'consumer.heartbeat', 'consumer.pollTimeout', 'consumer.processed', 'consumer.metadata', 'consumer.findCoordinator']) out.push({ kind: 'cancel', id });
   out.push({ kind: 'persist', data: { subscribed: false } });
   if (next.poll !== null) out.push({ kind: 'note', data: { history: 'complete', id: next.poll.operationId, type: 'ok', value: pollValue(next.membership, []) } });
-  return { ...next, status: 'closed', phase: 'waiting', poll: null, pollEndTimerAtMs: null, pollTimeoutTimerAtMs: null, findBackoff: { attempts: 0, untilMs: 0 } };
+  return { ...next, status: 'closed', phase: 'waiting', poll: null, pollEndTimerAtMs: null, pollTimeoutTimerAtMs: null, findBackoff: NO_FIND_BACKOFF };
 }
 
 // ---- The poll loop ----
@@ -760,7 +760,7 @@ export function onFindCoordinatorResponse(state: ConsumerState, response: FindCo
   // would fail the group's next request at once and look it up again at once, a round trip apart.
   if (!isConnectable(next.network.reconnect, response.nodeId, nowMs)) return lookUpAgainLater(next, nowMs, out);
   out.push({ kind: 'cancel', id: 'consumer.findCoordinator' });
-  return refetchOffsets({ ...next, coordinator: response.nodeId, findBackoff: { attempts: 0, untilMs: 0 } }, 'NONE', nowMs, out);
+  return refetchOffsets({ ...next, coordinator: response.nodeId, findBackoff: NO_FIND_BACKOFF }, 'NONE', nowMs, out);
 }
 
 // A lookup failed, or found a coordinator that cannot be reached yet: the next one goes after
